@@ -1,0 +1,98 @@
+# currant — top-level build.  `make` builds currantc (and what it needs),
+# `make demo` runs it on the samples, `make test` runs every suite and ends
+# with one "N passed, N failed" line, `make bench` measures, `make fuzz` fuzzes.
+# Each folder with more to build keeps a build.mk fragment included below.
+
+CC      ?= cc
+BUILD   := build
+VENDOR  := $(BUILD)/vendor
+TSLIB   := $(VENDOR)/tree-sitter/vendor/tree-sitter/lib
+PYGRAM  := $(VENDOR)/tree-sitter-python/src
+JSGRAM  := $(VENDOR)/tree-sitter-javascript/src
+
+WARN    := -Wall -Wextra -Werror
+CFLAGS  ?= -O2 -g
+CFLAGS  += -std=c11 -D_GNU_SOURCE -pthread
+INC     := -I$(TSLIB)/include -Icompiler
+LDLIBS  := -ljansson -lcrypto -lpthread
+# Where currantc and currant find the runtimes unless told otherwise.
+DATADIR ?= $(CURDIR)
+
+COMPILER_SRCS := $(wildcard compiler/*.c) $(wildcard passes/*.c) $(wildcard emit/*.c)
+COMPILER_MAIN := compiler/main.c
+COMPILER_LIB  := $(filter-out $(COMPILER_MAIN),$(COMPILER_SRCS))
+HEADERS       := $(wildcard compiler/*.h passes/*.h emit/*.h)
+
+VENDOR_OBJS := $(BUILD)/obj/ts_lib.o $(BUILD)/obj/py_parser.o $(BUILD)/obj/py_scanner.o \
+               $(BUILD)/obj/js_parser.o $(BUILD)/obj/js_scanner.o
+
+.PHONY: all deps demo test bench fuzz clean format install
+all: $(BUILD)/currantc
+
+# ---- dependencies: Debian packages and pinned npm tarballs ----------------
+$(BUILD)/.deps: tools/install-deps.sh
+	@mkdir -p $(BUILD)
+	@tools/install-deps.sh
+	@touch $@
+
+$(VENDOR)/.pins: grammars/pins.txt grammars/fetch.sh
+	@grammars/fetch.sh $(VENDOR)
+
+deps: $(BUILD)/.deps $(VENDOR)/.pins
+
+# ---- vendored C (built without -Werror: not our code) ---------------------
+VENDOR_CFLAGS := -O2 -g -std=c11 -D_GNU_SOURCE -w
+$(BUILD)/obj/ts_lib.o: $(VENDOR)/.pins
+	@mkdir -p $(@D)
+	$(CC) $(VENDOR_CFLAGS) -I$(TSLIB)/include -I$(TSLIB)/src -c $(TSLIB)/src/lib.c -o $@
+$(BUILD)/obj/py_%.o: $(VENDOR)/.pins
+	@mkdir -p $(@D)
+	$(CC) $(VENDOR_CFLAGS) -I$(PYGRAM) -c $(PYGRAM)/$*.c -o $@
+$(BUILD)/obj/js_%.o: $(VENDOR)/.pins
+	@mkdir -p $(@D)
+	$(CC) $(VENDOR_CFLAGS) -I$(JSGRAM) -c $(JSGRAM)/$*.c -o $@
+
+# ---- currantc -------------------------------------------------------------
+$(BUILD)/obj/%.o: %.c $(HEADERS) $(BUILD)/.deps $(VENDOR)/.pins
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(WARN) $(INC) -DCURRANT_DATADIR='"$(DATADIR)"' -c $< -o $@
+
+COMPILER_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(COMPILER_SRCS))
+$(BUILD)/currantc: $(COMPILER_OBJS) $(VENDOR_OBJS)
+	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
+
+# The same compiler under ASan+UBSan, for the test suites.
+ASAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+ASAN_OBJS := $(patsubst %.c,$(BUILD)/asan/obj/%.o,$(COMPILER_SRCS)) \
+             $(patsubst $(BUILD)/obj/%,$(BUILD)/asan/vobj/%,$(VENDOR_OBJS))
+$(BUILD)/asan/currantc: $(ASAN_OBJS)
+	$(CC) $(ASAN_FLAGS) -o $@ $^ $(LDLIBS)
+$(BUILD)/asan/obj/%.o: %.c $(HEADERS) $(BUILD)/.deps $(VENDOR)/.pins
+	@mkdir -p $(@D)
+	$(CC) $(ASAN_FLAGS) -std=c11 -D_GNU_SOURCE -pthread $(WARN) $(INC) -DCURRANT_DATADIR='"$(DATADIR)"' -c $< -o $@
+$(BUILD)/asan/vobj/ts_lib.o: $(VENDOR)/.pins
+	@mkdir -p $(@D)
+	$(CC) $(ASAN_FLAGS) -std=c11 -D_GNU_SOURCE -w -I$(TSLIB)/include -I$(TSLIB)/src -c $(TSLIB)/src/lib.c -o $@
+$(BUILD)/asan/vobj/py_%.o: $(VENDOR)/.pins
+	@mkdir -p $(@D)
+	$(CC) $(ASAN_FLAGS) -std=c11 -w -I$(PYGRAM) -c $(PYGRAM)/$*.c -o $@
+$(BUILD)/asan/vobj/js_%.o: $(VENDOR)/.pins
+	@mkdir -p $(@D)
+	$(CC) $(ASAN_FLAGS) -std=c11 -w -I$(JSGRAM) -c $(JSGRAM)/$*.c -o $@
+
+-include coordinator/build.mk
+-include tests/build.mk
+-include bench/build.mk
+
+# ---- the two commands of the README ---------------------------------------
+demo: all
+	@tools/demo.sh
+
+test: all $(BUILD)/asan/currantc
+	@tests/run_all.sh
+
+format:
+	clang-format -i $(COMPILER_SRCS) $(HEADERS)
+
+clean:
+	rm -rf $(BUILD)/obj $(BUILD)/asan $(BUILD)/currantc $(BUILD)/test-out

@@ -1,0 +1,35 @@
+# bench/build.mk — `make bench` (not part of `make test`).  Included by the
+# top Makefile.  Builds the floor tool, installs the npm baselines at the
+# exact versions of bench/package-lock.json (integrity-checked by npm ci)
+# into build/bench/node_modules, installs GNU time when missing, then runs
+# bench/run.sh, which prints the table and rewrites docs/BENCHMARKS.md.
+
+BENCH_BUILD := $(BUILD)/bench
+
+# The floor: bare tree-sitter parse, linked with the same vendored objects
+# as currantc and built with the same optimisation.
+$(BENCH_BUILD)/parse_floor: bench/parse_floor.c $(VENDOR_OBJS)
+	@mkdir -p $(@D)
+	$(CC) -O2 -g -std=c11 -D_GNU_SOURCE $(WARN) -I$(TSLIB)/include -o $@ $< $(VENDOR_OBJS)
+
+$(BENCH_BUILD)/node_modules/.installed: bench/package.json bench/package-lock.json
+	@mkdir -p $(BENCH_BUILD)
+	cp bench/package.json bench/package-lock.json $(BENCH_BUILD)/
+	cd $(BENCH_BUILD) && npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
+	@touch $@
+
+$(BENCH_BUILD)/.gnu-time:
+	@mkdir -p $(@D)
+	@if ! /usr/bin/time --version 2>&1 | grep -q GNU; then \
+	  echo "bench: installing Debian's time (GNU time)"; \
+	  sudo=""; [ "$$(id -u)" -eq 0 ] || sudo=sudo; \
+	  DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq time >/dev/null || \
+	  { $$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq time >/dev/null; }; \
+	fi
+	@touch $@
+
+.PHONY: bench-tools
+bench-tools: $(BENCH_BUILD)/parse_floor $(BENCH_BUILD)/node_modules/.installed $(BENCH_BUILD)/.gnu-time
+
+bench: all bench-tools
+	@bench/run.sh

@@ -1,0 +1,144 @@
+#!/usr/bin/env bash
+# make bench: currantc against the bare tree-sitter parse (the floor), the
+# CPython ast round trip, a Babel plugin and istanbul-lib-instrument, on two
+# real corpora, in one run; prints the table and rewrites docs/BENCHMARKS.md.
+#
+#   bench/run.sh            (normally through `make bench`, which builds the tools)
+#
+# Corpora: every .py file of the stdlib of the python3 on PATH (sysconfig's
+# "stdlib" path, less site-packages/dist-packages, which hold third-party
+# code) and every .js file under `npm root -g`.  Both are copied to a scratch
+# directory outside the repository (same bytes, same relative paths, with
+# `node_modules` path components renamed to `nm` so that no tool skips them
+# and no .gitignore applies), the page cache is warmed, and each measurement
+# is repeated BENCH_REPS times (default 3, interleaved across tools); the
+# table reports medians.  Throughput = corpus bytes (10^6 bytes = 1 MB) /
+# wall time of the whole process; peak RSS from GNU time (%M).
+#
+# Environment: BENCH_REPS, BENCH_DIR (scratch, default /tmp/currant-bench.$UID),
+# CURRANTC (default build/currantc), CURRANTC_FLAGS (default -q),
+# BENCH_DOC (default docs/BENCHMARKS.md; empty: do not write it).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+B=$ROOT/build/bench
+REPS=${BENCH_REPS:-3}
+SCRATCH=${BENCH_DIR:-/tmp/currant-bench.$(id -u)}
+CURRANTC=${CURRANTC:-$ROOT/build/currantc}
+CURRANTC_FLAGS=${CURRANTC_FLAGS:--q}
+DOC=${BENCH_DOC-docs/BENCHMARKS.md}
+export NODE_PATH=$B/node_modules
+
+die() { echo "bench: error: $*" >&2; exit 1; }
+[ -x /usr/bin/time ] || die "GNU time (/usr/bin/time) is missing: run 'make bench', which installs it"
+[ -x "$B/parse_floor" ] || die "$B/parse_floor is missing: run 'make bench'"
+[ -d "$B/node_modules/@babel/core" ] || die "npm baselines missing under $B/node_modules: run 'make bench'"
+HAVE_CURRANTC=1
+if [ ! -x "$CURRANTC" ]; then
+  echo "bench: warning: $CURRANTC not built; its rows stay empty" >&2
+  HAVE_CURRANTC=0
+fi
+
+STDLIB=$(python3 -c 'import sysconfig;print(sysconfig.get_paths()["stdlib"])')
+NPMROOT=$(npm root -g 2>/dev/null)
+CORPUS=$SCRATCH/corpus
+OUTS=$SCRATCH/out
+LOGS=$SCRATCH/logs
+
+# ---- corpora ---------------------------------------------------------------
+echo "bench: copying corpora into $CORPUS"
+rm -rf "$CORPUS" "$OUTS" "$LOGS"
+mkdir -p "$CORPUS" "$OUTS" "$LOGS"
+python3 - "$STDLIB" "$NPMROOT" "$CORPUS" <<'EOF'
+import os, shutil, sys
+stdlib, npmroot, corpus = sys.argv[1:]
+def copy(src, dst, ext, skip):
+    n = size = 0
+    for root, dirs, files in os.walk(src):
+        dirs[:] = sorted(d for d in dirs if d not in skip)
+        for f in files:
+            p = os.path.join(root, f)
+            if not f.endswith(ext) or os.path.islink(p) or not os.path.isfile(p):
+                continue
+            rel = os.path.relpath(p, src).split(os.sep)
+            rel = ["nm" if c == "node_modules" else c for c in rel]
+            d = os.path.join(dst, *rel)
+            os.makedirs(os.path.dirname(d), exist_ok=True)
+            shutil.copyfile(p, d)
+            n += 1; size += os.path.getsize(p)
+    return n, size
+py = copy(stdlib, os.path.join(corpus, "py"), ".py", {"site-packages", "dist-packages", "__pycache__"})
+js = copy(npmroot, os.path.join(corpus, "js"), ".js", set())
+with open(os.path.join(corpus, "sizes"), "w") as f:
+    f.write(f"py {py[0]} {py[1]}\njs {js[0]} {js[1]}\n")
+EOF
+read -r _ PY_FILES PY_BYTES < <(grep '^py ' "$CORPUS/sizes")
+read -r _ JS_FILES JS_BYTES < <(grep '^js ' "$CORPUS/sizes")
+echo "bench: python corpus $PY_FILES files, $PY_BYTES bytes ($STDLIB)"
+echo "bench: javascript corpus $JS_FILES files, $JS_BYTES bytes ($NPMROOT)"
+
+# warm the page cache
+find "$CORPUS" -type f -exec cat {} + >/dev/null
+
+# ---- one measurement -------------------------------------------------------
+RESULTS=$SCRATCH/results.tsv
+: >"$RESULTS"
+# measure TOOL CORPUS REP CMD...   (OUT is $OUTS/TOOL-CORPUS, emptied first)
+measure() {
+  local tool=$1 corpus=$2 rep=$3; shift 3
+  local out=$OUTS/$tool-$corpus log=$LOGS/$tool-$corpus-$rep.log rss=$LOGS/$tool-$corpus-$rep.rss
+  rm -rf "$out"; mkdir -p "$out"
+  local cmd=("${@//@OUT@/$out}")
+  sync
+  local t0 t1 rc=0
+  t0=$(date +%s%N)
+  /usr/bin/time -f 'rss %M' -o "$rss" "${cmd[@]}" >"$log" 2>&1 || rc=$?
+  t1=$(date +%s%N)
+  local kb
+  kb=$(awk '/^rss /{print $2}' "$rss")
+  if grep -q 'terminated by signal' "$rss" || [ "$rc" -ge 128 ]; then
+    echo "bench: $tool on $corpus crashed (status $rc); log: $log" >&2
+    tail -5 "$log" >&2
+    rc=crash
+  fi
+  printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$tool" "$corpus" "$rep" "$(( (t1 - t0) / 1000 ))" "${kb:-0}" "$rc" >>"$RESULTS"
+  printf 'bench: %-14s %-2s rep %s: %6.2f s, %7s KiB, status %s\n' "$tool" "$corpus" "$rep" \
+    "$(awk -v a="$t0" -v b="$t1" 'BEGIN{print (b-a)/1e9}')" "${kb:-?}" "$rc"
+}
+
+N=$(nproc)
+for rep in $(seq 1 "$REPS"); do
+  for c in py js; do
+    measure floor "$c" "$rep" "$B/parse_floor" "$CORPUS/$c"
+    if [ "$HAVE_CURRANTC" = 1 ]; then
+      # shellcheck disable=SC2086
+      measure currantc-j1 "$c" "$rep" "$CURRANTC" build "$CORPUS/$c" -o @OUT@ -j 1 $CURRANTC_FLAGS
+      # shellcheck disable=SC2086
+      measure currantc-j2 "$c" "$rep" "$CURRANTC" build "$CORPUS/$c" -o @OUT@ -j 2 $CURRANTC_FLAGS
+    fi
+  done
+  measure cpython py "$rep" python3 "$ROOT/bench/py_ast_wrap.py" "$CORPUS/py" @OUT@
+  measure babel js "$rep" node "$ROOT/bench/babel-wrap.js" "$CORPUS/js" @OUT@
+  measure babel-maps js "$rep" node "$ROOT/bench/babel-wrap.js" --maps "$CORPUS/js" @OUT@
+  measure istanbul js "$rep" node "$ROOT/bench/istanbul-run.js" "$CORPUS/js" @OUT@
+done
+
+# ---- the table -------------------------------------------------------------
+CPU=$(awk -F': ' '/^model name/{print $2; exit}' /proc/cpuinfo)
+export BENCH_CPU="$CPU" BENCH_NPROC="$N" BENCH_REPS_DONE="$REPS" BENCH_STDLIB="$STDLIB" BENCH_NPMROOT="$NPMROOT"
+export BENCH_PY="$PY_FILES $PY_BYTES" BENCH_JS="$JS_FILES $JS_BYTES" BENCH_LOGS="$LOGS"
+export BENCH_PYVER=$(python3 -c 'import platform;print(platform.python_version())')
+export BENCH_NODEVER=$(node --version)
+export BENCH_BABELVER=$(node -p 'require("@babel/core/package.json").version')
+export BENCH_ISTVER=$(node -p 'require("istanbul-lib-instrument/package.json").version')
+export BENCH_TSVER=$(awk '$1=="tree-sitter"{print $2}' grammars/pins.txt)
+export BENCH_CURRANTC_VER=$( [ "$HAVE_CURRANTC" = 1 ] && "$CURRANTC" --version 2>/dev/null | head -1 || echo "not built")
+export BENCH_LOAD=$(cut -d' ' -f1-3 /proc/loadavg)
+TABLE=$(python3 "$ROOT/bench/table.py" "$RESULTS")
+echo
+echo "$TABLE"
+if [ -n "$DOC" ]; then
+  printf '%s\n' "$TABLE" >"$DOC"
+  echo
+  echo "bench: wrote $DOC"
+fi

@@ -1,0 +1,457 @@
+/*
+ * currant.h — the one header every stage of currantc shares.
+ *
+ * The pipeline is   walk -> parse -> names -> link -> boundaries -> graph -> emit.
+ * Each stage lives in one file (see docs/ARCHITECTURE.md) and talks to the
+ * others only through the types below.  Per-file stages (parse, names,
+ * boundaries, emit) run in parallel, one file per worker; link and graph run
+ * once over the whole codebase.  Nothing here is global mutable state except
+ * the diagnostics sink, which is locked.
+ *
+ * Prefixes: str_/vec_/xmalloc (util.c), diag_ (diag.c), walk_ (walk.c),
+ * config_ (config.c), parse_ (parse.c), names_ (names_*.c), link_ (link.c),
+ * cat_ (catalogue.c), bound_ (boundaries.c), graph_ (graph.c), edit_/splice_
+ * (splice.c), smap_ (sourcemap.c), rewrite_ (rewrite_*.c), manifest_
+ * (manifest.c), driver_ (driver.c).
+ */
+#ifndef CURRANT_H
+#define CURRANT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <tree_sitter/api.h>
+
+#define CURRANTC_VERSION "0.1.0"
+#define MANIFEST_FORMAT "currant.graph/1"
+
+/* ---------------------------------------------------------------- util.c */
+
+void *xmalloc(size_t n);                 /* malloc or abort with a message */
+void *xcalloc(size_t n, size_t size);    /* calloc or abort */
+void *xrealloc(void *p, size_t n);       /* realloc or abort */
+char *xstrdup(const char *s);            /* strdup or abort */
+char *xstrndup(const char *s, size_t n); /* copy of n bytes, NUL-terminated */
+char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Growable byte buffer; `data` is always NUL-terminated. */
+typedef struct StrBuf {
+  char *data; /* bytes, NUL-terminated */
+  size_t len; /* bytes used, excluding the NUL */
+  size_t cap; /* bytes allocated */
+} StrBuf;
+
+void str_append(StrBuf *b, const char *s, size_t n);   /* append n bytes */
+void str_puts(StrBuf *b, const char *s);               /* append a C string */
+void str_printf(StrBuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void str_free(StrBuf *b);                              /* release, leave empty */
+char *str_take(StrBuf *b);                             /* hand over data, leave empty */
+
+/* Growable array of pointers. */
+typedef struct Vec {
+  void **items; /* elements */
+  int len;      /* elements used */
+  int cap;      /* elements allocated */
+} Vec;
+
+void vec_push(Vec *v, void *item); /* append */
+void vec_free(Vec *v);             /* release the array, not the items */
+bool vec_has_str(const Vec *v, const char *s); /* true if a char* item equals s */
+
+/* Reads a whole file; NULL with errno set on failure.  *len gets its size. */
+char *read_file(const char *path, size_t *len);
+/* Writes data to path atomically: temp file in the same directory, fsync,
+ * rename.  Returns 0, or -1 with errno set. */
+int write_file_atomic(const char *path, const char *data, size_t len);
+/* Creates every missing directory of path's parent.  0 or -1 with errno. */
+int make_parent_dirs(const char *path);
+/* Hex SHA-256 of data (65 bytes with the NUL) into out. */
+void sha256_hex(const void *data, size_t len, char out[65]);
+/* 1-based line and column (in bytes) of byte offset off in text. */
+void offset_to_line_col(const char *text, size_t off, uint32_t *line, uint32_t *col);
+
+/* ---------------------------------------------------------------- diag.c */
+
+typedef enum { DIAG_ERROR, DIAG_WARNING, DIAG_NOTE } DiagLevel;
+
+/* Initializes colour (TTY and NO_COLOR) and verbosity: -1 quiet, 0, 1 verbose. */
+void diag_init(int verbosity);
+/* Prints `path:line:col: level: message` to stderr, gcc style.  line 0 omits
+ * the position.  Thread-safe; counts errors and warnings. */
+void diag_report(DiagLevel level, const char *path, uint32_t line, uint32_t col, const char *fmt,
+                 ...) __attribute__((format(printf, 5, 6)));
+void diag_verbose(const char *fmt, ...) __attribute__((format(printf, 1, 2))); /* only with -v */
+int diag_error_count(void);   /* errors reported so far */
+int diag_warning_count(void); /* warnings reported so far */
+bool diag_is_tty(void);       /* stderr is a terminal (progress line) */
+/* Redraws the progress line "phase done/total" on a TTY (not quiet); done ==
+ * total clears it.  Thread-safe and rate-limited by the caller. */
+void diag_progress(const char *phase, int done, int total);
+
+/* ------------------------------------------------------------- config.c */
+
+/* currant.json at the build root; every field optional. */
+typedef struct Config {
+  Vec include;     /* char*: glob patterns a file's relative path must match (empty: all) */
+  Vec exclude;     /* char*: glob patterns that drop a file */
+  Vec boundaries[2]; /* char* per Lang: extra boundary callee patterns ("billing.charge", "requests.*") */
+  char *path;      /* where it was read from, NULL when absent */
+  char *hash;      /* sha256 of its bytes ("" when absent): part of the build identity */
+} Config;
+
+/* Loads ROOT/currant.json.  Returns 0, or -1 after reporting a diagnostic. */
+int config_load(const char *root, Config *cfg);
+void config_free(Config *cfg);
+/* True if rel (a relative path with '/' separators) matches glob pattern:
+ * `*` within a segment, `**` across segments, `?` one char. */
+bool glob_match(const char *pattern, const char *rel);
+
+/* --------------------------------------------------------------- walk.c */
+
+typedef enum { LANG_PYTHON, LANG_JAVASCRIPT, LANG_COUNT } Lang;
+
+/* One input file found by the walk. */
+typedef struct InputFile {
+  char *abs;  /* path as opened (root joined with rel) */
+  char *rel;  /* path relative to its SRC root, '/' separated, no "..": the output path */
+  Lang lang;  /* from the extension */
+} InputFile;
+
+/* Collects .py/.js/.mjs/.cjs files under each SRC (a file or a directory),
+ * iteratively, skipping .git, node_modules, __pycache__, virtualenvs, what
+ * .gitignore files ignore, what cfg excludes and skip_dir (the output
+ * directory, when it lies inside a SRC); symlinked directories are not
+ * followed (a loop cannot hang the walk).  Files sorted by rel.
+ * Reports unreadable paths as diagnostics.  Returns the number of files. */
+int walk_sources(char **srcs, int nsrcs, const Config *cfg, const char *skip_dir,
+                 Vec *out /* InputFile* */);
+void walk_free(Vec *files); /* frees the InputFiles and the vector */
+
+/* ----------------------------------------------------------- model types */
+
+/* A half-open byte range [start, end) in a file's text. */
+typedef struct Span {
+  uint32_t start; /* first byte */
+  uint32_t end;   /* one past the last byte */
+} Span;
+
+typedef enum {
+  DEF_FUNCTION, /* def / function / arrow or function expression bound to a name */
+  DEF_CLASS,    /* class */
+  DEF_METHOD,   /* function defined directly in a class body */
+} DefKind;
+
+/* A function, method or class definition. */
+typedef struct Def {
+  DefKind kind;     /* what it is */
+  char *name;       /* simple name ("charge"); inferred for `const f = () => ...` */
+  char *qualname;   /* dotted path inside the module ("Cart.total", "outer.inner") */
+  int parent;       /* index of the enclosing Def, -1 at module level */
+  uint32_t line;    /* 1-based line of the name */
+  uint32_t col;     /* 1-based column of the name */
+  Span span;        /* the whole definition */
+  bool is_task;     /* @task / @currant.task / "use task" / task(...) wrapped */
+  bool is_async;    /* async def / async function */
+  bool exported;    /* JS: exported (named or via module.exports); Python: top level, no leading _ */
+  int min_args;     /* positional parameters without defaults */
+  int max_args;     /* positional parameters in all, -1 with *args / ...rest */
+  Vec locals;       /* char*: parameters and names bound in its own scope */
+} Def;
+
+typedef enum {
+  IMPORT_MODULE,    /* `import x`, `import x as y`, `import * as ns`, `const m = require("x")` */
+  IMPORT_NAME,      /* `from x import y`, `import { y } from`, `const { y } = require("x")` */
+  IMPORT_DEFAULT,   /* `import d from "x"` */
+  IMPORT_STAR,      /* `from x import *`, `export * from "x"` */
+} ImportKind;
+
+/* One binding created by an import or re-export. */
+typedef struct Import {
+  ImportKind kind;   /* form */
+  char *local;       /* name bound in this module (NULL for star; the exported name for re-exports) */
+  char *spec;        /* module as written: "os.path", ".orders", "./orders.js", "node:fs" */
+  char *name;        /* imported name for IMPORT_NAME ("readFileSync"), else NULL */
+  bool reexport;     /* `export { a } from`, `export * from`, Python __init__ style re-bind */
+  bool cross_lang;   /* names a module of the other language (bridge) */
+  uint32_t line;     /* 1-based */
+  uint32_t col;      /* 1-based */
+  int resolved_file; /* link: index into Codebase.modules, -1 if external */
+} Import;
+
+typedef enum {
+  REF_UNRESOLVED, /* cannot be told statically: `reason` says why */
+  REF_GLOBAL,     /* a builtin/global not bound in any enclosing scope: `path` is its dotted name */
+  REF_IMPORT,     /* through import `import_index`, then `path` (may be "") */
+  REF_DEF,        /* a definition of this module: `def_index`, then `path` (may be "") */
+  REF_VALUE,      /* a local value of known origin: `path` is "<origin>.attr", e.g. "<open>.read" */
+} RefKind;
+
+/* What a callee expression refers to, as far as the file itself tells. */
+typedef struct Ref {
+  RefKind kind;     /* see above */
+  int import_index; /* REF_IMPORT: index into Module.imports */
+  int def_index;    /* REF_DEF: index into Module.defs */
+  char *path;       /* dotted attribute path after the head ("" for the head itself) */
+  char *reason;     /* REF_UNRESOLVED: "dynamic dispatch", "computed callee", "eval", ... */
+} Ref;
+
+typedef enum {
+  CALL_PLAIN,    /* f(x), obj.m(x), a?.b.c(x), a.b?.(x) */
+  CALL_NEW,      /* new X(...) / new X */
+  CALL_TAGGED,   /* tag`...` */
+  CALL_READ,     /* a catalogued property read: os.environ["K"], process.env.K */
+} CallForm;
+
+typedef enum {
+  BOUND_NONE,      /* not a boundary */
+  BOUND_STD,       /* the currant std API (sleep, now, random, uuid, wait_event, prompt, task) */
+  BOUND_TASK,      /* a user task */
+  BOUND_CATALOGUE, /* the built-in catalogue of the language */
+  BOUND_CONFIG,    /* listed in currant.json */
+} BoundKind;
+
+/* One call (or catalogued read) in a file. */
+typedef struct Call {
+  CallForm form;      /* syntactic form */
+  TSNode node;        /* the call/new/subscript/member node (valid while the tree lives) */
+  Span span;          /* whole expression */
+  uint32_t line;      /* 1-based line of the expression start */
+  uint32_t col;       /* 1-based column (bytes) */
+  int func;           /* enclosing Def index, -1 at module level */
+  char *text;         /* callee source text, whitespace collapsed ("time.time") */
+  Ref ref;            /* what the callee refers to (names pass) */
+  bool awaited;       /* directly under `await` */
+  bool in_optional;   /* JS: an optional chain can short-circuit it */
+  Vec uses;           /* char*: identifiers read by its arguments (data dependencies) */
+  Vec assigned;       /* char*: names bound from its result by plain assignment */
+  Vec scope;          /* char*: names in scope here (enclosing functions' locals + params) */
+  /* Filled by link and boundaries: */
+  char *canonical;    /* resolved dotted name ("time.time", "fs.readFileSync") or NULL */
+  int target_module;  /* codebase module of the callee, -1 if external/unknown */
+  int target_def;     /* Def index in that module, -1 if not a definition */
+  BoundKind bound;    /* boundary kind */
+  const char *category; /* catalogue category ("clock", "random", "file", ...) or NULL */
+  int site_index;     /* index among the file's sites (emitted in the call), -1 if none */
+  char *site_id;      /* stable id: "rel:qualname:callee#n" */
+} Call;
+
+/* An assignment inside a function, for data dependencies through plain
+ * assignments: targets <- names read by the right-hand side. */
+typedef struct Assign {
+  int func;     /* enclosing Def index, -1 at module level */
+  uint32_t pos; /* byte offset (source order) */
+  Vec targets;  /* char*: names bound */
+  Vec sources;  /* char*: names read on the right-hand side */
+} Assign;
+
+/* A name a module exports (JS: export / module.exports / exports.x; Python:
+ * not used, a Python module's top-level defs and imports are its exports). */
+typedef struct Export {
+  char *name;       /* exported name ("default" for the default export) */
+  int def_index;    /* Def it denotes, or -1 */
+  int import_index; /* Import it re-exports (`export { a } from`, `export *`), or -1 */
+} Export;
+
+/* A syntax problem found while parsing. */
+typedef struct SyntaxError {
+  uint32_t line; /* 1-based */
+  uint32_t col;  /* 1-based */
+  char *message; /* "unexpected 'x'" / "missing ')'" */
+} SyntaxError;
+
+typedef enum {
+  MOD_OK,       /* parsed and analysed */
+  MOD_SKIPPED,  /* not analysable (binary, not UTF-8, unreadable): copied or skipped with a diagnostic */
+  MOD_SYNTAX,   /* syntax errors: reported, not instrumented, copied unchanged */
+} ModStatus;
+
+/* One source file and everything the passes learn about it. */
+typedef struct Module {
+  InputFile *file;   /* where it came from */
+  Lang lang;         /* language */
+  bool esm;          /* JS: ES module (import/export or .mjs), else CommonJS */
+  char *name;        /* Python dotted module name ("app.orders"); JS: rel path */
+  char *text;        /* file bytes (NUL-terminated) */
+  size_t len;        /* bytes */
+  char sha256[65];   /* content hash */
+  TSTree *tree;      /* parse tree, freed after emit */
+  ModStatus status;  /* see above */
+  Vec defs;          /* Def* in source order */
+  Vec imports;       /* Import* in source order */
+  Vec calls;         /* Call* in source order of their start */
+  Vec assigns;       /* Assign* in source order */
+  Vec exports;       /* Export* (JS) */
+  Vec globals;       /* char*: module-level names */
+  Vec errors;        /* SyntaxError* */
+  int nsites;        /* boundary sites (after boundaries) */
+  char *out_text;    /* emitted text (NULL: copy unchanged) */
+  size_t out_len;    /* bytes of out_text */
+  char *source_map;  /* JS: v3 source map JSON, NULL otherwise */
+} Module;
+
+/* The whole build. */
+typedef struct Codebase {
+  Vec modules;     /* Module* sorted by rel path */
+  const Config *config; /* currant.json */
+} Codebase;
+
+/* -------------------------------------------------------------- parse.c */
+
+/* Reads, checks (binary, UTF-8, size) and parses m->file into m.  Records
+ * syntax errors (ERROR/MISSING nodes) in m->errors and sets m->status. */
+void parse_module(Module *m);
+const TSLanguage *parse_language(Lang lang); /* the tree-sitter grammar */
+
+/* ------------------------------------------------------- names_py.c / names_js.c */
+
+/* Fills defs, imports, calls (with Ref, uses, assigned, scope), assigns and
+ * globals of a parsed module.  One iterative walk of the tree. */
+void names_python(Module *m);
+void names_javascript(Module *m);
+
+/* --------------------------------------------------------------- link.c */
+
+/* The dotted name a Ref denotes if everything it imports is external:
+ * `from time import time as now; now()` -> "time.time"; `require("node:fs")
+ * .readFileSync` -> "fs.readFileSync"; REF_GLOBAL -> its path; REF_VALUE ->
+ * its path ("<open>.read").  NULL for REF_DEF/REF_UNRESOLVED.  Pure: callable
+ * from the names pass (to track value origins) and from link. */
+char *ref_external_name(const Module *m, const Ref *r);
+/* Canonical module name of an import spec: strips "node:", maps "/" to "."
+ * for JS ("fs/promises" -> "fs.promises"); Python specs are returned as is. */
+char *canonical_module(Lang lang, const char *spec);
+
+/* Resolves imports to codebase modules and every call's Ref to a canonical
+ * external name or a codebase definition, following re-exports. */
+void link_codebase(Codebase *cb);
+
+/* ---------------------------------------------------------- catalogue.c */
+
+/* One entry of a language's catalogue of boundary calls. */
+typedef struct CatEntry {
+  const char *pattern;  /* canonical dotted name; a trailing ".*" matches one more segment */
+  const char *category; /* clock, random, uuid, env, input, process, net, file, sleep, std, ... */
+  CallForm form;        /* CALL_READ for property reads, CALL_NEW for constructors, else CALL_PLAIN */
+  const char *note;     /* one line for docs/CATALOGUE.md */
+} CatEntry;
+
+/* The built-in table of lang, terminated by an entry with pattern NULL. */
+const CatEntry *cat_table(Lang lang);
+/* The entry matching canonical name and form, or NULL. */
+const CatEntry *cat_lookup(Lang lang, const char *canonical, CallForm form);
+/* Origins for REF_VALUE: the value type a call creates ("<open>" for open()),
+ * NULL if the callee creates nothing tracked. */
+const char *cat_origin(Lang lang, const char *canonical);
+
+/* --------------------------------------------------------- boundaries.c */
+
+/* Classifies every call of m (bound, category), numbers the sites and gives
+ * each its stable id. */
+void bound_module(const Codebase *cb, Module *m);
+
+/* --------------------------------------------------------------- splice.c */
+
+/* One byte-range replacement: [start, end) becomes text.  Insertions have
+ * start == end; several at one offset keep the order they were added in. */
+typedef struct Edit {
+  uint32_t start; /* first byte replaced */
+  uint32_t end;   /* one past the last byte replaced */
+  char *text;     /* replacement */
+  int seq;        /* insertion order (ties) */
+} Edit;
+
+typedef struct EditList {
+  Edit *items; /* edits */
+  int len;     /* used */
+  int cap;     /* allocated */
+} EditList;
+
+void edit_add(EditList *l, uint32_t start, uint32_t end, const char *text); /* copies text */
+void edit_insert(EditList *l, uint32_t at, const char *text);               /* start == end */
+void edit_free(EditList *l);
+/* Applies edits to m->text into m->out_text; for JS also builds the source
+ * map (m->source_map).  Returns 0, or -1 if edits overlap (a bug: reported). */
+int splice_apply(Module *m, EditList *edits);
+
+/* ------------------------------------------------------------ sourcemap.c */
+
+/* Accumulates v3 source map segments, one output line at a time. */
+typedef struct SourceMap {
+  StrBuf mappings; /* "mappings" field so far */
+  uint32_t gen_line;  /* current generated line (0-based) */
+  int32_t prev_gen_col, prev_src_line, prev_src_col; /* VLQ deltas state */
+  bool line_has_segment; /* a segment was written on gen_line */
+} SourceMap;
+
+/* Maps generated (gen_line, gen_col) to source (src_line, src_col), all
+ * 0-based, columns in UTF-16 code units; calls must go in generated order. */
+void smap_add(SourceMap *sm, uint32_t gen_line, uint32_t gen_col, uint32_t src_line, uint32_t src_col);
+/* The finished JSON for file (sources = [source_name]). */
+char *smap_finish(SourceMap *sm, const char *file, const char *source_name);
+/* The same with "sourcesContent": [content] (len bytes; null when not UTF-8),
+ * so a debugger shows the original even when the map moves with OUT. */
+char *smap_finish_content(SourceMap *sm, const char *file, const char *source_name,
+                          const char *content, size_t len);
+
+/* ----------------------------------------------- rewrite_py.c / rewrite_js.c */
+
+/* Edits that turn every site of m into a runtime call and bind the runtime
+ * at the top of the module (Python: on an existing line). */
+void rewrite_python(Module *m, EditList *out);
+void rewrite_javascript(Module *m, EditList *out);
+
+/* -------------------------------------------------------------- graph.c */
+
+typedef enum { NODE_MODULE, NODE_FUNCTION, NODE_TASK, NODE_SITE } NodeKind;
+typedef enum { EDGE_CALL, EDGE_DATA, EDGE_IMPORT, EDGE_CROSS_LANG, EDGE_CONTAINS } EdgeKind;
+
+typedef struct GraphEdge {
+  char *from;    /* node id */
+  char *to;      /* node id */
+  EdgeKind kind; /* relation */
+} GraphEdge;
+
+typedef struct Graph {
+  Vec edges; /* GraphEdge*, sorted (from, to, kind), no duplicates */
+} Graph;
+
+/* Builds the edges (nodes are derived from modules, defs and sites). */
+void graph_build(const Codebase *cb, Graph *g);
+void graph_free(Graph *g);
+/* Node ids: "module:REL", "function:REL:QUALNAME", "site:SITEID". */
+char *graph_module_id(const Module *m);
+char *graph_def_id(const Module *m, const Def *d);
+char *graph_site_id(const Call *c);
+
+/* ----------------------------------------------------------- manifest.c */
+
+/* Writes OUT/currant.graph.json (deterministic, atomic).  0 or -1. */
+int manifest_write(const Codebase *cb, const Graph *g, const char *out_dir);
+
+/* ------------------------------------------------------------- driver.c */
+
+typedef struct BuildOptions {
+  char **srcs;     /* SRC arguments */
+  int nsrcs;       /* how many */
+  const char *out; /* OUT directory */
+  int jobs;        /* worker threads (>= 1) */
+  int verbosity;   /* -1 quiet, 0, 1 verbose */
+} BuildOptions;
+
+/* Exit codes (documented in README and --help). */
+enum {
+  EXIT_OK = 0,          /* built, no errors */
+  EXIT_INPUT_ERRORS = 1, /* built, but some files had errors and were not instrumented */
+  EXIT_USAGE = 2,       /* bad command line or currant.json */
+  EXIT_FATAL = 3,       /* could not write output / internal error */
+};
+
+int driver_build(const BuildOptions *opt);
+/* Runs every per-file stage on one in-memory file, as a one-file codebase
+ * (for the fuzzer and unit tests).  *out gets the emitted text or NULL when
+ * unchanged; returns the module status. */
+ModStatus driver_compile_buffer(Lang lang, const char *rel, const char *text, size_t len, char **out,
+                                size_t *out_len);
+
+#endif

@@ -1,0 +1,309 @@
+/*
+ * driver.c — runs the pipeline over a codebase: walk, then per-file stages
+ * on a pool of worker threads, the whole-codebase stages (link, graph) on
+ * one thread in between, and the writes.
+ *
+ * Workers take the next file from an atomic counter, so the order in which
+ * files finish varies with -j; nothing a worker produces depends on that
+ * order (modules live at fixed indices, sorted by path), which is what makes
+ * the output byte-identical whatever -j.  Every write goes under OUT, through
+ * directories that are checked not to be symlinks, and is atomic.
+ */
+#include "currant.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+/* One parallel phase over the modules. */
+typedef struct Phase {
+  const char *name;            /* for the progress line */
+  Codebase *cb;                /* the build */
+  void (*run)(Codebase *, Module *); /* per-file work */
+  int next;                    /* next module index (atomic) */
+  int done;                    /* modules finished (atomic) */
+  const char *out_dir;         /* OUT, for the write phase */
+  int write_failures;          /* files that could not be written (atomic) */
+} Phase;
+
+static __thread Phase *current_phase;
+
+static void *phase_worker(void *arg) {
+  Phase *p = arg;
+  current_phase = p;
+  int total = p->cb->modules.len;
+  for (;;) {
+    int i = __atomic_fetch_add(&p->next, 1, __ATOMIC_RELAXED);
+    if (i >= total) break;
+    p->run(p->cb, p->cb->modules.items[i]);
+    int done = __atomic_add_fetch(&p->done, 1, __ATOMIC_RELAXED);
+    if (total >= 200 && (done % 64 == 0 || done == total)) diag_progress(p->name, done, total);
+  }
+  return NULL;
+}
+
+static void run_phase(Phase *p, int jobs) {
+  int n = jobs < p->cb->modules.len ? jobs : p->cb->modules.len;
+  if (n <= 1) {
+    phase_worker(p);
+    return;
+  }
+  pthread_t *threads = xcalloc((size_t)n, sizeof *threads);
+  int started = 0;
+  for (; started < n; started++)
+    if (pthread_create(&threads[started], NULL, phase_worker, p) != 0) break;
+  if (started == 0) phase_worker(p);
+  for (int i = 0; i < started; i++) pthread_join(threads[i], NULL);
+  free(threads);
+}
+
+/* ---- per-file stages ---------------------------------------------------- */
+
+static void analyse(Codebase *cb, Module *m) {
+  (void)cb;
+  parse_module(m);
+  if (m->status != MOD_OK) return;
+  if (m->lang == LANG_PYTHON) names_python(m);
+  else names_javascript(m);
+}
+
+static void instrument(Codebase *cb, Module *m) {
+  bound_module(cb, m);
+  if (m->status != MOD_OK || m->nsites == 0) return;
+  EditList edits = {0};
+  if (m->lang == LANG_PYTHON) rewrite_python(m, &edits);
+  else rewrite_javascript(m, &edits);
+  if (edits.len && splice_apply(m, &edits) < 0) {
+    free(m->out_text), m->out_text = NULL;
+    free(m->source_map), m->source_map = NULL;
+  }
+  edit_free(&edits);
+}
+
+/* True if some directory between out_dir and path (exclusive) is a symlink:
+ * writing through it could land outside OUT. */
+static bool path_crosses_symlink(const char *out_dir, const char *path) {
+  size_t base = strlen(out_dir);
+  char *p = xstrdup(path);
+  bool crosses = false;
+  for (char *s = strchr(p + base + 1, '/'); s && !crosses; s = strchr(s + 1, '/')) {
+    *s = '\0';
+    struct stat st;
+    crosses = lstat(p, &st) == 0 && S_ISLNK(st.st_mode);
+    *s = '/';
+  }
+  free(p);
+  return crosses;
+}
+
+static int write_output(const char *out_dir, const char *rel, const char *data, size_t len) {
+  if (strstr(rel, "..") && (strncmp(rel, "../", 3) == 0 || strstr(rel, "/../"))) {
+    diag_report(DIAG_ERROR, rel, 0, 0, "refusing to write outside the output directory");
+    return -1;
+  }
+  char *path = xasprintf("%s/%s", out_dir, rel);
+  int rc = -1;
+  if (path_crosses_symlink(out_dir, path))
+    diag_report(DIAG_ERROR, path, 0, 0, "refusing to write through a symlink inside the output directory");
+  else if (make_parent_dirs(path) < 0 || write_file_atomic(path, data, len) < 0)
+    diag_report(DIAG_ERROR, path, 0, 0, "cannot write: %s", strerror(errno));
+  else rc = 0;
+  free(path);
+  return rc;
+}
+
+static void write_module(Codebase *cb, Module *m) {
+  (void)cb;
+  Phase *p = current_phase;
+  const char *data = m->out_text ? m->out_text : m->text;
+  size_t len = m->out_text ? m->out_len : m->len;
+  int rc = write_output(p->out_dir, m->file->rel, data, len);
+  if (rc == 0 && m->source_map) {
+    char *map_rel = xasprintf("%s.map", m->file->rel);
+    rc = write_output(p->out_dir, map_rel, m->source_map, strlen(m->source_map));
+    free(map_rel);
+  }
+  if (rc < 0) __atomic_add_fetch(&p->write_failures, 1, __ATOMIC_RELAXED);
+}
+
+/* ---- the build ---------------------------------------------------------- */
+
+static char *python_module_name(const char *rel) {
+  char *s = xstrdup(rel);
+  size_t n = strlen(s);
+  if (n > 3 && strcmp(s + n - 3, ".py") == 0) s[n - 3] = '\0';
+  for (char *p = s; *p; p++)
+    if (*p == '/') *p = '.';
+  n = strlen(s);
+  if (n >= 9 && strcmp(s + n - 9, ".__init__") == 0) s[n - 9] = '\0';
+  else if (strcmp(s, "__init__") == 0) s[0] = '\0';
+  return s;
+}
+
+static Module *module_new(InputFile *f) {
+  Module *m = xcalloc(1, sizeof *m);
+  m->file = f;
+  m->lang = f->lang;
+  m->name = f->lang == LANG_PYTHON ? python_module_name(f->rel) : xstrdup(f->rel);
+  return m;
+}
+
+static void free_strvec(Vec *v) {
+  for (int i = 0; i < v->len; i++) free(v->items[i]);
+  vec_free(v);
+}
+
+static void call_free(Call *c) {
+  free(c->text);
+  free(c->ref.path);
+  free(c->ref.reason);
+  free_strvec(&c->uses);
+  free_strvec(&c->assigned);
+  free_strvec(&c->scope);
+  free(c->canonical);
+  free(c->site_id);
+  free(c);
+}
+
+static void module_free(Module *m) {
+  for (int i = 0; i < m->defs.len; i++) {
+    Def *d = m->defs.items[i];
+    free(d->name), free(d->qualname), free_strvec(&d->locals), free(d);
+  }
+  for (int i = 0; i < m->imports.len; i++) {
+    Import *imp = m->imports.items[i];
+    free(imp->local), free(imp->spec), free(imp->name), free(imp);
+  }
+  for (int i = 0; i < m->calls.len; i++) call_free(m->calls.items[i]);
+  for (int i = 0; i < m->assigns.len; i++) {
+    Assign *a = m->assigns.items[i];
+    free_strvec(&a->targets), free_strvec(&a->sources), free(a);
+  }
+  for (int i = 0; i < m->exports.len; i++) {
+    Export *e = m->exports.items[i];
+    free(e->name), free(e);
+  }
+  for (int i = 0; i < m->errors.len; i++) {
+    SyntaxError *e = m->errors.items[i];
+    free(e->message), free(e);
+  }
+  vec_free(&m->defs), vec_free(&m->imports), vec_free(&m->calls), vec_free(&m->assigns);
+  vec_free(&m->exports), vec_free(&m->errors);
+  free_strvec(&m->globals);
+  if (m->tree) ts_tree_delete(m->tree);
+  free(m->name), free(m->text), free(m->out_text), free(m->source_map);
+  free(m);
+}
+
+/* The directory currant.json is read from: the first SRC if it is a
+ * directory, else the directory holding it. */
+static char *config_root(const char *src) {
+  struct stat st;
+  if (stat(src, &st) == 0 && S_ISDIR(st.st_mode)) return xstrdup(src);
+  const char *slash = strrchr(src, '/');
+  return slash ? xstrndup(src, (size_t)(slash - src)) : xstrdup(".");
+}
+
+/* Refuses OUT equal to a SRC directory or holding one: the build would
+ * overwrite the code it reads. */
+static int check_out_dir(const BuildOptions *opt) {
+  char out_real[PATH_MAX], src_real[PATH_MAX];
+  if (mkdir(opt->out, 0755) < 0 && errno != EEXIST) {
+    diag_report(DIAG_ERROR, opt->out, 0, 0, "cannot create output directory: %s", strerror(errno));
+    return -1;
+  }
+  if (!realpath(opt->out, out_real)) {
+    diag_report(DIAG_ERROR, opt->out, 0, 0, "cannot use output directory: %s", strerror(errno));
+    return -1;
+  }
+  size_t n = strlen(out_real);
+  for (int i = 0; i < opt->nsrcs; i++) {
+    if (!realpath(opt->srcs[i], src_real)) continue;
+    if (strncmp(src_real, out_real, n) == 0 && (src_real[n] == '\0' || src_real[n] == '/')) {
+      diag_report(DIAG_ERROR, opt->srcs[i], 0, 0, "source is inside the output directory %s: choose another -o",
+                  opt->out);
+      return -1;
+    }
+  }
+  return 0;
+}
+
+static int finish_build(Codebase *cb, const BuildOptions *opt, int jobs) {
+  Phase emit = {.name = "writing", .cb = cb, .run = write_module, .out_dir = opt->out};
+  run_phase(&emit, jobs);
+  Graph g = {0};
+  graph_build(cb, &g);
+  int rc = manifest_write(cb, &g, opt->out);
+  graph_free(&g);
+  if (rc < 0 || emit.write_failures) return EXIT_FATAL;
+  return diag_error_count() ? EXIT_INPUT_ERRORS : EXIT_OK;
+}
+
+int driver_build(const BuildOptions *opt) {
+  if (check_out_dir(opt) < 0) return EXIT_USAGE;
+  Config cfg;
+  char *root = config_root(opt->srcs[0]);
+  int cfg_rc = config_load(root, &cfg);
+  free(root);
+  if (cfg_rc < 0) {
+    config_free(&cfg);
+    return EXIT_USAGE;
+  }
+  Vec files = {0};
+  walk_sources(opt->srcs, opt->nsrcs, &cfg, opt->out, &files);
+  Codebase cb = {.config = &cfg};
+  for (int i = 0; i < files.len; i++) vec_push(&cb.modules, module_new(files.items[i]));
+  diag_verbose("%d source files", files.len);
+
+  Phase analysis = {.name = "parsing", .cb = &cb, .run = analyse};
+  run_phase(&analysis, opt->jobs);
+  link_codebase(&cb);
+  Phase instrumenting = {.name = "instrumenting", .cb = &cb, .run = instrument};
+  run_phase(&instrumenting, opt->jobs);
+  int rc = finish_build(&cb, opt, opt->jobs);
+
+  int sites = 0, instrumented = 0;
+  for (int i = 0; i < cb.modules.len; i++) {
+    Module *m = cb.modules.items[i];
+    sites += m->nsites;
+    instrumented += m->out_text != NULL;
+    module_free(m);
+  }
+  diag_verbose("%d files instrumented, %d sites, output in %s", instrumented, sites, opt->out);
+  vec_free(&cb.modules);
+  walk_free(&files);
+  config_free(&cfg);
+  return rc;
+}
+
+ModStatus driver_compile_buffer(Lang lang, const char *rel, const char *text, size_t len, char **out,
+                                size_t *out_len) {
+  InputFile f = {.abs = (char *)rel, .rel = (char *)rel, .lang = lang};
+  Config cfg = {0};
+  Codebase cb = {.config = &cfg};
+  Module *m = module_new(&f);
+  vec_push(&cb.modules, m);
+  /* parse_module reads from disk; the buffer path bypasses it. */
+  m->text = xstrndup(text, len);
+  m->len = len;
+  m->status = MOD_OK;
+  TSParser *parser = ts_parser_new();
+  ts_parser_set_language(parser, parse_language(lang));
+  m->tree = ts_parser_parse_string(parser, NULL, m->text, (uint32_t)len);
+  ts_parser_delete(parser);
+  if (!m->tree || ts_node_has_error(ts_tree_root_node(m->tree))) m->status = MOD_SYNTAX;
+  else if (lang == LANG_PYTHON) names_python(m);
+  else names_javascript(m);
+  link_codebase(&cb);
+  instrument(&cb, m);
+  ModStatus st = m->status;
+  *out = m->out_text;
+  *out_len = m->out_len;
+  m->out_text = NULL;
+  module_free(m);
+  vec_free(&cb.modules);
+  return st;
+}

@@ -1,0 +1,226 @@
+/*
+ * util.c — the small toolbox every stage uses: checked allocation, growable
+ * strings and arrays, whole-file reads, atomic writes and hashing.
+ *
+ * Allocation failure aborts with a message: the compiler has no sensible way
+ * to continue without memory, and checking every call site would bury the
+ * passes in error handling.  Writes are atomic (temp file + fsync + rename)
+ * so an interrupted build never leaves a half-written output file.
+ */
+#include "currant.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <openssl/evp.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static void out_of_memory(size_t n) {
+  fprintf(stderr, "currantc: fatal: out of memory allocating %zu bytes\n", n);
+  abort();
+}
+
+void *xmalloc(size_t n) {
+  void *p = malloc(n ? n : 1);
+  if (!p) out_of_memory(n);
+  return p;
+}
+
+void *xcalloc(size_t n, size_t size) {
+  void *p = calloc(n ? n : 1, size ? size : 1);
+  if (!p) out_of_memory(n * size);
+  return p;
+}
+
+void *xrealloc(void *p, size_t n) {
+  void *q = realloc(p, n ? n : 1);
+  if (!q) out_of_memory(n);
+  return q;
+}
+
+char *xstrdup(const char *s) { return xstrndup(s, strlen(s)); }
+
+char *xstrndup(const char *s, size_t n) {
+  char *p = xmalloc(n + 1);
+  memcpy(p, s, n);
+  p[n] = '\0';
+  return p;
+}
+
+char *xasprintf(const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  char *p = NULL;
+  if (vasprintf(&p, fmt, ap) < 0) out_of_memory(strlen(fmt));
+  va_end(ap);
+  return p;
+}
+
+static void str_reserve(StrBuf *b, size_t extra) {
+  if (b->len + extra + 1 <= b->cap) return;
+  size_t cap = b->cap ? b->cap : 64;
+  while (cap < b->len + extra + 1) cap *= 2;
+  b->data = xrealloc(b->data, cap);
+  b->cap = cap;
+}
+
+void str_append(StrBuf *b, const char *s, size_t n) {
+  str_reserve(b, n);
+  memcpy(b->data + b->len, s, n);
+  b->len += n;
+  b->data[b->len] = '\0';
+}
+
+void str_puts(StrBuf *b, const char *s) { str_append(b, s, strlen(s)); }
+
+void str_printf(StrBuf *b, const char *fmt, ...) {
+  va_list ap, ap2;
+  va_start(ap, fmt);
+  va_copy(ap2, ap);
+  int n = vsnprintf(NULL, 0, fmt, ap);
+  va_end(ap);
+  if (n > 0) {
+    str_reserve(b, (size_t)n);
+    vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap2);
+    b->len += (size_t)n;
+  }
+  va_end(ap2);
+}
+
+void str_free(StrBuf *b) {
+  free(b->data);
+  *b = (StrBuf){0};
+}
+
+char *str_take(StrBuf *b) {
+  if (!b->data) str_reserve(b, 0), b->data[0] = '\0';
+  char *p = b->data;
+  *b = (StrBuf){0};
+  return p;
+}
+
+void vec_push(Vec *v, void *item) {
+  if (v->len == v->cap) {
+    v->cap = v->cap ? v->cap * 2 : 8;
+    v->items = xrealloc(v->items, (size_t)v->cap * sizeof *v->items);
+  }
+  v->items[v->len++] = item;
+}
+
+void vec_free(Vec *v) {
+  free(v->items);
+  *v = (Vec){0};
+}
+
+bool vec_has_str(const Vec *v, const char *s) {
+  for (int i = 0; i < v->len; i++)
+    if (strcmp(v->items[i], s) == 0) return true;
+  return false;
+}
+
+char *read_file(const char *path, size_t *len) {
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return NULL;
+  struct stat st;
+  if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+    int e = errno;
+    if (S_ISDIR(st.st_mode)) e = EISDIR;
+    close(fd);
+    errno = e ? e : EINVAL;
+    return NULL;
+  }
+  size_t cap = (size_t)st.st_size + 1, n = 0;
+  char *buf = xmalloc(cap);
+  for (;;) {
+    if (n + 1 >= cap) buf = xrealloc(buf, cap *= 2);
+    ssize_t r = read(fd, buf + n, cap - n - 1);
+    if (r < 0 && errno == EINTR) continue;
+    if (r < 0) {
+      int e = errno;
+      free(buf);
+      close(fd);
+      errno = e;
+      return NULL;
+    }
+    if (r == 0) break;
+    n += (size_t)r;
+  }
+  close(fd);
+  buf[n] = '\0';
+  *len = n;
+  return buf;
+}
+
+static int write_all(int fd, const char *data, size_t len) {
+  while (len > 0) {
+    ssize_t w = write(fd, data, len);
+    if (w < 0 && errno == EINTR) continue;
+    if (w < 0) return -1;
+    data += w;
+    len -= (size_t)w;
+  }
+  return 0;
+}
+
+int write_file_atomic(const char *path, const char *data, size_t len) {
+  char *tmp = xasprintf("%s.tmp.%ld", path, (long)getpid());
+  /* O_EXCL|O_NOFOLLOW: a planted symlink at the temp name is refused, not followed. */
+  int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+  if (fd < 0 && errno == EEXIST) {
+    unlink(tmp);
+    fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+  }
+  if (fd < 0) {
+    free(tmp);
+    return -1;
+  }
+  int rc = write_all(fd, data, len);
+  if (rc == 0) rc = fsync(fd);
+  int e = errno;
+  if (close(fd) < 0 && rc == 0) rc = -1, e = errno;
+  if (rc == 0 && rename(tmp, path) < 0) rc = -1, e = errno;
+  if (rc != 0) unlink(tmp);
+  free(tmp);
+  errno = e;
+  return rc;
+}
+
+int make_parent_dirs(const char *path) {
+  char *p = xstrdup(path);
+  for (char *s = strchr(p + 1, '/'); s; s = strchr(s + 1, '/')) {
+    *s = '\0';
+    if (mkdir(p, 0755) < 0 && errno != EEXIST) {
+      int e = errno;
+      free(p);
+      errno = e;
+      return -1;
+    }
+    *s = '/';
+  }
+  free(p);
+  return 0;
+}
+
+void sha256_hex(const void *data, size_t len, char out[65]) {
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int n = 0;
+  EVP_Digest(data, len, md, &n, EVP_sha256(), NULL);
+  static const char hex[] = "0123456789abcdef";
+  for (unsigned i = 0; i < 32; i++) {
+    out[2 * i] = hex[md[i] >> 4];
+    out[2 * i + 1] = hex[md[i] & 15];
+  }
+  out[64] = '\0';
+}
+
+void offset_to_line_col(const char *text, size_t off, uint32_t *line, uint32_t *col) {
+  uint32_t l = 1;
+  size_t bol = 0;
+  for (size_t i = 0; i < off; i++)
+    if (text[i] == '\n') l++, bol = i + 1;
+  *line = l;
+  *col = (uint32_t)(off - bol + 1);
+}

@@ -1,0 +1,275 @@
+/*
+ * walk.c — finds the source files of a codebase.
+ *
+ * Directories are walked with an explicit stack (no recursion: a deep tree
+ * cannot exhaust the C stack) and symlinked directories are never entered,
+ * so a symlink loop cannot hang the build.  What a developer would not call
+ * source is skipped: VCS and tool directories, virtualenvs (any directory
+ * holding pyvenv.cfg), what .gitignore files say, and currant.json's
+ * include/exclude.  The result is sorted by relative path, which is what
+ * makes the manifest independent of directory order and of -j.
+ */
+#include "currant.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* One .gitignore rule, relative to the directory holding the file. */
+typedef struct IgnoreRule {
+  char *base;     /* directory of the .gitignore, relative to the root ("" for the root) */
+  char *pattern;  /* glob, without leading '/' or trailing '/' */
+  bool negate;    /* "!pattern" re-includes */
+  bool dir_only;  /* "pattern/" matches directories only */
+  bool anchored;  /* contains '/': matched against the path below base, not the basename */
+  int depth;      /* depth of base: rules are dropped when the walk leaves base */
+} IgnoreRule;
+
+static const char *skipped_dirs[] = {".git", ".hg", ".svn", "node_modules", "__pycache__", ".venv",
+                                     ".tox", ".mypy_cache", ".pytest_cache", ".currant", NULL};
+
+static bool lang_of(const char *name, Lang *lang) {
+  const char *dot = strrchr(name, '.');
+  if (!dot) return false;
+  if (strcmp(dot, ".py") == 0) return *lang = LANG_PYTHON, true;
+  if (strcmp(dot, ".js") == 0 || strcmp(dot, ".mjs") == 0 || strcmp(dot, ".cjs") == 0)
+    return *lang = LANG_JAVASCRIPT, true;
+  return false;
+}
+
+static char *join(const char *a, const char *b) {
+  if (!*a) return xstrdup(b);
+  return xasprintf("%s/%s", a, b);
+}
+
+static void load_gitignore(const char *abs_dir, const char *rel_dir, int depth, Vec *rules) {
+  char *path = xasprintf("%s/.gitignore", abs_dir);
+  size_t len;
+  char *text = read_file(path, &len);
+  free(path);
+  if (!text) return;
+  for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n")) {
+    size_t n = strlen(line);
+    while (n && (line[n - 1] == '\r' || line[n - 1] == ' ')) line[--n] = '\0';
+    if (!n || line[0] == '#') continue;
+    IgnoreRule *r = xcalloc(1, sizeof *r);
+    if (line[0] == '!') r->negate = true, line++, n--;
+    if (n && line[n - 1] == '/') r->dir_only = true, line[--n] = '\0';
+    bool leading_slash = line[0] == '/';
+    if (leading_slash) line++;
+    r->anchored = leading_slash || strchr(line, '/') != NULL;
+    r->pattern = xstrdup(line);
+    r->base = xstrdup(rel_dir);
+    r->depth = depth;
+    vec_push(rules, r);
+  }
+  free(text);
+}
+
+static bool ignored_by_rules(const Vec *rules, const char *rel, bool is_dir) {
+  bool ignored = false;
+  const char *name = strrchr(rel, '/');
+  name = name ? name + 1 : rel;
+  for (int i = 0; i < rules->len; i++) {
+    IgnoreRule *r = rules->items[i];
+    if (r->dir_only && !is_dir) continue;
+    size_t bl = strlen(r->base);
+    const char *below = bl ? rel + bl + 1 : rel;
+    bool hit = r->anchored ? glob_match(r->pattern, below) : glob_match(r->pattern, name);
+    if (hit) ignored = !r->negate;
+  }
+  return ignored;
+}
+
+static void drop_rules_below(Vec *rules, int depth) {
+  while (rules->len) {
+    IgnoreRule *r = rules->items[rules->len - 1];
+    if (r->depth < depth) break;
+    free(r->base);
+    free(r->pattern);
+    free(r);
+    rules->len--;
+  }
+}
+
+static bool config_wants(const Config *cfg, const char *rel) {
+  for (int i = 0; i < cfg->exclude.len; i++)
+    if (glob_match(cfg->exclude.items[i], rel)) return false;
+  if (!cfg->include.len) return true;
+  for (int i = 0; i < cfg->include.len; i++)
+    if (glob_match(cfg->include.items[i], rel)) return true;
+  return false;
+}
+
+static void add_file(Vec *out, const char *abs, const char *rel, Lang lang) {
+  InputFile *f = xcalloc(1, sizeof *f);
+  f->abs = xstrdup(abs);
+  f->rel = xstrdup(rel);
+  f->lang = lang;
+  vec_push(out, f);
+}
+
+/* A pending directory of the walk. */
+typedef struct DirItem {
+  char *abs;
+  char *rel;
+  int depth;
+} DirItem;
+
+static bool is_virtualenv(const char *abs_dir) {
+  char *p = xasprintf("%s/pyvenv.cfg", abs_dir);
+  bool yes = access(p, F_OK) == 0;
+  free(p);
+  return yes;
+}
+
+static bool same_file(const struct stat *a, const struct stat *b) {
+  return a->st_dev == b->st_dev && a->st_ino == b->st_ino;
+}
+
+static void visit_entry(const DirItem *d, const char *name, const Config *cfg, const struct stat *skip,
+                        Vec *rules, Vec *stack, Vec *out) {
+  char *abs = xasprintf("%s/%s", d->abs, name);
+  char *rel = join(d->rel, name);
+  struct stat st;
+  if (lstat(abs, &st) < 0) {
+    diag_report(DIAG_ERROR, abs, 0, 0, "cannot stat: %s", strerror(errno));
+    goto done;
+  }
+  bool link = S_ISLNK(st.st_mode);
+  if (link && stat(abs, &st) < 0) {
+    Lang lang;
+    if (lang_of(name, &lang))
+      diag_report(DIAG_WARNING, abs, 0, 0, "skipped: broken or looping symlink (%s)", strerror(errno));
+    goto done;
+  }
+  if (S_ISDIR(st.st_mode)) {
+    bool skip_it = link || (skip && same_file(&st, skip)) || ignored_by_rules(rules, rel, true);
+    for (int i = 0; skipped_dirs[i] && !skip_it; i++) skip_it = strcmp(name, skipped_dirs[i]) == 0;
+    if (link && !(skip && same_file(&st, skip))) diag_verbose("not following symlinked directory %s", abs);
+    if (!skip_it && !is_virtualenv(abs)) {
+      DirItem *sub = xcalloc(1, sizeof *sub);
+      *sub = (DirItem){xstrdup(abs), xstrdup(rel), d->depth + 1};
+      vec_push(stack, sub);
+    }
+    goto done;
+  }
+  Lang lang;
+  if (S_ISREG(st.st_mode) && lang_of(name, &lang) && !ignored_by_rules(rules, rel, false) &&
+      config_wants(cfg, rel))
+    add_file(out, abs, rel, lang);
+done:
+  free(abs);
+  free(rel);
+}
+
+static int cmp_name(const void *a, const void *b) {
+  return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Reads one directory's entries, sorted, so that subdirectories are pushed
+ * in a fixed order whatever readdir returns. */
+static Vec list_dir(const DirItem *d) {
+  Vec names = {0};
+  DIR *dir = opendir(d->abs);
+  if (!dir) {
+    diag_report(DIAG_ERROR, d->abs, 0, 0, "cannot open directory: %s", strerror(errno));
+    return names;
+  }
+  for (struct dirent *e; (e = readdir(dir));)
+    if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) vec_push(&names, xstrdup(e->d_name));
+  closedir(dir);
+  if (names.len) qsort(names.items, (size_t)names.len, sizeof *names.items, cmp_name);
+  return names;
+}
+
+static void walk_dir(const char *root, const Config *cfg, const struct stat *skip, Vec *out) {
+  Vec stack = {0}, rules = {0};
+  DirItem *top = xcalloc(1, sizeof *top);
+  *top = (DirItem){xstrdup(root), xstrdup(""), 0};
+  vec_push(&stack, top);
+  while (stack.len) {
+    DirItem *d = stack.items[--stack.len];
+    drop_rules_below(&rules, d->depth);
+    load_gitignore(d->abs, d->rel, d->depth, &rules);
+    Vec names = list_dir(d);
+    /* Push in reverse so the smallest name is visited first (depth-first,
+     * sorted); rules of a directory stay on the stack while its subtree is
+     * walked because its children have a greater depth. */
+    int before = stack.len;
+    for (int i = 0; i < names.len; i++) {
+      visit_entry(d, names.items[i], cfg, skip, &rules, &stack, out);
+      free(names.items[i]);
+    }
+    for (int i = before, j = stack.len - 1; i < j; i++, j--) {
+      void *t = stack.items[i];
+      stack.items[i] = stack.items[j];
+      stack.items[j] = t;
+    }
+    vec_free(&names);
+    free(d->abs);
+    free(d->rel);
+    free(d);
+  }
+  drop_rules_below(&rules, 0);
+  vec_free(&rules);
+  vec_free(&stack);
+}
+
+static int cmp_rel(const void *a, const void *b) {
+  const InputFile *x = *(InputFile *const *)a, *y = *(InputFile *const *)b;
+  return strcmp(x->rel, y->rel);
+}
+
+static void walk_one(const char *src, const Config *cfg, const struct stat *skip, Vec *out) {
+  struct stat st;
+  if (stat(src, &st) < 0) {
+    diag_report(DIAG_ERROR, src, 0, 0, "cannot read: %s", strerror(errno));
+    return;
+  }
+  if (S_ISDIR(st.st_mode)) {
+    walk_dir(src, cfg, skip, out);
+    return;
+  }
+  Lang lang;
+  if (!lang_of(src, &lang)) {
+    diag_report(DIAG_ERROR, src, 0, 0, "not a Python or JavaScript file (.py, .js, .mjs, .cjs)");
+    return;
+  }
+  const char *base = strrchr(src, '/');
+  add_file(out, src, base ? base + 1 : src, lang);
+}
+
+int walk_sources(char **srcs, int nsrcs, const Config *cfg, const char *skip_dir, Vec *out) {
+  struct stat skip_st, *skip = NULL;
+  if (skip_dir && stat(skip_dir, &skip_st) == 0) skip = &skip_st;
+  for (int i = 0; i < nsrcs; i++) walk_one(srcs[i], cfg, skip, out);
+  if (out->len) qsort(out->items, (size_t)out->len, sizeof *out->items, cmp_rel);
+  /* Two SRCs can yield one output path; the later one is dropped, loudly. */
+  int kept = 0;
+  for (int i = 0; i < out->len; i++) {
+    InputFile *b = out->items[i];
+    InputFile *a = kept ? out->items[kept - 1] : NULL;
+    if (a && strcmp(a->rel, b->rel) == 0) {
+      diag_report(DIAG_ERROR, b->abs, 0, 0, "same output path %s as %s: build them separately", b->rel, a->abs);
+      free(b->abs), free(b->rel), free(b);
+      continue;
+    }
+    out->items[kept++] = b;
+  }
+  out->len = kept;
+  return out->len;
+}
+
+void walk_free(Vec *files) {
+  for (int i = 0; i < files->len; i++) {
+    InputFile *f = files->items[i];
+    free(f->abs);
+    free(f->rel);
+    free(f);
+  }
+  vec_free(files);
+}

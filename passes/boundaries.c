@@ -1,0 +1,88 @@
+/*
+ * boundaries.c — decides which calls are boundaries, numbers them and gives
+ * each a stable id.
+ *
+ * A call is a boundary when it resolves to (in this order) a user task, the
+ * currant std API, an entry of the language's catalogue, or a pattern of
+ * currant.json.  Sites are numbered in source order (the index emitted in
+ * the call) and named REL:QUALNAME:CALLEE#N, N counting earlier sites with
+ * the same QUALNAME and CALLEE: editing another function, or code after the
+ * site, leaves the id alone.
+ */
+#include "currant.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static bool config_match(const char *pattern, const char *name) {
+  size_t n = strlen(pattern);
+  if (n >= 2 && strcmp(pattern + n - 2, ".*") == 0)
+    return strncmp(pattern, name, n - 1) == 0 && name[n - 1] != '\0';
+  return strcmp(pattern, name) == 0;
+}
+
+static bool has_no_arguments(const Call *c) {
+  TSNode args = ts_node_child_by_field_name(c->node, "arguments", 9);
+  return ts_node_is_null(args) || ts_node_named_child_count(args) == 0;
+}
+
+static const Def *target_def(const Codebase *cb, const Call *c) {
+  if (c->target_module < 0 || c->target_def < 0) return NULL;
+  const Module *t = cb->modules.items[c->target_module];
+  return t->defs.items[c->target_def];
+}
+
+static void classify(const Codebase *cb, const Module *m, Call *c) {
+  c->bound = BOUND_NONE;
+  c->category = NULL;
+  const Def *d = target_def(cb, c);
+  if (d && d->is_task && c->form != CALL_READ) {
+    c->bound = BOUND_TASK;
+    c->category = "task";
+    return;
+  }
+  if (!c->canonical) return;
+  const CatEntry *e = d ? NULL : cat_lookup(m->lang, c->canonical, c->form);
+  if (e && c->form == CALL_NEW && !has_no_arguments(c)) e = NULL; /* new Date(x) is deterministic */
+  if (e) {
+    c->bound = strcmp(e->category, "std") == 0 ? BOUND_STD : BOUND_CATALOGUE;
+    c->category = e->category;
+    return;
+  }
+  /* currant.json may name external calls and the codebase's own functions. */
+  const Vec *extra = &cb->config->boundaries[m->lang];
+  for (int i = 0; i < extra->len && c->form != CALL_READ; i++)
+    if (config_match(extra->items[i], c->canonical)) {
+      c->bound = BOUND_CONFIG;
+      c->category = "config";
+      return;
+    }
+}
+
+static const char *enclosing_name(const Module *m, const Call *c) {
+  return c->func < 0 ? "<module>" : ((const Def *)m->defs.items[c->func])->qualname;
+}
+
+/* Occurrence number of (qualname, callee) among this module's earlier sites. */
+static int occurrence(const Module *m, int upto, const Call *c) {
+  int n = 0;
+  const char *q = enclosing_name(m, c);
+  for (int i = 0; i < upto; i++) {
+    const Call *o = m->calls.items[i];
+    if (o->site_index >= 0 && strcmp(enclosing_name(m, o), q) == 0 && strcmp(o->text, c->text) == 0) n++;
+  }
+  return n;
+}
+
+void bound_module(const Codebase *cb, Module *m) {
+  m->nsites = 0;
+  if (m->status != MOD_OK) return;
+  for (int i = 0; i < m->calls.len; i++) {
+    Call *c = m->calls.items[i];
+    c->site_index = -1;
+    classify(cb, m, c);
+    if (c->bound == BOUND_NONE) continue;
+    c->site_index = m->nsites++;
+    c->site_id = xasprintf("%s:%s:%s#%d", m->file->rel, enclosing_name(m, c), c->text, occurrence(m, i, c));
+  }
+}

@@ -1,0 +1,228 @@
+/*
+ * catalogue.c — the built-in tables of boundary calls, one per language.
+ *
+ * This file is data: which standard calls are non-deterministic or have
+ * side effects, so that a resumed run must not repeat them.  Names are
+ * canonical dotted names as link.c resolves them, whatever alias the user
+ * imported them under.  A trailing ".*" matches exactly one more segment
+ * ("random.*" is every function of the random module, not random.Random's
+ * methods).  Names in angle brackets are value origins: a call whose result
+ * is tracked (open() gives "<open>"), so that methods called on it later
+ * ("<open>.read") are boundaries too.  docs/CATALOGUE.md is generated from
+ * these tables (`currantc catalogue --markdown`).
+ */
+#include "currant.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define E(pattern, category, note) {pattern, category, CALL_PLAIN, note}
+#define READ(pattern, category, note) {pattern, category, CALL_READ, note}
+#define NEW(pattern, category, note) {pattern, category, CALL_NEW, note}
+
+static const CatEntry python_table[] = {
+    /* currant's own std API: recorded by the runtime itself. */
+    E("currant.sleep", "std", "durable sleep"),
+    E("currant.now", "std", "recorded clock"),
+    E("currant.random", "std", "recorded random number"),
+    E("currant.uuid", "std", "recorded UUID"),
+    E("currant.wait_event", "std", "waits for an event sent with `currant signal`"),
+    E("currant.prompt", "std", "LLM prompt, journaled"),
+    E("currant.poll", "std", "durable create-then-wait loop"),
+    /* Clock. */
+    E("time.time", "clock", "wall clock"),
+    E("time.time_ns", "clock", "wall clock"),
+    E("time.monotonic", "clock", "monotonic clock"),
+    E("time.monotonic_ns", "clock", "monotonic clock"),
+    E("time.perf_counter", "clock", "performance counter"),
+    E("time.perf_counter_ns", "clock", "performance counter"),
+    E("time.process_time", "clock", "CPU time"),
+    E("time.localtime", "clock", "reads the clock when called without arguments"),
+    E("time.gmtime", "clock", "reads the clock when called without arguments"),
+    E("time.ctime", "clock", "reads the clock when called without arguments"),
+    E("time.sleep", "sleep", "sleeping is skipped on replay"),
+    E("datetime.datetime.now", "clock", "wall clock"),
+    E("datetime.datetime.utcnow", "clock", "wall clock"),
+    E("datetime.datetime.today", "clock", "wall clock"),
+    E("datetime.date.today", "clock", "wall clock"),
+    /* Randomness. */
+    E("random.*", "random", "every function of the random module"),
+    E("uuid.uuid1", "uuid", "time and host based UUID"),
+    E("uuid.uuid4", "uuid", "random UUID"),
+    E("os.urandom", "random", "OS randomness"),
+    E("os.getrandom", "random", "OS randomness"),
+    E("secrets.*", "random", "every function of the secrets module"),
+    /* Environment and input. */
+    E("os.getenv", "env", "environment variable"),
+    E("os.environ.get", "env", "environment variable"),
+    READ("os.environ", "env", "`os.environ[name]` read"),
+    E("input", "input", "reads standard input"),
+    /* Processes. */
+    E("subprocess.run", "process", "runs a process"),
+    E("subprocess.call", "process", "runs a process"),
+    E("subprocess.check_call", "process", "runs a process"),
+    E("subprocess.check_output", "process", "runs a process"),
+    E("subprocess.Popen", "process", "starts a process"),
+    E("subprocess.getoutput", "process", "runs a shell command"),
+    E("subprocess.getstatusoutput", "process", "runs a shell command"),
+    E("os.system", "process", "runs a shell command"),
+    E("os.popen", "process", "runs a shell command"),
+    /* Network. */
+    E("urllib.request.urlopen", "net", "HTTP request"),
+    /* Files: open() and what is read or written through the file it returns. */
+    E("open", "file", "opens a file"),
+    E("io.open", "file", "opens a file"),
+    E("<open>.read", "file", "read through a file from open()"),
+    E("<open>.readline", "file", "read through a file from open()"),
+    E("<open>.readlines", "file", "read through a file from open()"),
+    E("<open>.write", "file", "write through a file from open()"),
+    E("<open>.writelines", "file", "write through a file from open()"),
+    E("pathlib.Path.cwd", "env", "current directory"),
+    E("pathlib.Path.home", "env", "home directory"),
+    E("<pathlib.Path>.read_text", "file", "file read"),
+    E("<pathlib.Path>.read_bytes", "file", "file read"),
+    E("<pathlib.Path>.write_text", "file", "file write"),
+    E("<pathlib.Path>.write_bytes", "file", "file write"),
+    E("<pathlib.Path>.open", "file", "opens a file"),
+    E("<pathlib.Path>.exists", "file", "file system state"),
+    E("<pathlib.Path>.is_file", "file", "file system state"),
+    E("<pathlib.Path>.is_dir", "file", "file system state"),
+    E("<pathlib.Path>.stat", "file", "file system state"),
+    E("<pathlib.Path>.iterdir", "file", "directory listing"),
+    E("<pathlib.Path>.glob", "file", "directory listing"),
+    E("<pathlib.Path>.rglob", "file", "directory listing"),
+    E("<pathlib.Path>.mkdir", "file", "file system change"),
+    E("<pathlib.Path>.touch", "file", "file system change"),
+    E("<pathlib.Path>.unlink", "file", "file system change"),
+    E("<pathlib.Path>.rmdir", "file", "file system change"),
+    E("<pathlib.Path>.rename", "file", "file system change"),
+    E("<pathlib.Path>.replace", "file", "file system change"),
+    {NULL, NULL, CALL_PLAIN, NULL},
+};
+
+static const CatEntry javascript_table[] = {
+    E("currant.sleep", "std", "durable sleep"),
+    E("currant.now", "std", "recorded clock"),
+    E("currant.random", "std", "recorded random number"),
+    E("currant.uuid", "std", "recorded UUID"),
+    E("currant.waitEvent", "std", "waits for an event sent with `currant signal`"),
+    E("currant.prompt", "std", "LLM prompt, journaled"),
+    E("currant.poll", "std", "durable create-then-wait loop"),
+    /* Clock. */
+    E("Date.now", "clock", "wall clock"),
+    E("Date", "clock", "`Date()` called as a function returns the current time"),
+    NEW("Date", "clock", "`new Date()` without arguments"),
+    E("performance.now", "clock", "high-resolution clock"),
+    E("perf_hooks.performance.now", "clock", "high-resolution clock"),
+    E("process.hrtime", "clock", "high-resolution clock"),
+    E("process.hrtime.bigint", "clock", "high-resolution clock"),
+    E("process.uptime", "clock", "process clock"),
+    /* Randomness. */
+    E("Math.random", "random", "pseudo-random number"),
+    E("crypto.randomUUID", "uuid", "random UUID"),
+    E("crypto.getRandomValues", "random", "random bytes"),
+    E("crypto.randomBytes", "random", "random bytes"),
+    E("crypto.randomInt", "random", "random integer"),
+    E("crypto.randomFillSync", "random", "random bytes"),
+    E("crypto.webcrypto.getRandomValues", "random", "random bytes"),
+    /* Environment and input. */
+    READ("process.env", "env", "`process.env.NAME` / `process.env[name]` read"),
+    E("process.cwd", "env", "current directory"),
+    E("readline.*", "input", "every function of readline"),
+    E("readline.promises.*", "input", "every function of readline/promises"),
+    E("<readline.Interface>.question", "input", "reads a line"),
+    /* Network. */
+    E("fetch", "net", "HTTP request"),
+    E("http.request", "net", "HTTP request"),
+    E("http.get", "net", "HTTP request"),
+    E("https.request", "net", "HTTP request"),
+    E("https.get", "net", "HTTP request"),
+    /* Processes. */
+    E("child_process.*", "process", "every function of child_process"),
+    /* Files: every function of fs, sync, callback and promise flavours. */
+    E("fs.*", "file", "every function of fs (sync and callback)"),
+    E("fs.promises.*", "file", "every function of fs/promises"),
+    E("<fs.FileHandle>.read", "file", "read through a FileHandle"),
+    E("<fs.FileHandle>.readFile", "file", "read through a FileHandle"),
+    E("<fs.FileHandle>.write", "file", "write through a FileHandle"),
+    E("<fs.FileHandle>.writeFile", "file", "write through a FileHandle"),
+    {NULL, NULL, CALL_PLAIN, NULL},
+};
+
+#undef E
+#undef READ
+#undef NEW
+
+/* Value origins: calls whose results the names pass follows. */
+typedef struct Origin {
+  Lang lang;
+  const char *canonical; /* the creating call */
+  const char *origin;    /* the tag given to its result */
+} Origin;
+
+static const Origin origins[] = {
+    {LANG_PYTHON, "open", "<open>"},
+    {LANG_PYTHON, "io.open", "<open>"},
+    {LANG_PYTHON, "<pathlib.Path>.open", "<open>"},
+    {LANG_PYTHON, "pathlib.Path", "<pathlib.Path>"},
+    {LANG_PYTHON, "pathlib.PosixPath", "<pathlib.Path>"},
+    {LANG_PYTHON, "pathlib.Path.cwd", "<pathlib.Path>"},
+    {LANG_PYTHON, "pathlib.Path.home", "<pathlib.Path>"},
+    {LANG_JAVASCRIPT, "readline.createInterface", "<readline.Interface>"},
+    {LANG_JAVASCRIPT, "readline.promises.createInterface", "<readline.Interface>"},
+    {LANG_JAVASCRIPT, "fs.promises.open", "<fs.FileHandle>"},
+};
+
+const CatEntry *cat_table(Lang lang) { return lang == LANG_PYTHON ? python_table : javascript_table; }
+
+/* Sorted copies of the tables for binary search: the boundaries pass looks
+ * up every call of the codebase, hundreds of thousands on a large tree. */
+static const CatEntry **sorted[LANG_COUNT];
+static int sorted_len[LANG_COUNT];
+static pthread_once_t sorted_once = PTHREAD_ONCE_INIT;
+
+static int cmp_entry(const void *a, const void *b) {
+  const CatEntry *x = *(const CatEntry *const *)a, *y = *(const CatEntry *const *)b;
+  int c = strcmp(x->pattern, y->pattern);
+  return c ? c : (int)x->form - (int)y->form;
+}
+
+static void sort_tables(void) {
+  for (int l = 0; l < LANG_COUNT; l++) {
+    const CatEntry *t = cat_table((Lang)l);
+    int n = 0;
+    while (t[n].pattern) n++;
+    sorted[l] = xcalloc((size_t)n, sizeof *sorted[l]);
+    for (int i = 0; i < n; i++) sorted[l][i] = &t[i];
+    qsort(sorted[l], (size_t)n, sizeof *sorted[l], cmp_entry);
+    sorted_len[l] = n;
+  }
+}
+
+static const CatEntry *find_exact(Lang lang, const char *name, CallForm form) {
+  CatEntry key = {name, NULL, form, NULL};
+  const CatEntry *kp = &key;
+  const CatEntry **hit = bsearch(&kp, sorted[lang], (size_t)sorted_len[lang], sizeof *sorted[lang], cmp_entry);
+  return hit ? *hit : NULL;
+}
+
+const CatEntry *cat_lookup(Lang lang, const char *canonical, CallForm form) {
+  pthread_once(&sorted_once, sort_tables);
+  if (form == CALL_TAGGED) form = CALL_PLAIN;
+  const CatEntry *e = find_exact(lang, canonical, form);
+  if (e) return e;
+  const char *dot = strrchr(canonical, '.');
+  if (!dot || form == CALL_READ) return NULL;
+  char *wild = xasprintf("%.*s.*", (int)(dot - canonical), canonical);
+  e = find_exact(lang, wild, form);
+  free(wild);
+  return e;
+}
+
+const char *cat_origin(Lang lang, const char *canonical) {
+  if (!canonical) return NULL;
+  for (size_t i = 0; i < sizeof origins / sizeof *origins; i++)
+    if (origins[i].lang == lang && strcmp(origins[i].canonical, canonical) == 0) return origins[i].origin;
+  return NULL;
+}

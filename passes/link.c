@@ -1,0 +1,412 @@
+/*
+ * link.c — resolves names across the files (and languages) of a codebase.
+ *
+ * The names pass resolves each callee within its own file: to a local
+ * definition, a builtin/global, a tracked value, or "something imported".
+ * Here imports are matched to files of the codebase (Python dotted and
+ * relative module names, JS relative paths with Node's extension rules,
+ * and the two cross-language forms `currant.js.<path>` and "./x.py"), and
+ * each call through an import is followed, re-export by re-export, to the
+ * definition it names.  What leaves the codebase gets a canonical dotted
+ * name instead ("fs.readFileSync" whatever the alias), which is what the
+ * catalogue is keyed by.  Runs once, single-threaded, after every file's
+ * names pass.
+ */
+#include "currant.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_REEXPORT_HOPS 16
+
+char *canonical_module(Lang lang, const char *spec) {
+  if (lang == LANG_PYTHON) return xstrdup(spec);
+  if (strncmp(spec, "node:", 5) == 0) spec += 5;
+  char *s = xstrdup(spec);
+  for (char *p = s; *p; p++)
+    if (*p == '/') *p = '.';
+  return s;
+}
+
+/* `import a.b` (no alias) binds a, not a.b. */
+static bool binds_top_package(const Import *imp) {
+  size_t n = imp->local ? strlen(imp->local) : 0;
+  return n && strncmp(imp->spec, imp->local, n) == 0 && imp->spec[n] == '.';
+}
+
+static char *import_base(const Module *m, const Import *imp) {
+  switch (imp->kind) {
+  case IMPORT_MODULE: {
+    if (m->lang == LANG_JAVASCRIPT) return canonical_module(m->lang, imp->spec);
+    /* `import a.b` binds a (the top package); `import a.b as c` binds a.b. */
+    return xstrdup(binds_top_package(imp) ? imp->local : imp->spec);
+  }
+  case IMPORT_NAME: {
+    char *mod = canonical_module(m->lang, imp->spec);
+    char *s = xasprintf("%s.%s", mod, imp->name);
+    free(mod);
+    return s;
+  }
+  case IMPORT_DEFAULT: return canonical_module(m->lang, imp->spec);
+  default: return NULL;
+  }
+}
+
+char *ref_external_name(const Module *m, const Ref *r) {
+  switch (r->kind) {
+  case REF_GLOBAL:
+  case REF_VALUE: return r->path ? xstrdup(r->path) : NULL;
+  case REF_IMPORT: {
+    if (r->import_index < 0 || r->import_index >= m->imports.len) return NULL;
+    char *base = import_base(m, m->imports.items[r->import_index]);
+    if (!base || !r->path || !*r->path) return base;
+    char *s = xasprintf("%s.%s", base, r->path);
+    free(base);
+    return s;
+  }
+  default: return NULL;
+  }
+}
+
+/* ---- finding modules ---------------------------------------------------- */
+
+/* Sorted (key, module index) pairs for binary search. */
+typedef struct KeyIndex {
+  const char *key;
+  int index;
+} KeyIndex;
+
+typedef struct Index {
+  KeyIndex *items;
+  int len;
+} Index;
+
+static int cmp_key(const void *a, const void *b) {
+  return strcmp(((const KeyIndex *)a)->key, ((const KeyIndex *)b)->key);
+}
+
+static int index_find(const Index *ix, const char *key) {
+  KeyIndex k = {key, -1};
+  KeyIndex *hit = ix->len ? bsearch(&k, ix->items, (size_t)ix->len, sizeof k, cmp_key) : NULL;
+  return hit ? hit->index : -1;
+}
+
+static void index_sort(Index *ix) {
+  if (ix->len) qsort(ix->items, (size_t)ix->len, sizeof *ix->items, cmp_key);
+}
+
+/* Lookup tables for the whole link: module names (Python) and rel paths (all). */
+typedef struct Linker {
+  Codebase *cb;
+  Index by_pyname; /* "app.orders" -> module */
+  Index by_rel;    /* "app/orders.py" -> module */
+  Index *defs;     /* per module: qualname -> Def index */
+} Linker;
+
+static void linker_init(Linker *lk, Codebase *cb) {
+  int n = cb->modules.len;
+  lk->cb = cb;
+  lk->by_pyname.items = xcalloc((size_t)n, sizeof(KeyIndex));
+  lk->by_rel.items = xcalloc((size_t)n, sizeof(KeyIndex));
+  lk->defs = xcalloc((size_t)n, sizeof(Index));
+  for (int i = 0; i < n; i++) {
+    Module *m = cb->modules.items[i];
+    lk->by_rel.items[lk->by_rel.len++] = (KeyIndex){m->file->rel, i};
+    if (m->lang == LANG_PYTHON) lk->by_pyname.items[lk->by_pyname.len++] = (KeyIndex){m->name, i};
+    Index *d = &lk->defs[i];
+    d->items = xcalloc((size_t)m->defs.len, sizeof(KeyIndex));
+    for (int k = 0; k < m->defs.len; k++) d->items[d->len++] = (KeyIndex){((Def *)m->defs.items[k])->qualname, k};
+    index_sort(d);
+  }
+  index_sort(&lk->by_pyname);
+  index_sort(&lk->by_rel);
+}
+
+static void linker_free(Linker *lk) {
+  for (int i = 0; i < lk->cb->modules.len; i++) free(lk->defs[i].items);
+  free(lk->defs);
+  free(lk->by_pyname.items);
+  free(lk->by_rel.items);
+}
+
+/* The package a Python module's relative imports start from. */
+static char *python_package(const Module *m) {
+  const char *base = strrchr(m->file->rel, '/');
+  base = base ? base + 1 : m->file->rel;
+  if (strcmp(base, "__init__.py") == 0) return xstrdup(m->name);
+  const char *dot = strrchr(m->name, '.');
+  return dot ? xstrndup(m->name, (size_t)(dot - m->name)) : xstrdup("");
+}
+
+/* Absolute dotted name of a Python import spec (resolving leading dots). */
+static char *python_absolute(const Module *m, const char *spec) {
+  if (spec[0] != '.') return xstrdup(spec);
+  char *pkg = python_package(m);
+  const char *rest = spec + 1;
+  while (*rest == '.') {
+    char *dot = strrchr(pkg, '.');
+    if (dot) *dot = '\0';
+    else pkg[0] = '\0';
+    rest++;
+  }
+  char *abs = !*pkg ? xstrdup(rest) : !*rest ? xstrdup(pkg) : xasprintf("%s.%s", pkg, rest);
+  free(pkg);
+  return abs;
+}
+
+/* Module for a Python dotted name: from the root, or next to the importer
+ * (a script's directory is on sys.path, so `import orders` beside it works). */
+static int find_python_module(Linker *lk, const Module *from, const char *dotted) {
+  int i = index_find(&lk->by_pyname, dotted);
+  if (i >= 0) return i;
+  char *pkg = python_package(from);
+  if (!*pkg || strchr(from->name, '.') == NULL) {
+    free(pkg);
+    return -1;
+  }
+  char *sibling = xasprintf("%s.%s", pkg, dotted);
+  i = index_find(&lk->by_pyname, sibling);
+  free(sibling);
+  free(pkg);
+  return i;
+}
+
+/* Normalizes "dir/./a/../b" style paths; NULL if it climbs above the root. */
+static char *normalize_path(const char *path) {
+  char *copy = xstrdup(path), *save = NULL;
+  Vec parts = {0};
+  for (char *seg = strtok_r(copy, "/", &save); seg; seg = strtok_r(NULL, "/", &save)) {
+    if (strcmp(seg, ".") == 0) continue;
+    if (strcmp(seg, "..") == 0) {
+      if (!parts.len) {
+        vec_free(&parts);
+        free(copy);
+        return NULL;
+      }
+      parts.len--;
+      continue;
+    }
+    vec_push(&parts, seg);
+  }
+  StrBuf b = {0};
+  for (int i = 0; i < parts.len; i++) {
+    if (i) str_puts(&b, "/");
+    str_puts(&b, parts.items[i]);
+  }
+  vec_free(&parts);
+  free(copy);
+  return str_take(&b);
+}
+
+static int find_js_module(Linker *lk, const Module *from, const char *spec) {
+  if (spec[0] != '.') return -1;
+  const char *slash = strrchr(from->file->rel, '/');
+  char *dir = slash ? xstrndup(from->file->rel, (size_t)(slash - from->file->rel)) : xstrdup("");
+  char *joined = *dir ? xasprintf("%s/%s", dir, spec) : xstrdup(spec);
+  char *path = normalize_path(joined);
+  free(dir);
+  free(joined);
+  if (!path) return -1;
+  static const char *suffixes[] = {"", ".js", ".mjs", ".cjs", "/index.js", "/index.mjs", "/index.cjs", NULL};
+  int found = -1;
+  for (int i = 0; suffixes[i] && found < 0; i++) {
+    char *cand = xasprintf("%s%s", path, suffixes[i]);
+    found = index_find(&lk->by_rel, cand);
+    free(cand);
+  }
+  free(path);
+  return found;
+}
+
+/* `from currant.js.pricing import quote`: the JS module pricing.{js,mjs,cjs}
+ * at the root or beside the importer. */
+static int find_bridged_js(Linker *lk, const Module *from, const char *spec) {
+  const char *rest = spec + strlen("currant.js.");
+  char *rel = xasprintf("./%s", rest);
+  for (char *p = rel + 2; *p; p++)
+    if (*p == '.') *p = '/';
+  int i = find_js_module(lk, from, rel);
+  if (i < 0) {
+    Module root = *from;
+    InputFile f = *from->file;
+    f.rel = "x";
+    root.file = &f;
+    i = find_js_module(lk, &root, rel);
+  }
+  free(rel);
+  return i;
+}
+
+static int resolve_import(Linker *lk, const Module *m, Import *imp) {
+  if (m->lang == LANG_JAVASCRIPT) return find_js_module(lk, m, imp->spec);
+  if (strncmp(imp->spec, "currant.js.", 11) == 0) {
+    imp->cross_lang = true;
+    return find_bridged_js(lk, m, imp->spec);
+  }
+  char *abs = python_absolute(m, imp->spec);
+  int i = find_python_module(lk, m, abs);
+  free(abs);
+  return i;
+}
+
+/* ---- following names to definitions ----------------------------------- */
+
+/* A name inside a module, to be looked up: module index + dotted path. */
+typedef struct Target {
+  int module; /* codebase module, -1 when the name leaves the codebase */
+  int def;    /* resolved definition, -1 while unresolved */
+} Target;
+
+static const Import *find_import_by_local(const Module *m, const char *local) {
+  for (int i = m->imports.len - 1; i >= 0; i--) {
+    const Import *imp = m->imports.items[i];
+    if (imp->local && strcmp(imp->local, local) == 0) return imp;
+  }
+  return NULL;
+}
+
+static const Export *find_export(const Module *m, const char *name) {
+  for (int i = 0; i < m->exports.len; i++) {
+    const Export *e = m->exports.items[i];
+    if (strcmp(e->name, name) == 0) return e;
+  }
+  return NULL;
+}
+
+/* Splits "a.b.c" into head "a" and rest "b.c" (rest "" when none). */
+static char *split_head(const char *path, const char **rest) {
+  const char *dot = strchr(path, '.');
+  *rest = dot ? dot + 1 : "";
+  return dot ? xstrndup(path, (size_t)(dot - path)) : xstrdup(path);
+}
+
+static Target follow_import(Linker *lk, int mod, const Import *imp, const char *path, int hops);
+
+
+/* Looks up dotted `path` in codebase module `mod`: a definition by qualname,
+ * a submodule (Python packages), or a name the module itself imports. */
+static Target lookup_in_module(Linker *lk, int mod, const char *path, int hops) {
+  Target none = {mod, -1};
+  if (hops > MAX_REEXPORT_HOPS || !*path) return none;
+  Module *m = lk->cb->modules.items[mod];
+  int d = index_find(&lk->defs[mod], path);
+  if (d >= 0) return (Target){mod, d};
+  const char *rest;
+  char *head = split_head(path, &rest);
+  Target t = none;
+  if (m->lang == LANG_JAVASCRIPT) {
+    const Export *e = find_export(m, head);
+    if (e && e->def_index >= 0 && !*rest) t = (Target){mod, e->def_index};
+    else if (e && e->def_index >= 0) {
+      char *q = xasprintf("%s.%s", ((Def *)m->defs.items[e->def_index])->qualname, rest);
+      t = (Target){mod, index_find(&lk->defs[mod], q)};
+      free(q);
+    } else if (e && e->import_index >= 0)
+      t = follow_import(lk, mod, m->imports.items[e->import_index], path, hops + 1);
+  } else {
+    char *sub = xasprintf("%s.%s", m->name, head);
+    int s = index_find(&lk->by_pyname, sub);
+    free(sub);
+    const Import *imp = find_import_by_local(m, head);
+    if (s >= 0) t = *rest ? lookup_in_module(lk, s, rest, hops + 1) : (Target){s, -1};
+    else if (imp) t = follow_import(lk, mod, imp, path, hops + 1);
+  }
+  free(head);
+  return t;
+}
+
+/* Follows `imp` of module `mod` for a name written `local.rest` (path). */
+static Target follow_import(Linker *lk, int mod, const Import *imp, const char *path, int hops) {
+  Target out = {-1, -1};
+  if (imp->resolved_file < 0 || hops > MAX_REEXPORT_HOPS) return out;
+  const Module *m = lk->cb->modules.items[mod];
+  const char *rest;
+  char *head = split_head(path, &rest);
+  char *inner = NULL;
+  switch (imp->kind) {
+  case IMPORT_NAME: inner = *rest ? xasprintf("%s.%s", imp->name, rest) : xstrdup(imp->name); break;
+  case IMPORT_DEFAULT: inner = *rest ? xasprintf("default.%s", rest) : xstrdup("default"); break;
+  case IMPORT_STAR: inner = xstrdup(path); break;
+  case IMPORT_MODULE:
+    if (m->lang == LANG_PYTHON && binds_top_package(imp)) {
+      /* `import a.b` binds the package a: look the whole path up from there. */
+      int top = index_find(&lk->by_pyname, imp->local);
+      free(head);
+      return top >= 0 && *rest ? lookup_in_module(lk, top, rest, hops + 1) : (Target){top, -1};
+    }
+    inner = xstrdup(rest);
+    break;
+  }
+  free(head);
+  if (imp->kind == IMPORT_NAME && m->lang == LANG_PYTHON) {
+    /* `from pkg import mod`: the name may be a submodule. */
+    const Module *t = lk->cb->modules.items[imp->resolved_file];
+    char *sub = xasprintf("%s.%s", t->name, imp->name);
+    int s = index_find(&lk->by_pyname, sub);
+    free(sub);
+    if (s >= 0) {
+      out = *rest ? lookup_in_module(lk, s, rest, hops + 1) : (Target){s, -1};
+      free(inner);
+      return out;
+    }
+  }
+  out = *inner ? lookup_in_module(lk, imp->resolved_file, inner, hops) : (Target){imp->resolved_file, -1};
+  free(inner);
+  return out;
+}
+
+static char *def_canonical(const Module *m, int def) {
+  const Def *d = m->defs.items[def];
+  return xasprintf("%s.%s", m->name, d->qualname);
+}
+
+static void link_call(Linker *lk, int mod, Call *c) {
+  Module *m = lk->cb->modules.items[mod];
+  c->target_module = -1;
+  c->target_def = -1;
+  Target t = {-1, -1};
+  if (c->ref.kind == REF_DEF) {
+    const Def *d = m->defs.items[c->ref.def_index];
+    t = (Target){mod, c->ref.def_index};
+    if (c->ref.path && *c->ref.path) {
+      char *q = xasprintf("%s.%s", d->qualname, c->ref.path);
+      t.def = index_find(&lk->defs[mod], q);
+      free(q);
+    }
+  } else if (c->ref.kind == REF_IMPORT) {
+    const Import *imp = m->imports.items[c->ref.import_index];
+    char *path = c->ref.path && *c->ref.path ? xasprintf("%s.%s", imp->local ? imp->local : "", c->ref.path)
+                                             : xstrdup(imp->local ? imp->local : "");
+    if (imp->resolved_file >= 0) t = follow_import(lk, mod, imp, path, 0);
+    free(path);
+  }
+  if (t.module >= 0 && t.def >= 0) {
+    c->target_module = t.module;
+    c->target_def = t.def;
+    c->canonical = def_canonical(lk->cb->modules.items[t.module], t.def);
+  } else if (t.module >= 0) {
+    c->target_module = t.module; /* into the codebase, but no definition found */
+  } else {
+    c->canonical = ref_external_name(m, &c->ref);
+  }
+}
+
+void link_codebase(Codebase *cb) {
+  Linker lk;
+  linker_init(&lk, cb);
+  for (int i = 0; i < cb->modules.len; i++) {
+    Module *m = cb->modules.items[i];
+    for (int k = 0; k < m->imports.len; k++) {
+      Import *imp = m->imports.items[k];
+      imp->resolved_file = resolve_import(&lk, m, imp);
+      if (imp->resolved_file >= 0 && ((Module *)cb->modules.items[imp->resolved_file])->lang != m->lang)
+        imp->cross_lang = true;
+    }
+  }
+  for (int i = 0; i < cb->modules.len; i++) {
+    Module *m = cb->modules.items[i];
+    if (m->status != MOD_OK) continue;
+    for (int k = 0; k < m->calls.len; k++) link_call(&lk, i, m->calls.items[k]);
+  }
+  linker_free(&lk);
+}

@@ -1,0 +1,89 @@
+"""Retry policies for tasks: how many attempts, how long to wait between.
+
+A policy is plain data so the coordinator can show it and the durable
+session can replay it; ``delay`` is the only arithmetic.  Jitter spreads
+retries of many runs hitting one failing service; it never changes what a
+run computes, only when.
+"""
+
+from __future__ import annotations
+
+import random as _random
+from dataclasses import dataclass, field
+from typing import Optional, Tuple, Union
+
+ErrorSpec = Union[type, str]
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """When and how often a failing task is attempted again.
+
+    Attributes:
+        max_attempts: attempts in all, the first included (1 = no retry).
+        backoff: ``"exponential"`` (interval doubles) or ``"fixed"``.
+        initial_interval: seconds before the second attempt.
+        max_interval: upper bound of any one wait, in seconds.
+        jitter: fraction (0..1) by which each wait is randomly varied.
+        total_timeout: seconds after the first attempt started beyond which
+            no new attempt begins; None for no limit.
+        timeout: seconds one attempt may take; None for no limit.
+        non_retryable: exception types (or their names) never retried.
+    """
+
+    max_attempts: int = 1
+    backoff: str = "exponential"
+    initial_interval: float = 1.0
+    max_interval: float = 60.0
+    jitter: float = 0.1
+    total_timeout: Optional[float] = None
+    timeout: Optional[float] = None
+    non_retryable: Tuple[ErrorSpec, ...] = field(default_factory=tuple)
+
+    def __post_init__(self) -> None:
+        if self.max_attempts < 1:
+            raise ValueError("max_attempts must be at least 1")
+        if self.backoff not in ("exponential", "fixed"):
+            raise ValueError("backoff must be 'exponential' or 'fixed'")
+        if self.initial_interval < 0 or self.max_interval < 0:
+            raise ValueError("intervals must not be negative")
+        if not 0 <= self.jitter <= 1:
+            raise ValueError("jitter must be between 0 and 1")
+
+    def delay(self, attempt: int) -> float:
+        """Seconds to wait after failed attempt number ``attempt`` (1-based)."""
+        base = self.initial_interval
+        if self.backoff == "exponential":
+            base = base * (2 ** (attempt - 1))
+        base = min(base, self.max_interval)
+        if self.jitter:
+            base *= 1 + _random.uniform(-self.jitter, self.jitter)
+        return max(0.0, min(base, self.max_interval))
+
+    def retryable(self, exc: BaseException) -> bool:
+        """True unless ``exc`` is of a type the policy says not to retry."""
+        if not isinstance(exc, Exception):
+            return False
+        for spec in self.non_retryable:
+            if isinstance(spec, str):
+                if any(k.__name__ == spec or
+                       f"{k.__module__}.{k.__qualname__}" == spec
+                       for k in type(exc).__mro__):
+                    return False
+            elif isinstance(exc, spec):
+                return False
+        return True
+
+    def to_json(self) -> dict:
+        """The policy as JSON-able data (for the journal and ``show``)."""
+        return {
+            "max_attempts": self.max_attempts,
+            "backoff": self.backoff,
+            "initial_interval": self.initial_interval,
+            "max_interval": self.max_interval,
+            "jitter": self.jitter,
+            "total_timeout": self.total_timeout,
+            "timeout": self.timeout,
+            "non_retryable": [s if isinstance(s, str) else s.__name__
+                              for s in self.non_retryable],
+        }
