@@ -92,18 +92,19 @@ measure() {
   sync
   local t0 t1 rc=0
   t0=$(date +%s%N)
-  /usr/bin/time -f 'rss %M' -o "$rss" "${cmd[@]}" >"$log" 2>&1 || rc=$?
+  /usr/bin/time -f 'rss %M cpu %U %S' -o "$rss" "${cmd[@]}" >"$log" 2>&1 || rc=$?
   t1=$(date +%s%N)
-  local kb
+  local kb cpu
   kb=$(awk '/^rss /{print $2}' "$rss")
+  cpu=$(awk '/^rss /{printf "%d", ($4 + $6) * 1000000}' "$rss")
   if grep -q 'terminated by signal' "$rss" || [ "$rc" -ge 128 ]; then
     echo "bench: $tool on $corpus crashed (status $rc); log: $log" >&2
     tail -5 "$log" >&2
     rc=crash
   fi
-  printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$tool" "$corpus" "$rep" "$(( (t1 - t0) / 1000 ))" "${kb:-0}" "$rc" >>"$RESULTS"
-  printf 'bench: %-14s %-2s rep %s: %6.2f s, %7s KiB, status %s\n' "$tool" "$corpus" "$rep" \
-    "$(awk -v a="$t0" -v b="$t1" 'BEGIN{print (b-a)/1e9}')" "${kb:-?}" "$rc"
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$tool" "$corpus" "$rep" "$(( (t1 - t0) / 1000 ))" "${kb:-0}" "$rc" "${cpu:-0}" >>"$RESULTS"
+  printf 'bench: %-12s %-2s rep %s: %6.2f s wall, %6.2f s cpu, %7s KiB, status %s\n' "$tool" "$corpus" "$rep" \
+    "$(awk -v a="$t0" -v b="$t1" 'BEGIN{print (b-a)/1e9}')" "$(awk -v c="${cpu:-0}" 'BEGIN{print c/1e6}')" "${kb:-?}" "$rc"
 }
 
 N=$(nproc)
@@ -112,9 +113,9 @@ for rep in $(seq 1 "$REPS"); do
     measure floor "$c" "$rep" "$B/parse_floor" "$CORPUS/$c"
     if [ "$HAVE_CURRANTC" = 1 ]; then
       # shellcheck disable=SC2086
-      measure currantc-j1 "$c" "$rep" "$CURRANTC" build "$CORPUS/$c" -o @OUT@ -j 1 $CURRANTC_FLAGS
+      measure currantc-j1 "$c" "$rep" "$CURRANTC" build -o @OUT@ -j 1 $CURRANTC_FLAGS "$CORPUS/$c"
       # shellcheck disable=SC2086
-      measure currantc-j2 "$c" "$rep" "$CURRANTC" build "$CORPUS/$c" -o @OUT@ -j 2 $CURRANTC_FLAGS
+      measure currantc-j2 "$c" "$rep" "$CURRANTC" build -o @OUT@ -j 2 $CURRANTC_FLAGS "$CORPUS/$c"
     fi
   done
   measure cpython py "$rep" python3 "$ROOT/bench/py_ast_wrap.py" "$CORPUS/py" @OUT@

@@ -13,8 +13,8 @@ env = os.environ.get
 rows = {}
 status = {}
 for line in open(sys.argv[1]):
-    tool, corpus, rep, us, kb, rc = line.rstrip("\n").split("\t")
-    rows.setdefault((tool, corpus), []).append((int(us) / 1e6, int(kb)))
+    tool, corpus, rep, us, kb, rc, cpu_us = line.rstrip("\n").split("\t")
+    rows.setdefault((tool, corpus), []).append((int(us) / 1e6, int(kb), int(cpu_us) / 1e6))
     status.setdefault((tool, corpus), set()).add(rc)
 
 size = {}
@@ -38,9 +38,10 @@ def med(tool, c):
     r = rows.get((tool, c))
     if not r:
         return None
-    secs = statistics.median(s for s, _ in r)
-    rss = statistics.median(k for _, k in r)
-    return size[c] / 1e6 / secs, rss / 1024, secs
+    secs = statistics.median(s for s, _, _ in r)
+    rss = statistics.median(k for _, k, _ in r)
+    cpu = statistics.median(u for _, _, u in r)
+    return size[c] / 1e6 / secs, rss / 1024, secs, size[c] / 1e6 / cpu if cpu else 0.0
 
 
 def note(tool, c):
@@ -84,19 +85,22 @@ w(f"- JavaScript corpus: every .js file under `{env('BENCH_NPMROOT')}`: "
   f"{files['js']} files, {size['js'] / 1e6:.1f} MB")
 w(f"- Each figure is the median of {env('BENCH_REPS_DONE')} runs (interleaved, page cache warm); "
   "throughput is corpus bytes / wall time of the whole process (start-up, reading, "
-  "work and writing the output included), 1 MB = 10^6 bytes; peak RSS is GNU time's maximum resident set size.")
+  "work and writing the output included), 1 MB = 10^6 bytes; the targets are checked on it. "
+  "MB per CPU-second (bytes / user+sys time) is shown beside it: when it is well above the wall figure of a "
+  "single-threaded tool, other work on the machine took the CPU during the run (node runs GC and JIT threads beside the main one, so its CPU figure is below its wall figure). "
+  "Peak RSS is GNU time's maximum resident set size.")
 w("")
-w("| tool | Python MB/s | Python peak RSS | JavaScript MB/s | JavaScript peak RSS | notes |")
-w("|---|---:|---:|---:|---:|---|")
+w("| tool | Python MB/s | Python MB/s per CPU-second | Python peak RSS | JavaScript MB/s | JavaScript MB/s per CPU-second | JavaScript peak RSS | notes |")
+w("|---|---:|---:|---:|---:|---:|---:|---|")
 for tool, label in TOOLS:
     cells = []
     notes = []
     for c in ("py", "js"):
         m = med(tool, c)
         if m is None:
-            cells += ["–", "–"]
+            cells += ["–", "–", "–"]
         else:
-            cells += [f"{m[0]:.2f}", f"{m[1]:.0f} MiB"]
+            cells += [f"{m[0]:.2f}", f"{m[3]:.2f}", f"{m[1]:.0f} MiB"]
             n = note(tool, c)
             if n:
                 notes.append(("py: " if c == "py" else "js: ") + n)

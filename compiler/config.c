@@ -48,7 +48,8 @@ static int load_boundaries(const char *path, json_t *obj, Config *cfg) {
     for (int l = 0; l < LANG_COUNT; l++)
       if (strcmp(key, lang_keys[l]) == 0) lang = l;
     if (lang < 0) {
-      diag_report(DIAG_WARNING, path, 0, 0, "unknown language \"%s\" in \"boundaries\" (python, javascript)", key);
+      diag_report(DIAG_WARNING, path, 0, 0, "unknown language \"%s\" in \"boundaries\" (python, javascript)",
+                  key);
       continue;
     }
     char *what = xasprintf("boundaries.%s", key);
@@ -68,9 +69,12 @@ static int load_object(const char *path, json_t *root, Config *cfg) {
   json_t *v;
   json_object_foreach(root, key, v) {
     int rc = 0;
-    if (strcmp(key, "include") == 0) rc = load_strings(path, v, key, &cfg->include);
-    else if (strcmp(key, "exclude") == 0) rc = load_strings(path, v, key, &cfg->exclude);
-    else if (strcmp(key, "boundaries") == 0) rc = load_boundaries(path, v, cfg);
+    if (strcmp(key, "include") == 0)
+      rc = load_strings(path, v, key, &cfg->include);
+    else if (strcmp(key, "exclude") == 0)
+      rc = load_strings(path, v, key, &cfg->exclude);
+    else if (strcmp(key, "boundaries") == 0)
+      rc = load_boundaries(path, v, cfg);
     else if (strcmp(key, "$schema") != 0)
       diag_report(DIAG_WARNING, path, 0, 0, "unknown key \"%s\" ignored", key);
     if (rc < 0) return -1;

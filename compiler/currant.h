@@ -42,11 +42,11 @@ typedef struct StrBuf {
   size_t cap; /* bytes allocated */
 } StrBuf;
 
-void str_append(StrBuf *b, const char *s, size_t n);   /* append n bytes */
-void str_puts(StrBuf *b, const char *s);               /* append a C string */
+void str_append(StrBuf *b, const char *s, size_t n); /* append n bytes */
+void str_puts(StrBuf *b, const char *s);             /* append a C string */
 void str_printf(StrBuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-void str_free(StrBuf *b);                              /* release, leave empty */
-char *str_take(StrBuf *b);                             /* hand over data, leave empty */
+void str_free(StrBuf *b);  /* release, leave empty */
+char *str_take(StrBuf *b); /* hand over data, leave empty */
 
 /* Growable array of pointers. */
 typedef struct Vec {
@@ -55,8 +55,8 @@ typedef struct Vec {
   int cap;      /* elements allocated */
 } Vec;
 
-void vec_push(Vec *v, void *item); /* append */
-void vec_free(Vec *v);             /* release the array, not the items */
+void vec_push(Vec *v, void *item);             /* append */
+void vec_free(Vec *v);                         /* release the array, not the items */
 bool vec_has_str(const Vec *v, const char *s); /* true if a char* item equals s */
 
 /* Reads a whole file; NULL with errno set on failure.  *len gets its size. */
@@ -79,12 +79,12 @@ typedef enum { DIAG_ERROR, DIAG_WARNING, DIAG_NOTE } DiagLevel;
 void diag_init(int verbosity);
 /* Prints `path:line:col: level: message` to stderr, gcc style.  line 0 omits
  * the position.  Thread-safe; counts errors and warnings. */
-void diag_report(DiagLevel level, const char *path, uint32_t line, uint32_t col, const char *fmt,
-                 ...) __attribute__((format(printf, 5, 6)));
+void diag_report(DiagLevel level, const char *path, uint32_t line, uint32_t col, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
 void diag_verbose(const char *fmt, ...) __attribute__((format(printf, 1, 2))); /* only with -v */
-int diag_error_count(void);   /* errors reported so far */
-int diag_warning_count(void); /* warnings reported so far */
-bool diag_is_tty(void);       /* stderr is a terminal (progress line) */
+int diag_error_count(void);                                                    /* errors reported so far */
+int diag_warning_count(void);                                                  /* warnings reported so far */
+bool diag_is_tty(void); /* stderr is a terminal (progress line) */
 /* Redraws the progress line "phase done/total" on a TTY (not quiet); done ==
  * total clears it.  Thread-safe and rate-limited by the caller. */
 void diag_progress(const char *phase, int done, int total);
@@ -93,11 +93,11 @@ void diag_progress(const char *phase, int done, int total);
 
 /* currant.json at the build root; every field optional. */
 typedef struct Config {
-  Vec include;     /* char*: glob patterns a file's relative path must match (empty: all) */
-  Vec exclude;     /* char*: glob patterns that drop a file */
+  Vec include;       /* char*: glob patterns a file's relative path must match (empty: all) */
+  Vec exclude;       /* char*: glob patterns that drop a file */
   Vec boundaries[2]; /* char* per Lang: extra boundary callee patterns ("billing.charge", "requests.*") */
-  char *path;      /* where it was read from, NULL when absent */
-  char *hash;      /* sha256 of its bytes ("" when absent): part of the build identity */
+  char *path;        /* where it was read from, NULL when absent */
+  char *hash;        /* sha256 of its bytes ("" when absent): part of the build identity */
 } Config;
 
 /* Loads ROOT/currant.json.  Returns 0, or -1 after reporting a diagnostic. */
@@ -113,9 +113,9 @@ typedef enum { LANG_PYTHON, LANG_JAVASCRIPT, LANG_COUNT } Lang;
 
 /* One input file found by the walk. */
 typedef struct InputFile {
-  char *abs;  /* path as opened (root joined with rel) */
-  char *rel;  /* path relative to its SRC root, '/' separated, no "..": the output path */
-  Lang lang;  /* from the extension */
+  char *abs; /* path as opened (root joined with rel) */
+  char *rel; /* path relative to its SRC root, '/' separated, no "..": the output path */
+  Lang lang; /* from the extension */
 } InputFile;
 
 /* Collects .py/.js/.mjs/.cjs files under each SRC (a file or a directory),
@@ -124,8 +124,7 @@ typedef struct InputFile {
  * directory, when it lies inside a SRC); symlinked directories are not
  * followed (a loop cannot hang the walk).  Files sorted by rel.
  * Reports unreadable paths as diagnostics.  Returns the number of files. */
-int walk_sources(char **srcs, int nsrcs, const Config *cfg, const char *skip_dir,
-                 Vec *out /* InputFile* */);
+int walk_sources(char **srcs, int nsrcs, const Config *cfg, const char *skip_dir, Vec *out /* InputFile* */);
 void walk_free(Vec *files); /* frees the InputFiles and the vector */
 
 /* ----------------------------------------------------------- model types */
@@ -144,26 +143,26 @@ typedef enum {
 
 /* A function, method or class definition. */
 typedef struct Def {
-  DefKind kind;     /* what it is */
-  char *name;       /* simple name ("charge"); inferred for `const f = () => ...` */
-  char *qualname;   /* dotted path inside the module ("Cart.total", "outer.inner") */
-  int parent;       /* index of the enclosing Def, -1 at module level */
-  uint32_t line;    /* 1-based line of the name */
-  uint32_t col;     /* 1-based column of the name */
-  Span span;        /* the whole definition */
-  bool is_task;     /* @task / @currant.task / "use task" / task(...) wrapped */
-  bool is_async;    /* async def / async function */
-  bool exported;    /* JS: exported (named or via module.exports); Python: top level, no leading _ */
-  int min_args;     /* positional parameters without defaults */
-  int max_args;     /* positional parameters in all, -1 with *args / ...rest */
-  Vec locals;       /* char*: parameters and names bound in its own scope */
+  DefKind kind;   /* what it is */
+  char *name;     /* simple name ("charge"); inferred for `const f = () => ...` */
+  char *qualname; /* dotted path inside the module ("Cart.total", "outer.inner") */
+  int parent;     /* index of the enclosing Def, -1 at module level */
+  uint32_t line;  /* 1-based line of the name */
+  uint32_t col;   /* 1-based column of the name */
+  Span span;      /* the whole definition */
+  bool is_task;   /* @task / @currant.task / "use task" / task(...) wrapped */
+  bool is_async;  /* async def / async function */
+  bool exported;  /* JS: exported (named or via module.exports); Python: top level, no leading _ */
+  int min_args;   /* positional parameters without defaults */
+  int max_args;   /* positional parameters in all, -1 with *args / ...rest */
+  Vec locals;     /* char*: parameters and names bound in its own scope */
 } Def;
 
 typedef enum {
-  IMPORT_MODULE,    /* `import x`, `import x as y`, `import * as ns`, `const m = require("x")` */
-  IMPORT_NAME,      /* `from x import y`, `import { y } from`, `const { y } = require("x")` */
-  IMPORT_DEFAULT,   /* `import d from "x"` */
-  IMPORT_STAR,      /* `from x import *`, `export * from "x"` */
+  IMPORT_MODULE,  /* `import x`, `import x as y`, `import * as ns`, `const m = require("x")` */
+  IMPORT_NAME,    /* `from x import y`, `import { y } from`, `const { y } = require("x")` */
+  IMPORT_DEFAULT, /* `import d from "x"` */
+  IMPORT_STAR,    /* `from x import *`, `export * from "x"` */
 } ImportKind;
 
 /* One binding created by an import or re-export. */
@@ -197,10 +196,10 @@ typedef struct Ref {
 } Ref;
 
 typedef enum {
-  CALL_PLAIN,    /* f(x), obj.m(x), a?.b.c(x), a.b?.(x) */
-  CALL_NEW,      /* new X(...) / new X */
-  CALL_TAGGED,   /* tag`...` */
-  CALL_READ,     /* a catalogued property read: os.environ["K"], process.env.K */
+  CALL_PLAIN,  /* f(x), obj.m(x), a?.b.c(x), a.b?.(x) */
+  CALL_NEW,    /* new X(...) / new X */
+  CALL_TAGGED, /* tag`...` */
+  CALL_READ,   /* a catalogued property read: os.environ["K"], process.env.K */
 } CallForm;
 
 typedef enum {
@@ -213,27 +212,27 @@ typedef enum {
 
 /* One call (or catalogued read) in a file. */
 typedef struct Call {
-  CallForm form;      /* syntactic form */
-  TSNode node;        /* the call/new/subscript/member node (valid while the tree lives) */
-  Span span;          /* whole expression */
-  uint32_t line;      /* 1-based line of the expression start */
-  uint32_t col;       /* 1-based column (bytes) */
-  int func;           /* enclosing Def index, -1 at module level */
-  char *text;         /* callee source text, whitespace collapsed ("time.time") */
-  Ref ref;            /* what the callee refers to (names pass) */
-  bool awaited;       /* directly under `await` */
-  bool in_optional;   /* JS: an optional chain can short-circuit it */
-  Vec uses;           /* char*: identifiers read by its arguments (data dependencies) */
-  Vec assigned;       /* char*: names bound from its result by plain assignment */
-  Vec scope;          /* char*: names in scope here (enclosing functions' locals + params) */
+  CallForm form;    /* syntactic form */
+  TSNode node;      /* the call/new/subscript/member node (valid while the tree lives) */
+  Span span;        /* whole expression */
+  uint32_t line;    /* 1-based line of the expression start */
+  uint32_t col;     /* 1-based column (bytes) */
+  int func;         /* enclosing Def index, -1 at module level */
+  char *text;       /* callee source text, whitespace collapsed ("time.time") */
+  Ref ref;          /* what the callee refers to (names pass) */
+  bool awaited;     /* directly under `await` */
+  bool in_optional; /* JS: an optional chain can short-circuit it */
+  Vec uses;         /* char*: identifiers read by its arguments (data dependencies) */
+  Vec assigned;     /* char*: names bound from its result by plain assignment */
+  Vec scope;        /* char*: names in scope here (enclosing functions' locals + params) */
   /* Filled by link and boundaries: */
-  char *canonical;    /* resolved dotted name ("time.time", "fs.readFileSync") or NULL */
-  int target_module;  /* codebase module of the callee, -1 if external/unknown */
-  int target_def;     /* Def index in that module, -1 if not a definition */
-  BoundKind bound;    /* boundary kind */
+  char *canonical;      /* resolved dotted name ("time.time", "fs.readFileSync") or NULL */
+  int target_module;    /* codebase module of the callee, -1 if external/unknown */
+  int target_def;       /* Def index in that module, -1 if not a definition */
+  BoundKind bound;      /* boundary kind */
   const char *category; /* catalogue category ("clock", "random", "file", ...) or NULL */
-  int site_index;     /* index among the file's sites (emitted in the call), -1 if none */
-  char *site_id;      /* stable id: "rel:qualname:callee#n" */
+  int site_index;       /* index among the file's sites (emitted in the call), -1 if none */
+  char *site_id;        /* stable id: "rel:qualname:callee#n" */
 } Call;
 
 /* An assignment inside a function, for data dependencies through plain
@@ -261,38 +260,38 @@ typedef struct SyntaxError {
 } SyntaxError;
 
 typedef enum {
-  MOD_OK,       /* parsed and analysed */
-  MOD_SKIPPED,  /* not analysable (binary, not UTF-8, unreadable): copied or skipped with a diagnostic */
-  MOD_SYNTAX,   /* syntax errors: reported, not instrumented, copied unchanged */
+  MOD_OK,      /* parsed and analysed */
+  MOD_SKIPPED, /* not analysable (binary, not UTF-8, unreadable): copied or skipped with a diagnostic */
+  MOD_SYNTAX,  /* syntax errors: reported, not instrumented, copied unchanged */
 } ModStatus;
 
 /* One source file and everything the passes learn about it. */
 typedef struct Module {
-  InputFile *file;   /* where it came from */
-  Lang lang;         /* language */
-  bool esm;          /* JS: ES module (import/export or .mjs), else CommonJS */
-  char *name;        /* Python dotted module name ("app.orders"); JS: rel path */
-  char *text;        /* file bytes (NUL-terminated) */
-  size_t len;        /* bytes */
-  char sha256[65];   /* content hash */
-  TSTree *tree;      /* parse tree, freed after emit */
-  ModStatus status;  /* see above */
-  Vec defs;          /* Def* in source order */
-  Vec imports;       /* Import* in source order */
-  Vec calls;         /* Call* in source order of their start */
-  Vec assigns;       /* Assign* in source order */
-  Vec exports;       /* Export* (JS) */
-  Vec globals;       /* char*: module-level names */
-  Vec errors;        /* SyntaxError* */
-  int nsites;        /* boundary sites (after boundaries) */
-  char *out_text;    /* emitted text (NULL: copy unchanged) */
-  size_t out_len;    /* bytes of out_text */
-  char *source_map;  /* JS: v3 source map JSON, NULL otherwise */
+  InputFile *file;  /* where it came from */
+  Lang lang;        /* language */
+  bool esm;         /* JS: ES module (import/export or .mjs), else CommonJS */
+  char *name;       /* Python dotted module name ("app.orders"); JS: rel path */
+  char *text;       /* file bytes (NUL-terminated) */
+  size_t len;       /* bytes */
+  char sha256[65];  /* content hash */
+  TSTree *tree;     /* parse tree, freed after emit */
+  ModStatus status; /* see above */
+  Vec defs;         /* Def* in source order */
+  Vec imports;      /* Import* in source order */
+  Vec calls;        /* Call* in source order of their start */
+  Vec assigns;      /* Assign* in source order */
+  Vec exports;      /* Export* (JS) */
+  Vec globals;      /* char*: module-level names */
+  Vec errors;       /* SyntaxError* */
+  int nsites;       /* boundary sites (after boundaries) */
+  char *out_text;   /* emitted text (NULL: copy unchanged) */
+  size_t out_len;   /* bytes of out_text */
+  char *source_map; /* JS: v3 source map JSON, NULL otherwise */
 } Module;
 
 /* The whole build. */
 typedef struct Codebase {
-  Vec modules;     /* Module* sorted by rel path */
+  Vec modules;          /* Module* sorted by rel path */
   const Config *config; /* currant.json */
 } Codebase;
 
@@ -378,10 +377,10 @@ int splice_apply(Module *m, EditList *edits);
 
 /* Accumulates v3 source map segments, one output line at a time. */
 typedef struct SourceMap {
-  StrBuf mappings; /* "mappings" field so far */
-  uint32_t gen_line;  /* current generated line (0-based) */
+  StrBuf mappings;                                   /* "mappings" field so far */
+  uint32_t gen_line;                                 /* current generated line (0-based) */
   int32_t prev_gen_col, prev_src_line, prev_src_col; /* VLQ deltas state */
-  bool line_has_segment; /* a segment was written on gen_line */
+  bool line_has_segment;                             /* a segment was written on gen_line */
 } SourceMap;
 
 /* Maps generated (gen_line, gen_col) to source (src_line, src_col), all
@@ -391,8 +390,8 @@ void smap_add(SourceMap *sm, uint32_t gen_line, uint32_t gen_col, uint32_t src_l
 char *smap_finish(SourceMap *sm, const char *file, const char *source_name);
 /* The same with "sourcesContent": [content] (len bytes; null when not UTF-8),
  * so a debugger shows the original even when the map moves with OUT. */
-char *smap_finish_content(SourceMap *sm, const char *file, const char *source_name,
-                          const char *content, size_t len);
+char *smap_finish_content(SourceMap *sm, const char *file, const char *source_name, const char *content,
+                          size_t len);
 
 /* ----------------------------------------------- rewrite_py.c / rewrite_js.c */
 
@@ -429,6 +428,13 @@ char *graph_site_id(const Call *c);
 /* Writes OUT/currant.graph.json (deterministic, atomic).  0 or -1. */
 int manifest_write(const Codebase *cb, const Graph *g, const char *out_dir);
 
+/* -------------------------------------------------------------- views.c */
+
+/* `currantc graph MANIFEST [--format dot|mermaid|json|html|svg] [-o FILE]`:
+ * argv[0] is "graph".  Returns the exit status: 0, EXIT_USAGE (usage or not
+ * a currant manifest) or EXIT_FATAL (I/O, Graphviz missing).  docs/VIEWS.md. */
+int views_command(int argc, char **argv);
+
 /* ------------------------------------------------------------- driver.c */
 
 typedef struct BuildOptions {
@@ -441,10 +447,10 @@ typedef struct BuildOptions {
 
 /* Exit codes (documented in README and --help). */
 enum {
-  EXIT_OK = 0,          /* built, no errors */
+  EXIT_OK = 0,           /* built, no errors */
   EXIT_INPUT_ERRORS = 1, /* built, but some files had errors and were not instrumented */
-  EXIT_USAGE = 2,       /* bad command line or currant.json */
-  EXIT_FATAL = 3,       /* could not write output / internal error */
+  EXIT_USAGE = 2,        /* bad command line or currant.json */
+  EXIT_FATAL = 3,        /* could not write output / internal error */
 };
 
 int driver_build(const BuildOptions *opt);

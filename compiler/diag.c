@@ -18,6 +18,7 @@ static bool use_color;
 static bool stderr_tty;
 static int verbosity;
 static int errors, warnings;
+static bool progress_shown; /* a progress line is on screen: clear it before a message */
 
 void diag_init(int level) {
   verbosity = level;
@@ -67,6 +68,7 @@ void diag_report(DiagLevel level, const char *path, uint32_t line, uint32_t col,
   if (level == DIAG_ERROR) errors++;
   if (level == DIAG_WARNING) warnings++;
   /* Quiet mode keeps errors: they explain a non-zero exit status. */
+  if (progress_shown) fputs("\r\033[K", stderr), progress_shown = false;
   if (verbosity >= 0 || level == DIAG_ERROR) fputs(b.data, stderr);
   pthread_mutex_unlock(&diag_lock);
   str_free(&b);
@@ -103,8 +105,11 @@ int diag_warning_count(void) {
 void diag_progress(const char *phase, int done, int total) {
   if (!stderr_tty || verbosity < 0) return;
   pthread_mutex_lock(&diag_lock);
-  if (done >= total) fputs("\r\033[K", stderr);
-  else fprintf(stderr, "\rcurrantc: %s %d/%d files", phase, done, total);
+  if (done >= total)
+    fputs("\r\033[K", stderr);
+  else
+    fprintf(stderr, "\rcurrantc: %s %d/%d files", phase, done, total);
+  progress_shown = done < total;
   fflush(stderr);
   pthread_mutex_unlock(&diag_lock);
 }

@@ -20,13 +20,13 @@
 
 /* One parallel phase over the modules. */
 typedef struct Phase {
-  const char *name;            /* for the progress line */
-  Codebase *cb;                /* the build */
+  const char *name;                  /* for the progress line */
+  Codebase *cb;                      /* the build */
   void (*run)(Codebase *, Module *); /* per-file work */
-  int next;                    /* next module index (atomic) */
-  int done;                    /* modules finished (atomic) */
-  const char *out_dir;         /* OUT, for the write phase */
-  int write_failures;          /* files that could not be written (atomic) */
+  int next;                          /* next module index (atomic) */
+  int done;                          /* modules finished (atomic) */
+  const char *out_dir;               /* OUT, for the write phase */
+  int write_failures;                /* files that could not be written (atomic) */
 } Phase;
 
 static __thread Phase *current_phase;
@@ -66,16 +66,20 @@ static void analyse(Codebase *cb, Module *m) {
   (void)cb;
   parse_module(m);
   if (m->status != MOD_OK) return;
-  if (m->lang == LANG_PYTHON) names_python(m);
-  else names_javascript(m);
+  if (m->lang == LANG_PYTHON)
+    names_python(m);
+  else
+    names_javascript(m);
 }
 
 static void instrument(Codebase *cb, Module *m) {
   bound_module(cb, m);
   if (m->status != MOD_OK || m->nsites == 0) return;
   EditList edits = {0};
-  if (m->lang == LANG_PYTHON) rewrite_python(m, &edits);
-  else rewrite_javascript(m, &edits);
+  if (m->lang == LANG_PYTHON)
+    rewrite_python(m, &edits);
+  else
+    rewrite_javascript(m, &edits);
   if (edits.len && splice_apply(m, &edits) < 0) {
     free(m->out_text), m->out_text = NULL;
     free(m->source_map), m->source_map = NULL;
@@ -110,7 +114,8 @@ static int write_output(const char *out_dir, const char *rel, const char *data, 
     diag_report(DIAG_ERROR, path, 0, 0, "refusing to write through a symlink inside the output directory");
   else if (make_parent_dirs(path) < 0 || write_file_atomic(path, data, len) < 0)
     diag_report(DIAG_ERROR, path, 0, 0, "cannot write: %s", strerror(errno));
-  else rc = 0;
+  else
+    rc = 0;
   free(path);
   return rc;
 }
@@ -138,8 +143,10 @@ static char *python_module_name(const char *rel) {
   for (char *p = s; *p; p++)
     if (*p == '/') *p = '.';
   n = strlen(s);
-  if (n >= 9 && strcmp(s + n - 9, ".__init__") == 0) s[n - 9] = '\0';
-  else if (strcmp(s, "__init__") == 0) s[0] = '\0';
+  if (n >= 9 && strcmp(s + n - 9, ".__init__") == 0)
+    s[n - 9] = '\0';
+  else if (strcmp(s, "__init__") == 0)
+    s[0] = '\0';
   return s;
 }
 
@@ -223,8 +230,8 @@ static int check_out_dir(const BuildOptions *opt) {
   for (int i = 0; i < opt->nsrcs; i++) {
     if (!realpath(opt->srcs[i], src_real)) continue;
     if (strncmp(src_real, out_real, n) == 0 && (src_real[n] == '\0' || src_real[n] == '/')) {
-      diag_report(DIAG_ERROR, opt->srcs[i], 0, 0, "source is inside the output directory %s: choose another -o",
-                  opt->out);
+      diag_report(DIAG_ERROR, opt->srcs[i], 0, 0,
+                  "source is inside the output directory %s: choose another -o", opt->out);
       return -1;
     }
   }
@@ -294,9 +301,12 @@ ModStatus driver_compile_buffer(Lang lang, const char *rel, const char *text, si
   ts_parser_set_language(parser, parse_language(lang));
   m->tree = ts_parser_parse_string(parser, NULL, m->text, (uint32_t)len);
   ts_parser_delete(parser);
-  if (!m->tree || ts_node_has_error(ts_tree_root_node(m->tree))) m->status = MOD_SYNTAX;
-  else if (lang == LANG_PYTHON) names_python(m);
-  else names_javascript(m);
+  if (!m->tree || ts_node_has_error(ts_tree_root_node(m->tree)))
+    m->status = MOD_SYNTAX;
+  else if (lang == LANG_PYTHON)
+    names_python(m);
+  else
+    names_javascript(m);
   link_codebase(&cb);
   instrument(&cb, m);
   ModStatus st = m->status;

@@ -62,9 +62,10 @@ static int parse_jobs(const char *s, int *jobs) {
 }
 
 static int cmd_build(int argc, char **argv) {
-  static const struct option opts[] = {{"output", required_argument, 0, 'o'}, {"jobs", required_argument, 0, 'j'},
-                                       {"quiet", no_argument, 0, 'q'},        {"verbose", no_argument, 0, 'v'},
-                                       {"help", no_argument, 0, 'h'},         {0, 0, 0, 0}};
+  static const struct option opts[] = {
+      {"output", required_argument, 0, 'o'}, {"jobs", required_argument, 0, 'j'},
+      {"quiet", no_argument, 0, 'q'},        {"verbose", no_argument, 0, 'v'},
+      {"help", no_argument, 0, 'h'},         {0, 0, 0, 0}};
   BuildOptions opt = {.jobs = (int)sysconf(_SC_NPROCESSORS_ONLN)};
   if (opt.jobs < 1) opt.jobs = 1;
   int c;
@@ -73,7 +74,8 @@ static int cmd_build(int argc, char **argv) {
     switch (c) {
     case 'o': opt.out = optarg; break;
     case 'j':
-      if (parse_jobs(optarg, &opt.jobs) < 0) return usage_error("-j needs a number from 1 to 1024, not '%s'", optarg);
+      if (parse_jobs(optarg, &opt.jobs) < 0)
+        return usage_error("-j needs a number from 1 to 1024, not '%s'", optarg);
       break;
     case 'q': opt.verbosity = -1; break;
     case 'v': opt.verbosity = 1; break;
@@ -103,12 +105,15 @@ static int cmd_catalogue(int argc, char **argv) {
   static const char *lang_names[] = {"Python", "JavaScript"};
   for (int l = 0; l < LANG_COUNT; l++) {
     const CatEntry *t = cat_table((Lang)l);
-    if (markdown) printf("%s## %s\n\n| pattern | form | category | note |\n|---|---|---|---|\n", l ? "\n" : "",
-                         lang_names[l]);
+    if (markdown)
+      printf("%s## %s\n\n| pattern | form | category | note |\n|---|---|---|---|\n", l ? "\n" : "",
+             lang_names[l]);
     for (; t->pattern; t++) {
-      if (markdown) printf("| `%s` | %s | %s | %s |\n", t->pattern, form_name(t->form), t->category, t->note);
-      else printf("%s\t%s\t%s\t%s\t%s\n", l == LANG_PYTHON ? "python" : "javascript", t->pattern,
-                  form_name(t->form), t->category, t->note);
+      if (markdown)
+        printf("| `%s` | %s | %s | %s |\n", t->pattern, form_name(t->form), t->category, t->note);
+      else
+        printf("%s\t%s\t%s\t%s\t%s\n", l == LANG_PYTHON ? "python" : "javascript", t->pattern,
+               form_name(t->form), t->category, t->note);
     }
   }
   return EXIT_OK;

@@ -20,16 +20,17 @@
 
 /* One .gitignore rule, relative to the directory holding the file. */
 typedef struct IgnoreRule {
-  char *base;     /* directory of the .gitignore, relative to the root ("" for the root) */
-  char *pattern;  /* glob, without leading '/' or trailing '/' */
-  bool negate;    /* "!pattern" re-includes */
-  bool dir_only;  /* "pattern/" matches directories only */
-  bool anchored;  /* contains '/': matched against the path below base, not the basename */
-  int depth;      /* depth of base: rules are dropped when the walk leaves base */
+  char *base;    /* directory of the .gitignore, relative to the root ("" for the root) */
+  char *pattern; /* glob, without leading '/' or trailing '/' */
+  bool negate;   /* "!pattern" re-includes */
+  bool dir_only; /* "pattern/" matches directories only */
+  bool anchored; /* contains '/': matched against the path below base, not the basename */
+  int depth;     /* depth of base: rules are dropped when the walk leaves base */
 } IgnoreRule;
 
-static const char *skipped_dirs[] = {".git", ".hg", ".svn", "node_modules", "__pycache__", ".venv",
-                                     ".tox", ".mypy_cache", ".pytest_cache", ".currant", NULL};
+static const char *skipped_dirs[] = {".git",          ".hg",      ".svn", "node_modules",
+                                     "__pycache__",   ".venv",    ".tox", ".mypy_cache",
+                                     ".pytest_cache", ".currant", NULL};
 
 static bool lang_of(const char *name, Lang *lang) {
   const char *dot = strrchr(name, '.');
@@ -166,9 +167,7 @@ done:
   free(rel);
 }
 
-static int cmp_name(const void *a, const void *b) {
-  return strcmp(*(char *const *)a, *(char *const *)b);
-}
+static int cmp_name(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
 
 /* Reads one directory's entries, sorted, so that subdirectories are pushed
  * in a fixed order whatever readdir returns. */
@@ -254,7 +253,8 @@ int walk_sources(char **srcs, int nsrcs, const Config *cfg, const char *skip_dir
     InputFile *b = out->items[i];
     InputFile *a = kept ? out->items[kept - 1] : NULL;
     if (a && strcmp(a->rel, b->rel) == 0) {
-      diag_report(DIAG_ERROR, b->abs, 0, 0, "same output path %s as %s: build them separately", b->rel, a->abs);
+      diag_report(DIAG_ERROR, b->abs, 0, 0, "same output path %s as %s: build them separately", b->rel,
+                  a->abs);
       free(b->abs), free(b->rel), free(b);
       continue;
     }

@@ -70,12 +70,12 @@ static int check_edits(const Module *m, const EditList *l) {
     if (e->start <= m->len) offset_to_line_col(m->text, e->start, &line, &col);
     if (outside)
       diag_report(DIAG_ERROR, module_path(m), line, col,
-                  "internal error: edit [%u, %u) outside the file (%zu bytes); file not instrumented", e->start,
-                  e->end, m->len);
+                  "internal error: edit [%u, %u) outside the file (%zu bytes); file not instrumented",
+                  e->start, e->end, m->len);
     else
       diag_report(DIAG_ERROR, module_path(m), line, col,
-                  "internal error: edit [%u, %u) overlaps edit [%u, %u); file not instrumented", e->start, e->end,
-                  l->items[i - 1].start, l->items[i - 1].end);
+                  "internal error: edit [%u, %u) overlaps edit [%u, %u); file not instrumented", e->start,
+                  e->end, l->items[i - 1].start, l->items[i - 1].end);
     return -1;
   }
   return 0;
@@ -155,10 +155,25 @@ static bool is_word(unsigned char b) {
  * stack trace through an unedited line would lose its column. */
 static void map_copy(Mapper *mp, Cursor *gen, Cursor *src, size_t until) {
   while (src->i < until) {
-    if (is_word(src->t[src->i]) && (src->i == 0 || !is_word(src->t[src->i - 1]))) mapper_seg(mp, gen, src);
-    bool eol = cursor_step(gen);
-    cursor_step(src);
-    if (eol) mapper_seg(mp, gen, src);
+    unsigned char b = src->t[src->i];
+    if (is_word(b) && (src->i == 0 || !is_word(src->t[src->i - 1]))) mapper_seg(mp, gen, src);
+    if (b == '\r' && src->i + 1 == until) {
+      /* A CR's meaning depends on the next byte, which differs between the
+       * texts here: step each on its own. */
+      bool eol = cursor_step(gen);
+      cursor_step(src);
+      if (eol) mapper_seg(mp, gen, src);
+      continue;
+    }
+    /* Same bytes in both texts: step the original, mirror the change. */
+    uint32_t col = src->col;
+    gen->i++;
+    if (cursor_step(src)) {
+      gen->line++, gen->col = 0;
+      mapper_seg(mp, gen, src);
+    } else {
+      gen->col += src->col - col;
+    }
   }
 }
 

@@ -17,9 +17,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define E(pattern, category, note) {pattern, category, CALL_PLAIN, note}
-#define READ(pattern, category, note) {pattern, category, CALL_READ, note}
-#define NEW(pattern, category, note) {pattern, category, CALL_NEW, note}
+#define E(pattern, category, note)                                                                           \
+  { pattern, category, CALL_PLAIN, note }
+#define READ(pattern, category, note)                                                                        \
+  { pattern, category, CALL_READ, note }
+#define NEW(pattern, category, note)                                                                         \
+  { pattern, category, CALL_NEW, note }
 
 static const CatEntry python_table[] = {
     /* currant's own std API: recorded by the runtime itself. */
@@ -203,7 +206,8 @@ static void sort_tables(void) {
 static const CatEntry *find_exact(Lang lang, const char *name, CallForm form) {
   CatEntry key = {name, NULL, form, NULL};
   const CatEntry *kp = &key;
-  const CatEntry **hit = bsearch(&kp, sorted[lang], (size_t)sorted_len[lang], sizeof *sorted[lang], cmp_entry);
+  const CatEntry **hit =
+      bsearch(&kp, sorted[lang], (size_t)sorted_len[lang], sizeof *sorted[lang], cmp_entry);
   return hit ? *hit : NULL;
 }
 

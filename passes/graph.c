@@ -27,7 +27,9 @@
 
 char *graph_module_id(const Module *m) { return xasprintf("module:%s", m->file->rel); }
 
-char *graph_def_id(const Module *m, const Def *d) { return xasprintf("function:%s:%s", m->file->rel, d->qualname); }
+char *graph_def_id(const Module *m, const Def *d) {
+  return xasprintf("function:%s:%s", m->file->rel, d->qualname);
+}
 
 char *graph_site_id(const Call *c) { return xasprintf("site:%s", c->site_id); }
 
@@ -179,8 +181,10 @@ static void sort_unique(Graph *g) {
   qsort(g->edges.items, (size_t)g->edges.len, sizeof *g->edges.items, edge_cmp);
   int kept = 1;
   for (int i = 1; i < g->edges.len; i++) {
-    if (edge_cmp(&g->edges.items[kept - 1], &g->edges.items[i]) == 0) free_edge(g->edges.items[i]);
-    else g->edges.items[kept++] = g->edges.items[i];
+    if (edge_cmp(&g->edges.items[kept - 1], &g->edges.items[i]) == 0)
+      free_edge(g->edges.items[i]);
+    else
+      g->edges.items[kept++] = g->edges.items[i];
   }
   g->edges.len = kept;
 }

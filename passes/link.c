@@ -115,7 +115,8 @@ static void linker_init(Linker *lk, Codebase *cb) {
     if (m->lang == LANG_PYTHON) lk->by_pyname.items[lk->by_pyname.len++] = (KeyIndex){m->name, i};
     Index *d = &lk->defs[i];
     d->items = xcalloc((size_t)m->defs.len, sizeof(KeyIndex));
-    for (int k = 0; k < m->defs.len; k++) d->items[d->len++] = (KeyIndex){((Def *)m->defs.items[k])->qualname, k};
+    for (int k = 0; k < m->defs.len; k++)
+      d->items[d->len++] = (KeyIndex){((Def *)m->defs.items[k])->qualname, k};
     index_sort(d);
   }
   index_sort(&lk->by_pyname);
@@ -145,8 +146,10 @@ static char *python_absolute(const Module *m, const char *spec) {
   const char *rest = spec + 1;
   while (*rest == '.') {
     char *dot = strrchr(pkg, '.');
-    if (dot) *dot = '\0';
-    else pkg[0] = '\0';
+    if (dot)
+      *dot = '\0';
+    else
+      pkg[0] = '\0';
     rest++;
   }
   char *abs = !*pkg ? xstrdup(rest) : !*rest ? xstrdup(pkg) : xasprintf("%s.%s", pkg, rest);
@@ -282,7 +285,6 @@ static char *split_head(const char *path, const char **rest) {
 
 static Target follow_import(Linker *lk, int mod, const Import *imp, const char *path, int hops);
 
-
 /* Looks up dotted `path` in codebase module `mod`: a definition by qualname,
  * a submodule (Python packages), or a name the module itself imports. */
 static Target lookup_in_module(Linker *lk, int mod, const char *path, int hops) {
@@ -296,7 +298,8 @@ static Target lookup_in_module(Linker *lk, int mod, const char *path, int hops) 
   Target t = none;
   if (m->lang == LANG_JAVASCRIPT) {
     const Export *e = find_export(m, head);
-    if (e && e->def_index >= 0 && !*rest) t = (Target){mod, e->def_index};
+    if (e && e->def_index >= 0 && !*rest)
+      t = (Target){mod, e->def_index};
     else if (e && e->def_index >= 0) {
       char *q = xasprintf("%s.%s", ((Def *)m->defs.items[e->def_index])->qualname, rest);
       t = (Target){mod, index_find(&lk->defs[mod], q)};
@@ -308,8 +311,10 @@ static Target lookup_in_module(Linker *lk, int mod, const char *path, int hops) 
     int s = index_find(&lk->by_pyname, sub);
     free(sub);
     const Import *imp = find_import_by_local(m, head);
-    if (s >= 0) t = *rest ? lookup_in_module(lk, s, rest, hops + 1) : (Target){s, -1};
-    else if (imp) t = follow_import(lk, mod, imp, path, hops + 1);
+    if (s >= 0)
+      t = *rest ? lookup_in_module(lk, s, rest, hops + 1) : (Target){s, -1};
+    else if (imp)
+      t = follow_import(lk, mod, imp, path, hops + 1);
   }
   free(head);
   return t;

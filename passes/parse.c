@@ -47,11 +47,10 @@ static size_t utf8_invalid_at(const unsigned char *s, size_t len) {
     if (!n || i + n > len) return i;
     for (size_t k = 1; k < n; k++)
       if ((s[i + k] & 0xC0) != 0x80) return i;
-    if (n == 2 && c < 0xC2) return i;                       /* overlong */
-    if (n == 3 && c == 0xE0 && s[i + 1] < 0xA0) return i;   /* overlong */
-    if (n == 3 && c == 0xED && s[i + 1] >= 0xA0) return i;  /* surrogate */
-    if (n == 4 && (c > 0xF4 || (c == 0xF0 && s[i + 1] < 0x90) || (c == 0xF4 && s[i + 1] >= 0x90)))
-      return i;
+    if (n == 2 && c < 0xC2) return i;                      /* overlong */
+    if (n == 3 && c == 0xE0 && s[i + 1] < 0xA0) return i;  /* overlong */
+    if (n == 3 && c == 0xED && s[i + 1] >= 0xA0) return i; /* surrogate */
+    if (n == 4 && (c > 0xF4 || (c == 0xF0 && s[i + 1] < 0x90) || (c == 0xF4 && s[i + 1] >= 0x90))) return i;
     i += n;
   }
   return len;
@@ -85,7 +84,8 @@ static void skip(Module *m, const char *why) {
 
 static bool check_bytes(Module *m) {
   if (m->len > MAX_SOURCE_BYTES) {
-    char *why = xasprintf("file too large (%zu MB, the limit is %u MB)", m->len >> 20, MAX_SOURCE_BYTES >> 20);
+    char *why =
+        xasprintf("file too large (%zu MB, the limit is %u MB)", m->len >> 20, MAX_SOURCE_BYTES >> 20);
     skip(m, why);
     free(why);
     return false;

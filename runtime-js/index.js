@@ -34,3 +34,6 @@ module.exports = {
   RetryPolicy: std.RetryPolicy,
   ...errors,
 };
+
+// Under the coordinator, connect now: before the program's first checkpoint.
+require("./lib/session").connect(require("./lib/state"));

@@ -37,7 +37,7 @@ for s in "${suites[@]}"; do
   t0=$SECONDS
   rc=0
   # The suite's own count lines are decorated on the way to the terminal.
-  { timeout --kill-after=30 "$SUITE_TIMEOUT" bash "$s" </dev/null 2>&1; echo "$?" >"$log.rc"; } |
+  { r=0; timeout --kill-after=30 "$SUITE_TIMEOUT" bash "$s" </dev/null 2>&1 || r=$?; echo "$r" >"$log.rc"; } |
     tee "$log" | sed -u -E "s#$COUNT_RE#    [$name] &#"
   rc="$(cat "$log.rc" 2>/dev/null || echo 99)"
   line="$(grep -E "$COUNT_RE" "$log" | tail -n 1 || true)"

@@ -7,8 +7,10 @@
 #      lines before/after, and the graph from currant.graph.json;
 #   3. runs every sample plainly and instrumented (pass-through runtimes from
 #      runtime-py/ and runtime-js/) and shows that the outputs match;
-#   4. when the coordinator build/currant exists: starts a durable run, kills
-#      it half-way, resumes it and shows the run's checkpoints.
+#   4. when the coordinator build/currant exists: a durable run of each
+#      sample, then another one killed (SIGKILL) half-way, resumed, shown and
+#      inspected; the output before the crash plus the output after the
+#      resume must equal one uninterrupted run.
 #
 # The samples write their files into temporary directories (removed at the
 # end), never into the repository.  Exit status: 0 when every check passed.
@@ -62,8 +64,8 @@ step "1. instrument the samples"
 rm -rf "$OUT"
 mkdir -p "$OUT"
 for lang in "${LANGS[@]}"; do
-  show "build/currantc build samples/$lang -o build/demo-out/$lang"
-  "$CURRANTC" build "samples/$lang" -o "$OUT/$lang"
+  show "build/currantc build -o build/demo-out/$lang samples/$lang"
+  "$CURRANTC" build -o "$OUT/$lang" "samples/$lang"
   rc=$?
   if [ $rc -eq 0 ]; then ok "exit 0: built clean"; else bad "currantc exited $rc"; fi
 done
@@ -103,66 +105,54 @@ for lang in langs:
     srcdir = os.path.join(root, "samples", lang)
     with open(os.path.join(outdir, "currant.graph.json"), encoding="utf-8") as f:
         graph = json.load(f)
-    modules = graph.get("modules", [])
-    sites = graph.get("sites", [])
-    edges = graph.get("edges", [])
-    by_file = Counter(s["file"] for s in sites)
-    print(f"{B}{lang}{N}  ({graph.get('format', '?')}, "
-          f"currantc {graph.get('compiler', {}).get('version', '?')})")
-    width = max((len(m["path"]) for m in modules), default=10)
-    for m in modules:
-        rel = m["path"]
-        n = by_file.get(rel, 0)
-        with open(os.path.join(srcdir, rel), "rb") as f:
-            src = f.read()
-        with open(os.path.join(outdir, rel), "rb") as f:
-            dst = f.read()
-        state = "rewritten" if src != dst else "copied unchanged"
-        extra = ""
-        if os.path.exists(os.path.join(outdir, rel + ".map")):
-            extra = " + source map"
-        print(f"  {rel:<{width}}  {n:3d} sites  {DIM}{state}{extra}{N}")
-    kinds = Counter(s.get("kind", "?") for s in sites)
-    cats = Counter(s["category"] for s in sites if s.get("category"))
-    print(f"  {len(sites)} sites: " + ", ".join(f"{k} {v}" for k, v in sorted(kinds.items())))
-    if cats:
-        print("  catalogue categories: "
-              + ", ".join(f"{k} {v}" for k, v in sorted(cats.items())))
+    files = graph["files"]
+    nodes = graph["nodes"]
+    sites = [n for n in nodes if n["kind"] == "site"]
+    stats = graph["stats"]
+    print(f"{B}{lang}{N}: {stats['files']} files, {stats['instrumented']} instrumented, "
+          f"{stats['sites']['total']} boundary sites  "
+          f"{DIM}(build/demo-out/{lang}/currant.graph.json, {graph['format']}){N}")
+    width = max(len(f["path"]) for f in files)
+    for f in files:
+        cats = Counter(s["category"] for s in sites if s["file"] == f["path"])
+        detail = ", ".join(f"{k} {v}" for k, v in sorted(cats.items()))
+        extra = " + .map" if f.get("source_map") else ""
+        print(f"  {f['path']:<{width}}  {f['sites']:3d} sites  "
+              f"{DIM}{f['status']}{extra}  {detail}{N}")
 
-    # A few rewritten lines, one per boundary kind/category, before and after.
+    # A few rewritten lines, one per boundary category, before and after.
     shown, seen = 0, set()
     for s in sites:
-        key = (s.get("kind"), s.get("category"))
-        if key in seen or shown >= 5:
+        if s["category"] in seen or shown >= 5:
             continue
-        seen.add(key)
+        seen.add(s["category"])
         rel = s["file"]
         with open(os.path.join(srcdir, rel), encoding="utf-8") as f:
             before = f.read().splitlines()
         with open(os.path.join(outdir, rel), encoding="utf-8") as f:
             after = f.read().splitlines()
-        line = s["line"]
-        new = line_map(before, after).get(line)
+        new = line_map(before, after).get(s["line"])
         if new is None:
             continue
         if shown == 0:
-            print(f"  {DIM}before/after (file:line, site kind){N}")
+            print(f"  {DIM}a few rewritten lines (file:line [boundary/category]):{N}")
         shown += 1
-        label = s.get("category") or s.get("kind")
-        print(f"  {C}{rel}:{line}{N} {DIM}[{label}: {s.get('callee', '')}]{N}")
-        print(f"    - {clip(before[line - 1])}")
+        print(f"  {C}{rel}:{s['line']}{N} {DIM}[{s['boundary']}/{s['category']}] "
+              f"{s['site_id']}{N}")
+        print(f"    - {clip(before[s['line'] - 1])}")
         print(f"    + {clip(after[new - 1])}")
 
-    ekinds = Counter(e.get("kind", "?") for e in edges)
-    nodes = graph.get("nodes")
-    node_count = len(nodes) if isinstance(nodes, list) else None
-    unresolved = graph.get("unresolved", [])
-    tasks = [d for m in modules for d in m.get("defs", []) if d.get("task")]
-    print("  graph: "
-          + (f"{node_count} nodes, " if node_count is not None else "")
-          + f"{len(edges)} edges ("
+    kinds = Counter(n["kind"] for n in nodes)
+    ekinds = Counter(e["kind"] for e in graph["edges"])
+    unresolved = sum(len(v) for v in graph["unresolved"].values())
+    print(f"  graph: {len(nodes)} nodes ("
+          + ", ".join(f"{k} {v}" for k, v in sorted(kinds.items()))
+          + f"), {len(graph['edges'])} edges ("
           + ", ".join(f"{k} {v}" for k, v in sorted(ekinds.items()))
-          + f"), {len(tasks)} tasks, {len(unresolved)} unresolved calls")
+          + f"); sites by boundary: "
+          + ", ".join(f"{k} {v}" for k, v in stats["sites"].items() if k != "total")
+          + f"; {stats['resolved_calls']} of {stats['calls']} calls resolved, "
+          f"{unresolved} listed as unresolved")
     print()
 PY
 then
@@ -203,7 +193,7 @@ for lang in "${LANGS[@]}"; do
 done
 
 # ------------------------------------------------------ 4. a durable run
-step "4. durable run: crash half-way, resume, show"
+step "4. durable runs: crash half-way, resume, show, inspect"
 coordinator_ready() {
   [ -x "$CURRANT" ] || return 1
   local help
@@ -212,53 +202,99 @@ coordinator_ready() {
     grep -qw "$cmd" <<<"$help" || return 1
   done
 }
-if ! coordinator_ready; then
-  note "skipped: build/currant (the coordinator) is not built yet, or lacks run/resume/show"
-else
-  # The journal lives in the demo's temporary directory, not in the repo.
-  export CURRANT_HOME="$TMP/journal"
-  mkdir -p "$CURRANT_HOME" "$TMP/durable"
-  cd "$TMP" || exit 3
-  # Slow the sample down (0.4 s between orders) so there is a middle to crash in.
-  export CURRANT_SAMPLE_PACE=0.4
-  show "currant run build/demo-out/python/main.py DIR   (killed after ~0.9 s)"
-  setsid "$CURRANT" run "$OUT/python/main.py" "$TMP/durable" >"$TMP/run1.out" 2>"$TMP/run1.err" &
+
+# Checkpoints committed so far by run $1 (0 when it is not in the journal yet).
+checkpoints_of() {
+  "$CURRANT" --home "$HOME_DIR" --json runs 2>/dev/null | python3 -c '
+import json, sys
+try:
+    runs = json.load(sys.stdin)
+except ValueError:
+    runs = []
+print(next((r.get("checkpoints", 0) for r in runs if r.get("id") == sys.argv[1]), 0))' "$1"
+}
+
+durable_demo() { # lang main
+  local lang=$1 main=$2 full=demo-$1-full crash=demo-$1-crash total half n rc waited
+  local cur=(env -u PYTHONPATH -u NODE_PATH "$CURRANT" --home "$HOME_DIR")
+  printf '%s%s%s\n' "$B" "$lang" "$N"
+
+  # An uninterrupted durable run first, to know how many checkpoints a run has.
+  mkdir -p "$TMP/$full"
+  show "currant run --id $full build/demo-out/$lang/$main DIR"
+  CURRANT_SAMPLE_PACE=0.01 "${cur[@]}" run --id "$full" "$OUT/$lang/$main" "$TMP/$full" \
+    >"$TMP/$full.out" 2>"$TMP/$full.err"
+  rc=$?
+  total=$(checkpoints_of "$full")
+  if [ "$rc" -eq 0 ] && cmp -s "$TMP/$full.out" "$TMP/$lang-plain.out"; then
+    ok "$lang: durable run finished, $total checkpoints, same output as the plain run"
+  else
+    bad "$lang: durable run exited $rc after $total checkpoints (plain run: exit 0)"
+    diff "$TMP/$lang-plain.out" "$TMP/$full.out" | sed 's/^/    /' | head -8
+    grep -v '^currant: run ' "$TMP/$full.err" | tail -3 | sed 's/^/    /'
+  fi
+  if [ "$total" -lt 4 ]; then
+    note "$lang: too few checkpoints to crash a run half-way (is the runtime recording?)"
+    return
+  fi
+
+  # The same run, slowed down, killed with SIGKILL once half of its
+  # checkpoints are committed: the coordinator and the script die together.
+  half=$((total / 2))
+  mkdir -p "$TMP/$crash"
+  show "currant run --id $crash build/demo-out/$lang/$main DIR   (SIGKILL at checkpoint ~$half of $total)"
+  CURRANT_SAMPLE_PACE=0.3 setsid "${cur[@]}" run --id "$crash" "$OUT/$lang/$main" "$TMP/$crash" \
+    >"$TMP/$crash.out" 2>"$TMP/$crash.err" &
   run_pid=$!
-  sleep 0.9
+  waited=0
+  while kill -0 "$run_pid" 2>/dev/null && [ "$waited" -lt 300 ]; do
+    n=$(checkpoints_of "$crash")
+    [ "$n" -ge "$half" ] && break
+    sleep 0.05
+    waited=$((waited + 1))
+  done
   if kill -0 "$run_pid" 2>/dev/null; then
     kill -KILL -- "-$run_pid" 2>/dev/null
     wait "$run_pid" 2>/dev/null
-    ok "killed the coordinator and the script with SIGKILL mid-run"
+    ok "killed mid-run: $(checkpoints_of "$crash") checkpoints committed, $(wc -l <"$TMP/$crash.out") lines printed"
   else
     wait "$run_pid"
-    note "the run finished before it could be killed (exit $?)"
+    note "the run ended (exit $?) before it could be killed"
   fi
   run_pid=
-  sed 's/^/    /' "$TMP/run1.out"
-  run_id=$("$CURRANT" runs --json 2>/dev/null | python3 -c '
-import json, sys
-runs = json.load(sys.stdin)
-runs = runs.get("runs", runs) if isinstance(runs, dict) else runs
-print(runs[-1]["id"] if runs else "")' 2>/dev/null)
-  if [ -z "$run_id" ]; then
-    run_id=$(grep -oE 'run[ :=]+[A-Za-z0-9_-]+' "$TMP/run1.err" | head -1 | awk '{print $NF}')
-  fi
-  if [ -z "$run_id" ]; then
-    bad "could not find the id of the run (currant runs --json)"
+  sed 's/^/    /' "$TMP/$crash.out"
+
+  show "currant resume $crash"
+  "${cur[@]}" resume "$crash" >"$TMP/$crash.resumed" 2>"$TMP/$crash.rerr"
+  rc=$?
+  sed 's/^/    /' "$TMP/$crash.resumed"
+  if [ "$rc" -eq 0 ]; then
+    ok "resumed run finished: $(checkpoints_of "$crash") checkpoints in all"
   else
-    show "currant resume $run_id"
-    "$CURRANT" resume "$run_id" >"$TMP/run2.out" 2>"$TMP/run2.err"
-    rc=$?
-    sed 's/^/    /' "$TMP/run2.out"
-    if [ $rc -eq 0 ]; then ok "resumed run $run_id finished"; else bad "resume exited $rc"; sed 's/^/    /' "$TMP/run2.err" | tail -5; fi
-    if cat "$TMP/run1.out" "$TMP/run2.out" | cmp -s - "$TMP/python-plain.out"; then
-      ok "output before the crash + output after the resume = one uninterrupted run"
-    else
-      note "the crashed and resumed outputs together differ from an uninterrupted run"
-    fi
-    show "currant show $run_id"
-    "$CURRANT" show "$run_id" | head -40 | sed 's/^/    /'
+    bad "resume exited $rc"
+    grep -v '^currant: ' "$TMP/$crash.rerr" | tail -4 | sed 's/^/    /'
   fi
+  if cat "$TMP/$crash.out" "$TMP/$crash.resumed" | cmp -s - "$TMP/$lang-plain.out"; then
+    ok "printed before the crash + after the resume = one uninterrupted run"
+  else
+    bad "printed before the crash + after the resume differs from an uninterrupted run"
+  fi
+
+  show "currant show $crash   (first 12 lines)"
+  "${cur[@]}" show "$crash" 2>&1 | head -12 | cut -c1-150 | sed 's/^/    /'
+  show "currant inspect $crash --at $half   (first 12 lines)"
+  "${cur[@]}" inspect "$crash" --at "$half" 2>&1 | head -12 | cut -c1-150 | sed 's/^/    /'
+  echo
+}
+
+if ! coordinator_ready; then
+  note "skipped: build/currant (the coordinator) is not built yet, or lacks run/resume/show"
+else
+  # The journal and the frozen bundles live in the demo's temporary
+  # directory; the coordinator finds the runtimes itself (no PYTHONPATH).
+  HOME_DIR=$TMP/currant-home
+  durable_demo python main.py
+  durable_demo javascript main.mjs
 fi
 
 step "done"

@@ -66,3 +66,8 @@ __all__ = [
 ]
 
 __version__ = "0.1.0"
+
+# Under the coordinator, connect now: before the script's first checkpoint.
+from currant import _session as _session_module  # noqa: E402
+
+_session_module.connect()

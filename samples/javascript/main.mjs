@@ -15,15 +15,18 @@ import * as shop from "./lib/index.mjs";
 import config from "./lib/config.js";
 
 const dataDir = config.dataDir(process.argv);
-const results = await processOrders(dataDir);
-for (const r of results) {
+function show(r) {
   let line = `${r.order} ${r.customer.padEnd(6)} ${r.status}`;
   if ("amount" in r) {
     line += ` ${(r.amount / 100).toFixed(2)} ${config.currency()}`;
   }
-  if (r.message) line += ` [${r.message}]`;
   if (r.detail) line += ` (${r.detail})`;
   console.log(line);
+}
+
+const results = await processOrders(dataDir, show);
+for (const r of results) {
+  if (r.message) console.log(r.message);
 }
 const paid = results.filter((r) => r.status === "paid");
 const revenue = paid.reduce((sum, r) => sum + r.amount, 0) / 100;

@@ -15,18 +15,21 @@ import shop.notify as notify
 from shop import config, inventory
 
 
+def show(result):
+    line = f"{result['order']} {result['customer']:<6} {result['status']}"
+    if "amount" in result:
+        line += f" {result['amount'] / 100:.2f} {config.currency()}"
+    if "detail" in result:
+        line += f" ({result['detail']})"
+    print(line)
+
+
 def main(argv):
     data_dir = config.data_dir(argv)
-    results = shop.process_orders(data_dir)
+    results = shop.process_orders(data_dir, report=show)
     for result in results:
-        line = f"{result['order']} {result['customer']:<6} {result['status']}"
-        if "amount" in result:
-            line += f" {result['amount'] / 100:.2f} {config.currency()}"
         if "message" in result:
-            line += f" [{result['message']}]"
-        if "detail" in result:
-            line += f" ({result['detail']})"
-        print(line)
+            print(result["message"])
     paid = [r for r in results if r["status"] == "paid"]
     revenue = sum(r["amount"] for r in paid) / 100
     print(f"paid: {len(paid)} of {len(results)}, revenue {revenue:.2f}")

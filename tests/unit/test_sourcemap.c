@@ -39,9 +39,9 @@ TEST(smap_vlq_known_values) {
 TEST(smap_lines_and_deltas) {
   SourceMap sm = {0};
   smap_add(&sm, 0, 0, 0, 0);
-  smap_add(&sm, 1, 0, 1, 0);  /* new line: generated column restarts */
+  smap_add(&sm, 1, 0, 1, 0); /* new line: generated column restarts */
   smap_add(&sm, 1, 5, 1, 2);
-  smap_add(&sm, 3, 4, 0, 7);  /* an empty generated line, then a backwards source line */
+  smap_add(&sm, 3, 4, 0, 7); /* an empty generated line, then a backwards source line */
   char *m = mappings_of(&sm);
   CHECK_STR(m, "AAAA;AACA,KAAE;;IADK");
   free(m);
@@ -90,6 +90,40 @@ TEST(smap_finish_invalid_utf8_content_is_null) {
   json_t *o = json_loads(json, 0, &err);
   CHECK(o != NULL);
   CHECK(json_is_null(json_array_get(json_object_get(o, "sourcesContent"), 0)));
+  json_decref(o);
+  free(json);
+}
+
+TEST(smap_finish_escapes_content) {
+  /* Quotes, backslashes, every control character, U+2028 and an emoji
+   * must all read back byte for byte. */
+  StrBuf src = {0};
+  str_puts(&src, "a \"q\" \\ \xe2\x80\xa8 \xf0\x9f\x98\x80 \x7f");
+  for (char c = 1; c < 0x20; c++) str_append(&src, &c, 1);
+  SourceMap sm = {0};
+  smap_add(&sm, 0, 0, 0, 0);
+  char *json = smap_finish_content(&sm, "o \"x\".js", "i\\.js", src.data, src.len);
+  json_error_t err;
+  json_t *o = json_loads(json, JSON_ALLOW_NUL, &err);
+  CHECK(o != NULL);
+  json_t *c = json_array_get(json_object_get(o, "sourcesContent"), 0);
+  CHECK_INT(json_string_length(c), src.len);
+  CHECK(memcmp(json_string_value(c), src.data, src.len) == 0);
+  CHECK_STR(json_string_value(json_object_get(o, "file")), "o \"x\".js");
+  CHECK_STR(json_string_value(json_array_get(json_object_get(o, "sources"), 0)), "i\\.js");
+  CHECK_STR(json_string_value(json_object_get(o, "mappings")), "AAAA");
+  json_decref(o);
+  free(json);
+  str_free(&src);
+}
+
+TEST(smap_finish_content_with_nul_byte) {
+  SourceMap sm = {0};
+  char *json = smap_finish_content(&sm, "o.js", "i.js", "a\0b", 3);
+  json_error_t err;
+  json_t *o = json_loads(json, JSON_ALLOW_NUL, &err);
+  CHECK(o != NULL);
+  CHECK_INT(json_string_length(json_array_get(json_object_get(o, "sourcesContent"), 0)), 3);
   json_decref(o);
   free(json);
 }

@@ -118,9 +118,9 @@ TEST(splice_bytes_outside_edits_identical) {
   fixture_init(&f, LANG_PYTHON, "m.py", src);
   EditList l = {0};
   edit_insert(&l, 4, "rt.call(0, ");
-  edit_add(&l, 5, 6, ", ");       /* "(" of f(x) */
+  edit_add(&l, 5, 6, ", "); /* "(" of f(x) */
   edit_insert(&l, 24, "rt.call(1, ");
-  edit_add(&l, 25, 27, ", ");      /* "( " of g( y ) */
+  edit_add(&l, 25, 27, ", "); /* "( " of g( y ) */
   CHECK_INT(splice_apply(&f.m, &l), 0);
   CHECK_STR(f.m.out_text, "a = rt.call(0, f, x)  # keep  \r\nb = rt.call(1, g, y )\t\n");
   CHECK_INT(f.m.out_len, strlen(f.m.out_text));
@@ -133,10 +133,10 @@ TEST(splice_insertions_keep_order_and_precede_replacement) {
   Fixture f;
   fixture_init(&f, LANG_PYTHON, "m.py", "0123456789");
   EditList l = {0};
-  edit_add(&l, 5, 7, "R");  /* added first, yet an insertion at 5 goes before it */
+  edit_add(&l, 5, 7, "R"); /* added first, yet an insertion at 5 goes before it */
   edit_insert(&l, 5, "a");
   edit_insert(&l, 5, "b");
-  edit_insert(&l, 7, "c");  /* at the replacement's end: after it */
+  edit_insert(&l, 7, "c"); /* at the replacement's end: after it */
   edit_insert(&l, 0, "<");
   edit_insert(&l, 10, ">");
   CHECK_INT(splice_apply(&f.m, &l), 0);
@@ -248,7 +248,7 @@ TEST(splice_js_map_positions) {
   /* line 0: "let a = f(x);"   line 1: "  b(y);" */
   fixture_init(&f, LANG_JAVASCRIPT, "m.js", "let a = f(x);\n  b(y);\n");
   EditList l = {0};
-  edit_insert(&l, 8, "rt.call(0, ");  /* before f */
+  edit_insert(&l, 8, "rt.call(0, ");   /* before f */
   edit_add(&l, 9, 10, ", ");           /* "(" -> ", " */
   edit_insert(&l, 16, "rt.call(1,\n"); /* before b, with a newline of its own */
   edit_add(&l, 17, 18, ", ");
@@ -258,17 +258,17 @@ TEST(splice_js_map_positions) {
   int n = map_segs(&f.m, segs, 64);
   CHECK(n > 0);
   int sl = -1, sc = -1;
-  CHECK(lookup(segs, n, 0, 0, &sl, &sc) && sl == 0 && sc == 0);   /* line start */
-  CHECK(lookup(segs, n, 0, 8, &sl, &sc) && sl == 0 && sc == 8);   /* inserted text -> insertion point */
+  CHECK(lookup(segs, n, 0, 0, &sl, &sc) && sl == 0 && sc == 0); /* line start */
+  CHECK(lookup(segs, n, 0, 8, &sl, &sc) && sl == 0 && sc == 8); /* inserted text -> insertion point */
   CHECK(lookup(segs, n, 0, 18, &sl, &sc) && sl == 0 && sc == 8);
   CHECK(lookup(segs, n, 0, 19, &sl, &sc) && sl == 0 && sc == 8);  /* "f" comes right after the insertion */
   CHECK(lookup(segs, n, 0, 20, &sl, &sc) && sl == 0 && sc == 9);  /* ", " replaces "(" */
   CHECK(lookup(segs, n, 0, 22, &sl, &sc) && sl == 0 && sc == 10); /* "x" after the replaced range */
   CHECK(lookup(segs, n, 1, 0, &sl, &sc) && sl == 1 && sc == 0);
-  CHECK(lookup(segs, n, 1, 2, &sl, &sc) && sl == 1 && sc == 2);   /* "rt.call(1," */
-  CHECK(lookup(segs, n, 2, 0, &sl, &sc) && sl == 1 && sc == 2);   /* the line the insertion added */
-  CHECK(lookup(segs, n, 2, 1, &sl, &sc) && sl == 1 && sc == 3);   /* ", " for "(" */
-  CHECK(lookup(segs, n, 2, 3, &sl, &sc) && sl == 1 && sc == 4);   /* "y" */
+  CHECK(lookup(segs, n, 1, 2, &sl, &sc) && sl == 1 && sc == 2); /* "rt.call(1," */
+  CHECK(lookup(segs, n, 2, 0, &sl, &sc) && sl == 1 && sc == 2); /* the line the insertion added */
+  CHECK(lookup(segs, n, 2, 1, &sl, &sc) && sl == 1 && sc == 3); /* ", " for "(" */
+  CHECK(lookup(segs, n, 2, 3, &sl, &sc) && sl == 1 && sc == 4); /* "y" */
   edit_free(&l);
   fixture_free(&f);
 }
@@ -303,7 +303,9 @@ TEST(splice_js_map_utf16_columns) {
 TEST(splice_js_map_line_terminators) {
   Fixture f;
   /* CRLF is one line break, a lone CR one, U+2028 one. */
-  fixture_init(&f, LANG_JAVASCRIPT, "t.js", "a;\r\nb;\rc;\xe2\x80\xa8" "d();\n");
+  fixture_init(&f, LANG_JAVASCRIPT, "t.js",
+               "a;\r\nb;\rc;\xe2\x80\xa8"
+               "d();\n");
   EditList l = {0};
   uint32_t at = (uint32_t)(strchr(f.m.text, 'd') - f.m.text);
   edit_insert(&l, at, "rt.");

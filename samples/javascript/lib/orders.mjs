@@ -37,15 +37,18 @@ export async function placeOrder(dataDir, number, customer, lines) {
 }
 
 // Runs every order one after the other (they share the stock), then sends
-// the receipts of the paid ones concurrently.
-export async function processOrders(dataDir) {
+// the receipts of the paid ones concurrently.  report, if given, gets each
+// result as soon as it is known.
+export async function processOrders(dataDir, report) {
   const opened = new Date();
   const started = performance.now();
   inventory.seed(dataDir);
   notify.startLog(dataDir);
   const results = [];
   for (const [i, [customer, lines]] of ORDERS.entries()) {
-    results.push(await placeOrder(dataDir, i + 1, customer, lines));
+    const result = await placeOrder(dataDir, i + 1, customer, lines);
+    results.push(result);
+    report?.(result);
     await notify.pace();
   }
   const paid = results.filter((r) => r.status === "paid");

@@ -40,15 +40,21 @@ def place_order(data_dir, number, customer, lines):
             "status": "paid", "amount": amount, "message": message}
 
 
-def process_orders(data_dir):
-    """Runs every order; returns the results in order."""
+def process_orders(data_dir, report=None):
+    """Runs every order; returns the results in order.
+
+    report, if given, is called with each result as soon as it is known.
+    """
     opened = datetime.now()
     started = tick()
     inventory.seed(data_dir)
     notify.start_log(data_dir)
     results = []
     for number, (customer, lines) in enumerate(ORDERS, start=1):
-        results.append(place_order(data_dir, number, customer, lines))
+        result = place_order(data_dir, number, customer, lines)
+        results.append(result)
+        if report is not None:
+            report(result)
         currant.sleep(config.pace())  # pace the fake card processor
     elapsed = tick() - started
     closed = currant.now()

@@ -1,0 +1,298 @@
+/*
+ * bundle.c — freezing what a run starts from, and reading its manifest.
+ *
+ * A run is pinned to the instrumented tree it began with: the tree (the
+ * OUT root holding currant.graph.json, or the script's own directory for a
+ * hand-instrumented script) is hashed file by file, sorted, and copied
+ * once to HOME/bundles/<sha256>.  A later build makes a new bundle; old runs
+ * resume on the old one.  The copy is written to a temporary directory and
+ * renamed into place, so a bundle directory is complete or absent.
+ */
+#include "coord.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* dst = a/b; false (and dst truncated) when it does not fit. */
+static bool join(char *dst, size_t n, const char *a, const char *b) {
+  int w = snprintf(dst, n, "%s/%s", a, b);
+  return w >= 0 && (size_t)w < n;
+}
+
+typedef struct Files {
+  char **rel;
+  int n, cap;
+} Files;
+
+static bool skipped(const char *name) {
+  return !strcmp(name, ".") || !strcmp(name, "..") || !strcmp(name, "node_modules") ||
+         !strcmp(name, ".currant") || !strcmp(name, ".git") || !strcmp(name, "__pycache__");
+}
+
+static int collect(const char *root, const char *rel, Files *f, int depth) {
+  char path[PATH_MAX];
+  snprintf(path, sizeof path, "%s%s%s", root, *rel ? "/" : "", rel);
+  if (depth > 64) return 0; /* directory loops through symlinks stop here */
+  DIR *d = opendir(path);
+  if (!d) return -1;
+  struct dirent *e;
+  int rc = 0;
+  while (rc == 0 && (e = readdir(d))) {
+    if (skipped(e->d_name)) continue;
+    char sub[PATH_MAX], full[PATH_MAX];
+    snprintf(sub, sizeof sub, "%s%s%s", rel, *rel ? "/" : "", e->d_name);
+    if (!join(full, sizeof full, root, sub)) continue;
+    struct stat st;
+    if (stat(full, &st) != 0) continue;
+    if (S_ISDIR(st.st_mode)) {
+      rc = collect(root, sub, f, depth + 1);
+    } else if (S_ISREG(st.st_mode)) {
+      if (f->n == f->cap) {
+        f->cap = f->cap ? 2 * f->cap : 64;
+        f->rel = realloc(f->rel, sizeof(char *) * (size_t)f->cap);
+      }
+      f->rel[f->n++] = strdup(sub);
+    }
+  }
+  closedir(d);
+  return rc;
+}
+
+static int cmp_str(const void *a, const void *b) {
+  return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static char *slurp(const char *path, size_t *n) {
+  FILE *fp = fopen(path, "rb");
+  if (!fp) return NULL;
+  size_t cap = 4096, len = 0;
+  char *buf = malloc(cap);
+  size_t r;
+  while (buf && (r = fread(buf + len, 1, cap - len, fp)) > 0) {
+    len += r;
+    if (len == cap) buf = realloc(buf, cap *= 2);
+  }
+  fclose(fp);
+  *n = len;
+  return buf;
+}
+
+static int mkdirs(const char *path) {
+  char tmp[PATH_MAX];
+  snprintf(tmp, sizeof tmp, "%s", path);
+  for (char *p = tmp + 1; *p; p++) {
+    if (*p != '/') continue;
+    *p = 0;
+    if (mkdir(tmp, 0777) != 0 && errno != EEXIST) return -1;
+    *p = '/';
+  }
+  return mkdir(tmp, 0777) != 0 && errno != EEXIST ? -1 : 0;
+}
+
+static int write_file(const char *path, const char *data, size_t n) {
+  char dir[PATH_MAX];
+  snprintf(dir, sizeof dir, "%s", path);
+  if (mkdirs(dirname(dir)) < 0) return -1;
+  int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  if (fd < 0) return -1;
+  size_t put = 0;
+  while (put < n) {
+    ssize_t w = write(fd, data + put, n - put);
+    if (w <= 0) {
+      close(fd);
+      return -1;
+    }
+    put += (size_t)w;
+  }
+  return close(fd);
+}
+
+static void remove_tree(const char *path) {
+  DIR *d = opendir(path);
+  if (d) {
+    struct dirent *e;
+    while ((e = readdir(d))) {
+      if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")) continue;
+      char sub[PATH_MAX];
+      snprintf(sub, sizeof sub, "%s/%s", path, e->d_name);
+      struct stat st;
+      if (lstat(sub, &st) == 0 && S_ISDIR(st.st_mode)) remove_tree(sub);
+      else unlink(sub);
+    }
+    closedir(d);
+  }
+  rmdir(path);
+}
+
+/* The OUT root: nearest ancestor directory of the script holding the manifest. */
+static char *find_root(const char *script_abs) {
+  char dir[PATH_MAX];
+  snprintf(dir, sizeof dir, "%s", script_abs);
+  char *first = strdup(dirname(dir));
+  snprintf(dir, sizeof dir, "%s", first);
+  for (;;) {
+    char probe[PATH_MAX + 32];
+    snprintf(probe, sizeof probe, "%s/currant.graph.json", dir);
+    if (access(probe, R_OK) == 0) {
+      free(first);
+      return strdup(dir);
+    }
+    if (!strcmp(dir, "/")) break;
+    char *up = dirname(dir);
+    memmove(dir, up, strlen(up) + 1);
+  }
+  return first;
+}
+
+char *bundle_dir(const char *home, const char *hash) {
+  size_t n = strlen(home) + strlen(hash) + 16;
+  char *s = malloc(n);
+  snprintf(s, n, "%s/bundles/%s", home, hash);
+  return s;
+}
+
+static int copy_into(const char *root, Files *f, const char *tmp) {
+  for (int i = 0; i < f->n; i++) {
+    char src[PATH_MAX], dst[PATH_MAX];
+    size_t n;
+    if (!join(src, sizeof src, root, f->rel[i]) || !join(dst, sizeof dst, tmp, f->rel[i]))
+      return -1;
+    char *data = slurp(src, &n);
+    if (!data || write_file(dst, data, n) < 0) {
+      free(data);
+      return -1;
+    }
+    free(data);
+  }
+  return 0;
+}
+
+int bundle_freeze(const char *home, const char *script, char **hash, char **entry, char *err,
+                  size_t errlen) {
+  char abs[PATH_MAX];
+  if (!realpath(script, abs)) {
+    snprintf(err, errlen, "%s: %s", script, strerror(errno));
+    return -1;
+  }
+  char *root = find_root(abs);
+  Files f = {0};
+  if (collect(root, "", &f, 0) < 0) {
+    snprintf(err, errlen, "%s: cannot read: %s", root, strerror(errno));
+    free(root);
+    return -1;
+  }
+  qsort(f.rel, (size_t)f.n, sizeof(char *), cmp_str);
+  Sha256 s;
+  sha256_init(&s);
+  int rc = 0;
+  for (int i = 0; i < f.n && rc == 0; i++) {
+    char path[PATH_MAX];
+    size_t n;
+    snprintf(path, sizeof path, "%s/%s", root, f.rel[i]);
+    char *data = slurp(path, &n);
+    if (!data) {
+      snprintf(err, errlen, "%s: %s", path, strerror(errno));
+      rc = -1;
+      break;
+    }
+    char len[32];
+    snprintf(len, sizeof len, "%zu", n);
+    sha256_update(&s, f.rel[i], strlen(f.rel[i]) + 1);
+    sha256_update(&s, len, strlen(len) + 1);
+    sha256_update(&s, data, n);
+    free(data);
+  }
+  char hex[65];
+  sha256_hex(&s, hex);
+  char *final = bundle_dir(home, hex);
+  struct stat st;
+  if (rc == 0 && stat(final, &st) != 0) {
+    char tmp[PATH_MAX];
+    snprintf(tmp, sizeof tmp, "%s/bundles/.tmp-%ld-%s", home, (long)getpid(), hex);
+    remove_tree(tmp);
+    if (mkdirs(tmp) < 0 || copy_into(root, &f, tmp) < 0) {
+      snprintf(err, errlen, "cannot freeze the bundle into %s: %s", tmp, strerror(errno));
+      rc = -1;
+    } else if (rename(tmp, final) != 0) {
+      remove_tree(tmp); /* another coordinator froze the same bundle first */
+      if (stat(final, &st) != 0) {
+        snprintf(err, errlen, "cannot rename %s: %s", tmp, strerror(errno));
+        rc = -1;
+      }
+    }
+  }
+  if (rc == 0) {
+    *hash = strdup(hex);
+    *entry = strdup(abs + strlen(root) + (strcmp(root, "/") ? 1 : 0));
+  }
+  for (int i = 0; i < f.n; i++) free(f.rel[i]);
+  free(f.rel);
+  free(final);
+  free(root);
+  return rc;
+}
+
+/* ------------------------------------------------------------ manifest */
+
+struct Manifest {
+  json_t *root;
+  json_t *sites; /* "file\tindex" -> site node */
+};
+
+Manifest *manifest_load(const char *dir) {
+  char path[PATH_MAX];
+  snprintf(path, sizeof path, "%s/currant.graph.json", dir);
+  Manifest *m = calloc(1, sizeof *m);
+  m->sites = json_object();
+  m->root = json_load_file(path, 0, NULL);
+  json_t *nodes = m->root ? json_object_get(m->root, "nodes") : NULL;
+  size_t i;
+  json_t *node;
+  json_array_foreach(nodes, i, node) {
+    json_t *file = json_object_get(node, "file"), *index = json_object_get(node, "index");
+    if (!json_is_string(file) || !json_is_integer(index)) continue;
+    char key[PATH_MAX + 32];
+    snprintf(key, sizeof key, "%s\t%lld", json_string_value(file),
+             (long long)json_integer_value(index));
+    json_object_set(m->sites, key, node);
+  }
+  return m;
+}
+
+void manifest_free(Manifest *m) {
+  if (!m) return;
+  json_decref(m->root);
+  json_decref(m->sites);
+  free(m);
+}
+
+json_t *manifest_site(Manifest *m, const char *file, int index) {
+  char key[PATH_MAX + 32];
+  if (!m || !file) return NULL;
+  snprintf(key, sizeof key, "%s\t%d", file, index);
+  return json_object_get(m->sites, key);
+}
+
+const char *manifest_where(Manifest *m, const char *file, int index, char *buf, size_t n) {
+  json_t *s = manifest_site(m, file, index);
+  if (!file || !*file || index < 0) {
+    snprintf(buf, n, "(runtime)");
+  } else if (!s) {
+    snprintf(buf, n, "%s site %d", file, index);
+  } else {
+    const char *fn = json_string_value(json_object_get(s, "function"));
+    const char *callee = json_string_value(json_object_get(s, "callee"));
+    snprintf(buf, n, "%s:%lld (%s: %s)", file,
+             (long long)json_integer_value(json_object_get(s, "line")),
+             fn && *fn ? fn : "<module>", callee ? callee : "?");
+  }
+  return buf;
+}

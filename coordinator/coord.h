@@ -1,0 +1,176 @@
+/*
+ * coord.h — the pieces of `currant`, the coordinator, and how they meet.
+ *
+ * `currant run` freezes an instrumented bundle under .currant/ (bundle.c),
+ * opens the journal (journal.c: the one file that knows SQLite; everything
+ * else goes through the jr_ interface so a PostgreSQL backend can follow),
+ * spawns python3 or node on a private socketpair and serves the runtime's
+ * checkpoint messages (run.c, over the framing of chan.c).  The listing
+ * and debugging commands live in cmd.c, the CLI in main.c.
+ *
+ * Prefixes: jr_ (journal), ch_ (channel), sha256_, bundle_, run_, cmd_,
+ * out_ (terminal output helpers in cmd.c).
+ */
+#ifndef COORD_H
+#define COORD_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#define CURRANT_VERSION "0.1.0"
+#define JOURNAL_FORMAT "currant-journal/1"
+#define CH_MAX_MESSAGE (16u * 1024u * 1024u) /* both runtimes use the same */
+
+/* Exit statuses of the coordinator's own making (the script's otherwise). */
+enum {
+  EXIT_USAGE = 2,      /* bad command line or input */
+  EXIT_DIVERGED = 3,   /* non-determinism detected */
+  EXIT_JOURNAL = 4,    /* journal missing, corrupt, foreign or busy */
+  EXIT_SUSPENDED = 75, /* run suspended (durable sleep); `serve` resumes it */
+  EXIT_CANCELLED = 130 /* run cancelled */
+};
+
+/* ------------------------------------------------------------ journal.c */
+
+typedef struct Journal Journal;
+
+typedef enum { JR_SYNC_FULL, JR_SYNC_NORMAL } JrSync;
+
+typedef struct RunRec {
+  char *id;       /* 12 hex digits */
+  char *status;   /* running, done, failed, crashed, suspended, diverged, cancelled */
+  char *entry;    /* script path relative to the bundle root */
+  char *bundle;   /* bundle hash (directory name under .currant/bundles) */
+  char *lang;     /* "py" or "js" */
+  char *args;     /* JSON array of the script's arguments */
+  char *cwd;      /* working directory of the script */
+  char *parent;   /* run forked from, or NULL */
+  char *error;    /* last error message, or NULL */
+  char *owner;    /* lease holder "host:pid", or NULL */
+  double created, updated, wake_at, lease_until;
+  long fork_at;   /* checkpoints reused from parent */
+  int exit_code;  /* -1 while unknown */
+  int cancel;     /* cancel requested */
+  long nck;       /* checkpoints (filled by jr_run_list / jr_run_get) */
+} RunRec;
+
+typedef struct CkRec {
+  long seq;          /* position in the run's journal, 0-based */
+  const char *key;   /* hierarchical key taken when the call started */
+  const char *file;  /* bundle-relative file, "" for runtime-internal */
+  int site;          /* site index in file, -1 for runtime-internal */
+  const char *kind;  /* call, call+await, sleep, value, attempt, event, ... */
+  int attempt;       /* task attempt, 1-based */
+  const char *status;/* ok, error, resource, retry */
+  const char *value; /* encoded value or error (JSON text), may be NULL */
+  double t0, t1;     /* start and end, seconds since the epoch */
+} CkRec;
+
+Journal *jr_open(const char *path, JrSync sync, char *err, size_t errlen);
+void jr_close(Journal *j);
+const char *jr_error(Journal *j);
+int jr_run_insert(Journal *j, const RunRec *r);
+/* Finds a run by id or unique id prefix: 0 found, 1 none, 2 ambiguous, -1 error. */
+int jr_run_get(Journal *j, const char *id, RunRec *out);
+void jr_run_free(RunRec *r);
+int jr_run_set_status(Journal *j, const char *id, const char *status, int exit_code,
+                      double wake_at, const char *error);
+int jr_run_list(Journal *j, int (*cb)(const RunRec *r, void *ctx), void *ctx);
+/* Takes or renews the lease when free, expired, ours, or held by a dead local
+ * process: 0 taken, 1 held by a live owner, -1 error. */
+int jr_lease(Journal *j, const char *id, const char *owner, double until);
+int jr_lease_release(Journal *j, const char *id, const char *owner);
+int jr_cancel_requested(Journal *j, const char *id);
+int jr_request_cancel(Journal *j, const char *id);
+/* Appends a checkpoint (seq assigned) and commits it durably. */
+int jr_ck_append(Journal *j, const char *run, CkRec *c);
+int jr_ck_each(Journal *j, const char *run, long limit,
+               int (*cb)(const CkRec *c, void *ctx), void *ctx);
+long jr_ck_count(Journal *j, const char *run);
+int jr_ck_copy(Journal *j, const char *from, const char *to, long limit);
+int jr_event_add(Journal *j, const char *run, const char *name, const char *payload);
+/* Consumes the oldest pending event `name` for run and commits checkpoint c
+ * with its payload in one transaction: 0 taken (*payload: its JSON text, to
+ * free), 1 none pending, -1 error. */
+int jr_event_take(Journal *j, const char *run, const char *name, CkRec *c, char **payload);
+/* Runs that `serve` should resume now. */
+int jr_due_runs(Journal *j, double now, char ***ids, int *n);
+
+/* ------------------------------------------------------------- chan.c */
+
+/* Reads one framed message: 0 ok (*msg set), 1 clean EOF, -1 bad input
+ * (oversized, truncated, not a JSON object: reason in err). */
+int ch_recv(int fd, json_t **msg, char *err, size_t errlen);
+int ch_send(int fd, json_t *msg);              /* 0 ok, -1 error */
+int ch_send_raw(int fd, const char *json, size_t n);
+
+/* ----------------------------------------------------------- sha256.c */
+
+typedef struct Sha256 {
+  uint32_t h[8];
+  uint64_t len;
+  unsigned char buf[64];
+  size_t used;
+} Sha256;
+void sha256_init(Sha256 *s);
+void sha256_update(Sha256 *s, const void *data, size_t n);
+void sha256_hex(Sha256 *s, char out[65]);
+
+/* ----------------------------------------------------------- bundle.c */
+
+/* Freezes the tree holding `script` (the OUT root: the nearest directory up
+ * with currant.graph.json, else the script's directory) into
+ * HOME/bundles/HASH.  Sets *hash and *entry (script relative to the root). */
+int bundle_freeze(const char *home, const char *script, char **hash, char **entry,
+                  char *err, size_t errlen);
+char *bundle_dir(const char *home, const char *hash);
+
+/* Site details from a bundle's manifest. */
+typedef struct Manifest Manifest;
+Manifest *manifest_load(const char *bundle_dir);
+void manifest_free(Manifest *m);
+/* The site node for (file, index), or NULL. */
+json_t *manifest_site(Manifest *m, const char *file, int index);
+/* "app/x.py:12 (main: charge)" into buf. */
+const char *manifest_where(Manifest *m, const char *file, int index, char *buf, size_t n);
+
+/* ------------------------------------------------------------- run.c */
+
+typedef struct Ctx {
+  char *home;      /* .currant directory */
+  char *datadir;   /* where runtime-py/ and runtime-js/ live */
+  Journal *jr;
+  bool json;       /* --json */
+  bool color;      /* coloured output */
+  JrSync sync;
+} Ctx;
+
+typedef enum { RUN_RECORD, RUN_REPLAY } RunMode;
+
+/* Serves run `id` (already in the journal) until the script exits; returns
+ * the exit status currant should exit with. */
+int run_serve(Ctx *cx, const char *id, RunMode mode);
+/* Creates a new run for script + args and serves it. */
+int run_new(Ctx *cx, const char *script, int argc, char **argv);
+char *run_new_id(void);
+double now_s(void);
+char *self_owner(void);
+
+/* ------------------------------------------------------------- cmd.c */
+
+int cmd_runs(Ctx *cx);
+int cmd_show(Ctx *cx, const char *id);
+int cmd_inspect(Ctx *cx, const char *id, long at);
+int cmd_fork(Ctx *cx, const char *id, long from);
+int cmd_cancel(Ctx *cx, const char *id);
+int cmd_signal(Ctx *cx, const char *id, const char *name, const char *json);
+int cmd_resume(Ctx *cx, const char *id);
+int cmd_replay(Ctx *cx, const char *id);
+int cmd_serve(Ctx *cx, double interval, bool once);
+/* Resolves a run id (prefix) or prints why not: 0 ok, else exit status. */
+int cmd_find(Ctx *cx, const char *id, RunRec *r);
+
+#endif

@@ -1,0 +1,533 @@
+/*
+ * journal.c — the durable journal, on SQLite.
+ *
+ * This is the only file that knows SQL.  The rest of the coordinator sees
+ * the narrow jr_ interface of coord.h (runs, checkpoints, leases, events),
+ * small enough that a PostgreSQL backend can implement the same calls.
+ *
+ * Durability: WAL mode, one transaction per checkpoint.  JR_SYNC_FULL
+ * (synchronous=FULL, the default) fsyncs the WAL at every commit: a
+ * committed checkpoint survives the coordinator, the child, the OS and a
+ * power cut.  JR_SYNC_NORMAL (CURRANT_SYNC=normal) skips that fsync: a
+ * committed checkpoint survives any process crash (the WAL is in the page
+ * cache) but the last commits may be lost on power loss or a kernel crash.
+ * A half-written transaction never becomes visible: SQLite rolls it back
+ * on the next open.
+ *
+ * Several coordinators may share one journal (busy timeout); a run is
+ * served by one at a time, which the lease (owner + expiry) enforces.
+ */
+#include "coord.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+struct Journal {
+  sqlite3 *db;
+  sqlite3_stmt *ck_insert; /* the hot path, prepared once */
+  sqlite3_stmt *ck_next;
+  char err[512];
+};
+
+static const char *SCHEMA =
+    "CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS runs("
+    " id TEXT PRIMARY KEY, status TEXT NOT NULL, entry TEXT NOT NULL,"
+    " bundle TEXT NOT NULL, lang TEXT NOT NULL, args TEXT NOT NULL, cwd TEXT NOT NULL,"
+    " parent TEXT, fork_at INTEGER NOT NULL DEFAULT 0, error TEXT,"
+    " created REAL NOT NULL, updated REAL NOT NULL, wake_at REAL,"
+    " exit_code INTEGER NOT NULL DEFAULT -1, cancel INTEGER NOT NULL DEFAULT 0,"
+    " owner TEXT, lease_until REAL);"
+    "CREATE TABLE IF NOT EXISTS checkpoints("
+    " run TEXT NOT NULL, seq INTEGER NOT NULL, key TEXT NOT NULL, file TEXT NOT NULL,"
+    " site INTEGER NOT NULL, kind TEXT NOT NULL, attempt INTEGER NOT NULL,"
+    " status TEXT NOT NULL, value TEXT, started REAL NOT NULL, ended REAL NOT NULL,"
+    " PRIMARY KEY(run, seq), UNIQUE(run, key, attempt, status));"
+    "CREATE TABLE IF NOT EXISTS events("
+    " id INTEGER PRIMARY KEY, run TEXT NOT NULL, name TEXT NOT NULL,"
+    " payload TEXT NOT NULL, sent REAL NOT NULL, consumed_by TEXT);"
+    "CREATE INDEX IF NOT EXISTS events_pending ON events(run, name, consumed_by);";
+
+static int fail(Journal *j, const char *what) {
+  snprintf(j->err, sizeof j->err, "%s: %s", what, sqlite3_errmsg(j->db));
+  return -1;
+}
+
+const char *jr_error(Journal *j) { return j->err; }
+
+static int exec(Journal *j, const char *sql) {
+  char *msg = NULL;
+  if (sqlite3_exec(j->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+    snprintf(j->err, sizeof j->err, "%s", msg ? msg : sqlite3_errmsg(j->db));
+    sqlite3_free(msg);
+    return -1;
+  }
+  return 0;
+}
+
+/* A journal is ours if it is empty or carries our meta format. */
+static int check_format(Journal *j) {
+  sqlite3_stmt *st;
+  int tables = 0, ours = 0;
+  if (sqlite3_prepare_v2(j->db, "SELECT count(*) FROM sqlite_master", -1, &st, NULL) != SQLITE_OK)
+    return fail(j, "not a currant journal (cannot read it as SQLite)");
+  if (sqlite3_step(st) == SQLITE_ROW) tables = sqlite3_column_int(st, 0);
+  sqlite3_finalize(st);
+  if (tables == 0) return 0;
+  if (sqlite3_prepare_v2(j->db, "SELECT value FROM meta WHERE key='format'", -1, &st, NULL) ==
+      SQLITE_OK) {
+    if (sqlite3_step(st) == SQLITE_ROW) {
+      const char *v = (const char *)sqlite3_column_text(st, 0);
+      ours = v && strcmp(v, JOURNAL_FORMAT) == 0 ? 1 : -1;
+      if (ours < 0) snprintf(j->err, sizeof j->err, "journal format %s, expected %s", v ? v : "?",
+                             JOURNAL_FORMAT);
+    }
+    sqlite3_finalize(st);
+  }
+  if (ours == 0) snprintf(j->err, sizeof j->err, "foreign SQLite database (no currant meta table)");
+  return ours == 1 ? 0 : -1;
+}
+
+Journal *jr_open(const char *path, JrSync sync, char *err, size_t errlen) {
+  Journal *j = calloc(1, sizeof *j);
+  if (!j) return NULL;
+  if (sqlite3_open_v2(path, &j->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
+    snprintf(err, errlen, "%s: %s", path, sqlite3_errmsg(j->db));
+    jr_close(j);
+    return NULL;
+  }
+  sqlite3_busy_timeout(j->db, 10000);
+  const char *pragmas = sync == JR_SYNC_FULL ? "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
+                                             : "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;";
+  if (check_format(j) < 0 || exec(j, pragmas) < 0 || exec(j, "BEGIN IMMEDIATE") < 0 ||
+      exec(j, SCHEMA) < 0 ||
+      exec(j, "INSERT OR IGNORE INTO meta VALUES('format','" JOURNAL_FORMAT "')") < 0 ||
+      exec(j, "COMMIT") < 0) {
+    snprintf(err, errlen, "%s: %s", path, j->err);
+    jr_close(j);
+    return NULL;
+  }
+  if (sqlite3_prepare_v2(j->db,
+                         "INSERT INTO checkpoints(run,seq,key,file,site,kind,attempt,status,value,"
+                         "started,ended) VALUES(?,?,?,?,?,?,?,?,?,?,?)",
+                         -1, &j->ck_insert, NULL) != SQLITE_OK ||
+      sqlite3_prepare_v2(j->db, "SELECT coalesce(max(seq)+1,0) FROM checkpoints WHERE run=?", -1,
+                         &j->ck_next, NULL) != SQLITE_OK) {
+    snprintf(err, errlen, "%s: %s", path, sqlite3_errmsg(j->db));
+    jr_close(j);
+    return NULL;
+  }
+  return j;
+}
+
+void jr_close(Journal *j) {
+  if (!j) return;
+  sqlite3_finalize(j->ck_insert);
+  sqlite3_finalize(j->ck_next);
+  sqlite3_close(j->db);
+  free(j);
+}
+
+/* ---------------------------------------------------------------- runs */
+
+static char *col_dup(sqlite3_stmt *st, int i) {
+  const unsigned char *t = sqlite3_column_text(st, i);
+  return t ? strdup((const char *)t) : NULL;
+}
+
+#define RUN_COLS                                                                            \
+  "id,status,entry,bundle,lang,args,cwd,parent,fork_at,error,created,updated,wake_at,"     \
+  "exit_code,cancel,owner,lease_until,(SELECT count(*) FROM checkpoints c WHERE c.run=runs.id)"
+
+static void run_from_row(sqlite3_stmt *st, RunRec *r) {
+  memset(r, 0, sizeof *r);
+  r->id = col_dup(st, 0);
+  r->status = col_dup(st, 1);
+  r->entry = col_dup(st, 2);
+  r->bundle = col_dup(st, 3);
+  r->lang = col_dup(st, 4);
+  r->args = col_dup(st, 5);
+  r->cwd = col_dup(st, 6);
+  r->parent = col_dup(st, 7);
+  r->fork_at = sqlite3_column_int64(st, 8);
+  r->error = col_dup(st, 9);
+  r->created = sqlite3_column_double(st, 10);
+  r->updated = sqlite3_column_double(st, 11);
+  r->wake_at = sqlite3_column_double(st, 12);
+  r->exit_code = sqlite3_column_int(st, 13);
+  r->cancel = sqlite3_column_int(st, 14);
+  r->owner = col_dup(st, 15);
+  r->lease_until = sqlite3_column_double(st, 16);
+  r->nck = sqlite3_column_int64(st, 17);
+}
+
+void jr_run_free(RunRec *r) {
+  free(r->id);
+  free(r->status);
+  free(r->entry);
+  free(r->bundle);
+  free(r->lang);
+  free(r->args);
+  free(r->cwd);
+  free(r->parent);
+  free(r->error);
+  free(r->owner);
+  memset(r, 0, sizeof *r);
+}
+
+int jr_run_insert(Journal *j, const RunRec *r) {
+  sqlite3_stmt *st;
+  if (sqlite3_prepare_v2(j->db,
+                         "INSERT INTO runs(id,status,entry,bundle,lang,args,cwd,parent,fork_at,"
+                         "created,updated) VALUES(?,?,?,?,?,?,?,?,?,?,?)",
+                         -1, &st, NULL) != SQLITE_OK)
+    return fail(j, "insert run");
+  sqlite3_bind_text(st, 1, r->id, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 2, r->status, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 3, r->entry, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 4, r->bundle, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 5, r->lang, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 6, r->args, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 7, r->cwd, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 8, r->parent, -1, SQLITE_STATIC);
+  sqlite3_bind_int64(st, 9, r->fork_at);
+  sqlite3_bind_double(st, 10, r->created);
+  sqlite3_bind_double(st, 11, r->created);
+  int rc = sqlite3_step(st);
+  sqlite3_finalize(st);
+  return rc == SQLITE_DONE ? 0 : fail(j, "insert run");
+}
+
+int jr_run_get(Journal *j, const char *id, RunRec *out) {
+  sqlite3_stmt *st;
+  if (sqlite3_prepare_v2(j->db,
+                         "SELECT " RUN_COLS " FROM runs WHERE id=?1 OR (id LIKE ?1 || '%' AND "
+                         "NOT EXISTS (SELECT 1 FROM runs WHERE id=?1)) LIMIT 2",
+                         -1, &st, NULL) != SQLITE_OK)
+    return fail(j, "find run");
+  sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+  int found = 0;
+  while (sqlite3_step(st) == SQLITE_ROW) {
+    if (found++) {
+      jr_run_free(out);
+      break;
+    }
+    run_from_row(st, out);
+  }
+  sqlite3_finalize(st);
+  return found == 0 ? 1 : found == 1 ? 0 : 2;
+}
+
+int jr_run_set_status(Journal *j, const char *id, const char *status, int exit_code,
+                      double wake_at, const char *error) {
+  sqlite3_stmt *st;
+  if (sqlite3_prepare_v2(j->db,
+                         "UPDATE runs SET status=?2, exit_code=?3, wake_at=?4, error=?5, updated=?6 "
+                         "WHERE id=?1",
+                         -1, &st, NULL) != SQLITE_OK)
+    return fail(j, "update run");
+  sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 2, status, -1, SQLITE_STATIC);
+  sqlite3_bind_int(st, 3, exit_code);
+  if (wake_at > 0) sqlite3_bind_double(st, 4, wake_at);
+  else sqlite3_bind_null(st, 4);
+  sqlite3_bind_text(st, 5, error, -1, SQLITE_STATIC);
+  sqlite3_bind_double(st, 6, now_s());
+  int rc = sqlite3_step(st);
+  sqlite3_finalize(st);
+  return rc == SQLITE_DONE ? 0 : fail(j, "update run");
+}
+
+int jr_run_list(Journal *j, int (*cb)(const RunRec *r, void *ctx), void *ctx) {
+  sqlite3_stmt *st;
+  if (sqlite3_prepare_v2(j->db, "SELECT " RUN_COLS " FROM runs ORDER BY created, id", -1, &st,
+                         NULL) != SQLITE_OK)
+    return fail(j, "list runs");
+  int rc = 0;
+  while (rc == 0 && sqlite3_step(st) == SQLITE_ROW) {
+    RunRec r;
+    run_from_row(st, &r);
+    rc = cb(&r, ctx);
+    jr_run_free(&r);
+  }
+  sqlite3_finalize(st);
+  return rc;
+}
+
+/* ------------------------------------------------------- lease, cancel */
+
+/* "host:pid" names a dead process when host is ours and pid is gone. */
+static bool owner_dead(const char *owner) {
+  char host[256];
+  if (!owner) return true;
+  const char *colon = strrchr(owner, ':');
+  if (!colon || gethostname(host, sizeof host) != 0) return false;
+  if ((size_t)(colon - owner) != strlen(host) || strncmp(owner, host, (size_t)(colon - owner)))
+    return false;
+  long pid = strtol(colon + 1, NULL, 10);
+  return pid > 0 && kill((pid_t)pid, 0) != 0 && errno == ESRCH;
+}
+
+int jr_lease(Journal *j, const char *id, const char *owner, double until) {
+  if (exec(j, "BEGIN IMMEDIATE") < 0) return -1;
+  sqlite3_stmt *st;
+  int rc = -1;
+  if (sqlite3_prepare_v2(j->db, "SELECT owner, lease_until FROM runs WHERE id=?", -1, &st, NULL) !=
+      SQLITE_OK)
+    goto out;
+  sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+  if (sqlite3_step(st) != SQLITE_ROW) {
+    sqlite3_finalize(st);
+    snprintf(j->err, sizeof j->err, "no run %s", id);
+    goto out;
+  }
+  const char *cur = (const char *)sqlite3_column_text(st, 0);
+  double cur_until = sqlite3_column_double(st, 1);
+  bool free_ = !cur || strcmp(cur, owner) == 0 || cur_until < now_s() || owner_dead(cur);
+  sqlite3_finalize(st);
+  if (!free_) {
+    rc = 1;
+    goto out;
+  }
+  if (sqlite3_prepare_v2(j->db, "UPDATE runs SET owner=?2, lease_until=?3 WHERE id=?1", -1, &st,
+                         NULL) != SQLITE_OK)
+    goto out;
+  sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 2, owner, -1, SQLITE_STATIC);
+  sqlite3_bind_double(st, 3, until);
+  rc = sqlite3_step(st) == SQLITE_DONE ? 0 : -1;
+  sqlite3_finalize(st);
+out:
+  if (rc < 0) {
+    fail(j, "lease");
+    exec(j, "ROLLBACK");
+    return -1;
+  }
+  return exec(j, rc == 0 ? "COMMIT" : "ROLLBACK") < 0 ? -1 : rc;
+}
+
+static int update_simple(Journal *j, const char *sql, const char *id, const char *arg) {
+  sqlite3_stmt *st;
+  if (sqlite3_prepare_v2(j->db, sql, -1, &st, NULL) != SQLITE_OK) return fail(j, sql);
+  sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+  if (arg) sqlite3_bind_text(st, 2, arg, -1, SQLITE_STATIC);
+  int rc = sqlite3_step(st);
+  sqlite3_finalize(st);
+  return rc == SQLITE_DONE ? 0 : fail(j, sql);
+}
+
+int jr_lease_release(Journal *j, const char *id, const char *owner) {
+  return update_simple(j, "UPDATE runs SET owner=NULL, lease_until=NULL WHERE id=?1 AND owner=?2",
+                       id, owner);
+}
+
+int jr_request_cancel(Journal *j, const char *id) {
+  return update_simple(j, "UPDATE runs SET cancel=1 WHERE id=?1", id, NULL);
+}
+
+int jr_cancel_requested(Journal *j, const char *id) {
+  sqlite3_stmt *st;
+  if (sqlite3_prepare_v2(j->db, "SELECT cancel FROM runs WHERE id=?", -1, &st, NULL) != SQLITE_OK)
+    return fail(j, "cancel");
+  sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+  int v = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
+  sqlite3_finalize(st);
+  return v;
+}
+
+/* --------------------------------------------------------- checkpoints */
+
+static int ck_insert(Journal *j, const char *run, CkRec *c) {
+  sqlite3_reset(j->ck_next);
+  sqlite3_bind_text(j->ck_next, 1, run, -1, SQLITE_STATIC);
+  if (sqlite3_step(j->ck_next) != SQLITE_ROW) return fail(j, "next seq");
+  c->seq = sqlite3_column_int64(j->ck_next, 0);
+  sqlite3_reset(j->ck_next);
+  sqlite3_stmt *st = j->ck_insert;
+  sqlite3_reset(st);
+  sqlite3_bind_text(st, 1, run, -1, SQLITE_STATIC);
+  sqlite3_bind_int64(st, 2, c->seq);
+  sqlite3_bind_text(st, 3, c->key, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 4, c->file, -1, SQLITE_STATIC);
+  sqlite3_bind_int(st, 5, c->site);
+  sqlite3_bind_text(st, 6, c->kind, -1, SQLITE_STATIC);
+  sqlite3_bind_int(st, 7, c->attempt);
+  sqlite3_bind_text(st, 8, c->status, -1, SQLITE_STATIC);
+  if (c->value) sqlite3_bind_text(st, 9, c->value, -1, SQLITE_STATIC);
+  else sqlite3_bind_null(st, 9);
+  sqlite3_bind_double(st, 10, c->t0);
+  sqlite3_bind_double(st, 11, c->t1);
+  int rc = sqlite3_step(st);
+  sqlite3_reset(st);
+  return rc == SQLITE_DONE ? 0 : fail(j, "append checkpoint");
+}
+
+int jr_ck_append(Journal *j, const char *run, CkRec *c) {
+  if (exec(j, "BEGIN IMMEDIATE") < 0) return -1;
+  if (ck_insert(j, run, c) < 0) {
+    char keep[512];
+    snprintf(keep, sizeof keep, "%s", j->err);
+    exec(j, "ROLLBACK");
+    snprintf(j->err, sizeof j->err, "%s", keep);
+    return -1;
+  }
+  return exec(j, "COMMIT");
+}
+
+int jr_ck_each(Journal *j, const char *run, long limit, int (*cb)(const CkRec *c, void *ctx),
+               void *ctx) {
+  sqlite3_stmt *st;
+  if (sqlite3_prepare_v2(j->db,
+                         "SELECT seq,key,file,site,kind,attempt,status,value,started,ended FROM "
+                         "checkpoints WHERE run=? AND seq<? ORDER BY seq",
+                         -1, &st, NULL) != SQLITE_OK)
+    return fail(j, "read checkpoints");
+  sqlite3_bind_text(st, 1, run, -1, SQLITE_STATIC);
+  sqlite3_bind_int64(st, 2, limit < 0 ? INT64_MAX : limit);
+  int rc = 0, step;
+  while (rc == 0 && (step = sqlite3_step(st)) == SQLITE_ROW) {
+    CkRec c = {
+        .seq = sqlite3_column_int64(st, 0),
+        .key = (const char *)sqlite3_column_text(st, 1),
+        .file = (const char *)sqlite3_column_text(st, 2),
+        .site = sqlite3_column_int(st, 3),
+        .kind = (const char *)sqlite3_column_text(st, 4),
+        .attempt = sqlite3_column_int(st, 5),
+        .status = (const char *)sqlite3_column_text(st, 6),
+        .value = (const char *)sqlite3_column_text(st, 7),
+        .t0 = sqlite3_column_double(st, 8),
+        .t1 = sqlite3_column_double(st, 9),
+    };
+    rc = cb(&c, ctx);
+  }
+  sqlite3_finalize(st);
+  return rc;
+}
+
+long jr_ck_count(Journal *j, const char *run) {
+  sqlite3_stmt *st;
+  if (sqlite3_prepare_v2(j->db, "SELECT count(*) FROM checkpoints WHERE run=?", -1, &st, NULL) !=
+      SQLITE_OK)
+    return fail(j, "count");
+  sqlite3_bind_text(st, 1, run, -1, SQLITE_STATIC);
+  long n = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
+  sqlite3_finalize(st);
+  return n;
+}
+
+int jr_ck_copy(Journal *j, const char *from, const char *to, long limit) {
+  sqlite3_stmt *st;
+  if (sqlite3_prepare_v2(j->db,
+                         "INSERT INTO checkpoints SELECT ?2,seq,key,file,site,kind,attempt,status,"
+                         "value,started,ended FROM checkpoints WHERE run=?1 AND seq<?3",
+                         -1, &st, NULL) != SQLITE_OK)
+    return fail(j, "copy checkpoints");
+  sqlite3_bind_text(st, 1, from, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 2, to, -1, SQLITE_STATIC);
+  sqlite3_bind_int64(st, 3, limit);
+  int rc = sqlite3_step(st);
+  sqlite3_finalize(st);
+  return rc == SQLITE_DONE ? 0 : fail(j, "copy checkpoints");
+}
+
+/* -------------------------------------------------------------- events */
+
+int jr_event_add(Journal *j, const char *run, const char *name, const char *payload) {
+  sqlite3_stmt *st;
+  if (sqlite3_prepare_v2(j->db, "INSERT INTO events(run,name,payload,sent) VALUES(?,?,?,?)", -1,
+                         &st, NULL) != SQLITE_OK)
+    return fail(j, "add event");
+  sqlite3_bind_text(st, 1, run, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 3, payload, -1, SQLITE_STATIC);
+  sqlite3_bind_double(st, 4, now_s());
+  int rc = sqlite3_step(st);
+  sqlite3_finalize(st);
+  return rc == SQLITE_DONE ? 0 : fail(j, "add event");
+}
+
+int jr_event_take(Journal *j, const char *run, const char *name, CkRec *c, char **payload_out) {
+  sqlite3_stmt *st;
+  if (exec(j, "BEGIN IMMEDIATE") < 0) return -1;
+  if (sqlite3_prepare_v2(j->db,
+                         "SELECT id, payload FROM events WHERE run=? AND name=? AND consumed_by "
+                         "IS NULL ORDER BY id LIMIT 1",
+                         -1, &st, NULL) != SQLITE_OK)
+    goto bad;
+  sqlite3_bind_text(st, 1, run, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
+  if (sqlite3_step(st) != SQLITE_ROW) {
+    sqlite3_finalize(st);
+    exec(j, "ROLLBACK");
+    return 1;
+  }
+  long long id = sqlite3_column_int64(st, 0);
+  char *payload = col_dup(st, 1);
+  sqlite3_finalize(st);
+  c->value = payload;
+  int rc = ck_insert(j, run, c);
+  c->value = NULL;
+  if (rc < 0) {
+    free(payload);
+    goto bad;
+  }
+  *payload_out = payload;
+  if (sqlite3_prepare_v2(j->db, "UPDATE events SET consumed_by=?2 WHERE id=?1", -1, &st, NULL) !=
+      SQLITE_OK)
+    goto bad;
+  sqlite3_bind_int64(st, 1, id);
+  sqlite3_bind_text(st, 2, c->key, -1, SQLITE_STATIC);
+  rc = sqlite3_step(st);
+  sqlite3_finalize(st);
+  if (rc != SQLITE_DONE || exec(j, "COMMIT") < 0) {
+    free(*payload_out);
+    *payload_out = NULL;
+    goto bad;
+  }
+  return 0;
+bad:
+  fail(j, "take event");
+  exec(j, "ROLLBACK");
+  return -1;
+}
+
+int jr_due_runs(Journal *j, double now, char ***ids, int *n) {
+  sqlite3_stmt *st;
+  *ids = NULL;
+  *n = 0;
+  if (sqlite3_prepare_v2(j->db,
+                         "SELECT id, owner FROM runs WHERE cancel=0 AND ((status='suspended' AND "
+                         "wake_at<=?1) OR (status='running' AND (owner IS NULL OR "
+                         "lease_until<?1 OR 1))) ORDER BY created",
+                         -1, &st, NULL) != SQLITE_OK)
+    return fail(j, "due runs");
+  sqlite3_bind_double(st, 1, now);
+  while (sqlite3_step(st) == SQLITE_ROW) {
+    const char *owner = (const char *)sqlite3_column_text(st, 1);
+    /* running runs count only when their coordinator is gone */
+    if (owner) {
+      sqlite3_stmt *q;
+      bool take = false;
+      if (sqlite3_prepare_v2(j->db, "SELECT status, lease_until FROM runs WHERE id=?", -1, &q,
+                             NULL) == SQLITE_OK) {
+        sqlite3_bind_text(q, 1, (const char *)sqlite3_column_text(st, 0), -1, SQLITE_STATIC);
+        if (sqlite3_step(q) == SQLITE_ROW) {
+          const char *status = (const char *)sqlite3_column_text(q, 0);
+          take = strcmp(status, "suspended") == 0 || sqlite3_column_double(q, 1) < now ||
+                 owner_dead(owner);
+        }
+        sqlite3_finalize(q);
+      }
+      if (!take) continue;
+    }
+    *ids = realloc(*ids, sizeof(char *) * (size_t)(*n + 1));
+    (*ids)[(*n)++] = strdup((const char *)sqlite3_column_text(st, 0));
+  }
+  sqlite3_finalize(st);
+  return 0;
+}

@@ -1,0 +1,595 @@
+/*
+ * run.c — running a script durably: spawn it, serve its checkpoints.
+ *
+ * The child (python3 or node on the frozen bundle) gets one end of a
+ * socketpair in CURRANT_FD and the runtime on PYTHONPATH/NODE_PATH.  It says
+ * hello; we send the run's journal (so replay needs no round trip per
+ * checkpoint) and then serve its requests one at a time:
+ *   commit   a live checkpoint's outcome: appended and committed (fsync by
+ *            default) before we reply, so the script never goes past a
+ *            checkpoint that is not durable;
+ *   event    wait_event: an event sent with `currant signal`, consumed and
+ *            journaled in one transaction, or a timeout;
+ *   suspend  a long durable sleep: the run becomes `suspended`;
+ *   diverged the runtime reached another site than the journal holds;
+ *   exit     the script is ending (replay checks all was revisited).
+ * Anything else (garbage, an oversized frame) kills the child: the journal
+ * only ever holds whole, committed checkpoints.  A lease renewed while we
+ * serve tells `serve` that this run has a live coordinator.
+ *
+ * Fault injection for the crash tests: CURRANT_FAULT=child:K kills the
+ * child right after checkpoint seq K is committed, child-before:K just
+ * before committing it, self:K kills this coordinator after committing K.
+ */
+#include "coord.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/random.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define LEASE_SECONDS 15.0
+#define LEASE_RENEW 5.0
+
+typedef struct Serve {
+  Ctx *cx;
+  RunRec *run;
+  RunMode mode;
+  int fd;
+  pid_t child;
+  char *owner;
+  Manifest *man;
+  double last_lease;
+  bool diverged, suspended, cancelled, bad, exited;
+  bool first;       /* first session of the run: nothing was printed before */
+  double wake_at;
+  long unvisited;
+  char fault[32];
+  long fault_at;
+  char why[2048];
+} Serve;
+
+double now_s(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_REALTIME, &ts);
+  return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+char *self_owner(void) {
+  char host[256] = "localhost", buf[320];
+  gethostname(host, sizeof host);
+  host[sizeof host - 1] = 0;
+  snprintf(buf, sizeof buf, "%s:%ld", host, (long)getpid());
+  return strdup(buf);
+}
+
+char *run_new_id(void) {
+  unsigned char b[6];
+  if (getrandom(b, sizeof b, 0) != (ssize_t)sizeof b) {
+    unsigned long x = (unsigned long)now_s() ^ (unsigned long)getpid() << 16;
+    memcpy(b, &x, sizeof b);
+  }
+  char *s = malloc(13);
+  for (int i = 0; i < 6; i++) snprintf(s + 2 * i, 3, "%02x", b[i]);
+  return s;
+}
+
+/* ------------------------------------------------------------ replies */
+
+/* A reply that cannot be written means the child is gone: the next read
+ * sees the EOF, so this is not an error of the child's making. */
+static int reply(Serve *sv, json_t *msg) {
+  ch_send(sv->fd, msg);
+  json_decref(msg);
+  return 0;
+}
+
+static void append_escaped(char **buf, size_t *len, size_t *cap, const char *s) {
+  size_t need = *len + strlen(s) * 6 + 8;
+  if (need > *cap) {
+    while (need > *cap) *cap *= 2;
+    *buf = realloc(*buf, *cap);
+  }
+  char *p = *buf + *len;
+  *p++ = '"';
+  for (const unsigned char *q = (const unsigned char *)s; *q; q++) {
+    if (*q == '"' || *q == '\\') {
+      *p++ = '\\';
+      *p++ = (char)*q;
+    } else if (*q < 0x20) {
+      p += sprintf(p, "\\u%04x", *q);
+    } else {
+      *p++ = (char)*q;
+    }
+  }
+  *p++ = '"';
+  *len = (size_t)(p - *buf);
+}
+
+static void append_raw(char **buf, size_t *len, size_t *cap, const char *s, size_t n) {
+  if (*len + n + 1 > *cap) {
+    while (*len + n + 1 > *cap) *cap *= 2;
+    *buf = realloc(*buf, *cap);
+  }
+  memcpy(*buf + *len, s, n);
+  *len += n;
+}
+
+typedef struct Batch {
+  Serve *sv;
+  char *buf;
+  size_t len, cap;
+  int rows;
+  int rc;
+} Batch;
+
+static int flush_batch(Batch *b) {
+  append_raw(&b->buf, &b->len, &b->cap, "]}", 2);
+  int rc = ch_send_raw(b->sv->fd, b->buf, b->len);
+  b->len = 0;
+  b->rows = 0;
+  return rc;
+}
+
+/* Rows travel as [key, file, site, kind, attempt, status, value, ended]. */
+static int add_row(const CkRec *c, void *ctx) {
+  Batch *b = ctx;
+  char num[96];
+  if (b->rows == 0) {
+    const char *head = "{\"op\":\"rows\",\"rows\":[";
+    append_raw(&b->buf, &b->len, &b->cap, head, strlen(head));
+  } else {
+    append_raw(&b->buf, &b->len, &b->cap, ",", 1);
+  }
+  append_raw(&b->buf, &b->len, &b->cap, "[", 1);
+  append_escaped(&b->buf, &b->len, &b->cap, c->key);
+  append_raw(&b->buf, &b->len, &b->cap, ",", 1);
+  append_escaped(&b->buf, &b->len, &b->cap, c->file);
+  snprintf(num, sizeof num, ",%d,", c->site);
+  append_raw(&b->buf, &b->len, &b->cap, num, strlen(num));
+  append_escaped(&b->buf, &b->len, &b->cap, c->kind);
+  snprintf(num, sizeof num, ",%d,", c->attempt);
+  append_raw(&b->buf, &b->len, &b->cap, num, strlen(num));
+  append_escaped(&b->buf, &b->len, &b->cap, c->status);
+  append_raw(&b->buf, &b->len, &b->cap, ",", 1);
+  const char *v = c->value ? c->value : "null";
+  append_raw(&b->buf, &b->len, &b->cap, v, strlen(v));
+  snprintf(num, sizeof num, ",%.6f]", c->t1);
+  append_raw(&b->buf, &b->len, &b->cap, num, strlen(num));
+  b->rows++;
+  if (b->len > CH_MAX_MESSAGE / 4 && flush_batch(b) < 0) return -1;
+  return 0;
+}
+
+static int on_hello(Serve *sv) {
+  json_t *init = json_pack("{s:s, s:s, s:s, s:b}", "op", "init", "run", sv->run->id, "mode",
+                           sv->mode == RUN_REPLAY ? "replay" : "run", "mute", !sv->first);
+  if (reply(sv, init) < 0) return -1;
+  Batch b = {.sv = sv, .cap = 1 << 16};
+  b.buf = malloc(b.cap);
+  int rc = jr_ck_each(sv->cx->jr, sv->run->id, -1, add_row, &b);
+  if (rc == 0 && b.rows) rc = flush_batch(&b);
+  free(b.buf);
+  if (rc < 0) return -1;
+  return reply(sv, json_pack("{s:s}", "op", "ready"));
+}
+
+/* ------------------------------------------------------------- faults */
+
+static void fault_check(Serve *sv, long seq, bool before) {
+  if (sv->fault_at != seq) return;
+  if (before && !strcmp(sv->fault, "child-before")) {
+    kill(sv->child, SIGKILL);
+  } else if (!before && !strcmp(sv->fault, "child")) {
+    kill(sv->child, SIGKILL);
+  } else if (!before && !strcmp(sv->fault, "self")) {
+    raise(SIGKILL);
+  }
+}
+
+/* ------------------------------------------------------------ handlers */
+
+static void renew_lease(Serve *sv) {
+  double t = now_s();
+  if (t - sv->last_lease < LEASE_RENEW) return;
+  if (jr_lease(sv->cx->jr, sv->run->id, sv->owner, t + LEASE_SECONDS) == 0) sv->last_lease = t;
+  if (jr_cancel_requested(sv->cx->jr, sv->run->id) > 0 && !sv->cancelled) {
+    sv->cancelled = true;
+    kill(sv->child, SIGTERM);
+  }
+}
+
+static bool valid_str(json_t *v, size_t max) {
+  return json_is_string(v) && json_string_length(v) <= max;
+}
+
+static int on_commit(Serve *sv, json_t *msg) {
+  json_t *key = json_object_get(msg, "key"), *file = json_object_get(msg, "file");
+  json_t *kind = json_object_get(msg, "kind"), *status = json_object_get(msg, "status");
+  if (!valid_str(key, 4096) || !json_string_length(key) || !valid_str(file, PATH_MAX) ||
+      !valid_str(kind, 64) || !valid_str(status, 16)) {
+    snprintf(sv->why, sizeof sv->why, "malformed commit message");
+    return -1;
+  }
+  if (sv->mode == RUN_REPLAY) {
+    sv->diverged = true;
+    snprintf(sv->why, sizeof sv->why, "replay reached a checkpoint that is not in the journal");
+    return reply(sv, json_pack("{s:s}", "error", sv->why));
+  }
+  char *value = json_dumps(json_object_get(msg, "value") ? json_object_get(msg, "value")
+                                                         : json_null(),
+                           JSON_COMPACT | JSON_ENCODE_ANY);
+  CkRec c = {
+      .key = json_string_value(key),
+      .file = json_string_value(file),
+      .site = (int)json_integer_value(json_object_get(msg, "site")),
+      .kind = json_string_value(kind),
+      .attempt = (int)json_integer_value(json_object_get(msg, "attempt")),
+      .status = json_string_value(status),
+      .value = value,
+      .t0 = json_number_value(json_object_get(msg, "t0")),
+      .t1 = json_number_value(json_object_get(msg, "t1")),
+  };
+  if (c.attempt < 1) c.attempt = 1;
+  fault_check(sv, jr_ck_count(sv->cx->jr, sv->run->id), true);
+  int rc = jr_ck_append(sv->cx->jr, sv->run->id, &c);
+  free(value);
+  if (rc < 0) {
+    fprintf(stderr, "currant: journal: %s\n", jr_error(sv->cx->jr));
+    return reply(sv, json_pack("{s:s}", "error", jr_error(sv->cx->jr)));
+  }
+  fault_check(sv, c.seq, false);
+  renew_lease(sv);
+  return reply(sv, json_pack("{s:b}", "ok", 1));
+}
+
+static void print_divergence(Serve *sv, json_t *msg) {
+  char got[400], want[400]; /* locations are abbreviated past this */
+  json_t *g = json_object_get(msg, "got"), *w = json_object_get(msg, "want");
+  const char *why = json_string_value(json_object_get(msg, "why"));
+  manifest_where(sv->man, json_string_value(json_array_get(g, 0)),
+                 (int)json_integer_value(json_array_get(g, 1)), got, sizeof got);
+  if (w) {
+    manifest_where(sv->man, json_string_value(json_array_get(w, 0)),
+                   (int)json_integer_value(json_array_get(w, 1)), want, sizeof want);
+    snprintf(sv->why, sizeof sv->why,
+             "non-determinism at checkpoint %s: the journal recorded %s but this execution "
+             "reached %s",
+             json_string_value(json_object_get(msg, "key")), want, got);
+  } else {
+    snprintf(sv->why, sizeof sv->why, "non-determinism at %s: %s", got, why ? why : "");
+  }
+  fprintf(stderr, "currant: error: %s\n", sv->why);
+}
+
+static int on_event(Serve *sv, json_t *msg) {
+  json_t *key = json_object_get(msg, "key"), *name = json_object_get(msg, "name");
+  json_t *file = json_object_get(msg, "file");
+  if (!valid_str(key, 4096) || !valid_str(name, 256) || !valid_str(file, PATH_MAX)) {
+    snprintf(sv->why, sizeof sv->why, "malformed event message");
+    return -1;
+  }
+  double deadline = json_number_value(json_object_get(msg, "deadline"));
+  bool has_deadline = json_is_number(json_object_get(msg, "deadline"));
+  double t0 = now_s();
+  CkRec c = {.key = json_string_value(key), .file = json_string_value(file),
+             .site = (int)json_integer_value(json_object_get(msg, "site")), .kind = "event",
+             .attempt = 1, .status = "ok", .t0 = t0};
+  for (;;) {
+    c.t1 = now_s();
+    char *payload = NULL;
+    int rc = jr_event_take(sv->cx->jr, sv->run->id, json_string_value(name), &c, &payload);
+    if (rc < 0) return reply(sv, json_pack("{s:s}", "error", jr_error(sv->cx->jr)));
+    if (rc == 0) {
+      json_t *v = json_loads(payload, JSON_DECODE_ANY, NULL);
+      free(payload);
+      return reply(sv, json_pack("{s:o}", "value", v ? v : json_null()));
+    }
+    if (has_deadline && now_s() >= deadline) {
+      c.value = "null";
+      c.t1 = now_s();
+      if (jr_ck_append(sv->cx->jr, sv->run->id, &c) < 0)
+        return reply(sv, json_pack("{s:s}", "error", jr_error(sv->cx->jr)));
+      return reply(sv, json_pack("{s:b}", "timeout", 1));
+    }
+    struct pollfd p = {.fd = sv->fd, .events = POLLIN};
+    if (poll(&p, 1, 100) > 0) return 0; /* child died: the main loop reads the EOF */
+    renew_lease(sv);
+    if (sv->cancelled) return 0;
+  }
+}
+
+/* One message from the child: 0 go on, -1 bad input (kill the child). */
+static int dispatch(Serve *sv, json_t *msg) {
+  const char *op = json_string_value(json_object_get(msg, "op"));
+  if (!op) {
+    snprintf(sv->why, sizeof sv->why, "message without op");
+    return -1;
+  }
+  if (!strcmp(op, "commit")) return on_commit(sv, msg);
+  if (!strcmp(op, "hello")) return on_hello(sv);
+  if (!strcmp(op, "event")) return on_event(sv, msg);
+  if (!strcmp(op, "diverged")) {
+    sv->diverged = true;
+    print_divergence(sv, msg);
+    return reply(sv, json_pack("{s:b}", "ok", 1));
+  }
+  if (!strcmp(op, "suspend")) {
+    sv->suspended = true;
+    sv->wake_at = json_number_value(json_object_get(msg, "wake_at"));
+    return reply(sv, json_pack("{s:b}", "ok", 1));
+  }
+  if (!strcmp(op, "exit")) {
+    sv->exited = true;
+    sv->unvisited = (long)json_integer_value(json_object_get(msg, "unvisited"));
+    return reply(sv, json_pack("{s:b}", "ok", 1));
+  }
+  snprintf(sv->why, sizeof sv->why, "unknown message op \"%.64s\"", op);
+  return -1;
+}
+
+/* ------------------------------------------------------------- spawn */
+
+static void prepend_env(const char *name, const char *dir) {
+  const char *old = getenv(name);
+  size_t n = strlen(dir) + (old ? strlen(old) : 0) + 2;
+  char *v = malloc(n);
+  snprintf(v, n, "%s%s%s", dir, old && *old ? ":" : "", old && *old ? old : "");
+  setenv(name, v, 1);
+  free(v);
+}
+
+/* In the child: environment, working directory, then exec the interpreter. */
+static void exec_child(Serve *sv, int fd, const char *bdir) {
+  char buf[PATH_MAX + 64];
+  prctl(PR_SET_PDEATHSIG, SIGKILL); /* the run must not outlive its coordinator */
+  if (getppid() == 1) _exit(70);
+  snprintf(buf, sizeof buf, "%d", fd);
+  setenv("CURRANT_FD", buf, 1);
+  setenv("CURRANT_RUN", sv->run->id, 1);
+  setenv("CURRANT_MODE", sv->mode == RUN_REPLAY ? "replay" : "run", 1);
+  snprintf(buf, sizeof buf, "%s/currant.graph.json", bdir);
+  setenv("CURRANT_MANIFEST", buf, 1);
+  unsetenv("CURRANT_FAULT");
+  snprintf(buf, sizeof buf, "%s/runtime-py", sv->cx->datadir);
+  prepend_env("PYTHONPATH", buf);
+  snprintf(buf, sizeof buf, "%s/runtime-js", sv->cx->datadir);
+  prepend_env("NODE_PATH", buf);
+  if (chdir(sv->run->cwd) != 0) {
+    fprintf(stderr, "currant: cannot enter %s: %s\n", sv->run->cwd, strerror(errno));
+    _exit(127);
+  }
+  json_t *args = json_loads(sv->run->args, 0, NULL);
+  size_t nargs = json_array_size(args);
+  char **argv = calloc(nargs + 4, sizeof(char *));
+  int k = 0;
+  bool py = !strcmp(sv->run->lang, "py");
+  const char *interp = getenv(py ? "CURRANT_PYTHON" : "CURRANT_NODE");
+  argv[k++] = (char *)(interp ? interp : py ? "python3" : "node");
+  if (!py) argv[k++] = "--enable-source-maps";
+  snprintf(buf, sizeof buf, "%s/%s", bdir, sv->run->entry);
+  argv[k++] = strdup(buf);
+  for (size_t i = 0; i < nargs; i++) argv[k++] = (char *)json_string_value(json_array_get(args, i));
+  execvp(argv[0], argv);
+  fprintf(stderr, "currant: cannot run %s: %s\n", argv[0], strerror(errno));
+  _exit(127);
+}
+
+static int spawn(Serve *sv) {
+  int sp[2];
+  if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sp) != 0) return -1;
+  char *bdir = bundle_dir(sv->cx->home, sv->run->bundle);
+  fflush(NULL);
+  pid_t pid = fork();
+  if (pid < 0) return -1;
+  if (pid == 0) {
+    close(sp[0]);
+    int fd = dup(sp[1]); /* without CLOEXEC: the interpreter inherits it */
+    exec_child(sv, fd, bdir);
+  }
+  free(bdir);
+  close(sp[1]);
+  sv->fd = sp[0];
+  sv->child = pid;
+  return 0;
+}
+
+/* ------------------------------------------------------------- finish */
+
+static int finish(Serve *sv, int wstatus) {
+  Journal *jr = sv->cx->jr;
+  const char *id = sv->run->id;
+  int code = WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : 128 + WTERMSIG(wstatus);
+  if (sv->mode == RUN_REPLAY) {
+    bool same = !sv->diverged && sv->unvisited == 0 && code == sv->run->exit_code;
+    if (same) {
+      fprintf(stderr, "currant: replay of %s matched the journal (%ld checkpoints)\n", id,
+              sv->run->nck);
+      return 0;
+    }
+    if (!sv->diverged)
+      fprintf(stderr,
+              "currant: error: replay of %s diverged: exit status %d (recorded %d), %ld "
+              "recorded checkpoints not reached\n",
+              id, code, sv->run->exit_code, sv->unvisited);
+    return EXIT_DIVERGED;
+  }
+  if (sv->diverged) {
+    jr_run_set_status(jr, id, "diverged", -1, 0, sv->why);
+    return EXIT_DIVERGED;
+  }
+  if (sv->cancelled) {
+    jr_run_set_status(jr, id, "cancelled", code, 0, "cancelled");
+    fprintf(stderr, "currant: run %s cancelled\n", id);
+    return EXIT_CANCELLED;
+  }
+  if (sv->suspended) {
+    jr_run_set_status(jr, id, "suspended", -1, sv->wake_at, NULL);
+    fprintf(stderr, "currant: run %s suspended for %.1f s; `currant serve` resumes it\n", id,
+            sv->wake_at - now_s());
+    return EXIT_SUSPENDED;
+  }
+  if (sv->bad) {
+    jr_run_set_status(jr, id, "crashed", code, 0, sv->why);
+    fprintf(stderr, "currant: error: run %s: %s; the child was stopped\n", id, sv->why);
+    return 70;
+  }
+  if (WIFSIGNALED(wstatus)) {
+    char why[64];
+    snprintf(why, sizeof why, "killed by signal %d", WTERMSIG(wstatus));
+    jr_run_set_status(jr, id, "crashed", code, 0, why);
+    return code;
+  }
+  jr_run_set_status(jr, id, code == 0 ? "done" : "failed", code, 0, NULL);
+  return code;
+}
+
+static int serve_loop(Serve *sv) {
+  for (;;) {
+    struct pollfd p = {.fd = sv->fd, .events = POLLIN};
+    int r = poll(&p, 1, 1000);
+    if (r < 0 && errno == EINTR) continue;
+    if (r == 0) {
+      renew_lease(sv);
+      continue;
+    }
+    json_t *msg;
+    char err[256];
+    int rc = ch_recv(sv->fd, &msg, err, sizeof err);
+    if (rc == 1) return 0;
+    if (rc == 0) {
+      rc = dispatch(sv, msg);
+      json_decref(msg);
+      if (rc == 0) continue;
+      if (rc > 0) return 0;
+    } else {
+      snprintf(sv->why, sizeof sv->why, "bad message on the channel: %s", err);
+    }
+    if (!sv->why[0]) snprintf(sv->why, sizeof sv->why, "the channel failed");
+    sv->bad = true;
+    kill(sv->child, SIGKILL);
+    return -1;
+  }
+}
+
+int run_serve(Ctx *cx, const char *id, RunMode mode) {
+  RunRec run;
+  if (jr_run_get(cx->jr, id, &run) != 0) {
+    fprintf(stderr, "currant: no run %s\n", id);
+    return EXIT_USAGE;
+  }
+  Serve sv = {.cx = cx, .run = &run, .mode = mode, .fd = -1, .fault_at = -1};
+  sv.owner = self_owner();
+  const char *fault = getenv("CURRANT_FAULT");
+  if (fault && mode == RUN_RECORD) {
+    const char *colon = strchr(fault, ':');
+    if (colon && (size_t)(colon - fault) < sizeof sv.fault) {
+      memcpy(sv.fault, fault, (size_t)(colon - fault));
+      sv.fault_at = strtol(colon + 1, NULL, 10);
+    }
+  }
+  int status = 0;
+  if (mode == RUN_RECORD) {
+    int lr = jr_lease(cx->jr, run.id, sv.owner, now_s() + LEASE_SECONDS);
+    if (lr != 0) {
+      fprintf(stderr, "currant: run %s is being served by %s\n", run.id,
+              lr > 0 && run.owner ? run.owner : jr_error(cx->jr));
+      status = EXIT_JOURNAL;
+      goto out;
+    }
+    sv.last_lease = now_s();
+    sv.first = !strcmp(run.status, "created");
+    jr_run_set_status(cx->jr, run.id, "running", -1, 0, NULL);
+  }
+  char *bdir = bundle_dir(cx->home, run.bundle);
+  sv.man = manifest_load(bdir);
+  free(bdir);
+  if (spawn(&sv) < 0) {
+    fprintf(stderr, "currant: cannot start the script: %s\n", strerror(errno));
+    status = 70;
+    goto out;
+  }
+  signal(SIGPIPE, SIG_IGN);
+  serve_loop(&sv);
+  close(sv.fd);
+  int ws = 0;
+  while (waitpid(sv.child, &ws, 0) < 0 && errno == EINTR) {
+  }
+  status = finish(&sv, ws);
+  if (mode == RUN_RECORD) jr_lease_release(cx->jr, run.id, sv.owner);
+out:
+  manifest_free(sv.man);
+  free(sv.owner);
+  jr_run_free(&run);
+  return status;
+}
+
+static bool valid_id(const char *s) {
+  size_t n = strlen(s);
+  if (n == 0 || n > 64) return false;
+  for (; *s; s++)
+    if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') ||
+          *s == '-' || *s == '_'))
+      return false;
+  return true;
+}
+
+int run_new_with_id(Ctx *cx, const char *want_id, const char *script, int argc, char **argv);
+
+int run_new(Ctx *cx, const char *script, int argc, char **argv) {
+  return run_new_with_id(cx, NULL, script, argc, argv);
+}
+
+int run_new_with_id(Ctx *cx, const char *want_id, const char *script, int argc, char **argv) {
+  const char *dot = strrchr(script, '.');
+  const char *lang = NULL;
+  if (dot && !strcmp(dot, ".py")) lang = "py";
+  else if (dot && (!strcmp(dot, ".js") || !strcmp(dot, ".mjs") || !strcmp(dot, ".cjs")))
+    lang = "js";
+  if (!lang) {
+    fprintf(stderr, "currant: %s: not a .py, .js, .mjs or .cjs script\n", script);
+    return EXIT_USAGE;
+  }
+  if (want_id && !valid_id(want_id)) {
+    fprintf(stderr, "currant: bad run id \"%s\" (letters, digits, - and _)\n", want_id);
+    return EXIT_USAGE;
+  }
+  char err[PATH_MAX + 128], cwd[PATH_MAX];
+  char *hash = NULL, *entry = NULL;
+  if (bundle_freeze(cx->home, script, &hash, &entry, err, sizeof err) < 0) {
+    fprintf(stderr, "currant: %s\n", err);
+    return EXIT_USAGE;
+  }
+  json_t *args = json_array();
+  for (int i = 0; i < argc; i++) json_array_append_new(args, json_string(argv[i]));
+  char *args_s = json_dumps(args, JSON_COMPACT);
+  json_decref(args);
+  if (!getcwd(cwd, sizeof cwd)) snprintf(cwd, sizeof cwd, "/");
+  RunRec r = {.id = want_id ? strdup(want_id) : run_new_id(), .status = "created", .entry = entry,
+              .bundle = hash, .lang = (char *)lang, .args = args_s, .cwd = cwd,
+              .created = now_s()};
+  int rc = jr_run_insert(cx->jr, &r);
+  if (rc < 0) {
+    fprintf(stderr, "currant: cannot create the run: %s\n", jr_error(cx->jr));
+    rc = EXIT_JOURNAL;
+  } else {
+    if (!getenv("CURRANT_QUIET")) fprintf(stderr, "currant: run %s\n", r.id);
+    rc = run_serve(cx, r.id, RUN_RECORD);
+  }
+  free(r.id);
+  free(hash);
+  free(entry);
+  free(args_s);
+  return rc;
+}

@@ -1,0 +1,426 @@
+/*
+ * rewrite_py.c — the edits that instrument a Python file.
+ *
+ * Every boundary site becomes a runtime call that still evaluates the
+ * callee and the arguments where they stood, in their order, once:
+ *
+ *   f(a, *b, k=1)       ->  _currant.call(3, f, a, *b, k=1)
+ *   obj.m()             ->  _currant.call(3, obj.m)
+ *   f(x for x in y)     ->  _currant.call(3, f, (x for x in y))
+ *   os.environ["K"]     ->  _currant.read(3, os.environ, "K")
+ *
+ * Only single bytes are replaced (the opening bracket, a generator's
+ * parentheses, a subscript's brackets) and text is inserted at the start of
+ * the site, so nested sites compose: their edits sit at distinct offsets, or
+ * at one offset in outer-before-inner order (sites come in preorder).  No
+ * edit contains a newline, no edit contains a quote, so line numbers hold and
+ * f-strings of any Python version keep parsing.  `f"{x()=}"` prints its
+ * source text, so such an interpolation gets that text as a literal and
+ * `{rewritten!r}` instead.  Calls whose meaning depends on the caller's
+ * frame (zero-argument super(), locals(), eval(), ...) are left alone with a
+ * warning: called from the runtime they would see the runtime's frame.
+ *
+ * The module binding `_currant = __import__("currant").module("REL")` goes
+ * on an existing line: after the docstring and __future__ imports, before
+ * the first simple statement, or on a blank or comment line before the
+ * first statement that could run anything.  If there is no such place the
+ * file is left uninstrumented with a warning — never broken.
+ *
+ * Owns rewrite_python().
+ */
+#include "currant.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static bool is_type(TSNode n, const char *type) { return strcmp(ts_node_type(n), type) == 0; }
+
+static TSNode field_of(TSNode n, const char *name) {
+  return ts_node_child_by_field_name(n, name, (uint32_t)strlen(name));
+}
+
+/* First anonymous child of n spelled tok, or a null node. */
+static TSNode token_child(TSNode n, const char *tok) {
+  uint32_t k = ts_node_child_count(n);
+  for (uint32_t i = 0; i < k; i++) {
+    TSNode c = ts_node_child(n, i);
+    if (!ts_node_is_named(c) && is_type(c, tok)) return c;
+  }
+  return (TSNode){0};
+}
+
+/* ---- the module binding --------------------------------------------------- */
+
+/* A string literal of the relative path that is pure ASCII (the file may
+ * declare a legacy coding) and has no newline (no line may be added). */
+static void put_py_string(StrBuf *b, const char *s) {
+  str_puts(b, "\"");
+  const unsigned char *p = (const unsigned char *)s;
+  while (*p) {
+    unsigned c = *p;
+    int n = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 1;
+    if (n > 1) {
+      unsigned cp = c & (0x7Fu >> n);
+      bool ok = true;
+      for (int k = 1; k < n; k++) {
+        if ((p[k] & 0xC0) != 0x80) ok = false;
+        if (!ok) break;
+        cp = (cp << 6) | (p[k] & 0x3F);
+      }
+      if (!ok) cp = c, n = 1;
+      str_printf(b, cp > 0xFFFF ? "\\U%08x" : "\\u%04x", cp);
+      p += n;
+      continue;
+    }
+    if (c == '"' || c == '\\') str_printf(b, "\\%c", c);
+    else if (c < 0x20 || c == 0x7F) str_printf(b, "\\x%02x", c);
+    else str_append(b, (const char *)p, 1);
+    p++;
+  }
+  str_puts(b, "\"");
+}
+
+static char *binding_text(const Module *m) {
+  StrBuf b = {0};
+  str_puts(&b, "_currant = __import__(\"currant\").module(");
+  put_py_string(&b, m->file && m->file->rel ? m->file->rel : m->name ? m->name : "");
+  str_puts(&b, ")");
+  return str_take(&b);
+}
+
+static bool is_compound(TSNode n) {
+  static const char *const kinds[] = {"if_statement", "for_statement", "while_statement", "try_statement",
+                                      "with_statement", "function_definition", "class_definition",
+                                      "decorated_definition", "match_statement"};
+  for (size_t i = 0; i < sizeof kinds / sizeof *kinds; i++)
+    if (is_type(n, kinds[i])) return true;
+  return false;
+}
+
+static bool is_docstring(TSNode n) {
+  if (!is_type(n, "expression_statement") || ts_node_named_child_count(n) != 1) return false;
+  TSNode s = ts_node_named_child(n, 0);
+  return is_type(s, "string") || is_type(s, "concatenated_string");
+}
+
+/* True if some call (site or not) starts in [start, end). */
+static bool has_call_in(const Module *m, uint32_t start, uint32_t end) {
+  int lo = 0, hi = m->calls.len;
+  while (lo < hi) {
+    int mid = (lo + hi) / 2;
+    if (((Call *)m->calls.items[mid])->span.start < start) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < m->calls.len && ((Call *)m->calls.items[lo])->span.start < end;
+}
+
+/* A top-level statement that runs nothing of ours when executed: a plain
+ * def without calls in its parameters or annotations. */
+static bool is_inert(const Module *m, TSNode n) {
+  if (!is_type(n, "function_definition")) return false;
+  TSNode body = field_of(n, "body");
+  return !ts_node_is_null(body) && !has_call_in(m, ts_node_start_byte(n), ts_node_start_byte(body));
+}
+
+static bool is_cookie_line(const char *line, size_t len, uint32_t lineno) {
+  if (lineno == 1 && len >= 2 && line[0] == '#' && line[1] == '!') return true;
+  if (lineno > 2) return false;
+  for (size_t i = 0; i + 7 <= len; i++)
+    if (memcmp(line + i, "coding", 6) == 0 && (line[i + 6] == ':' || line[i + 6] == '=')) return true;
+  return false;
+}
+
+/* A blank or non-cookie comment line wholly inside [from, to): offset of its
+ * start, or -1. */
+static int64_t free_line(const Module *m, uint32_t from, uint32_t to, bool at_file_start) {
+  uint32_t p = from;
+  if (!at_file_start) { /* the rest of the previous statement's line is not ours */
+    while (p < to && m->text[p] != '\n') p++;
+    p++;
+  }
+  for (; p < to;) {
+    uint32_t e = p, lineno, col;
+    while (e < m->len && m->text[e] != '\n') e++;
+    if (e > to) break;
+    uint32_t q = p;
+    while (q < e && (m->text[q] == ' ' || m->text[q] == '\t' || m->text[q] == '\f' || m->text[q] == '\r')) q++;
+    offset_to_line_col(m->text, p, &lineno, &col);
+    if (q == e) return p;
+    if (m->text[q] == '#' && !is_cookie_line(m->text + q, e - q, lineno)) return p;
+    p = e + 1;
+  }
+  return -1;
+}
+
+/* Adds the binding edit; false if it has nowhere to go. */
+static bool place_binding(Module *m, EditList *out, uint32_t first_site) {
+  TSNode root = ts_tree_root_node(m->tree);
+  char *bind = binding_text(m);
+  uint32_t k = ts_node_named_child_count(root), i = 0;
+  bool ok = false;
+  TSNode anchor = {0};
+  while (i < k && is_type(ts_node_named_child(root, i), "comment")) i++;
+  if (i < k && is_docstring(ts_node_named_child(root, i)) &&
+      ts_node_end_byte(ts_node_named_child(root, i)) <= first_site)
+    anchor = ts_node_named_child(root, i++);
+  for (; i < k; i++) {
+    TSNode s = ts_node_named_child(root, i);
+    if (is_type(s, "comment")) continue;
+    if (!is_type(s, "future_import_statement")) break;
+    anchor = s;
+  }
+  if (!ts_node_is_null(anchor)) {
+    char *t = xasprintf("; %s", bind);
+    edit_insert(out, ts_node_end_byte(anchor), t);
+    free(t);
+    free(bind);
+    return true;
+  }
+  /* Before the first simple statement, or on a free line before it, as
+   * long as only inert statements come first. */
+  uint32_t prev_end = 0;
+  bool at_start = true;
+  for (i = 0; i < k && !ok; i++) {
+    TSNode s = ts_node_named_child(root, i);
+    if (is_type(s, "comment")) continue;
+    int64_t line = is_compound(s) ? free_line(m, prev_end, ts_node_start_byte(s), at_start) : -1;
+    if (!is_compound(s)) {
+      char *t = xasprintf("%s; ", bind);
+      edit_insert(out, ts_node_start_byte(s), t);
+      free(t);
+      ok = true;
+    } else if (line >= 0) {
+      bool comment = m->text[line] == '#';
+      char *t = xasprintf("%s%s", bind, comment ? " " : "");
+      edit_insert(out, (uint32_t)line, t);
+      free(t);
+      ok = true;
+    } else if (!is_inert(m, s)) {
+      break;
+    }
+    prev_end = ts_node_end_byte(s);
+    at_start = false;
+  }
+  free(bind);
+  return ok;
+}
+
+/* ---- f"{expr=}" ------------------------------------------------------------- */
+
+/* An interpolation with `=` that holds a site, and whether it can be
+ * rewritten as literal source text + {expr!r}. */
+typedef struct EqInterp {
+  TSNode node;
+  char quote;  /* the f-string's quote character */
+  bool failed; /* the literal cannot be written: sites inside stay as they are */
+} EqInterp;
+
+typedef struct Plan {
+  Module *m;
+  Vec eqs;      /* EqInterp* */
+  bool *skip;   /* per call index: leave uninstrumented */
+} Plan;
+
+static char string_quote(const char *text, TSNode str) {
+  TSNode start = ts_node_child(str, 0);
+  if (ts_node_is_null(start) || ts_node_end_byte(start) == 0) return '"';
+  return text[ts_node_end_byte(start) - 1];
+}
+
+static void note_eq(Plan *pl, TSNode interp, char quote) {
+  for (int i = 0; i < pl->eqs.len; i++)
+    if (ts_node_eq(((EqInterp *)pl->eqs.items[i])->node, interp)) return;
+  EqInterp *e = xcalloc(1, sizeof *e);
+  e->node = interp;
+  e->quote = quote;
+  vec_push(&pl->eqs, e);
+}
+
+/* Walks down from the root to the site (cursor, no recursion), noting the
+ * `=` interpolations around it. */
+static void find_eq_ancestors(Plan *pl, TSTreeCursor *cur, const Call *c) {
+  TSNode root = ts_tree_root_node(pl->m->tree);
+  ts_tree_cursor_reset(cur, root);
+  char quote = '"';
+  for (;;) {
+    TSNode n = ts_tree_cursor_current_node(cur);
+    if (ts_node_eq(n, c->node)) return;
+    if (is_type(n, "string")) quote = string_quote(pl->m->text, n);
+    else if (is_type(n, "interpolation") && !ts_node_is_null(token_child(n, "="))) note_eq(pl, n, quote);
+    if (ts_tree_cursor_goto_first_child_for_byte(cur, c->span.start) < 0) return;
+    TSNode ch = ts_tree_cursor_current_node(cur);
+    if (ts_node_start_byte(ch) > c->span.start || ts_node_end_byte(ch) < c->span.end) return;
+  }
+}
+
+/* Checks that the literal for e can be written; fills it in. */
+static bool eq_literal(const Module *m, const EqInterp *e, StrBuf *lit, TSNode *eq, uint32_t *next) {
+  TSNode brace = ts_node_child(e->node, 0);
+  *eq = token_child(e->node, "=");
+  if (ts_node_is_null(brace) || ts_node_is_null(*eq)) return false;
+  uint32_t k = ts_node_child_count(e->node);
+  *next = ts_node_end_byte(e->node);
+  for (uint32_t i = 0; i < k; i++) {
+    TSNode ch = ts_node_child(e->node, i);
+    if (ts_node_start_byte(ch) > ts_node_start_byte(*eq)) {
+      *next = ts_node_start_byte(ch);
+      break;
+    }
+  }
+  for (uint32_t p = ts_node_end_byte(brace); p < *next; p++) {
+    char ch = m->text[p];
+    if (ch == '\n' || ch == '\r' || ch == '\\' || ch == e->quote) return false;
+    if (ch == '{' || ch == '}') str_append(lit, &ch, 1); /* doubled: literal braces */
+    str_append(lit, &ch, 1);
+  }
+  for (uint32_t p = ts_node_end_byte(*eq); p < *next; p++)
+    if (m->text[p] == '\n') return false;
+  return true;
+}
+
+static bool in_node(const Call *c, TSNode n) {
+  return c->span.start >= ts_node_start_byte(n) && c->span.end <= ts_node_end_byte(n);
+}
+
+/* Marks the sites inside failed interpolations as skipped. */
+static void plan_eqs(Plan *pl) {
+  Module *m = pl->m;
+  for (int i = 0; i < pl->eqs.len; i++) {
+    EqInterp *e = pl->eqs.items[i];
+    StrBuf lit = {0};
+    TSNode eq;
+    uint32_t next;
+    e->failed = !eq_literal(m, e, &lit, &eq, &next);
+    str_free(&lit);
+    if (!e->failed) continue;
+    TSPoint pt = ts_node_start_point(e->node);
+    diag_report(DIAG_WARNING, m->file ? m->file->rel : m->name, pt.row + 1, pt.column + 1,
+                "f-string `=` specifier around a boundary call cannot keep its text on one line; "
+                "the calls inside it are not instrumented");
+    for (int k = 0; k < m->calls.len; k++)
+      if (in_node(m->calls.items[k], e->node)) pl->skip[k] = true;
+  }
+}
+
+static void emit_eq(Plan *pl, EditList *out, EqInterp *e) {
+  bool live = false;
+  for (int k = 0; k < pl->m->calls.len && !live; k++) {
+    Call *c = pl->m->calls.items[k];
+    live = c->site_index >= 0 && !pl->skip[k] && in_node(c, e->node);
+  }
+  if (e->failed || !live) return;
+  StrBuf lit = {0};
+  TSNode eq;
+  uint32_t next;
+  eq_literal(pl->m, e, &lit, &eq, &next);
+  bool converted = !ts_node_is_null(field_of(e->node, "type_conversion")) ||
+                   !ts_node_is_null(field_of(e->node, "format_specifier"));
+  edit_insert(out, ts_node_start_byte(e->node), lit.data);
+  edit_add(out, ts_node_start_byte(eq), next, converted ? "" : "!r");
+  str_free(&lit);
+}
+
+/* ---- sites ------------------------------------------------------------------ */
+
+/* Builtins that look at their caller's frame: called from the runtime they
+ * would see the wrong one. */
+static bool frame_sensitive(const Module *m, const Call *c) {
+  static const char *const names[] = {"super", "locals", "vars", "dir", "eval", "exec", "globals"};
+  TSNode fn = field_of(c->node, "function");
+  if (c->form != CALL_PLAIN || ts_node_is_null(fn) || !is_type(fn, "identifier")) return false;
+  uint32_t s = ts_node_start_byte(fn), e = ts_node_end_byte(fn);
+  for (size_t i = 0; i < sizeof names / sizeof *names; i++)
+    if (strlen(names[i]) == e - s && memcmp(m->text + s, names[i], e - s) == 0) return true;
+  return false;
+}
+
+static void emit_call(EditList *out, const Call *c) {
+  TSNode args = field_of(c->node, "arguments");
+  char *head = xasprintf("_currant.call(%d, ", c->site_index);
+  edit_insert(out, c->span.start, head);
+  free(head);
+  if (is_type(args, "generator_expression")) {
+    uint32_t s = ts_node_start_byte(args), e = ts_node_end_byte(args);
+    edit_add(out, s, s + 1, ", (");
+    edit_add(out, e - 1, e, "))");
+    return;
+  }
+  TSNode lp = ts_node_child(args, 0);
+  bool has_args = false;
+  uint32_t k = ts_node_named_child_count(args);
+  for (uint32_t i = 0; i < k && !has_args; i++) has_args = !is_type(ts_node_named_child(args, i), "comment");
+  edit_add(out, ts_node_start_byte(lp), ts_node_end_byte(lp), has_args ? ", " : "");
+}
+
+static void emit_read(EditList *out, const Call *c) {
+  TSNode lb = token_child(c->node, "[");
+  TSNode rb = ts_node_child(c->node, ts_node_child_count(c->node) - 1);
+  char *head = xasprintf("_currant.read(%d, ", c->site_index);
+  edit_insert(out, c->span.start, head);
+  free(head);
+  edit_add(out, ts_node_start_byte(lb), ts_node_end_byte(lb), ", ");
+  edit_add(out, ts_node_start_byte(rb), ts_node_end_byte(rb), ")");
+}
+
+/* The node shapes emit_* rely on; anything else is left alone. */
+static bool site_shape_ok(const Call *c) {
+  if (c->form == CALL_PLAIN) {
+    TSNode args = field_of(c->node, "arguments");
+    if (ts_node_is_null(args) || ts_node_is_null(field_of(c->node, "function"))) return false;
+    if (is_type(args, "generator_expression")) return true;
+    TSNode lp = ts_node_child(args, 0);
+    return is_type(args, "argument_list") && !ts_node_is_null(lp) && is_type(lp, "(");
+  }
+  if (c->form == CALL_READ) {
+    uint32_t n = ts_node_child_count(c->node);
+    return n > 0 && !ts_node_is_null(token_child(c->node, "[")) && is_type(ts_node_child(c->node, n - 1), "]");
+  }
+  return false;
+}
+
+void rewrite_python(Module *m, EditList *out) {
+  const char *rel = m->file ? m->file->rel : m->name;
+  Plan pl = {m, {0}, xcalloc((size_t)m->calls.len + 1, sizeof(bool))};
+  TSTreeCursor cur = ts_tree_cursor_new(ts_tree_root_node(m->tree));
+  uint32_t first_site = UINT32_MAX;
+  int live = 0;
+  for (int i = 0; i < m->calls.len; i++) {
+    Call *c = m->calls.items[i];
+    if (c->site_index < 0) continue;
+    if (!site_shape_ok(c)) {
+      pl.skip[i] = true;
+    } else if (frame_sensitive(m, c)) {
+      diag_report(DIAG_WARNING, rel, c->line, c->col,
+                  "`%s()` depends on its caller's frame; this boundary call is not instrumented", c->text);
+      pl.skip[i] = true;
+    } else {
+      find_eq_ancestors(&pl, &cur, c);
+    }
+  }
+  ts_tree_cursor_delete(&cur);
+  plan_eqs(&pl);
+  for (int i = 0; i < m->calls.len; i++) {
+    Call *c = m->calls.items[i];
+    if (c->site_index < 0 || pl.skip[i]) continue;
+    live++;
+    if (c->span.start < first_site) first_site = c->span.start;
+  }
+  if (live && !place_binding(m, out, first_site)) {
+    diag_report(DIAG_WARNING, rel, 1, 1,
+                "no line to bind the currant runtime on without adding one (the file starts with a "
+                "statement that runs code); the file is not instrumented");
+    live = 0;
+  }
+  for (int i = 0; live && i < m->calls.len; i++) {
+    Call *c = m->calls.items[i];
+    if (c->site_index < 0 || pl.skip[i]) continue;
+    if (c->form == CALL_READ) emit_read(out, c);
+    else emit_call(out, c);
+  }
+  for (int i = 0; i < pl.eqs.len; i++) {
+    if (live) emit_eq(&pl, out, pl.eqs.items[i]);
+    free(pl.eqs.items[i]);
+  }
+  vec_free(&pl.eqs);
+  free(pl.skip);
+}

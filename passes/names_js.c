@@ -1,0 +1,1402 @@
+/*
+ * names_js.c — what every name of a JavaScript file refers to.
+ *
+ * One iterative walk (a TSTreeCursor plus our own ancestor stack, never C
+ * recursion: a file nested thousands of levels deep must not overflow the
+ * stack) records definitions, imports (require and ESM), exports, calls,
+ * catalogued `process.env` reads, assignments and the scopes they live in.
+ * JavaScript hoists: a call may name a `var`, a function or an import that
+ * is declared further down.  So the walk only records which scope each call
+ * sits in, and callees are resolved after it, against complete scopes: one
+ * hash table keyed by (scope, name) makes each lookup a probe per enclosing
+ * scope.  Resolution runs in post-order (inner calls before the calls that
+ * use their results) so that `const h = await fs.promises.open(p);
+ * h.read()` and `open(p).read()` see the origin of the value they call.
+ *
+ * Binding modes travel down the ancestor stack: an identifier under a
+ * declarator's name, a parameter list or a catch parameter declares; under
+ * an assignment target it is written; anywhere else it is read (and feeds
+ * the data dependencies of the call or assignment it sits in).
+ */
+#include "currant.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- grammar symbols, looked up once ------------------------------------ */
+
+enum {
+  K_OTHER, K_PROGRAM, K_IDENT, K_SHORTHAND_PAT, K_SHORTHAND_PROP, K_PROP_IDENT, K_PRIVATE_IDENT,
+  K_THIS, K_SUPER, K_IMPORT, K_STRING, K_STRING_FRAG, K_TEMPLATE, K_CALL, K_NEW, K_MEMBER, K_SUBSCRIPT,
+  K_ARGS, K_AWAIT, K_PAREN, K_FUNC_DECL, K_GEN_DECL, K_FUNC_EXPR, K_GEN_EXPR, K_ARROW, K_METHOD,
+  K_CLASS_DECL, K_CLASS, K_CLASS_BODY, K_FIELD_DEF, K_STATIC_BLOCK, K_VAR_DECL, K_LEX_DECL,
+  K_DECLARATOR, K_ASSIGN, K_AUG_ASSIGN, K_UPDATE, K_UNARY, K_FORMAL_PARAMS, K_OBJ_PAT, K_ARR_PAT,
+  K_PAIR_PAT, K_ASSIGN_PAT, K_OBJ_ASSIGN_PAT, K_REST_PAT, K_BLOCK, K_FOR, K_FOR_IN, K_CATCH,
+  K_SWITCH_BODY, K_IMPORT_STMT, K_EXPORT_STMT, K_EXPR_STMT, K_OBJECT, K_PAIR, K_COMMENT,
+  K_LABELED, K_BREAK, K_CONTINUE, K_COUNT
+};
+
+static const char *const kind_names[K_COUNT] = {
+    [K_PROGRAM] = "program", [K_IDENT] = "identifier",
+    [K_SHORTHAND_PAT] = "shorthand_property_identifier_pattern",
+    [K_SHORTHAND_PROP] = "shorthand_property_identifier", [K_PROP_IDENT] = "property_identifier",
+    [K_PRIVATE_IDENT] = "private_property_identifier", [K_THIS] = "this", [K_SUPER] = "super",
+    [K_IMPORT] = "import", [K_STRING] = "string", [K_STRING_FRAG] = "string_fragment",
+    [K_TEMPLATE] = "template_string", [K_CALL] = "call_expression", [K_NEW] = "new_expression",
+    [K_MEMBER] = "member_expression", [K_SUBSCRIPT] = "subscript_expression", [K_ARGS] = "arguments",
+    [K_AWAIT] = "await_expression", [K_PAREN] = "parenthesized_expression",
+    [K_FUNC_DECL] = "function_declaration", [K_GEN_DECL] = "generator_function_declaration",
+    [K_FUNC_EXPR] = "function_expression", [K_GEN_EXPR] = "generator_function",
+    [K_ARROW] = "arrow_function", [K_METHOD] = "method_definition", [K_CLASS_DECL] = "class_declaration",
+    [K_CLASS] = "class", [K_CLASS_BODY] = "class_body", [K_FIELD_DEF] = "field_definition",
+    [K_STATIC_BLOCK] = "class_static_block", [K_VAR_DECL] = "variable_declaration",
+    [K_LEX_DECL] = "lexical_declaration", [K_DECLARATOR] = "variable_declarator",
+    [K_ASSIGN] = "assignment_expression", [K_AUG_ASSIGN] = "augmented_assignment_expression",
+    [K_UPDATE] = "update_expression", [K_UNARY] = "unary_expression",
+    [K_FORMAL_PARAMS] = "formal_parameters", [K_OBJ_PAT] = "object_pattern", [K_ARR_PAT] = "array_pattern",
+    [K_PAIR_PAT] = "pair_pattern", [K_ASSIGN_PAT] = "assignment_pattern",
+    [K_OBJ_ASSIGN_PAT] = "object_assignment_pattern", [K_REST_PAT] = "rest_pattern",
+    [K_BLOCK] = "statement_block", [K_FOR] = "for_statement", [K_FOR_IN] = "for_in_statement",
+    [K_CATCH] = "catch_clause", [K_SWITCH_BODY] = "switch_body", [K_IMPORT_STMT] = "import_statement",
+    [K_EXPORT_STMT] = "export_statement", [K_EXPR_STMT] = "expression_statement", [K_OBJECT] = "object",
+    [K_PAIR] = "pair", [K_COMMENT] = "comment", [K_LABELED] = "labeled_statement",
+    [K_BREAK] = "break_statement", [K_CONTINUE] = "continue_statement",
+};
+
+enum {
+  F_NAME, F_VALUE, F_BODY, F_PARAMETERS, F_PARAMETER, F_FUNCTION, F_ARGUMENTS, F_OBJECT, F_PROPERTY,
+  F_INDEX, F_LEFT, F_RIGHT, F_KIND, F_CONSTRUCTOR, F_SOURCE, F_DECLARATION, F_ALIAS, F_OPTIONAL,
+  F_OPERATOR, F_ARGUMENT, F_KEY, F_LABEL, F_COUNT
+};
+static const char *const field_names[F_COUNT] = {
+    "name", "value", "body", "parameters", "parameter", "function", "arguments", "object", "property",
+    "index", "left", "right", "kind", "constructor", "source", "declaration", "alias", "optional_chain",
+    "operator", "argument", "key", "label",
+};
+
+static uint8_t *sym_kind;  /* symbol -> K_* */
+static uint32_t nsyms;
+static TSFieldId fid[F_COUNT];
+static pthread_once_t syms_once = PTHREAD_ONCE_INIT;
+
+static void load_symbols(void) {
+  const TSLanguage *lang = parse_language(LANG_JAVASCRIPT);
+  nsyms = ts_language_symbol_count(lang);
+  sym_kind = xcalloc(nsyms, 1);
+  for (TSSymbol s = 0; s < nsyms; s++) {
+    if (ts_language_symbol_type(lang, s) != TSSymbolTypeRegular) continue;
+    const char *n = ts_language_symbol_name(lang, s);
+    for (int k = 1; k < K_COUNT; k++)
+      if (kind_names[k] && strcmp(n, kind_names[k]) == 0) sym_kind[s] = (uint8_t)k;
+  }
+  for (int f = 0; f < F_COUNT; f++)
+    fid[f] = ts_language_field_id_for_name(lang, field_names[f], (uint32_t)strlen(field_names[f]));
+}
+
+static int kind(TSNode n) {
+  if (ts_node_is_null(n) || !ts_node_is_named(n)) return K_OTHER;
+  TSSymbol s = ts_node_symbol(n);
+  return s < nsyms ? sym_kind[s] : K_OTHER;
+}
+
+static TSNode field(TSNode n, int f) { return ts_node_child_by_field_id(n, fid[f]); }
+
+static bool is_function_kind(int k) {
+  return k == K_FUNC_DECL || k == K_GEN_DECL || k == K_FUNC_EXPR || k == K_GEN_EXPR || k == K_ARROW ||
+         k == K_METHOD;
+}
+
+/* ---- the walk's state --------------------------------------------------- */
+
+typedef enum { MODE_READ, MODE_SKIP, MODE_VAR, MODE_LET, MODE_PARAM, MODE_TARGET } Mode;
+typedef enum { BK_LOCAL, BK_DEF, BK_IMPORT, BK_VALUE } BindKind;
+
+typedef struct Scope {
+  int parent;     /* enclosing scope, -1 for the module */
+  bool is_func;   /* var scope (function, static block, module) */
+  int def;        /* Def this scope's names are locals of, -1 */
+  int func;       /* Def calls here belong to, -1 at module level */
+  int this_class; /* class Def `this` denotes here, -1 */
+} Scope;
+
+typedef struct Bind {
+  int scope;      /* -1: empty slot */
+  const char *name; /* into Module-owned strings or our own copies (owned by W.names) */
+  BindKind kind;
+  int index;      /* def / import index; call index (BK_VALUE) */
+} Bind;
+
+typedef enum { HEAD_IDENT, HEAD_THIS, HEAD_SUPER, HEAD_CALL, HEAD_REQUIRE, HEAD_COMPUTED, HEAD_DYNIMPORT,
+               HEAD_PRIVATE, HEAD_OTHER } HeadKind;
+
+/* A call while the walk is running: the Call plus what resolution needs. */
+typedef struct CallX {
+  Call *c;
+  int scope;       /* innermost scope of the call */
+  HeadKind head;   /* what the callee chain starts with */
+  char *head_name; /* HEAD_IDENT */
+  char *path;      /* dotted property path after the head ("" none) */
+  TSNode head_node;/* HEAD_CALL: the call the chain starts with */
+  int import_index;/* HEAD_REQUIRE: synthesized import */
+  bool is_read;    /* candidate process.env read */
+  bool dropped;    /* not kept (a read of a shadowed `process`) */
+} CallX;
+
+typedef struct Anc {
+  TSNode node;
+  uint8_t kind;
+  uint8_t mode;      /* binding mode for identifiers below */
+  bool in_opt;       /* an optional chain can skip this subtree */
+  bool spine_opt;    /* call/subscript whose own chain has a `?.` */
+  TSFieldId field;   /* field of node in its parent */
+  int scope_pushed;  /* scope to restore on leave, -1 none */
+  int assign;        /* declarator/assignment: Assign index, -1 */
+  uint8_t coll_pushed; /* collectors this node pushed (0..2) */
+  bool value_bind;   /* declarator: its name is bound to the call of its value */
+  int cx;            /* call / read: CallX index, -1 */
+} Anc;
+
+/* Where the identifiers read below a node go: a call's uses or an
+ * assignment's sources. */
+typedef struct Collector {
+  Vec *names;
+} Collector;
+
+typedef struct PendingExport {
+  char *name;  /* exported name */
+  char *local; /* local name it denotes */
+} PendingExport;
+
+typedef struct TaskWrap {
+  int def;  /* the wrapped function */
+  int call; /* the task(...) call (CallX index) */
+} TaskWrap;
+
+typedef struct W {
+  Module *m;
+  const char *src;
+  Anc *anc;
+  int nanc, canc;
+  Scope *scopes;
+  int nscopes, cscopes;
+  int cur;
+  Bind *tab;
+  size_t tcap, tused;
+  Vec owned;        /* char*: binding names we allocated */
+  CallX *cx;
+  int ncx, ccx;
+  int *post;        /* CallX indices in post-order */
+  int npost, cpost;
+  Collector *coll;
+  int ncoll, ccoll;
+  PendingExport *pex;
+  int npex, cpex;
+  TaskWrap *wraps;
+  int nwraps, cwraps;
+} W;
+
+#define GROW(arr, n, cap)                                            \
+  do {                                                               \
+    if ((n) == (cap)) {                                              \
+      (cap) = (cap) ? (cap) * 2 : 16;                                \
+      (arr) = xrealloc((arr), (size_t)(cap) * sizeof *(arr));        \
+    }                                                                \
+  } while (0)
+
+/* ---- small text helpers ------------------------------------------------- */
+
+static char *node_text(W *w, TSNode n) {
+  return xstrndup(w->src + ts_node_start_byte(n), ts_node_end_byte(n) - ts_node_start_byte(n));
+}
+
+static bool text_is(W *w, TSNode n, const char *s) {
+  size_t len = ts_node_end_byte(n) - ts_node_start_byte(n);
+  return strlen(s) == len && memcmp(w->src + ts_node_start_byte(n), s, len) == 0;
+}
+
+/* Callee text for the manifest: whitespace runs collapsed to one space,
+ * whitespace next to `.` dropped, long texts (an IIFE's body) cut short. */
+static char *collapsed_text(W *w, TSNode n) {
+  enum { MAX = 120 };
+  StrBuf b = {0};
+  uint32_t s = ts_node_start_byte(n), e = ts_node_end_byte(n);
+  bool space = false;
+  for (uint32_t i = s; i < e && b.len < MAX; i++) {
+    char ch = w->src[i];
+    if (ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r') {
+      space = true;
+      continue;
+    }
+    if (space && b.len && ch != '.' && ch != '?' && b.data[b.len - 1] != '.') str_append(&b, " ", 1);
+    space = false;
+    str_append(&b, &ch, 1);
+  }
+  if (b.len >= MAX) str_puts(&b, "...");
+  if (!b.data) str_puts(&b, "");
+  return str_take(&b);
+}
+
+/* The contents of a string literal node (no escapes processed), or NULL. */
+static char *string_value(W *w, TSNode n) {
+  if (kind(n) != K_STRING) return NULL;
+  uint32_t s = ts_node_start_byte(n) + 1, e = ts_node_end_byte(n) - 1;
+  if (e < s) return NULL;
+  for (uint32_t i = s; i < e; i++)
+    if (w->src[i] == '\\') return NULL;
+  return xstrndup(w->src + s, e - s);
+}
+
+static TSNode strip_parens(TSNode n) {
+  while (kind(n) == K_PAREN && ts_node_named_child_count(n) == 1) n = ts_node_named_child(n, 0);
+  return n;
+}
+
+/* `require("x")` with one string argument: the spec, else NULL. */
+static char *require_spec(W *w, TSNode call) {
+  if (kind(call) != K_CALL) return NULL;
+  TSNode fn = field(call, F_FUNCTION), args = field(call, F_ARGUMENTS);
+  if (kind(fn) != K_IDENT || !text_is(w, fn, "require") || kind(args) != K_ARGS) return NULL;
+  if (ts_node_named_child_count(args) != 1) return NULL;
+  return string_value(w, ts_node_named_child(args, 0));
+}
+
+/* ---- scopes and bindings ------------------------------------------------ */
+
+static uint64_t bind_hash(int scope, const char *name) {
+  uint64_t h = 1469598103934665603ull ^ (uint64_t)(uint32_t)scope;
+  for (const char *p = name; *p; p++) h = (h ^ (uint8_t)*p) * 1099511628211ull;
+  return h;
+}
+
+static Bind *bind_slot(W *w, int scope, const char *name) {
+  size_t mask = w->tcap - 1;
+  for (size_t i = bind_hash(scope, name) & mask;; i = (i + 1) & mask) {
+    Bind *b = &w->tab[i];
+    if (b->scope < 0 || (b->scope == scope && strcmp(b->name, name) == 0)) return b;
+  }
+}
+
+static void bind_grow(W *w) {
+  Bind *old = w->tab;
+  size_t oldcap = w->tcap;
+  w->tcap = oldcap ? oldcap * 2 : 256;
+  w->tab = xmalloc(w->tcap * sizeof *w->tab);
+  for (size_t i = 0; i < w->tcap; i++) w->tab[i].scope = -1;
+  for (size_t i = 0; i < oldcap; i++)
+    if (old[i].scope >= 0) *bind_slot(w, old[i].scope, old[i].name) = old[i];
+  free(old);
+}
+
+static const Bind *lookup(W *w, int scope, const char *name) {
+  if (!w->tcap) return NULL;
+  for (; scope >= 0; scope = w->scopes[scope].parent) {
+    Bind *b = bind_slot(w, scope, name);
+    if (b->scope >= 0) return b;
+  }
+  return NULL;
+}
+
+static int var_scope(W *w, int s) {
+  while (!w->scopes[s].is_func) s = w->scopes[s].parent;
+  return s;
+}
+
+/* Records name as a local of the Def owning scope s (or a module global). */
+static void note_local(W *w, int s, const char *name, bool fresh) {
+  int fs = var_scope(w, s);
+  Module *m = w->m;
+  if (fs == 0) {
+    if (s == 0 && fresh) vec_push(&m->globals, xstrdup(name));
+    return;
+  }
+  int d = w->scopes[fs].def;
+  if (d < 0) return;
+  Def *def = m->defs.items[d];
+  if ((s == fs && fresh) || !vec_has_str(&def->locals, name)) vec_push(&def->locals, xstrdup(name));
+}
+
+/* Binds name in scope s.  Definitions and imports win over plain locals of
+ * the same name (`var f; function f() {}`). */
+static void bind(W *w, int s, const char *name, BindKind k, int index) {
+  if (!name || !*name) return;
+  if ((w->tused + 1) * 2 > w->tcap) bind_grow(w);
+  Bind *b = bind_slot(w, s, name);
+  bool fresh = b->scope < 0;
+  if (fresh) {
+    char *own = xstrdup(name);
+    vec_push(&w->owned, own);
+    *b = (Bind){s, own, k, index};
+    w->tused++;
+  } else if (k != BK_LOCAL || b->kind == BK_LOCAL) {
+    b->kind = k, b->index = index;
+  }
+  note_local(w, s, name, fresh);
+}
+
+static int push_scope(W *w, bool is_func, int def, int func, int this_class) {
+  GROW(w->scopes, w->nscopes, w->cscopes);
+  w->scopes[w->nscopes] = (Scope){w->cur, is_func, def, func, this_class};
+  int prev = w->cur;
+  w->cur = w->nscopes++;
+  return prev;
+}
+
+/* ---- ancestors ---------------------------------------------------------- */
+
+/* The ancestor `up` levels above the parent of the current node (the
+ * current node itself is the top of the stack). */
+static Anc *parent_anc(W *w, int up) { return w->nanc - 2 - up >= 0 ? &w->anc[w->nanc - 2 - up] : NULL; }
+
+/* The nearest ancestor (starting `up` above the current node) that is not
+ * a parenthesized expression; *depth gets its distance. */
+static Anc *parent_skip_parens(W *w, int up, int *depth) {
+  Anc *a;
+  while ((a = parent_anc(w, up)) && a->kind == K_PAREN) up++;
+  if (depth) *depth = up;
+  return a;
+}
+
+/* ---- model objects ------------------------------------------------------ */
+
+static int add_import(W *w, ImportKind k, const char *local, const char *spec, const char *name, TSNode at) {
+  Import *imp = xcalloc(1, sizeof *imp);
+  imp->kind = k;
+  imp->local = local ? xstrdup(local) : NULL;
+  imp->spec = xstrdup(spec);
+  imp->name = name ? xstrdup(name) : NULL;
+  size_t n = strlen(spec);
+  imp->cross_lang = n >= 3 && strcmp(spec + n - 3, ".py") == 0;
+  TSPoint p = ts_node_start_point(at);
+  imp->line = p.row + 1, imp->col = p.column + 1;
+  imp->resolved_file = -1;
+  vec_push(&w->m->imports, imp);
+  int idx = w->m->imports.len - 1;
+  if (local) bind(w, 0, local, BK_IMPORT, idx);
+  return idx;
+}
+
+static void add_export(W *w, const char *name, int def, int import) {
+  Export *e = xcalloc(1, sizeof *e);
+  e->name = xstrdup(name);
+  e->def_index = def;
+  e->import_index = import;
+  vec_push(&w->m->exports, e);
+  if (def >= 0) ((Def *)w->m->defs.items[def])->exported = true;
+}
+
+static void add_pending_export(W *w, const char *name, const char *local) {
+  GROW(w->pex, w->npex, w->cpex);
+  w->pex[w->npex++] = (PendingExport){xstrdup(name), xstrdup(local)};
+}
+
+/* Names bound by a pattern (identifier, object/array pattern, defaults,
+ * rest), with an explicit stack. */
+static void pattern_names(W *w, TSNode pat, Vec *out) {
+  TSNode stack[64];
+  int n = 0;
+  stack[n++] = pat;
+  while (n > 0) {
+    TSNode p = stack[--n];
+    switch (kind(p)) {
+    case K_IDENT:
+    case K_SHORTHAND_PAT: {
+      char *s = node_text(w, p);
+      if (vec_has_str(out, s)) free(s);
+      else vec_push(out, s);
+      break;
+    }
+    case K_OBJ_PAT:
+    case K_ARR_PAT:
+    case K_REST_PAT:
+      for (uint32_t i = ts_node_named_child_count(p); i-- > 0 && n < 64;) stack[n++] = ts_node_named_child(p, i);
+      break;
+    case K_PAIR_PAT:
+      if (n < 64) stack[n++] = field(p, F_VALUE);
+      break;
+    case K_ASSIGN_PAT:
+    case K_OBJ_ASSIGN_PAT:
+      if (n < 64) stack[n++] = field(p, F_LEFT);
+      break;
+    default: break;
+    }
+  }
+}
+
+static void count_params(TSNode params, Def *d) {
+  d->min_args = d->max_args = 0;
+  bool optional = false;
+  for (uint32_t i = 0; i < ts_node_named_child_count(params); i++) {
+    TSNode p = ts_node_named_child(params, i);
+    int k = kind(p);
+    if (k == K_COMMENT) continue;
+    if (k == K_REST_PAT) {
+      d->max_args = -1;
+      return;
+    }
+    if (k == K_ASSIGN_PAT) optional = true;
+    d->max_args++;
+    if (!optional) d->min_args++;
+  }
+}
+
+/* "use task" as the first statement of a function body. */
+static bool has_task_directive(W *w, TSNode body) {
+  if (kind(body) != K_BLOCK) return false;
+  for (uint32_t i = 0; i < ts_node_named_child_count(body); i++) {
+    TSNode st = ts_node_named_child(body, i);
+    if (kind(st) == K_COMMENT) continue;
+    if (kind(st) != K_EXPR_STMT || ts_node_named_child_count(st) != 1) return false;
+    char *v = string_value(w, ts_node_named_child(st, 0));
+    bool yes = v && strcmp(v, "use task") == 0;
+    free(v);
+    return yes;
+  }
+  return false;
+}
+
+static int add_def(W *w, DefKind k, const char *name, TSNode name_node, TSNode span, int parent) {
+  Def *d = xcalloc(1, sizeof *d);
+  d->kind = k;
+  d->name = xstrdup(name);
+  d->parent = parent;
+  d->qualname = parent >= 0 ? xasprintf("%s.%s", ((Def *)w->m->defs.items[parent])->qualname, name) : xstrdup(name);
+  TSPoint p = ts_node_start_point(ts_node_is_null(name_node) ? span : name_node);
+  d->line = p.row + 1, d->col = p.column + 1;
+  d->span = (Span){ts_node_start_byte(span), ts_node_end_byte(span)};
+  d->max_args = 0;
+  vec_push(&w->m->defs, d);
+  return w->m->defs.len - 1;
+}
+
+/* ---- naming functions and classes from their context -------------------- */
+
+typedef struct FnName {
+  char *name;      /* inferred or own name, NULL: anonymous */
+  TSNode name_node;
+  int bind_scope;  /* scope to bind the name in, -1: none */
+  const char *export_as; /* exported under this name, NULL */
+  bool method;     /* class member */
+  int wrap_anc;    /* ancestor index of a task(...) wrapper call, -1 */
+} FnName;
+
+static bool is_task_callee(W *w, TSNode fn) {
+  fn = strip_parens(fn);
+  if (kind(fn) == K_IDENT) return text_is(w, fn, "task");
+  return kind(fn) == K_MEMBER && text_is(w, field(fn, F_PROPERTY), "task");
+}
+
+/* `exports.X` / `module.exports.X`: X's node, else null. */
+static TSNode exports_member(W *w, TSNode n) {
+  TSNode none = {0};
+  if (kind(n) != K_MEMBER) return none;
+  TSNode obj = field(n, F_OBJECT);
+  bool ok = (kind(obj) == K_IDENT && text_is(w, obj, "exports")) ||
+            (kind(obj) == K_MEMBER && text_is(w, obj, "module.exports"));
+  return ok ? field(n, F_PROPERTY) : none;
+}
+
+static bool is_module_exports(W *w, TSNode n) { return kind(n) == K_MEMBER && text_is(w, n, "module.exports"); }
+
+/* The declaration scope of a declarator (ancestor index di). */
+static int declarator_scope(W *w, int di) {
+  Anc *decl = di > 0 ? &w->anc[di - 1] : NULL;
+  return decl && decl->kind == K_VAR_DECL ? var_scope(w, w->cur) : w->cur;
+}
+
+static void name_from_context(W *w, TSNode fn, int fk, FnName *out) {
+  *out = (FnName){.bind_scope = -1, .wrap_anc = -1};
+  TSNode own = field(fn, F_NAME);
+  if (fk == K_FUNC_DECL || fk == K_GEN_DECL || fk == K_CLASS_DECL) {
+    if (ts_node_is_null(own)) return;
+    out->name = node_text(w, own), out->name_node = own, out->bind_scope = w->cur;
+  } else if (fk == K_METHOD) {
+    Anc *p = parent_anc(w, 0);
+    int nk = kind(own);
+    if (!p || p->kind != K_CLASS_BODY || (nk != K_PROP_IDENT && nk != K_PRIVATE_IDENT && nk != K_STRING)) return;
+    out->name = nk == K_STRING ? string_value(w, own) : node_text(w, own);
+    out->name_node = own, out->method = true;
+    return;
+  } else if (!ts_node_is_null(own)) {
+    out->name = node_text(w, own), out->name_node = own;
+  }
+  int up;
+  Anc *p = parent_skip_parens(w, 0, &up);
+  Anc *call = p && p->kind == K_ARGS ? parent_anc(w, up + 1) : NULL;
+  if (call && call->kind == K_CALL && is_task_callee(w, field(call->node, F_FUNCTION))) {
+    out->wrap_anc = (int)(call - w->anc);
+    p = parent_skip_parens(w, up + 2, &up);
+  }
+  if (!p) return;
+  if (p->kind == K_EXPORT_STMT) {
+    out->export_as = ts_node_is_null(field(p->node, F_DECLARATION)) ? "default" : out->name;
+    if (fk == K_FUNC_DECL || fk == K_GEN_DECL || fk == K_CLASS_DECL) {
+      TSNode first = ts_node_child(p->node, 1);
+      if (!ts_node_is_null(first) && strcmp(ts_node_type(first), "default") == 0) out->export_as = "default";
+    }
+    if (!out->name) out->name = xstrdup("default");
+    return;
+  }
+  if (p->kind == K_DECLARATOR) {
+    TSNode nm = field(p->node, F_NAME);
+    if (kind(nm) != K_IDENT) return;
+    free(out->name);
+    out->name = node_text(w, nm), out->name_node = nm;
+    out->bind_scope = declarator_scope(w, (int)(p - w->anc));
+    if (p - w->anc >= 2 && (p - 2)->kind == K_EXPORT_STMT) out->export_as = out->name;
+  } else if (p->kind == K_ASSIGN) {
+    TSNode left = field(p->node, F_LEFT);
+    TSNode x = exports_member(w, left);
+    if (!ts_node_is_null(x)) {
+      free(out->name);
+      out->name = node_text(w, x), out->name_node = x, out->export_as = out->name;
+    } else if (is_module_exports(w, left)) {
+      if (!out->name) out->name = xstrdup("default");
+      out->export_as = "default";
+    } else if (kind(left) == K_IDENT && !out->name) {
+      out->name = node_text(w, left), out->name_node = left;
+    }
+  } else if (p->kind == K_FIELD_DEF && (fk == K_ARROW || fk == K_FUNC_EXPR)) {
+    TSNode prop = field(p->node, F_PROPERTY);
+    if (kind(prop) == K_PROP_IDENT || kind(prop) == K_PRIVATE_IDENT) {
+      free(out->name);
+      out->name = node_text(w, prop), out->name_node = prop, out->method = true;
+    }
+  }
+}
+
+/* The class Def a method's body (or a class field) belongs to. */
+static int enclosing_class(W *w) { return w->scopes[w->cur].this_class; }
+
+static void enter_function(W *w, TSNode n, int k, Anc *self) {
+  FnName fnm;
+  name_from_context(w, n, k, &fnm);
+  int outer = w->scopes[w->cur].func;
+  int def = -1;
+  bool is_class = k == K_CLASS || k == K_CLASS_DECL;
+  if (fnm.name) {
+    int cls = fnm.method ? enclosing_class(w) : -1;
+    DefKind dk = is_class ? DEF_CLASS : fnm.method && cls >= 0 ? DEF_METHOD : DEF_FUNCTION;
+    def = add_def(w, dk, fnm.name, fnm.name_node, n, cls >= 0 ? cls : outer);
+    Def *d = w->m->defs.items[def];
+    TSNode first = ts_node_child(n, 0);
+    d->is_async = !ts_node_is_null(first) && strcmp(ts_node_type(first), "async") == 0;
+    if (!is_class) {
+      TSNode params = field(n, F_PARAMETERS);
+      if (!ts_node_is_null(params)) count_params(params, d);
+      else d->min_args = d->max_args = 1; /* `x => ...` */
+      d->is_task = has_task_directive(w, field(n, F_BODY));
+    }
+    if (fnm.bind_scope >= 0) bind(w, fnm.bind_scope, fnm.name, BK_DEF, def);
+    if (fnm.export_as) add_export(w, fnm.export_as, def, -1);
+    if (fnm.wrap_anc >= 0) {
+      GROW(w->wraps, w->nwraps, w->cwraps);
+      w->wraps[w->nwraps++] = (TaskWrap){def, -1};
+      /* the wrapper call is the most recent CallX whose node is that ancestor */
+      for (int i = w->ncx - 1; i >= 0; i--)
+        if (ts_node_eq(w->cx[i].c->node, w->anc[fnm.wrap_anc].node)) {
+          w->wraps[w->nwraps - 1].call = i;
+          break;
+        }
+    }
+  }
+  free(fnm.name);
+  int this_class;
+  if (is_class) this_class = def;
+  else if (k == K_ARROW) this_class = w->scopes[w->cur].this_class;
+  else if (fnm.method) this_class = enclosing_class(w);
+  else this_class = -1;
+  int func = def >= 0 ? def : outer;
+  self->scope_pushed = push_scope(w, !is_class, def, func, this_class);
+  /* A named function or class expression sees its own name inside. */
+  TSNode own = field(n, F_NAME);
+  if ((k == K_FUNC_EXPR || k == K_GEN_EXPR || k == K_CLASS) && kind(own) == K_IDENT) {
+    char *s = node_text(w, own);
+    bind(w, w->cur, s, def >= 0 ? BK_DEF : BK_LOCAL, def);
+    free(s);
+  }
+}
+
+/* ---- ESM import / export statements -------------------------------------- */
+
+static char *spec_of(W *w, TSNode stmt) { return string_value(w, field(stmt, F_SOURCE)); }
+
+/* The text of an import/export specifier name (identifier, `default` or a
+ * string). */
+static char *spec_name(W *w, TSNode n) {
+  if (ts_node_is_null(n)) return NULL;
+  return kind(n) == K_STRING ? string_value(w, n) : node_text(w, n);
+}
+
+static void enter_import(W *w, TSNode n) {
+  char *spec = spec_of(w, n);
+  if (!spec) return;
+  bool any = false;
+  for (uint32_t i = 0; i < ts_node_named_child_count(n); i++) {
+    TSNode clause = ts_node_named_child(n, i);
+    if (strcmp(ts_node_type(clause), "import_clause") != 0) continue;
+    for (uint32_t j = 0; j < ts_node_named_child_count(clause); j++) {
+      TSNode c = ts_node_named_child(clause, j);
+      const char *t = ts_node_type(c);
+      if (kind(c) == K_IDENT) {
+        char *l = node_text(w, c);
+        add_import(w, IMPORT_DEFAULT, l, spec, NULL, c), any = true;
+        free(l);
+      } else if (strcmp(t, "namespace_import") == 0 && ts_node_named_child_count(c) == 1) {
+        char *l = node_text(w, ts_node_named_child(c, 0));
+        add_import(w, IMPORT_MODULE, l, spec, NULL, c), any = true;
+        free(l);
+      } else if (strcmp(t, "named_imports") == 0) {
+        for (uint32_t s = 0; s < ts_node_named_child_count(c); s++) {
+          TSNode sp = ts_node_named_child(c, s);
+          if (strcmp(ts_node_type(sp), "import_specifier") != 0) continue;
+          char *name = spec_name(w, field(sp, F_NAME));
+          TSNode alias = field(sp, F_ALIAS);
+          char *local = ts_node_is_null(alias) ? xstrdup(name ? name : "") : node_text(w, alias);
+          if (name && strcmp(name, "default") == 0) add_import(w, IMPORT_DEFAULT, local, spec, NULL, sp);
+          else if (name) add_import(w, IMPORT_NAME, local, spec, name, sp);
+          any = true;
+          free(name), free(local);
+        }
+      }
+    }
+  }
+  if (!any) add_import(w, IMPORT_MODULE, NULL, spec, NULL, n); /* side-effect import */
+  free(spec);
+}
+
+static void export_clause(W *w, TSNode clause, const char *spec, TSNode stmt) {
+  for (uint32_t s = 0; s < ts_node_named_child_count(clause); s++) {
+    TSNode sp = ts_node_named_child(clause, s);
+    if (strcmp(ts_node_type(sp), "export_specifier") != 0) continue;
+    char *name = spec_name(w, field(sp, F_NAME));
+    char *alias = spec_name(w, field(sp, F_ALIAS));
+    const char *exported = alias ? alias : name;
+    if (name && spec) {
+      bool dflt = strcmp(name, "default") == 0;
+      int ix = add_import(w, dflt ? IMPORT_DEFAULT : IMPORT_NAME, NULL, spec, dflt ? NULL : name, stmt);
+      Import *imp = w->m->imports.items[ix];
+      imp->local = xstrdup(exported), imp->reexport = true;
+      add_export(w, exported, -1, ix);
+    } else if (name) {
+      add_pending_export(w, exported, name);
+    }
+    free(name), free(alias);
+  }
+}
+
+/* Returns false when the subtree needs no further walking. */
+static bool enter_export(W *w, TSNode n) {
+  char *spec = spec_of(w, n);
+  bool descend = !spec;
+  for (uint32_t i = 0; i < ts_node_named_child_count(n); i++) {
+    TSNode c = ts_node_named_child(n, i);
+    const char *t = ts_node_type(c);
+    if (strcmp(t, "export_clause") == 0) export_clause(w, c, spec, n);
+    else if (strcmp(t, "namespace_export") == 0 && spec && ts_node_named_child_count(c) == 1) {
+      char *as = spec_name(w, ts_node_named_child(c, 0));
+      int ix = add_import(w, IMPORT_MODULE, NULL, spec, NULL, n);
+      Import *imp = w->m->imports.items[ix];
+      imp->local = as, imp->reexport = true;
+      add_export(w, as, -1, ix);
+    }
+  }
+  if (spec && ts_node_named_child_count(n) >= 1 && !descend) {
+    bool star = true;
+    for (uint32_t i = 0; i < ts_node_named_child_count(n); i++) {
+      const char *t = ts_node_type(ts_node_named_child(n, i));
+      if (strcmp(t, "export_clause") == 0 || strcmp(t, "namespace_export") == 0) star = false;
+    }
+    if (star) {
+      int ix = add_import(w, IMPORT_STAR, NULL, spec, NULL, n);
+      ((Import *)w->m->imports.items[ix])->reexport = true;
+      add_export(w, "*", -1, ix);
+    }
+  }
+  /* `export default ident` / `export const x = 1` are finished at the end. */
+  TSNode value = field(n, F_VALUE);
+  if (kind(value) == K_IDENT) {
+    char *l = node_text(w, value);
+    add_pending_export(w, "default", l);
+    free(l);
+  } else if (!ts_node_is_null(value) && !is_function_kind(kind(value)) && kind(value) != K_CLASS) {
+    add_export(w, "default", -1, -1);
+  }
+  TSNode decl = field(n, F_DECLARATION);
+  if (kind(decl) == K_LEX_DECL || kind(decl) == K_VAR_DECL) {
+    for (uint32_t i = 0; i < ts_node_named_child_count(decl); i++) {
+      TSNode d = ts_node_named_child(decl, i);
+      if (kind(d) != K_DECLARATOR) continue;
+      TSNode v = strip_parens(field(d, F_VALUE));
+      if (is_function_kind(kind(v)) || kind(v) == K_CLASS) continue; /* exported when its Def is made */
+      Vec names = {0};
+      pattern_names(w, field(d, F_NAME), &names);
+      for (int k = 0; k < names.len; k++) add_pending_export(w, names.items[k], names.items[k]), free(names.items[k]);
+      vec_free(&names);
+    }
+  }
+  free(spec);
+  return descend;
+}
+
+/* ---- require forms, declarators and assignments ------------------------- */
+
+/* The call a declarator's value is, through parens and await, else null. */
+static TSNode value_call(TSNode value) {
+  TSNode v = strip_parens(value);
+  if (kind(v) == K_AWAIT && ts_node_named_child_count(v) == 1) v = strip_parens(ts_node_named_child(v, 0));
+  if (kind(v) == K_CALL || kind(v) == K_NEW) return v;
+  return (TSNode){0};
+}
+
+static bool is_fn_value(W *w, TSNode v) {
+  v = strip_parens(v);
+  int k = kind(v);
+  if (is_function_kind(k) || k == K_CLASS) return true;
+  if (k != K_CALL || !is_task_callee(w, field(v, F_FUNCTION))) return false;
+  TSNode args = field(v, F_ARGUMENTS);
+  uint32_t n = ts_node_named_child_count(args);
+  return n > 0 && is_function_kind(kind(strip_parens(ts_node_named_child(args, n - 1))));
+}
+
+/* `const {a, b: c, ...rest} = require("x")`. */
+static void require_pattern(W *w, TSNode pat, const char *spec) {
+  for (uint32_t i = 0; i < ts_node_named_child_count(pat); i++) {
+    TSNode p = ts_node_named_child(pat, i);
+    int k = kind(p);
+    if (k == K_OBJ_ASSIGN_PAT) p = field(p, F_LEFT), k = kind(p);
+    char *name = NULL, *local = NULL;
+    if (k == K_SHORTHAND_PAT) name = node_text(w, p), local = xstrdup(name);
+    else if (k == K_PAIR_PAT) {
+      TSNode key = field(p, F_KEY), val = field(p, F_VALUE);
+      if (kind(val) == K_ASSIGN_PAT) val = field(val, F_LEFT);
+      if (kind(val) == K_IDENT) local = node_text(w, val);
+      name = kind(key) == K_STRING ? string_value(w, key) : kind(key) == K_PROP_IDENT ? node_text(w, key) : NULL;
+    } else if (k == K_REST_PAT && ts_node_named_child_count(p) == 1) {
+      char *l = node_text(w, ts_node_named_child(p, 0));
+      add_import(w, IMPORT_MODULE, l, spec, NULL, p);
+      free(l);
+    }
+    if (name && local) add_import(w, IMPORT_NAME, local, spec, name, p);
+    free(name), free(local);
+  }
+}
+
+/* Handles the require forms of a declarator; true if it was one. */
+static bool declarator_require(W *w, TSNode name, TSNode value) {
+  TSNode v = strip_parens(value);
+  char *spec = require_spec(w, v);
+  if (spec && kind(name) == K_IDENT) {
+    char *l = node_text(w, name);
+    add_import(w, IMPORT_MODULE, l, spec, NULL, name);
+    free(l);
+  } else if (spec && kind(name) == K_OBJ_PAT) {
+    require_pattern(w, name, spec);
+  } else if (kind(v) == K_MEMBER && ts_node_is_null(field(v, F_OPTIONAL)) && kind(name) == K_IDENT &&
+             (spec = require_spec(w, strip_parens(field(v, F_OBJECT))))) {
+    char *l = node_text(w, name), *prop = node_text(w, field(v, F_PROPERTY));
+    add_import(w, IMPORT_NAME, l, spec, prop, name);
+    free(l), free(prop);
+  }
+  bool done = spec != NULL;
+  free(spec);
+  return done;
+}
+
+static int add_assign(W *w, TSNode at) {
+  Assign *a = xcalloc(1, sizeof *a);
+  a->func = w->scopes[w->cur].func;
+  a->pos = ts_node_start_byte(at);
+  vec_push(&w->m->assigns, a);
+  return w->m->assigns.len - 1;
+}
+
+static void enter_declarator(W *w, TSNode n, Anc *self) {
+  TSNode name = field(n, F_NAME), value = field(n, F_VALUE);
+  if (ts_node_is_null(value)) return;
+  self->assign = add_assign(w, n);
+  pattern_names(w, name, &((Assign *)w->m->assigns.items[self->assign])->targets);
+  if (declarator_require(w, name, value)) self->mode = MODE_SKIP;
+  else if (kind(name) == K_IDENT && is_fn_value(w, value))
+    self->mode = MODE_SKIP; /* bound when the function is entered */
+  else if (kind(name) == K_IDENT && !ts_node_is_null(value_call(value)))
+    self->mode = MODE_SKIP, self->value_bind = true; /* bound when the call is entered */
+}
+
+/* `module.exports = {f, g: h}` / `= f`, `exports.f = g`. */
+static void assignment_exports(W *w, TSNode left, TSNode right) {
+  TSNode x = exports_member(w, left);
+  right = strip_parens(right);
+  if (!ts_node_is_null(x)) {
+    if (is_function_kind(kind(right)) || kind(right) == K_CLASS) return; /* its Def exports it */
+    char *name = node_text(w, x);
+    if (kind(right) == K_IDENT) {
+      char *l = node_text(w, right);
+      add_pending_export(w, name, l);
+      free(l);
+    } else {
+      add_export(w, name, -1, -1);
+    }
+    free(name);
+    return;
+  }
+  if (!is_module_exports(w, left)) return;
+  if (kind(right) == K_IDENT) {
+    char *l = node_text(w, right);
+    add_pending_export(w, "default", l);
+    free(l);
+    return;
+  }
+  if (kind(right) != K_OBJECT) return;
+  for (uint32_t i = 0; i < ts_node_named_child_count(right); i++) {
+    TSNode p = ts_node_named_child(right, i);
+    if (kind(p) == K_SHORTHAND_PROP) {
+      char *l = node_text(w, p);
+      add_pending_export(w, l, l);
+      free(l);
+    } else if (kind(p) == K_PAIR) {
+      TSNode key = field(p, F_KEY), val = strip_parens(field(p, F_VALUE));
+      char *name = kind(key) == K_STRING ? string_value(w, key) : node_text(w, key);
+      if (name && kind(val) == K_IDENT) {
+        char *l = node_text(w, val);
+        add_pending_export(w, name, l);
+        free(l);
+      } else if (name) {
+        add_export(w, name, -1, -1);
+      }
+      free(name);
+    }
+  }
+}
+
+static void enter_assignment(W *w, TSNode n, Anc *self) {
+  TSNode left = field(n, F_LEFT), right = field(n, F_RIGHT);
+  self->assign = add_assign(w, n);
+  pattern_names(w, strip_parens(left), &((Assign *)w->m->assigns.items[self->assign])->targets);
+  if (kind(n) == K_ASSIGN) assignment_exports(w, left, right);
+}
+
+/* ---- calls and reads ---------------------------------------------------- */
+
+/* True if the chain a call or member access is made of (down through
+ * callees and objects, not through parentheses) holds a `?.`. */
+static bool chain_has_optional(TSNode n) {
+  for (;;) {
+    int k = kind(n);
+    if (k != K_CALL && k != K_MEMBER && k != K_SUBSCRIPT) return false;
+    if (!ts_node_is_null(field(n, F_OPTIONAL))) return true;
+    n = field(n, k == K_CALL ? F_FUNCTION : F_OBJECT);
+  }
+}
+
+static int new_callx(W *w, TSNode n, CallForm form, TSNode text_of) {
+  Call *c = xcalloc(1, sizeof *c);
+  c->form = form;
+  c->node = n;
+  c->span = (Span){ts_node_start_byte(n), ts_node_end_byte(n)};
+  TSPoint p = ts_node_start_point(n);
+  c->line = p.row + 1, c->col = p.column + 1;
+  c->func = w->scopes[w->cur].func;
+  c->text = collapsed_text(w, text_of);
+  c->target_module = c->target_def = -1;
+  c->site_index = -1;
+  GROW(w->cx, w->ncx, w->ccx);
+  w->cx[w->ncx] = (CallX){.c = c, .scope = w->cur, .head = HEAD_OTHER, .import_index = -1};
+  return w->ncx++;
+}
+
+/* Walks a callee down to its head, collecting the property path. */
+static void analyse_callee(W *w, CallX *x, TSNode callee) {
+  Vec segs = {0};
+  TSNode n = callee;
+  for (;;) {
+    n = strip_parens(n);
+    int k = kind(n);
+    if (k == K_MEMBER) {
+      TSNode prop = field(n, F_PROPERTY);
+      if (kind(prop) == K_PRIVATE_IDENT) {
+        x->head = HEAD_PRIVATE;
+        break;
+      }
+      vec_push(&segs, node_text(w, prop));
+      n = field(n, F_OBJECT);
+      continue;
+    }
+    if (k == K_SUBSCRIPT) {
+      char *s = string_value(w, strip_parens(field(n, F_INDEX)));
+      if (!s) {
+        x->head = HEAD_COMPUTED;
+        break;
+      }
+      vec_push(&segs, s);
+      n = field(n, F_OBJECT);
+      continue;
+    }
+    if (k == K_IDENT) x->head = HEAD_IDENT, x->head_name = node_text(w, n);
+    else if (k == K_THIS) x->head = HEAD_THIS;
+    else if (k == K_SUPER) x->head = HEAD_SUPER;
+    else if (k == K_IMPORT) x->head = HEAD_DYNIMPORT;
+    else if (k == K_NEW) x->head = HEAD_CALL, x->head_node = n;
+    else if (k == K_CALL) {
+      char *spec = require_spec(w, n);
+      if (spec) x->head = HEAD_REQUIRE, x->import_index = add_import(w, IMPORT_MODULE, NULL, spec, NULL, n);
+      else x->head = HEAD_CALL, x->head_node = n;
+      free(spec);
+    }
+    break;
+  }
+  StrBuf path = {0};
+  for (int i = segs.len - 1; i >= 0; i--) {
+    if (path.len) str_append(&path, ".", 1);
+    str_puts(&path, segs.items[i]);
+    free(segs.items[i]);
+  }
+  vec_free(&segs);
+  x->path = path.data ? str_take(&path) : xstrdup("");
+}
+
+/* Names a call's result is bound to (`const x = f()`, `x = await f()`,
+ * destructuring); binds `const x = f()` as a value of that call. */
+static void call_assigned(W *w, int cxi) {
+  int up;
+  Anc *p = parent_skip_parens(w, 0, &up);
+  if (p && p->kind == K_AWAIT) p = parent_skip_parens(w, up + 1, &up);
+  if (!p) return;
+  Call *c = w->cx[cxi].c;
+  if (p->kind == K_DECLARATOR) {
+    TSNode name = field(p->node, F_NAME);
+    pattern_names(w, name, &c->assigned);
+    if (p->value_bind && c->assigned.len == 1)
+      bind(w, declarator_scope(w, (int)(p - w->anc)), c->assigned.items[0], BK_VALUE, cxi);
+  } else if (p->kind == K_ASSIGN) {
+    pattern_names(w, strip_parens(field(p->node, F_LEFT)), &c->assigned);
+  }
+}
+
+static void enter_call(W *w, TSNode n, int k, Anc *self) {
+  TSNode callee = field(n, k == K_NEW ? F_CONSTRUCTOR : F_FUNCTION);
+  CallForm form = k == K_NEW ? CALL_NEW : kind(field(n, F_ARGUMENTS)) == K_TEMPLATE ? CALL_TAGGED : CALL_PLAIN;
+  int i = new_callx(w, n, form, callee);
+  self->cx = i;
+  Call *c = w->cx[i].c;
+  int up;
+  Anc *p = parent_skip_parens(w, 0, &up);
+  c->awaited = p && p->kind == K_AWAIT;
+  self->spine_opt = k == K_CALL && chain_has_optional(n);
+  c->in_optional = self->spine_opt || self->in_opt;
+  call_assigned(w, i);
+  analyse_callee(w, &w->cx[i], callee);
+}
+
+/* `process.env.K` / `process.env[k]` read as an rvalue: a candidate read
+ * (kept if `process` turns out to be the global). */
+static void maybe_read(W *w, TSNode n, Anc *self) {
+  TSNode obj = field(n, F_OBJECT);
+  if (kind(obj) != K_MEMBER || !ts_node_is_null(field(n, F_OPTIONAL)) || !ts_node_is_null(field(obj, F_OPTIONAL)))
+    return;
+  TSNode head = field(obj, F_OBJECT);
+  if (kind(head) != K_IDENT || !text_is(w, head, "process") || !text_is(w, field(obj, F_PROPERTY), "env")) return;
+  if (self->mode != MODE_READ) return;
+  int up;
+  Anc *p = parent_skip_parens(w, 0, &up);
+  if (p) {
+    TSFieldId f = (p + 1)->field;
+    int pk = p->kind;
+    if ((pk == K_ASSIGN || pk == K_AUG_ASSIGN || pk == K_FOR_IN) && f == fid[F_LEFT]) return;
+    if (pk == K_UPDATE) return;
+    if (pk == K_UNARY && text_is(w, field(p->node, F_OPERATOR), "delete")) return;
+    if (pk == K_CALL && f == fid[F_FUNCTION]) return; /* process.env.hasOwnProperty(k): a method call */
+  }
+  int i = new_callx(w, n, CALL_READ, n);
+  w->cx[i].is_read = true;
+  w->cx[i].head = HEAD_IDENT;
+  w->cx[i].head_name = xstrdup("process");
+  w->cx[i].path = xstrdup("env");
+  w->cx[i].c->in_optional = self->in_opt;
+  self->cx = i;
+}
+
+/* ---- identifiers and collectors ----------------------------------------- */
+
+static void push_collector(W *w, Vec *names, Anc *self) {
+  GROW(w->coll, w->ncoll, w->ccoll);
+  w->coll[w->ncoll++] = (Collector){names};
+  self->coll_pushed++;
+}
+
+static void add_name(Vec *v, const char *name, size_t len) {
+  if (!v) return; /* inside a function body: not evaluated with the arguments */
+  for (int i = 0; i < v->len; i++)
+    if (strncmp(v->items[i], name, len) == 0 && ((char *)v->items[i])[len] == '\0') return;
+  vec_push(v, xstrndup(name, len));
+}
+
+static void pop_collector(W *w) {
+  Collector done = w->coll[--w->ncoll];
+  if (w->ncoll == 0 || !done.names) return;
+  Vec *into = w->coll[w->ncoll - 1].names;
+  for (int i = 0; i < done.names->len; i++) add_name(into, done.names->items[i], strlen(done.names->items[i]));
+}
+
+static void enter_identifier(W *w, TSNode n, int k, Anc *self) {
+  uint32_t s = ts_node_start_byte(n), e = ts_node_end_byte(n);
+  switch (self->mode) {
+  case MODE_READ:
+    if (k != K_SHORTHAND_PAT && w->ncoll > 0) add_name(w->coll[w->ncoll - 1].names, w->src + s, e - s);
+    break;
+  case MODE_VAR:
+  case MODE_LET:
+  case MODE_PARAM: {
+    char *name = xstrndup(w->src + s, e - s);
+    bind(w, self->mode == MODE_VAR ? var_scope(w, w->cur) : w->cur, name, BK_LOCAL, -1);
+    free(name);
+    break;
+  }
+  default: break;
+  }
+}
+
+/* The binding mode of a child with field f under parent p. */
+static uint8_t child_mode(W *w, const Anc *p, TSFieldId f) {
+  if (!p) return MODE_READ;
+  switch (p->kind) {
+  case K_DECLARATOR: return f == fid[F_NAME] ? p->mode : MODE_READ;
+  case K_FORMAL_PARAMS: return MODE_PARAM;
+  case K_ARROW: return f == fid[F_PARAMETER] ? MODE_PARAM : MODE_READ;
+  case K_CATCH: return f == fid[F_PARAMETER] ? MODE_LET : MODE_READ;
+  case K_FOR_IN: {
+    if (f != fid[F_LEFT]) return MODE_READ;
+    TSNode kw = field(p->node, F_KIND);
+    if (ts_node_is_null(kw)) return MODE_TARGET;
+    return text_is(w, kw, "var") ? MODE_VAR : MODE_LET;
+  }
+  case K_ASSIGN: return f == fid[F_LEFT] ? MODE_TARGET : MODE_READ;
+  case K_OBJ_PAT:
+  case K_ARR_PAT:
+  case K_REST_PAT: return p->mode;
+  case K_PAIR_PAT: return f == fid[F_VALUE] ? p->mode : MODE_READ;
+  case K_ASSIGN_PAT:
+  case K_OBJ_ASSIGN_PAT: return f == fid[F_LEFT] ? p->mode : MODE_READ;
+  case K_FUNC_DECL:
+  case K_GEN_DECL:
+  case K_FUNC_EXPR:
+  case K_GEN_EXPR:
+  case K_CLASS_DECL:
+  case K_CLASS: return f == fid[F_NAME] ? MODE_SKIP : MODE_READ;
+  default: return MODE_READ;
+  }
+}
+
+/* Whether the children of p with field f can be skipped by an optional
+ * chain of p. */
+static bool child_in_opt(const Anc *p, TSFieldId f) {
+  if (!p) return false;
+  if (p->in_opt) return true;
+  if (!p->spine_opt) return false;
+  return (p->kind == K_CALL && f == fid[F_ARGUMENTS]) || (p->kind == K_SUBSCRIPT && f == fid[F_INDEX]) ||
+         (p->kind == K_MEMBER && f == fid[F_PROPERTY]);
+}
+
+/* ---- the walk ----------------------------------------------------------- */
+
+static void push_anc(W *w, TSNode n, TSFieldId f) {
+  GROW(w->anc, w->nanc, w->canc);
+  Anc *p = w->nanc ? &w->anc[w->nanc - 1] : NULL;
+  Anc a = {.node = n, .kind = (uint8_t)kind(n), .field = f, .scope_pushed = -1, .assign = -1, .cx = -1};
+  a.mode = child_mode(w, p, f);
+  a.in_opt = child_in_opt(p, f);
+  w->anc[w->nanc++] = a;
+}
+
+static void enter_block(W *w, int k, Anc *self) {
+  Scope *cur = &w->scopes[w->cur];
+  if (k == K_BLOCK) {
+    Anc *p = parent_anc(w, 0);
+    if (p && is_function_kind(p->kind)) return; /* the function's own scope */
+  }
+  self->scope_pushed = push_scope(w, k == K_STATIC_BLOCK, -1, cur->func, cur->this_class);
+}
+
+/* The collector (if any) a child with field f of p feeds. */
+static void maybe_collect(W *w, Anc *self) {
+  Anc *p = parent_anc(w, 0);
+  if (!p) return;
+  TSFieldId f = self->field;
+  if ((p->kind == K_CALL || p->kind == K_NEW) && f == fid[F_ARGUMENTS] && p->cx >= 0)
+    push_collector(w, &w->cx[p->cx].c->uses, self);
+  else if (p->assign >= 0 && ((p->kind == K_DECLARATOR && f == fid[F_VALUE]) ||
+                              ((p->kind == K_ASSIGN || p->kind == K_AUG_ASSIGN) && f == fid[F_RIGHT])))
+    push_collector(w, &((Assign *)w->m->assigns.items[p->assign])->sources, self);
+}
+
+/* Handles a node on the way down; false to skip its subtree. */
+static bool enter(W *w, TSNode n) {
+  Anc *self = &w->anc[w->nanc - 1];
+  int k = self->kind;
+  maybe_collect(w, self);
+  /* A function's body does not run where it is written: what it reads is
+   * no data dependency of the call or assignment around it. */
+  if ((is_function_kind(k) || k == K_CLASS) && w->ncoll > 0) push_collector(w, NULL, self);
+  switch (k) {
+  case K_IDENT:
+  case K_SHORTHAND_PAT:
+  case K_SHORTHAND_PROP: enter_identifier(w, n, k, self); break;
+  case K_CALL:
+  case K_NEW: enter_call(w, n, k, self); break;
+  case K_MEMBER:
+  case K_SUBSCRIPT:
+    if (k == K_SUBSCRIPT) self->spine_opt = chain_has_optional(n);
+    maybe_read(w, n, self);
+    break;
+  case K_DECLARATOR: {
+    Anc *p = parent_anc(w, 0);
+    self->mode = p && p->kind == K_VAR_DECL ? MODE_VAR : MODE_LET;
+    enter_declarator(w, n, self);
+    break;
+  }
+  case K_ASSIGN:
+  case K_AUG_ASSIGN: enter_assignment(w, n, self); break;
+  case K_FUNC_DECL:
+  case K_GEN_DECL:
+  case K_FUNC_EXPR:
+  case K_GEN_EXPR:
+  case K_ARROW:
+  case K_METHOD:
+  case K_CLASS_DECL:
+  case K_CLASS: enter_function(w, n, k, self); break;
+  case K_BLOCK:
+  case K_FOR:
+  case K_FOR_IN:
+  case K_CATCH:
+  case K_SWITCH_BODY:
+  case K_STATIC_BLOCK: enter_block(w, k, self); break;
+  case K_IMPORT_STMT: enter_import(w, n); return false;
+  case K_EXPORT_STMT: return enter_export(w, n);
+  default: break;
+  }
+  return true;
+}
+
+static void leave(W *w) {
+  Anc *self = &w->anc[w->nanc - 1];
+  if (self->scope_pushed >= 0) w->cur = self->scope_pushed;
+  while (self->coll_pushed--) pop_collector(w);
+  if (self->cx >= 0) {
+    GROW(w->post, w->npost, w->cpost);
+    w->post[w->npost++] = self->cx;
+  }
+  w->nanc--;
+}
+
+static void walk(W *w) {
+  TSTreeCursor cur = ts_tree_cursor_new(ts_tree_root_node(w->m->tree));
+  for (;;) {
+    TSNode n = ts_tree_cursor_current_node(&cur);
+    push_anc(w, n, ts_tree_cursor_current_field_id(&cur));
+    if (enter(w, n) && ts_tree_cursor_goto_first_child(&cur)) continue;
+    for (;;) {
+      leave(w);
+      if (ts_tree_cursor_goto_next_sibling(&cur)) break;
+      if (!ts_tree_cursor_goto_parent(&cur)) {
+        ts_tree_cursor_delete(&cur);
+        return;
+      }
+    }
+  }
+}
+
+/* ---- resolution after the walk ------------------------------------------ */
+
+static void set_unresolved(Call *c, const char *why) {
+  c->ref = (Ref){.kind = REF_UNRESOLVED, .import_index = -1, .def_index = -1, .reason = xstrdup(why)};
+}
+
+/* The method `name` of class Def cls, or -1. */
+static int class_method(Module *m, int cls, const char *name) {
+  for (int i = cls + 1; i < m->defs.len; i++) {
+    Def *d = m->defs.items[i];
+    if (d->parent == cls && d->kind == DEF_METHOD && strcmp(d->name, name) == 0) return i;
+  }
+  return -1;
+}
+
+/* REF_VALUE for a value made by call `origin` and then `path`, if the
+ * origin is one the catalogue follows. */
+static bool value_ref(W *w, const Call *origin, const char *path, Ref *out) {
+  char *canon = ref_external_name(w->m, &origin->ref);
+  const char *tag = cat_origin(LANG_JAVASCRIPT, canon);
+  free(canon);
+  if (!tag) return false;
+  *out = (Ref){.kind = REF_VALUE, .import_index = -1, .def_index = -1,
+               .path = *path ? xasprintf("%s.%s", tag, path) : xstrdup(tag)};
+  return true;
+}
+
+static void resolve_ident(W *w, CallX *x) {
+  Call *c = x->c;
+  Module *m = w->m;
+  const Bind *b = lookup(w, x->scope, x->head_name);
+  Ref r = {.import_index = -1, .def_index = -1};
+  if (!b) {
+    if (strcmp(x->head_name, "eval") == 0 && !*x->path) return set_unresolved(c, "eval");
+    r.kind = REF_GLOBAL;
+    bool via_global = *x->path && (strcmp(x->head_name, "globalThis") == 0 || strcmp(x->head_name, "global") == 0);
+    if (via_global) r.path = xstrdup(x->path); /* globalThis.crypto.randomUUID is crypto.randomUUID */
+    else r.path = *x->path ? xasprintf("%s.%s", x->head_name, x->path) : xstrdup(x->head_name);
+  } else if (b->kind == BK_DEF) {
+    Def *d = m->defs.items[b->index];
+    int meth = d->kind == DEF_CLASS && *x->path && !strchr(x->path, '.') ? class_method(m, b->index, x->path) : -1;
+    r.kind = REF_DEF;
+    r.def_index = meth >= 0 ? meth : b->index;
+    r.path = xstrdup(meth >= 0 ? "" : x->path);
+  } else if (b->kind == BK_IMPORT) {
+    r.kind = REF_IMPORT, r.import_index = b->index, r.path = xstrdup(x->path);
+  } else if (b->kind == BK_VALUE && value_ref(w, w->cx[b->index].c, x->path, &r)) {
+    /* r filled */
+  } else {
+    return set_unresolved(c, "dynamic dispatch");
+  }
+  c->ref = r;
+}
+
+/* Calls sorted by node id, for chains that start with a call
+ * (`open(p).read()`): the head call's CallX by binary search. */
+typedef struct NodeIx {
+  uintptr_t id;
+  int index;
+} NodeIx;
+
+static int cmp_nodeix(const void *a, const void *b) {
+  uintptr_t x = ((const NodeIx *)a)->id, y = ((const NodeIx *)b)->id;
+  return (x > y) - (x < y);
+}
+
+static int find_call_node(const NodeIx *ix, int n, TSNode node) {
+  NodeIx key = {(uintptr_t)node.id, -1};
+  const NodeIx *hit = n ? bsearch(&key, ix, (size_t)n, sizeof key, cmp_nodeix) : NULL;
+  return hit ? hit->index : -1;
+}
+
+static void resolve(W *w, CallX *x, const NodeIx *ix) {
+  Call *c = x->c;
+  switch (x->head) {
+  case HEAD_IDENT: return resolve_ident(w, x);
+  case HEAD_THIS: {
+    int cls = w->scopes[x->scope].this_class;
+    int meth = cls >= 0 && *x->path && !strchr(x->path, '.') ? class_method(w->m, cls, x->path) : -1;
+    if (meth < 0) return set_unresolved(c, "dynamic dispatch");
+    c->ref = (Ref){.kind = REF_DEF, .import_index = -1, .def_index = meth, .path = xstrdup("")};
+    return;
+  }
+  case HEAD_REQUIRE:
+    c->ref = (Ref){.kind = REF_IMPORT, .import_index = x->import_index, .def_index = -1, .path = xstrdup(x->path)};
+    return;
+  case HEAD_CALL: {
+    int h = find_call_node(ix, w->ncx, x->head_node);
+    if (h >= 0 && value_ref(w, w->cx[h].c, x->path, &c->ref)) return;
+    return set_unresolved(c, "call result");
+  }
+  case HEAD_SUPER: return set_unresolved(c, "super");
+  case HEAD_PRIVATE: return set_unresolved(c, "private method");
+  case HEAD_DYNIMPORT: return set_unresolved(c, "dynamic import");
+  case HEAD_COMPUTED: return set_unresolved(c, "computed callee");
+  default: return set_unresolved(c, "computed callee");
+  }
+}
+
+static void resolve_read(W *w, CallX *x) {
+  if (lookup(w, x->scope, "process")) {
+    x->dropped = true;
+    return;
+  }
+  x->c->ref = (Ref){.kind = REF_GLOBAL, .import_index = -1, .def_index = -1, .path = xstrdup("process.env")};
+}
+
+/* `task(fn)` / `task("name", fn)` / `currant.task(opts, fn)` from the
+ * currant package makes fn a task. */
+static void finish_task_wraps(W *w) {
+  for (int i = 0; i < w->nwraps; i++) {
+    if (w->wraps[i].call < 0) continue;
+    const Ref *r = &w->cx[w->wraps[i].call].c->ref;
+    if (r->kind != REF_IMPORT) continue;
+    const Import *imp = w->m->imports.items[r->import_index];
+    if (strcmp(imp->spec, "currant") != 0) continue;
+    bool named = imp->kind == IMPORT_NAME && strcmp(imp->name, "task") == 0 && !*r->path;
+    bool member = (imp->kind == IMPORT_MODULE || imp->kind == IMPORT_DEFAULT) && strcmp(r->path, "task") == 0;
+    if (named || member) ((Def *)w->m->defs.items[w->wraps[i].def])->is_task = true;
+  }
+}
+
+static void finish_exports(W *w) {
+  for (int i = 0; i < w->npex; i++) {
+    const Bind *b = lookup(w, 0, w->pex[i].local);
+    int def = b && b->kind == BK_DEF ? b->index : -1;
+    int imp = b && b->kind == BK_IMPORT ? b->index : -1;
+    add_export(w, w->pex[i].name, def, imp);
+    free(w->pex[i].name), free(w->pex[i].local);
+  }
+}
+
+/* Names in scope at a call: the locals of every enclosing Def, innermost
+ * first, without repeats. */
+static void call_scope(W *w, Call *c) {
+  enum { MAX_SCOPE = 128 }; /* bundles: one function with thousands of locals */
+  bool first = true;
+  for (int d = c->func; d >= 0 && c->scope.len < MAX_SCOPE; first = false) {
+    const Def *def = w->m->defs.items[d];
+    for (int i = 0; i < def->locals.len && c->scope.len < MAX_SCOPE; i++)
+      if (first || !vec_has_str(&c->scope, def->locals.items[i])) vec_push(&c->scope, xstrdup(def->locals.items[i]));
+    d = def->parent;
+  }
+}
+
+static void finish_calls(W *w) {
+  NodeIx *ix = xcalloc((size_t)w->ncx + 1, sizeof *ix);
+  for (int i = 0; i < w->ncx; i++) ix[i] = (NodeIx){(uintptr_t)w->cx[i].c->node.id, i};
+  qsort(ix, (size_t)w->ncx, sizeof *ix, cmp_nodeix);
+  for (int i = 0; i < w->npost; i++) {
+    CallX *x = &w->cx[w->post[i]];
+    if (x->is_read) resolve_read(w, x);
+    else resolve(w, x, ix);
+  }
+  free(ix);
+  finish_task_wraps(w);
+  for (int i = 0; i < w->ncx; i++) {
+    CallX *x = &w->cx[i];
+    free(x->head_name), free(x->path);
+    if (x->dropped) {
+      free(x->c->text), free(x->c), x->c = NULL;
+      continue;
+    }
+    call_scope(w, x->c);
+    vec_push(&w->m->calls, x->c);
+  }
+}
+
+/* .mjs is ESM, .cjs CommonJS, .js ESM iff it has top-level import/export. */
+static bool detect_esm(Module *m) {
+  const char *rel = m->file && m->file->rel ? m->file->rel : "";
+  size_t n = strlen(rel);
+  if (n >= 4 && strcmp(rel + n - 4, ".mjs") == 0) return true;
+  if (n >= 4 && strcmp(rel + n - 4, ".cjs") == 0) return false;
+  TSNode root = ts_tree_root_node(m->tree);
+  for (uint32_t i = 0; i < ts_node_named_child_count(root); i++) {
+    int k = kind(ts_node_named_child(root, i));
+    if (k == K_IMPORT_STMT || k == K_EXPORT_STMT) return true;
+  }
+  return false;
+}
+
+void names_javascript(Module *m) {
+  pthread_once(&syms_once, load_symbols);
+  if (!m->tree) return;
+  W w = {.m = m, .src = m->text, .cur = -1};
+  m->esm = detect_esm(&w.m[0]);
+  push_scope(&w, true, -1, -1, -1);
+  walk(&w);
+  finish_calls(&w);
+  finish_exports(&w);
+  for (int i = 0; i < w.owned.len; i++) free(w.owned.items[i]);
+  vec_free(&w.owned);
+  free(w.anc), free(w.scopes), free(w.tab), free(w.cx), free(w.post), free(w.coll), free(w.pex), free(w.wraps);
+}

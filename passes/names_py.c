@@ -1,0 +1,1387 @@
+/*
+ * names_py.c — what the names in a Python file refer to.
+ *
+ * One iterative walk of the parse tree (a TSTreeCursor plus an explicit
+ * stack of frames, one per depth, so a file nested thousands of levels deep
+ * cannot overflow the C stack) collects everything at once: definitions,
+ * imports, every call and every os.environ[...] read candidate, assignments,
+ * and the names each scope binds.  Python scoping cannot be decided while
+ * walking (a name bound anywhere in a function is local to all of it), so
+ * the walk only records; a second phase over those records — not over the
+ * tree — resolves each callee with the real rules: function scopes,
+ * global/nonlocal, class scopes invisible from methods, comprehension
+ * scopes, module globals, then builtins.  Values of known origin (`f =
+ * open(p)`, `with open(p) as f`, `open(p).read()`) are followed to a fixed
+ * point, since a binding may come after its use in source order.
+ *
+ * Frames carry the context a node is seen in: which scope reads and binds
+ * go to, whether identifiers are read, bound, parameters or pattern
+ * captures, and which "collector" gathers the names read for a call's
+ * arguments or an assignment's right-hand side.  Collectors nest like the
+ * tree does, so each is a stack entry merged into its parent on close.
+ *
+ * Owns names_python().  Every string it leaves in the Module is its own heap
+ * copy; everything else is freed before returning.
+ */
+#include "currant.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- node kinds, looked up once per process ------------------------------ */
+
+enum {
+  K_OTHER, K_TOKEN, K_MODULE, K_CALL, K_ATTRIBUTE, K_SUBSCRIPT, K_IDENTIFIER, K_ARGUMENT_LIST,
+  K_GENERATOR_EXPRESSION, K_LIST_COMPREHENSION, K_SET_COMPREHENSION, K_DICTIONARY_COMPREHENSION,
+  K_AWAIT, K_DECORATED_DEFINITION, K_DECORATOR, K_FUNCTION_DEFINITION, K_CLASS_DEFINITION,
+  K_PARAMETERS, K_LAMBDA_PARAMETERS, K_DEFAULT_PARAMETER, K_TYPED_PARAMETER,
+  K_TYPED_DEFAULT_PARAMETER, K_LIST_SPLAT_PATTERN, K_DICTIONARY_SPLAT_PATTERN, K_KEYWORD_ARGUMENT,
+  K_ASSIGNMENT, K_AUGMENTED_ASSIGNMENT, K_FOR_STATEMENT, K_FOR_IN_CLAUSE, K_AS_PATTERN,
+  K_AS_PATTERN_TARGET, K_NAMED_EXPRESSION, K_IMPORT_STATEMENT, K_IMPORT_FROM_STATEMENT,
+  K_FUTURE_IMPORT_STATEMENT, K_ALIASED_IMPORT, K_DOTTED_NAME, K_RELATIVE_IMPORT, K_WILDCARD_IMPORT,
+  K_GLOBAL_STATEMENT, K_NONLOCAL_STATEMENT, K_LAMBDA, K_DELETE_STATEMENT, K_PATTERN_LIST,
+  K_TUPLE_PATTERN, K_LIST_PATTERN, K_TUPLE, K_LIST, K_PARENTHESIZED_EXPRESSION, K_EXPRESSION_LIST,
+  K_LIST_SPLAT, K_CASE_CLAUSE, K_CASE_PATTERN, K_KEYWORD_PATTERN, K_SPLAT_PATTERN, K_SLICE,
+  K_COMMENT, K_KEYWORD_SEPARATOR, K_COUNT
+};
+
+static const char *const kind_names[K_COUNT] = {
+    [K_MODULE] = "module", [K_CALL] = "call", [K_ATTRIBUTE] = "attribute",
+    [K_SUBSCRIPT] = "subscript", [K_IDENTIFIER] = "identifier", [K_ARGUMENT_LIST] = "argument_list",
+    [K_GENERATOR_EXPRESSION] = "generator_expression", [K_LIST_COMPREHENSION] = "list_comprehension",
+    [K_SET_COMPREHENSION] = "set_comprehension",
+    [K_DICTIONARY_COMPREHENSION] = "dictionary_comprehension", [K_AWAIT] = "await",
+    [K_DECORATED_DEFINITION] = "decorated_definition", [K_DECORATOR] = "decorator",
+    [K_FUNCTION_DEFINITION] = "function_definition", [K_CLASS_DEFINITION] = "class_definition",
+    [K_PARAMETERS] = "parameters", [K_LAMBDA_PARAMETERS] = "lambda_parameters",
+    [K_DEFAULT_PARAMETER] = "default_parameter", [K_TYPED_PARAMETER] = "typed_parameter",
+    [K_TYPED_DEFAULT_PARAMETER] = "typed_default_parameter",
+    [K_LIST_SPLAT_PATTERN] = "list_splat_pattern",
+    [K_DICTIONARY_SPLAT_PATTERN] = "dictionary_splat_pattern",
+    [K_KEYWORD_ARGUMENT] = "keyword_argument", [K_ASSIGNMENT] = "assignment",
+    [K_AUGMENTED_ASSIGNMENT] = "augmented_assignment", [K_FOR_STATEMENT] = "for_statement",
+    [K_FOR_IN_CLAUSE] = "for_in_clause", [K_AS_PATTERN] = "as_pattern",
+    [K_AS_PATTERN_TARGET] = "as_pattern_target", [K_NAMED_EXPRESSION] = "named_expression",
+    [K_IMPORT_STATEMENT] = "import_statement", [K_IMPORT_FROM_STATEMENT] = "import_from_statement",
+    [K_FUTURE_IMPORT_STATEMENT] = "future_import_statement", [K_ALIASED_IMPORT] = "aliased_import",
+    [K_DOTTED_NAME] = "dotted_name", [K_RELATIVE_IMPORT] = "relative_import",
+    [K_WILDCARD_IMPORT] = "wildcard_import", [K_GLOBAL_STATEMENT] = "global_statement",
+    [K_NONLOCAL_STATEMENT] = "nonlocal_statement", [K_LAMBDA] = "lambda",
+    [K_DELETE_STATEMENT] = "delete_statement", [K_PATTERN_LIST] = "pattern_list",
+    [K_TUPLE_PATTERN] = "tuple_pattern", [K_LIST_PATTERN] = "list_pattern", [K_TUPLE] = "tuple",
+    [K_LIST] = "list", [K_PARENTHESIZED_EXPRESSION] = "parenthesized_expression",
+    [K_EXPRESSION_LIST] = "expression_list", [K_LIST_SPLAT] = "list_splat",
+    [K_CASE_CLAUSE] = "case_clause", [K_CASE_PATTERN] = "case_pattern",
+    [K_KEYWORD_PATTERN] = "keyword_pattern", [K_SPLAT_PATTERN] = "splat_pattern",
+    [K_SLICE] = "slice", [K_COMMENT] = "comment", [K_KEYWORD_SEPARATOR] = "keyword_separator",
+};
+
+enum { F_FUNCTION, F_ARGUMENTS, F_OBJECT, F_ATTRIBUTE, F_VALUE, F_SUBSCRIPT, F_NAME, F_ALIAS,
+       F_LEFT, F_RIGHT, F_BODY, F_PARAMETERS, F_SUPERCLASSES, F_MODULE_NAME, F_RETURN_TYPE, F_TYPE,
+       F_TYPE_PARAMETERS, F_GUARD, F_CONSEQUENCE, F_COUNT };
+
+static const char *const field_names[F_COUNT] = {
+    "function", "arguments", "object", "attribute", "value", "subscript", "name", "alias", "left",
+    "right", "body", "parameters", "superclasses", "module_name", "return_type", "type",
+    "type_parameters", "guard", "consequence"};
+
+static uint8_t *kind_of_symbol; /* symbol id -> K_*, for every symbol of the grammar */
+static uint32_t nsymbols;
+static TSFieldId fid[F_COUNT];
+static pthread_once_t tables_once = PTHREAD_ONCE_INIT;
+
+/* Builds the symbol -> kind table by name, so aliased symbols sharing a
+ * name ("identifier" has several ids) all map to the same kind. */
+static void tables_init(void) {
+  const TSLanguage *lang = parse_language(LANG_PYTHON);
+  nsymbols = ts_language_symbol_count(lang);
+  kind_of_symbol = xcalloc(nsymbols, 1);
+  for (uint32_t s = 0; s < nsymbols; s++) {
+    const char *name = ts_language_symbol_name(lang, (TSSymbol)s);
+    if (ts_language_symbol_type(lang, (TSSymbol)s) != TSSymbolTypeRegular) {
+      kind_of_symbol[s] = K_TOKEN;
+      continue;
+    }
+    for (int k = 0; k < K_COUNT; k++)
+      if (kind_names[k] && strcmp(kind_names[k], name) == 0) kind_of_symbol[s] = (uint8_t)k;
+  }
+  for (int f = 0; f < F_COUNT; f++)
+    fid[f] = ts_language_field_id_for_name(lang, field_names[f], (uint32_t)strlen(field_names[f]));
+}
+
+static int node_kind(TSNode n) {
+  TSSymbol s = ts_node_symbol(n);
+  return s < nsymbols ? kind_of_symbol[s] : K_OTHER;
+}
+
+static TSNode field(TSNode n, int f) { return ts_node_child_by_field_id(n, fid[f]); }
+
+/* ---- small containers --------------------------------------------------- */
+
+typedef struct IntVec {
+  int *v;
+  int len, cap;
+} IntVec;
+
+static void iv_push(IntVec *iv, int x) {
+  if (iv->len == iv->cap) {
+    iv->cap = iv->cap ? iv->cap * 2 : 8;
+    iv->v = xrealloc(iv->v, (size_t)iv->cap * sizeof *iv->v);
+  }
+  iv->v[iv->len++] = x;
+}
+
+static uint32_t hash_bytes(const char *s, size_t n) {
+  uint32_t h = 2166136261u;
+  for (size_t i = 0; i < n; i++) h = (h ^ (unsigned char)s[i]) * 16777619u;
+  return h;
+}
+
+static uint32_t hash_ptr(const void *p) {
+  uint64_t x = (uint64_t)(uintptr_t)p;
+  x ^= x >> 33;
+  x *= 0xff51afd7ed558ccdULL;
+  x ^= x >> 33;
+  return (uint32_t)x;
+}
+
+/* Set of interned names (pointer identity), insertion ordered.  Linear
+ * below 16 items, hashed above: argument lists of thousands of names (data
+ * literals) must not go quadratic. */
+typedef struct PtrSet {
+  const char **items;
+  int len, cap;
+  int *slots; /* index+1, 0 empty; NULL while small */
+  int nslots;
+} PtrSet;
+
+static void ps_rehash(PtrSet *s) {
+  free(s->slots);
+  s->nslots = s->cap * 2;
+  s->slots = xcalloc((size_t)s->nslots, sizeof *s->slots);
+  for (int i = 0; i < s->len; i++) {
+    uint32_t h = hash_ptr(s->items[i]) & (uint32_t)(s->nslots - 1);
+    while (s->slots[h]) h = (h + 1) & (uint32_t)(s->nslots - 1);
+    s->slots[h] = i + 1;
+  }
+}
+
+static bool ps_has(const PtrSet *s, const char *p) {
+  if (!s->slots) {
+    for (int i = 0; i < s->len; i++)
+      if (s->items[i] == p) return true;
+    return false;
+  }
+  uint32_t h = hash_ptr(p) & (uint32_t)(s->nslots - 1);
+  while (s->slots[h]) {
+    if (s->items[s->slots[h] - 1] == p) return true;
+    h = (h + 1) & (uint32_t)(s->nslots - 1);
+  }
+  return false;
+}
+
+static bool ps_add(PtrSet *s, const char *p) {
+  if (ps_has(s, p)) return false;
+  if (s->len == s->cap) {
+    s->cap = s->cap ? s->cap * 2 : 8;
+    s->items = xrealloc(s->items, (size_t)s->cap * sizeof *s->items);
+    if (s->cap > 16) ps_rehash(s);
+  }
+  s->items[s->len++] = p;
+  if (s->slots) {
+    uint32_t h = hash_ptr(p) & (uint32_t)(s->nslots - 1);
+    while (s->slots[h]) h = (h + 1) & (uint32_t)(s->nslots - 1);
+    s->slots[h] = s->len;
+  }
+  return true;
+}
+
+static void ps_free(PtrSet *s) {
+  free(s->items);
+  free(s->slots);
+  memset(s, 0, sizeof *s);
+}
+
+/* String interner: equal names get one pointer, so scopes and collectors
+ * compare pointers. */
+typedef struct Interner {
+  char **slots;
+  uint32_t cap, len;
+} Interner;
+
+static const char *intern(Interner *in, const char *s, size_t n) {
+  if ((in->len + 1) * 2 > in->cap) {
+    uint32_t ncap = in->cap ? in->cap * 2 : 256;
+    char **ns = xcalloc(ncap, sizeof *ns);
+    for (uint32_t i = 0; i < in->cap; i++) {
+      if (!in->slots[i]) continue;
+      uint32_t h = hash_bytes(in->slots[i], strlen(in->slots[i])) & (ncap - 1);
+      while (ns[h]) h = (h + 1) & (ncap - 1);
+      ns[h] = in->slots[i];
+    }
+    free(in->slots);
+    in->slots = ns;
+    in->cap = ncap;
+  }
+  uint32_t h = hash_bytes(s, n) & (in->cap - 1);
+  while (in->slots[h]) {
+    if (strncmp(in->slots[h], s, n) == 0 && in->slots[h][n] == '\0') return in->slots[h];
+    h = (h + 1) & (in->cap - 1);
+  }
+  in->slots[h] = xstrndup(s, n);
+  in->len++;
+  return in->slots[h];
+}
+
+static void interner_free(Interner *in) {
+  for (uint32_t i = 0; i < in->cap; i++) free(in->slots[i]);
+  free(in->slots);
+}
+
+/* ---- the model the walk builds -------------------------------------------- */
+
+typedef enum { SC_MODULE, SC_FUNCTION, SC_CLASS, SC_LAMBDA, SC_COMPREHENSION } ScopeKind;
+
+/* Binding flags of a name in one scope. */
+enum {
+  B_IMPORT = 1, B_DEF = 2, B_PARAM = 4, B_OTHER = 8, B_CALL = 16, /* bound from a call result */
+  B_GLOBAL_DECL = 32, B_NONLOCAL_DECL = 64,
+};
+#define B_BOUND (B_IMPORT | B_DEF | B_PARAM | B_OTHER | B_CALL)
+
+typedef struct NameInfo {
+  const char *name;
+  int scope;
+  int flags;
+  int import_index; /* first import binding */
+  int def_index;    /* first def/class binding */
+  int first_event;  /* B_CALL bindings: chain through Event.next */
+} NameInfo;
+
+typedef struct Event {
+  int pending; /* Pending record of the call the name is bound from */
+  int next;
+} Event;
+
+typedef struct Scope {
+  ScopeKind kind;
+  int parent;
+  int def;          /* Def of a function/class scope, -1 otherwise */
+  IntVec names;     /* NameInfo indices, first binding order */
+  const char *self; /* method: first parameter (self/cls), NULL for staticmethods */
+  int nparams;
+  bool is_static;
+} Scope;
+
+/* A call whose result is bound by an assignment/with/walrus seen before the
+ * call itself is created (targets come first in the tree). */
+typedef struct Pending {
+  uint32_t start, end; /* the call node */
+  int call;            /* index once created, -1 before */
+  PtrSet names;        /* names bound from it */
+} Pending;
+
+typedef struct CallAux {
+  int scope; /* scope the callee is read in */
+} CallAux;
+
+typedef struct TaskCand {
+  int def;
+  int scope;        /* where the decorator is evaluated */
+  const char *head; /* interned head identifier */
+  bool dotted;      /* head.task form */
+} TaskCand;
+
+typedef struct Collector {
+  PtrSet names;
+  bool is_call; /* destination: call uses or assign sources */
+  int index;
+} Collector;
+
+enum { CTX_READ, CTX_STORE, CTX_PARAM, CTX_SKIP, CTX_CAPTURE };
+
+typedef struct Frame {
+  TSNode node;
+  uint8_t kind;
+  uint8_t ctx;
+  bool first_for; /* the first for_in_clause of a comprehension */
+  bool walrus;    /* STORE through := (binds outside comprehensions) */
+  bool direct;    /* STORE target is the whole left side */
+  bool aug;       /* augmented assignment target (also a read) */
+  int scope;      /* reads */
+  int bind;       /* bindings (parameters: the new function scope) */
+  int func;       /* enclosing Def */
+  int coll;       /* active collector, -1 none */
+  int assign;     /* Assign receiving STORE targets, -1 none */
+  int vkey;       /* Pending of the value bound by STORE targets, -1 none */
+  int opened;     /* collector opened by this node */
+  int new_scope;  /* scope created by this node */
+  int def;        /* Def created by this node */
+  int call;       /* Call created by this node */
+  int n_for;      /* comprehension: for_in_clauses seen */
+} Frame;
+
+typedef struct Walk {
+  Module *m;
+  const char *text;
+  Interner in;
+  Scope *scopes;
+  int nscopes, cap_scopes;
+  NameInfo *ni;
+  int nni, cap_ni;
+  int *map; /* (scope, name) -> NameInfo index+1 */
+  uint32_t map_cap;
+  Event *ev;
+  int nev, cap_ev;
+  Pending *pend;
+  int npend, cap_pend;
+  CallAux *aux; /* parallel to m->calls */
+  int cap_aux;
+  IntVec star_imports;
+  TaskCand *tasks;
+  int ntasks, cap_tasks;
+  Collector *colls;
+  int ncolls, cap_colls;
+  Frame *frames;
+  int cap_frames;
+} Walk;
+
+#define GROW(arr, n, cap)                                              \
+  do {                                                                 \
+    if ((n) == (cap)) {                                                \
+      (cap) = (cap) ? (cap) * 2 : 16;                                  \
+      (arr) = xrealloc((arr), (size_t)(cap) * sizeof *(arr));          \
+    }                                                                  \
+  } while (0)
+
+static const char *node_name(Walk *w, TSNode n) {
+  uint32_t s = ts_node_start_byte(n), e = ts_node_end_byte(n);
+  return intern(&w->in, w->text + s, e - s);
+}
+
+static bool is_word(char c) {
+  unsigned char u = (unsigned char)c;
+  return u == '_' || (u >= '0' && u <= '9') || ((u | 32) >= 'a' && (u | 32) <= 'z') || u >= 0x80;
+}
+
+/* Source text of n with whitespace and backslash-newlines dropped, one space
+ * kept between two word characters ("time.time", "a . b" -> "a.b"). */
+static char *collapsed_text(const char *text, TSNode n) {
+  uint32_t s = ts_node_start_byte(n), e = ts_node_end_byte(n);
+  char *out = xmalloc(e - s + 1);
+  size_t k = 0;
+  bool gap = false;
+  for (uint32_t i = s; i < e; i++) {
+    char c = text[i];
+    if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\\') {
+      gap = true;
+      continue;
+    }
+    if (gap && k > 0 && is_word(c) && is_word(out[k - 1])) out[k++] = ' ';
+    gap = false;
+    out[k++] = c;
+  }
+  out[k] = '\0';
+  return out;
+}
+
+/* ---- scopes and bindings -------------------------------------------------- */
+
+static int scope_new(Walk *w, ScopeKind kind, int parent, int def) {
+  GROW(w->scopes, w->nscopes, w->cap_scopes);
+  w->scopes[w->nscopes] = (Scope){.kind = kind, .parent = parent, .def = def};
+  return w->nscopes++;
+}
+
+static uint32_t map_hash(int scope, const char *name) {
+  return hash_ptr(name) ^ ((uint32_t)scope * 2654435761u);
+}
+
+static void map_grow(Walk *w) {
+  uint32_t ncap = w->map_cap ? w->map_cap * 2 : 256;
+  int *nm = xcalloc(ncap, sizeof *nm);
+  for (int i = 0; i < w->nni; i++) {
+    uint32_t h = map_hash(w->ni[i].scope, w->ni[i].name) & (ncap - 1);
+    while (nm[h]) h = (h + 1) & (ncap - 1);
+    nm[h] = i + 1;
+  }
+  free(w->map);
+  w->map = nm;
+  w->map_cap = ncap;
+}
+
+static NameInfo *lookup_in(Walk *w, int scope, const char *name) {
+  if (!w->map_cap) return NULL;
+  uint32_t h = map_hash(scope, name) & (w->map_cap - 1);
+  while (w->map[h]) {
+    NameInfo *ni = &w->ni[w->map[h] - 1];
+    if (ni->scope == scope && ni->name == name) return ni;
+    h = (h + 1) & (w->map_cap - 1);
+  }
+  return NULL;
+}
+
+static NameInfo *name_info(Walk *w, int scope, const char *name) {
+  NameInfo *ni = lookup_in(w, scope, name);
+  if (ni) return ni;
+  if ((uint32_t)(w->nni + 1) * 2 > w->map_cap) map_grow(w);
+  GROW(w->ni, w->nni, w->cap_ni);
+  w->ni[w->nni] = (NameInfo){name, scope, 0, -1, -1, -1};
+  uint32_t h = map_hash(scope, name) & (w->map_cap - 1);
+  while (w->map[h]) h = (h + 1) & (w->map_cap - 1);
+  w->map[h] = w->nni + 1;
+  iv_push(&w->scopes[scope].names, w->nni);
+  return &w->ni[w->nni++];
+}
+
+/* Binds name in scope, following a `global`/`nonlocal` declaration there. */
+static NameInfo *bind(Walk *w, int scope, const char *name, int flag) {
+  NameInfo *ni = lookup_in(w, scope, name);
+  if (ni && (ni->flags & B_GLOBAL_DECL)) {
+    scope = 0;
+  } else if (ni && (ni->flags & B_NONLOCAL_DECL)) {
+    /* The outer binding now has a value we cannot follow. */
+    for (int s = w->scopes[scope].parent; s > 0; s = w->scopes[s].parent) {
+      NameInfo *o = w->scopes[s].kind == SC_CLASS ? NULL : lookup_in(w, s, name);
+      if (o && (o->flags & B_BOUND)) {
+        o->flags |= B_OTHER;
+        break;
+      }
+    }
+    return NULL;
+  }
+  ni = name_info(w, scope, name);
+  ni->flags |= flag;
+  return ni;
+}
+
+/* Scope a walrus binds in: the nearest non-comprehension scope. */
+static int walrus_scope(Walk *w, int scope) {
+  while (w->scopes[scope].kind == SC_COMPREHENSION && w->scopes[scope].parent >= 0)
+    scope = w->scopes[scope].parent;
+  return scope;
+}
+
+/* The binding `name` read in `scope` refers to, with Python's rules; NULL
+ * when it is not bound anywhere (a builtin or an undefined global). */
+static NameInfo *resolve(Walk *w, int scope, const char *name) {
+  bool first = true;
+  for (int s = scope; s >= 0; s = w->scopes[s].parent, first = false) {
+    /* Class bodies are only visible to code directly inside them. */
+    if (w->scopes[s].kind == SC_CLASS && !first) continue;
+    NameInfo *ni = lookup_in(w, s, name);
+    if (!ni) continue;
+    if (ni->flags & B_GLOBAL_DECL) {
+      NameInfo *g = lookup_in(w, 0, name);
+      return g && (g->flags & B_BOUND) ? g : NULL;
+    }
+    if (ni->flags & B_NONLOCAL_DECL) continue;
+    if (ni->flags & B_BOUND) return ni;
+  }
+  return NULL;
+}
+
+/* ---- collectors: names read by arguments / right-hand sides --------------- */
+
+static void coll_open(Walk *w, Frame *f, bool is_call, int index) {
+  GROW(w->colls, w->ncolls, w->cap_colls);
+  w->colls[w->ncolls] = (Collector){.is_call = is_call, .index = index};
+  f->opened = f->coll = w->ncolls++;
+}
+
+/* Hands the names over to the call or assignment, and to the enclosing
+ * collector (a call inside an argument list is read by it too). */
+static void coll_close(Walk *w, Frame *f, int parent) {
+  Collector *c = &w->colls[f->opened];
+  Vec *dest = c->is_call ? &((Call *)w->m->calls.items[c->index])->uses
+                         : &((Assign *)w->m->assigns.items[c->index])->sources;
+  for (int i = 0; i < c->names.len; i++) {
+    vec_push(dest, xstrdup(c->names.items[i]));
+    if (parent >= 0) ps_add(&w->colls[parent].names, c->names.items[i]);
+  }
+  ps_free(&c->names);
+  w->ncolls--; /* collectors nest like the tree: this one is on top */
+}
+
+/* ---- records -------------------------------------------------------------- */
+
+static int pending_new(Walk *w, TSNode call) {
+  GROW(w->pend, w->npend, w->cap_pend);
+  w->pend[w->npend] = (Pending){ts_node_start_byte(call), ts_node_end_byte(call), -1, {0}};
+  return w->npend++;
+}
+
+/* The call whose result `value` is: `f()` or `await f()`. */
+static bool value_call(TSNode value, TSNode *call) {
+  if (ts_node_is_null(value)) return false;
+  int k = node_kind(value);
+  if (k == K_AWAIT && ts_node_named_child_count(value) == 1) {
+    value = ts_node_named_child(value, 0);
+    k = node_kind(value);
+  }
+  if (k != K_CALL) return false;
+  *call = value;
+  return true;
+}
+
+static int assign_new(Walk *w, Frame *f) {
+  Assign *a = xcalloc(1, sizeof *a);
+  a->func = f->func;
+  a->pos = ts_node_start_byte(f->node);
+  vec_push(&w->m->assigns, a);
+  return w->m->assigns.len - 1;
+}
+
+static void vec_add_unique(Vec *v, const char *s) {
+  if (!vec_has_str(v, s)) vec_push(v, xstrdup(s));
+}
+
+/* A name bound from pending value p: recorded for the call's `assigned`. */
+static void pending_bind(Walk *w, int p, const char *name) {
+  if (!ps_add(&w->pend[p].names, name)) return;
+  if (w->pend[p].call >= 0) vec_add_unique(&((Call *)w->m->calls.items[w->pend[p].call])->assigned, name);
+}
+
+static Call *call_new(Walk *w, Frame *f, CallForm form) {
+  Call *c = xcalloc(1, sizeof *c);
+  TSPoint pt = ts_node_start_point(f->node);
+  c->form = form;
+  c->node = f->node;
+  c->span = (Span){ts_node_start_byte(f->node), ts_node_end_byte(f->node)};
+  c->line = pt.row + 1;
+  c->col = pt.column + 1;
+  c->func = f->func;
+  c->target_module = c->target_def = c->site_index = -1;
+  GROW(w->aux, w->m->calls.len, w->cap_aux);
+  w->aux[w->m->calls.len] = (CallAux){f->scope};
+  f->call = w->m->calls.len;
+  vec_push(&w->m->calls, c);
+  return c;
+}
+
+/* Links a new call to the assignments/with/walrus whose value it is: the
+ * frames above it reached through their value position. */
+static void call_link_pending(Walk *w, int depth, int call) {
+  Call *c = w->m->calls.items[call];
+  for (int d = depth - 1; d >= 1; d--) {
+    Frame *f = &w->frames[d];
+    if (f->kind == K_AWAIT) continue;
+    if (f->vkey >= 0 && (f->kind == K_ASSIGNMENT || f->kind == K_NAMED_EXPRESSION || f->kind == K_AS_PATTERN)) {
+      Pending *p = &w->pend[f->vkey];
+      if (p->start == c->span.start && p->end == c->span.end) {
+        p->call = call;
+        for (int i = 0; i < p->names.len; i++) vec_add_unique(&c->assigned, p->names.items[i]);
+      }
+      if (f->kind == K_ASSIGNMENT) continue; /* chained `x = y = f()` */
+    }
+    break;
+  }
+}
+
+/* ---- definitions ---------------------------------------------------------- */
+
+static bool has_token_child(TSNode n, const char *type) {
+  uint32_t k = ts_node_child_count(n);
+  for (uint32_t i = 0; i < k; i++) {
+    TSNode c = ts_node_child(n, i);
+    if (!ts_node_is_named(c) && strcmp(ts_node_type(c), type) == 0) return true;
+    if (ts_node_is_named(c)) break; /* `async` comes before the name */
+  }
+  return false;
+}
+
+/* min/max positional arguments, from the parameter list's direct children. */
+static void count_params(Def *d, TSNode params) {
+  bool kwonly = false;
+  d->min_args = d->max_args = 0;
+  uint32_t k = ts_node_named_child_count(params);
+  for (uint32_t i = 0; i < k; i++) {
+    TSNode c = ts_node_named_child(params, i);
+    int kind = node_kind(c);
+    if (kind == K_TYPED_PARAMETER && ts_node_named_child_count(c) > 0) {
+      int inner = node_kind(ts_node_named_child(c, 0));
+      if (inner == K_LIST_SPLAT_PATTERN) kind = K_LIST_SPLAT_PATTERN;
+      if (inner == K_DICTIONARY_SPLAT_PATTERN) kind = K_DICTIONARY_SPLAT_PATTERN;
+    }
+    switch (kind) {
+    case K_IDENTIFIER:
+    case K_TYPED_PARAMETER:
+      if (!kwonly) d->min_args++, d->max_args++;
+      break;
+    case K_DEFAULT_PARAMETER:
+    case K_TYPED_DEFAULT_PARAMETER:
+      if (!kwonly) d->max_args++;
+      break;
+    case K_LIST_SPLAT_PATTERN: kwonly = true, d->max_args = -1; break;
+    case K_KEYWORD_SEPARATOR: kwonly = true; break;
+    default: break;
+    }
+    if (d->max_args < 0) {
+      /* keep counting required positional ones before the star only */
+      kwonly = true;
+    }
+  }
+}
+
+/* Decorators of a definition: @task/@currant.task candidates (resolved once
+ * the imports are known) and @staticmethod. */
+static void scan_decorators(Walk *w, Frame *p, int def, int scope) {
+  if (p->kind != K_DECORATED_DEFINITION) return;
+  uint32_t k = ts_node_named_child_count(p->node);
+  for (uint32_t i = 0; i < k; i++) {
+    TSNode d = ts_node_named_child(p->node, i);
+    if (node_kind(d) != K_DECORATOR || ts_node_named_child_count(d) == 0) continue;
+    TSNode e = ts_node_named_child(d, 0);
+    if (node_kind(e) == K_CALL) e = field(e, F_FUNCTION);
+    TaskCand t = {def, p->scope, NULL, false};
+    if (node_kind(e) == K_IDENTIFIER) {
+      t.head = node_name(w, e);
+      if (strcmp(t.head, "staticmethod") == 0) w->scopes[scope].is_static = true;
+    } else if (node_kind(e) == K_ATTRIBUTE) {
+      TSNode obj = field(e, F_OBJECT), attr = field(e, F_ATTRIBUTE);
+      if (node_kind(obj) != K_IDENTIFIER || strcmp(node_name(w, attr), "task") != 0) continue;
+      t.head = node_name(w, obj);
+      t.dotted = true;
+    } else {
+      continue;
+    }
+    GROW(w->tasks, w->ntasks, w->cap_tasks);
+    w->tasks[w->ntasks++] = t;
+  }
+}
+
+static void def_new(Walk *w, Frame *p, Frame *f, bool is_class) {
+  TSNode name = field(f->node, F_NAME);
+  if (ts_node_is_null(name)) return;
+  const char *nm = node_name(w, name);
+  Def *d = xcalloc(1, sizeof *d);
+  Def *parent = f->func >= 0 ? w->m->defs.items[f->func] : NULL;
+  TSPoint pt = ts_node_start_point(name);
+  d->kind = is_class ? DEF_CLASS : w->scopes[f->scope].kind == SC_CLASS ? DEF_METHOD : DEF_FUNCTION;
+  d->name = xstrdup(nm);
+  d->qualname = parent ? xasprintf("%s.%s", parent->qualname, nm) : xstrdup(nm);
+  d->parent = f->func;
+  d->line = pt.row + 1;
+  d->col = pt.column + 1;
+  d->span = (Span){ts_node_start_byte(f->node), ts_node_end_byte(f->node)};
+  d->is_async = !is_class && has_token_child(f->node, "async");
+  d->exported = !parent && nm[0] != '_';
+  d->max_args = -1;
+  f->def = w->m->defs.len;
+  vec_push(&w->m->defs, d);
+  NameInfo *ni = bind(w, f->scope, nm, B_DEF);
+  if (ni && ni->def_index < 0) ni->def_index = f->def;
+  f->new_scope = scope_new(w, is_class ? SC_CLASS : SC_FUNCTION, f->scope, f->def);
+  if (!is_class) {
+    TSNode params = field(f->node, F_PARAMETERS);
+    if (!ts_node_is_null(params)) count_params(d, params);
+  }
+  scan_decorators(w, p, f->def, f->new_scope);
+}
+
+/* A parameter: bound in the new scope; a method's first one is its self. */
+static void param_bind(Walk *w, Frame *f, const char *name) {
+  Scope *s = &w->scopes[f->bind];
+  bind(w, f->bind, name, B_PARAM);
+  if (s->nparams++ == 0 && s->def >= 0 && ((Def *)w->m->defs.items[s->def])->kind == DEF_METHOD &&
+      !s->is_static)
+    s->self = name;
+}
+
+/* ---- imports and declarations --------------------------------------------- */
+
+static void import_add(Walk *w, Frame *f, ImportKind kind, const char *local, char *spec,
+                       const char *name, TSNode at) {
+  Import *imp = xcalloc(1, sizeof *imp);
+  TSPoint pt = ts_node_start_point(at);
+  imp->kind = kind;
+  imp->local = local ? xstrdup(local) : NULL;
+  imp->spec = spec;
+  imp->name = name ? xstrdup(name) : NULL;
+  imp->cross_lang = strncmp(spec, "currant.js.", 11) == 0;
+  imp->line = pt.row + 1;
+  imp->col = pt.column + 1;
+  imp->resolved_file = -1;
+  int index = w->m->imports.len;
+  vec_push(&w->m->imports, imp);
+  if (kind == IMPORT_STAR) {
+    iv_push(&w->star_imports, index);
+    return;
+  }
+  NameInfo *ni = bind(w, f->scope, intern(&w->in, local, strlen(local)), B_IMPORT);
+  if (ni && ni->import_index < 0) ni->import_index = index;
+}
+
+/* `import a.b` binds a; `import a.b as c` binds c. */
+static void import_statement(Walk *w, Frame *f) {
+  uint32_t k = ts_node_named_child_count(f->node);
+  for (uint32_t i = 0; i < k; i++) {
+    TSNode c = ts_node_named_child(f->node, i);
+    int kind = node_kind(c);
+    if (kind == K_DOTTED_NAME) {
+      char *spec = collapsed_text(w->text, c);
+      char *dot = strchr(spec, '.');
+      char *local = dot ? xstrndup(spec, (size_t)(dot - spec)) : xstrdup(spec);
+      import_add(w, f, IMPORT_MODULE, local, spec, NULL, c);
+      free(local);
+    } else if (kind == K_ALIASED_IMPORT) {
+      TSNode alias = field(c, F_ALIAS);
+      if (ts_node_is_null(alias)) continue;
+      import_add(w, f, IMPORT_MODULE, node_name(w, alias), collapsed_text(w->text, field(c, F_NAME)), NULL, c);
+    }
+  }
+}
+
+static void import_from(Walk *w, Frame *f) {
+  TSNode mod = field(f->node, F_MODULE_NAME); /* null for `from __future__` */
+  char *spec = f->kind == K_FUTURE_IMPORT_STATEMENT ? xstrdup("__future__") : collapsed_text(w->text, mod);
+  uint32_t k = ts_node_named_child_count(f->node);
+  for (uint32_t i = 0; i < k; i++) {
+    TSNode c = ts_node_named_child(f->node, i);
+    int kind = node_kind(c);
+    if (ts_node_eq(c, mod)) continue;
+    if (kind == K_WILDCARD_IMPORT) {
+      import_add(w, f, IMPORT_STAR, NULL, xstrdup(spec), NULL, c);
+    } else if (kind == K_DOTTED_NAME) {
+      const char *nm = node_name(w, c);
+      import_add(w, f, IMPORT_NAME, nm, xstrdup(spec), nm, c);
+    } else if (kind == K_ALIASED_IMPORT) {
+      TSNode alias = field(c, F_ALIAS), name = field(c, F_NAME);
+      if (ts_node_is_null(alias) || ts_node_is_null(name)) continue;
+      import_add(w, f, IMPORT_NAME, node_name(w, alias), xstrdup(spec), node_name(w, name), c);
+    }
+  }
+  free(spec);
+}
+
+static void declaration(Walk *w, Frame *f, int flag) {
+  if (f->scope == 0) return; /* `global x` at module level changes nothing */
+  uint32_t k = ts_node_named_child_count(f->node);
+  for (uint32_t i = 0; i < k; i++) {
+    TSNode c = ts_node_named_child(f->node, i);
+    if (node_kind(c) == K_IDENTIFIER) name_info(w, f->scope, node_name(w, c))->flags |= flag;
+  }
+}
+
+/* ---- the walk ------------------------------------------------------------- */
+
+static bool is_comprehension(int kind) {
+  return kind == K_LIST_COMPREHENSION || kind == K_SET_COMPREHENSION ||
+         kind == K_DICTIONARY_COMPREHENSION || kind == K_GENERATOR_EXPRESSION;
+}
+
+static void read_name(Walk *w, Frame *f, const char *name) {
+  if (f->coll >= 0) ps_add(&w->colls[f->coll].names, name);
+}
+
+/* An identifier in a binding position. */
+static void store(Walk *w, Frame *f) {
+  const char *nm = node_name(w, f->node);
+  int scope = f->walrus ? walrus_scope(w, f->scope) : f->scope;
+  bool from_call = f->vkey >= 0 && f->direct;
+  NameInfo *ni = bind(w, scope, nm, from_call ? B_CALL : B_OTHER);
+  if (ni && from_call) {
+    GROW(w->ev, w->nev, w->cap_ev);
+    w->ev[w->nev] = (Event){f->vkey, ni->first_event};
+    ni->first_event = w->nev++;
+  }
+  if (f->vkey >= 0) pending_bind(w, f->vkey, nm);
+  if (f->assign >= 0) {
+    Assign *a = w->m->assigns.items[f->assign];
+    vec_add_unique(&a->targets, nm);
+    if (f->aug) vec_add_unique(&a->sources, nm); /* x += y reads x */
+  }
+}
+
+static void identifier(Walk *w, Frame *p, Frame *f) {
+  switch (f->ctx) {
+  case CTX_READ:
+    if (f->coll >= 0) read_name(w, f, node_name(w, f->node));
+    break;
+  case CTX_STORE: store(w, f); break;
+  case CTX_PARAM: param_bind(w, f, node_name(w, f->node)); break;
+  case CTX_CAPTURE:
+    if (p->kind == K_SPLAT_PATTERN || p->kind == K_AS_PATTERN) bind(w, f->scope, node_name(w, f->node), B_OTHER);
+    break;
+  default: break;
+  }
+}
+
+/* `case x:` / `case P(k=x)`: a lone name in a pattern captures. */
+static void capture_dotted(Walk *w, Frame *p, Frame *f) {
+  if (f->ctx != CTX_CAPTURE || (p->kind != K_CASE_PATTERN && p->kind != K_KEYWORD_PATTERN)) return;
+  if (ts_node_named_child_count(f->node) != 1) return;
+  const char *nm = node_name(w, ts_node_named_child(f->node, 0));
+  if (strcmp(nm, "_") != 0) bind(w, f->scope, nm, B_OTHER);
+}
+
+/* `X[k]` read where X may be os.environ: a CALL_READ candidate, kept only
+ * if X resolves to os.environ once the whole file is known. */
+static void environ_candidate(Walk *w, Frame *f, int depth) {
+  TSNode value = field(f->node, F_VALUE), index = field(f->node, F_SUBSCRIPT);
+  if (ts_node_is_null(value) || ts_node_is_null(index)) return;
+  int ik = node_kind(index);
+  if (ik == K_SLICE || ik == K_LIST_SPLAT) return;
+  uint32_t named = 0, k = ts_node_named_child_count(f->node);
+  for (uint32_t i = 0; i < k; i++)
+    if (node_kind(ts_node_named_child(f->node, i)) != K_COMMENT) named++;
+  if (named != 2) return; /* a[i, j]: a tuple index */
+  int vk = node_kind(value);
+  if (vk == K_ATTRIBUTE) {
+    TSNode attr = field(value, F_ATTRIBUTE);
+    uint32_t s = ts_node_start_byte(attr), e = ts_node_end_byte(attr);
+    if (e - s != 7 || memcmp(w->text + s, "environ", 7) != 0) return;
+  } else if (vk == K_IDENTIFIER) {
+    NameInfo *ni = resolve(w, f->scope, node_name(w, value));
+    if (!ni || !(ni->flags & B_IMPORT)) return;
+  } else {
+    return;
+  }
+  Call *c = call_new(w, f, CALL_READ);
+  c->text = collapsed_text(w->text, value);
+  (void)depth;
+}
+
+/* Context of a child from its parent and the field it sits in. */
+static void frame_init(Walk *w, Frame *p, Frame *f, TSFieldId fld) {
+  f->kind = (uint8_t)node_kind(f->node);
+  f->scope = p->scope;
+  f->bind = p->bind;
+  f->func = p->func;
+  f->coll = p->coll;
+  f->assign = f->vkey = f->opened = f->new_scope = f->def = f->call = -1;
+  f->n_for = 0;
+  f->first_for = f->walrus = f->direct = f->aug = false;
+  f->ctx = CTX_READ;
+  bool named = f->kind != K_TOKEN;
+  switch (p->kind) {
+  case K_FUNCTION_DEFINITION:
+  case K_CLASS_DEFINITION:
+  case K_LAMBDA:
+    if (fld == fid[F_NAME] || fld == fid[F_TYPE_PARAMETERS]) {
+      f->ctx = CTX_SKIP;
+    } else if (fld == fid[F_PARAMETERS] && p->new_scope >= 0) {
+      f->ctx = CTX_PARAM; /* defaults and annotations still read outside */
+      f->bind = p->new_scope;
+    } else if (fld == fid[F_BODY] && p->new_scope >= 0) {
+      f->scope = f->bind = p->new_scope;
+      if (p->def >= 0) f->func = p->def;
+    }
+    break;
+  case K_PARAMETERS:
+  case K_LAMBDA_PARAMETERS: f->ctx = p->ctx; break;
+  case K_DEFAULT_PARAMETER:
+  case K_TYPED_DEFAULT_PARAMETER:
+    if (fld == fid[F_NAME]) f->ctx = p->ctx;
+    break;
+  case K_TYPED_PARAMETER:
+    if (fld != fid[F_TYPE]) f->ctx = p->ctx;
+    break;
+  case K_LIST_SPLAT_PATTERN:
+  case K_DICTIONARY_SPLAT_PATTERN:
+  case K_PATTERN_LIST:
+  case K_TUPLE_PATTERN:
+  case K_LIST_PATTERN:
+  case K_TUPLE:
+  case K_LIST:
+  case K_PARENTHESIZED_EXPRESSION:
+  case K_EXPRESSION_LIST:
+  case K_LIST_SPLAT:
+  case K_AS_PATTERN_TARGET:
+    if (p->ctx != CTX_READ && p->ctx != CTX_SKIP) {
+      f->ctx = p->ctx;
+      f->assign = p->assign;
+      f->vkey = p->vkey;
+      f->walrus = p->walrus;
+      /* (x) = f() and `with f() as x` still bind x to the whole value */
+      f->direct = p->direct && (p->kind == K_AS_PATTERN_TARGET || p->kind == K_PARENTHESIZED_EXPRESSION);
+    }
+    break;
+  case K_ATTRIBUTE:
+    if (fld == fid[F_ATTRIBUTE]) f->ctx = CTX_SKIP;
+    break;
+  case K_KEYWORD_ARGUMENT:
+    if (fld == fid[F_NAME]) f->ctx = CTX_SKIP;
+    break;
+  case K_CALL:
+    if (fld == fid[F_ARGUMENTS] && p->call >= 0) coll_open(w, f, true, p->call);
+    break;
+  case K_SUBSCRIPT:
+    if (fld == fid[F_SUBSCRIPT] && p->call >= 0) coll_open(w, f, true, p->call);
+    break;
+  case K_ASSIGNMENT:
+  case K_AUGMENTED_ASSIGNMENT:
+  case K_FOR_STATEMENT:
+    if (fld == fid[F_LEFT]) {
+      f->ctx = CTX_STORE;
+      f->assign = p->assign;
+      f->vkey = p->vkey;
+      f->direct = true;
+      f->aug = p->kind == K_AUGMENTED_ASSIGNMENT;
+    } else if (fld == fid[F_RIGHT] && p->assign >= 0) {
+      coll_open(w, f, false, p->assign);
+    }
+    break;
+  case K_FOR_IN_CLAUSE:
+    if (fld == fid[F_LEFT]) f->ctx = CTX_STORE;
+    /* the first iterable is evaluated in the enclosing scope */
+    else if (fld == fid[F_RIGHT] && p->first_for) f->scope = f->bind = w->scopes[p->scope].parent;
+    break;
+  case K_NAMED_EXPRESSION:
+    if (fld == fid[F_NAME]) {
+      f->ctx = CTX_STORE;
+      f->assign = p->assign;
+      f->vkey = p->vkey;
+      f->direct = f->walrus = true;
+    } else if (fld == fid[F_VALUE] && p->assign >= 0) {
+      coll_open(w, f, false, p->assign);
+    }
+    break;
+  case K_AS_PATTERN:
+    if (p->ctx == CTX_CAPTURE) {
+      f->ctx = CTX_CAPTURE;
+    } else if (fld == fid[F_ALIAS]) {
+      f->ctx = CTX_STORE;
+      f->assign = p->assign;
+      f->vkey = p->vkey;
+      f->direct = true;
+    } else if (named && p->assign >= 0 && f->kind != K_COMMENT) {
+      coll_open(w, f, false, p->assign);
+    }
+    break;
+  case K_DELETE_STATEMENT: f->ctx = CTX_STORE; break;
+  default:
+    if (p->ctx == CTX_CAPTURE) f->ctx = CTX_CAPTURE;
+    break;
+  }
+}
+
+/* What entering a node records.  Returns false when its children need no
+ * visit (tokens, identifiers, imports handled here as a whole). */
+static bool enter(Walk *w, int depth) {
+  Frame *p = &w->frames[depth - 1], *f = &w->frames[depth];
+  switch (f->kind) {
+  case K_TOKEN:
+  case K_COMMENT: return false;
+  case K_IDENTIFIER: identifier(w, p, f); return false;
+  case K_DOTTED_NAME: capture_dotted(w, p, f); return false;
+  case K_CALL: {
+    Call *c = call_new(w, f, CALL_PLAIN);
+    TSNode fn = field(f->node, F_FUNCTION);
+    c->text = ts_node_is_null(fn) ? xstrdup("") : collapsed_text(w->text, fn);
+    c->awaited = p->kind == K_AWAIT;
+    call_link_pending(w, depth, f->call);
+    return true;
+  }
+  case K_SUBSCRIPT:
+    if (f->ctx == CTX_READ) environ_candidate(w, f, depth);
+    return true;
+  case K_ASSIGNMENT: {
+    TSNode r = field(f->node, F_RIGHT), cn;
+    f->assign = assign_new(w, f);
+    while (!ts_node_is_null(r) && node_kind(r) == K_ASSIGNMENT) r = field(r, F_RIGHT);
+    if (value_call(r, &cn)) f->vkey = pending_new(w, cn);
+    return true;
+  }
+  case K_AUGMENTED_ASSIGNMENT:
+  case K_FOR_STATEMENT: f->assign = assign_new(w, f); return true;
+  case K_NAMED_EXPRESSION: {
+    TSNode cn;
+    f->assign = assign_new(w, f);
+    if (value_call(field(f->node, F_VALUE), &cn)) f->vkey = pending_new(w, cn);
+    return true;
+  }
+  case K_AS_PATTERN: {
+    TSNode cn;
+    if (f->ctx == CTX_CAPTURE || ts_node_is_null(field(f->node, F_ALIAS))) return true;
+    f->assign = assign_new(w, f);
+    if (ts_node_named_child_count(f->node) > 0 && value_call(ts_node_named_child(f->node, 0), &cn))
+      f->vkey = pending_new(w, cn);
+    return true;
+  }
+  case K_FUNCTION_DEFINITION: def_new(w, p, f, false); return true;
+  case K_CLASS_DEFINITION: def_new(w, p, f, true); return true;
+  case K_LAMBDA: f->new_scope = scope_new(w, SC_LAMBDA, f->scope, -1); return true;
+  case K_LIST_COMPREHENSION:
+  case K_SET_COMPREHENSION:
+  case K_DICTIONARY_COMPREHENSION:
+  case K_GENERATOR_EXPRESSION:
+    f->new_scope = scope_new(w, SC_COMPREHENSION, f->scope, -1);
+    f->scope = f->bind = f->new_scope;
+    return true;
+  case K_FOR_IN_CLAUSE:
+    if (is_comprehension(p->kind)) f->first_for = p->n_for++ == 0;
+    return true;
+  case K_IMPORT_STATEMENT: import_statement(w, f); return false;
+  case K_IMPORT_FROM_STATEMENT:
+  case K_FUTURE_IMPORT_STATEMENT: import_from(w, f); return false;
+  case K_GLOBAL_STATEMENT: declaration(w, f, B_GLOBAL_DECL); return false;
+  case K_NONLOCAL_STATEMENT: declaration(w, f, B_NONLOCAL_DECL); return false;
+  case K_CASE_PATTERN: f->ctx = CTX_CAPTURE; return true;
+  default: return true;
+  }
+}
+
+static void leave(Walk *w, int depth) {
+  Frame *f = &w->frames[depth];
+  if (f->opened >= 0) coll_close(w, f, depth > 0 ? w->frames[depth - 1].coll : -1);
+}
+
+static void walk_tree(Walk *w) {
+  TSNode root = ts_tree_root_node(w->m->tree);
+  TSTreeCursor cur = ts_tree_cursor_new(root);
+  w->cap_frames = 64;
+  w->frames = xmalloc((size_t)w->cap_frames * sizeof *w->frames);
+  Frame *r = &w->frames[0];
+  memset(r, 0, sizeof *r);
+  r->node = root;
+  r->kind = K_MODULE;
+  r->func = r->coll = r->assign = r->vkey = r->opened = r->new_scope = r->def = r->call = -1;
+  int depth = 0;
+  bool descend = true;
+  for (;;) {
+    if (descend && ts_tree_cursor_goto_first_child(&cur)) {
+      if (++depth == w->cap_frames) {
+        w->cap_frames *= 2;
+        w->frames = xrealloc(w->frames, (size_t)w->cap_frames * sizeof *w->frames);
+      }
+      w->frames[depth].node = ts_tree_cursor_current_node(&cur);
+      frame_init(w, &w->frames[depth - 1], &w->frames[depth], ts_tree_cursor_current_field_id(&cur));
+      descend = enter(w, depth);
+      continue;
+    }
+    for (;;) {
+      leave(w, depth);
+      if (depth > 0 && ts_tree_cursor_goto_next_sibling(&cur)) {
+        w->frames[depth].node = ts_tree_cursor_current_node(&cur);
+        frame_init(w, &w->frames[depth - 1], &w->frames[depth], ts_tree_cursor_current_field_id(&cur));
+        descend = enter(w, depth);
+        break;
+      }
+      if (depth == 0 || !ts_tree_cursor_goto_parent(&cur)) goto done;
+      depth--;
+    }
+  }
+done:
+  ts_tree_cursor_delete(&cur);
+  free(w->frames);
+}
+
+/* ---- resolution ----------------------------------------------------------- */
+
+static const char *const builtins[] = {
+    "ArithmeticError", "AssertionError", "AttributeError", "BaseException", "BlockingIOError",
+    "BrokenPipeError", "BufferError", "BytesWarning", "ChildProcessError", "ConnectionError",
+    "DeprecationWarning", "EOFError", "Ellipsis", "EnvironmentError", "Exception", "False",
+    "FileExistsError", "FileNotFoundError", "FloatingPointError", "GeneratorExit", "IOError",
+    "ImportError", "IndentationError", "IndexError", "InterruptedError", "KeyError",
+    "KeyboardInterrupt", "LookupError", "MemoryError", "NameError", "None", "NotImplemented",
+    "NotImplementedError", "OSError", "OverflowError", "PermissionError", "RecursionError",
+    "ReferenceError", "RuntimeError", "RuntimeWarning", "StopAsyncIteration", "StopIteration",
+    "SyntaxError", "SystemError", "SystemExit", "TimeoutError", "True", "TypeError",
+    "UnicodeDecodeError", "UnicodeEncodeError", "UnicodeError", "UserWarning", "ValueError",
+    "Warning", "ZeroDivisionError", "__build_class__", "__import__", "abs", "aiter", "all",
+    "anext", "any", "ascii", "bin", "bool", "breakpoint", "bytearray", "bytes", "callable", "chr",
+    "classmethod", "compile", "complex", "copyright", "credits", "delattr", "dict", "dir", "divmod",
+    "enumerate", "eval", "exec", "exit", "filter", "float", "format", "frozenset", "getattr",
+    "globals", "hasattr", "hash", "help", "hex", "id", "input", "int", "isinstance", "issubclass",
+    "iter", "len", "license", "list", "locals", "map", "max", "memoryview", "min", "next", "object",
+    "oct", "open", "ord", "pow", "print", "property", "quit", "range", "repr", "reversed", "round",
+    "set", "setattr", "slice", "sorted", "staticmethod", "str", "sum", "super", "tuple", "type",
+    "vars", "zip",
+};
+
+static int cmp_str(const void *a, const void *b) { return strcmp(*(const char *const *)a, *(const char *const *)b); }
+
+static bool is_builtin(const char *name) {
+  return bsearch(&name, builtins, sizeof builtins / sizeof *builtins, sizeof *builtins, cmp_str) != NULL;
+}
+
+/* What a callee expression is made of: head node and dotted path after it. */
+typedef struct Chain {
+  TSNode head;
+  int head_kind;
+  char *path; /* "" when the callee is the head itself */
+} Chain;
+
+static Chain callee_chain(Walk *w, TSNode callee) {
+  Chain ch = {callee, K_OTHER, NULL};
+  Vec segs = {0};
+  while (!ts_node_is_null(ch.head)) {
+    int k = node_kind(ch.head);
+    if (k == K_ATTRIBUTE) {
+      TSNode a = field(ch.head, F_ATTRIBUTE);
+      vec_push(&segs, (void *)(ts_node_is_null(a) ? "" : node_name(w, a)));
+      ch.head = field(ch.head, F_OBJECT);
+    } else if (k == K_PARENTHESIZED_EXPRESSION && ts_node_named_child_count(ch.head) == 1) {
+      ch.head = ts_node_named_child(ch.head, 0);
+    } else {
+      ch.head_kind = k;
+      break;
+    }
+  }
+  StrBuf b = {0};
+  str_puts(&b, "");
+  for (int i = segs.len - 1; i >= 0; i--) {
+    if (b.len) str_puts(&b, ".");
+    str_puts(&b, segs.items[i]);
+  }
+  vec_free(&segs);
+  ch.path = str_take(&b);
+  return ch;
+}
+
+/* Origin tag of a call's result ("<open>"), from its resolved ref. */
+static const char *call_origin(Walk *w, int ci) {
+  if (ci < 0) return NULL;
+  char *ext = ref_external_name(w->m, &((Call *)w->m->calls.items[ci])->ref);
+  const char *o = ext ? cat_origin(LANG_PYTHON, ext) : NULL;
+  free(ext);
+  return o;
+}
+
+/* A local bound only from calls that all give values of one origin. */
+static const char *name_origin(Walk *w, const NameInfo *ni) {
+  if ((ni->flags & B_BOUND) != B_CALL) return NULL;
+  const char *o = NULL;
+  for (int e = ni->first_event; e >= 0; e = w->ev[e].next) {
+    const char *x = call_origin(w, w->pend[w->ev[e].pending].call);
+    if (!x || (o && strcmp(o, x) != 0)) return NULL;
+    o = x;
+  }
+  return o;
+}
+
+static char *join_path(const char *a, const char *b) {
+  return *b ? xasprintf("%s.%s", a, b) : xstrdup(a);
+}
+
+/* Sets c->ref, taking ownership of path; true if it changed. */
+static bool set_ref(Call *c, RefKind kind, int imp, int def, char *path, const char *reason) {
+  Ref *r = &c->ref;
+  bool same = r->path && r->kind == kind && r->import_index == imp && r->def_index == def &&
+              strcmp(r->path, path) == 0 && ((!reason && !r->reason) || (reason && r->reason && strcmp(reason, r->reason) == 0));
+  if (same) {
+    free(path);
+    return false;
+  }
+  free(r->path);
+  free(r->reason);
+  *r = (Ref){kind, imp, def, path, reason ? xstrdup(reason) : NULL};
+  return true;
+}
+
+static bool unresolved(Call *c, const char *reason) { return set_ref(c, REF_UNRESOLVED, -1, -1, xstrdup(""), reason); }
+
+/* `self.m()` in a method: the class's own method m, if it defines one. */
+static bool resolve_self(Walk *w, Call *c, const NameInfo *ni, const char *path) {
+  Scope *ms = &w->scopes[ni->scope];
+  const char *dot = strchr(path, '.');
+  if (!*path) return unresolved(c, "dynamic dispatch");
+  const char *seg = intern(&w->in, path, dot ? (size_t)(dot - path) : strlen(path));
+  NameInfo *mi = lookup_in(w, ms->parent, seg);
+  if (!mi || (mi->flags & B_BOUND) != B_DEF || mi->def_index < 0) return unresolved(c, "dynamic dispatch");
+  return set_ref(c, REF_DEF, -1, mi->def_index, xstrdup(dot ? dot + 1 : ""), NULL);
+}
+
+static bool resolve_name_ref(Walk *w, Call *c, const CallAux *a, const char *name, const char *path) {
+  NameInfo *ni = resolve(w, a->scope, name);
+  if (!ni) {
+    if (w->star_imports.len && !is_builtin(name))
+      return set_ref(c, REF_IMPORT, w->star_imports.v[w->star_imports.len - 1], -1, join_path(name, path), NULL);
+    return set_ref(c, REF_GLOBAL, -1, -1, join_path(name, path), NULL);
+  }
+  if (ni->flags & B_IMPORT) return set_ref(c, REF_IMPORT, ni->import_index, -1, xstrdup(path), NULL);
+  if ((ni->flags & B_BOUND) == B_DEF) return set_ref(c, REF_DEF, -1, ni->def_index, xstrdup(path), NULL);
+  Scope *s = &w->scopes[ni->scope];
+  if ((ni->flags & B_BOUND) == B_PARAM && s->self == name) return resolve_self(w, c, ni, path);
+  const char *o = name_origin(w, ni);
+  if (o) return set_ref(c, REF_VALUE, -1, -1, join_path(o, path), NULL);
+  return unresolved(c, (ni->flags & B_BOUND) == B_PARAM ? "parameter" : *path ? "dynamic dispatch" : "local value");
+}
+
+/* Index of the call with exactly this node's span (calls are in preorder). */
+static int find_call(Walk *w, TSNode n) {
+  uint32_t s = ts_node_start_byte(n), e = ts_node_end_byte(n);
+  int lo = 0, hi = w->m->calls.len;
+  while (lo < hi) {
+    int mid = (lo + hi) / 2;
+    if (((Call *)w->m->calls.items[mid])->span.start < s) lo = mid + 1;
+    else hi = mid;
+  }
+  for (int i = lo; i < w->m->calls.len; i++) {
+    Call *c = w->m->calls.items[i];
+    if (c->span.start != s) break;
+    if (c->span.end == e) return i;
+  }
+  return -1;
+}
+
+typedef struct Callee {
+  Chain ch;
+  const char *head; /* interned identifier, or NULL */
+  int inner;        /* call index when the head is a call */
+} Callee;
+
+static bool resolve_call(Walk *w, int i, const Callee *ce) {
+  Call *c = w->m->calls.items[i];
+  const char *path = ce->ch.path;
+  switch (ce->ch.head_kind) {
+  case K_IDENTIFIER: return resolve_name_ref(w, c, &w->aux[i], ce->head, path);
+  case K_CALL: {
+    const char *o = *path ? call_origin(w, ce->inner) : NULL;
+    if (o) return set_ref(c, REF_VALUE, -1, -1, join_path(o, path), NULL);
+    return unresolved(c, "call result");
+  }
+  case K_SUBSCRIPT: return unresolved(c, "subscript");
+  default: return unresolved(c, "computed callee");
+  }
+}
+
+/* Resolves every callee.  Values of known origin depend on other calls'
+ * refs (a chain's inner call comes later in preorder; a binding may come
+ * after a use), so repeat until nothing changes. */
+static void resolve_all(Walk *w) {
+  int n = w->m->calls.len;
+  Callee *ce = xcalloc((size_t)(n ? n : 1), sizeof *ce);
+  for (int i = 0; i < n; i++) {
+    Call *c = w->m->calls.items[i];
+    TSNode callee = field(c->node, c->form == CALL_READ ? F_VALUE : F_FUNCTION);
+    ce[i].ch = callee_chain(w, callee);
+    ce[i].inner = -1;
+    if (ce[i].ch.head_kind == K_IDENTIFIER) ce[i].head = node_name(w, ce[i].ch.head);
+    else if (ce[i].ch.head_kind == K_CALL) ce[i].inner = find_call(w, ce[i].ch.head);
+  }
+  for (int round = 0; round < 8; round++) {
+    bool changed = false;
+    for (int i = n - 1; i >= 0; i--) changed |= resolve_call(w, i, &ce[i]);
+    if (!changed) break;
+  }
+  /* The receiver of `f.read()` is data the call depends on. */
+  for (int i = 0; i < n; i++) {
+    Call *c = w->m->calls.items[i];
+    if (ce[i].head && *ce[i].ch.path && c->form == CALL_PLAIN) {
+      NameInfo *ni = resolve(w, w->aux[i].scope, ce[i].head);
+      if (ni && !(ni->flags & (B_IMPORT | B_DEF))) vec_add_unique(&c->uses, ce[i].head);
+    }
+    free(ce[i].ch.path);
+  }
+  free(ce);
+}
+
+static void call_free(Call *c) {
+  free(c->text);
+  free(c->ref.path);
+  free(c->ref.reason);
+  for (int i = 0; i < c->uses.len; i++) free(c->uses.items[i]);
+  for (int i = 0; i < c->assigned.len; i++) free(c->assigned.items[i]);
+  vec_free(&c->uses);
+  vec_free(&c->assigned);
+  free(c);
+}
+
+/* Drops the X[k] candidates whose X is not os.environ after all. */
+static void keep_environ_reads(Walk *w) {
+  int k = 0;
+  for (int i = 0; i < w->m->calls.len; i++) {
+    Call *c = w->m->calls.items[i];
+    if (c->form == CALL_READ) {
+      char *ext = ref_external_name(w->m, &c->ref);
+      bool keep = ext && strcmp(ext, "os.environ") == 0;
+      free(ext);
+      if (!keep) {
+        call_free(c);
+        continue;
+      }
+    }
+    w->aux[k] = w->aux[i];
+    w->m->calls.items[k++] = c;
+  }
+  w->m->calls.len = k;
+}
+
+static void mark_tasks(Walk *w) {
+  for (int i = 0; i < w->ntasks; i++) {
+    TaskCand *t = &w->tasks[i];
+    NameInfo *ni = resolve(w, t->scope, t->head);
+    if (!ni || !(ni->flags & B_IMPORT)) continue;
+    Import *imp = w->m->imports.items[ni->import_index];
+    bool yes = t->dotted ? imp->kind == IMPORT_MODULE && strcmp(imp->spec, "currant") == 0
+                         : imp->kind == IMPORT_NAME && strcmp(imp->spec, "currant") == 0 &&
+                               strcmp(imp->name, "task") == 0;
+    if (yes) ((Def *)w->m->defs.items[t->def])->is_task = true;
+  }
+}
+
+/* Names bound in a scope, for Def.locals, Call.scope and Module.globals. */
+static void scope_names(Walk *w, int scope, Vec *out, PtrSet *seen) {
+  IntVec *iv = &w->scopes[scope].names;
+  for (int i = 0; i < iv->len; i++) {
+    NameInfo *ni = &w->ni[iv->v[i]];
+    if (!(ni->flags & B_BOUND) || (ni->flags & (B_GLOBAL_DECL | B_NONLOCAL_DECL))) continue;
+    if (seen && !ps_add(seen, ni->name)) continue;
+    vec_push(out, xstrdup(ni->name));
+  }
+}
+
+static void fill_scopes(Walk *w) {
+  for (int s = 1; s < w->nscopes; s++)
+    if (w->scopes[s].def >= 0) scope_names(w, s, &((Def *)w->m->defs.items[w->scopes[s].def])->locals, NULL);
+  scope_names(w, 0, &w->m->globals, NULL);
+  for (int i = 0; i < w->m->calls.len; i++) {
+    Call *c = w->m->calls.items[i];
+    PtrSet seen = {0};
+    bool first = true;
+    for (int s = w->aux[i].scope; s > 0; s = w->scopes[s].parent, first = false)
+      if (w->scopes[s].kind != SC_CLASS || first) scope_names(w, s, &c->scope, &seen);
+    ps_free(&seen);
+  }
+}
+
+static void drop_empty_assigns(Walk *w) {
+  int k = 0;
+  for (int i = 0; i < w->m->assigns.len; i++) {
+    Assign *a = w->m->assigns.items[i];
+    if (a->targets.len) {
+      w->m->assigns.items[k++] = a;
+      continue;
+    }
+    for (int j = 0; j < a->sources.len; j++) free(a->sources.items[j]);
+    vec_free(&a->sources);
+    vec_free(&a->targets);
+    free(a);
+  }
+  w->m->assigns.len = k;
+}
+
+static void state_free(Walk *w) {
+  interner_free(&w->in);
+  for (int s = 0; s < w->nscopes; s++) free(w->scopes[s].names.v);
+  free(w->scopes);
+  free(w->ni);
+  free(w->map);
+  free(w->ev);
+  for (int i = 0; i < w->npend; i++) ps_free(&w->pend[i].names);
+  free(w->pend);
+  free(w->aux);
+  free(w->star_imports.v);
+  free(w->tasks);
+  free(w->colls);
+}
+
+void names_python(Module *m) {
+  if (!m->tree) return;
+  pthread_once(&tables_once, tables_init);
+  Walk w = {0};
+  w.m = m;
+  w.text = m->text;
+  scope_new(&w, SC_MODULE, -1, -1);
+  walk_tree(&w);
+  resolve_all(&w);
+  keep_environ_reads(&w);
+  mark_tasks(&w);
+  fill_scopes(&w);
+  drop_empty_assigns(&w);
+  state_free(&w);
+}

@@ -1,0 +1,91 @@
+"use strict";
+// The private channel to the coordinator: one inherited socket fd, framed
+// as a 4-byte big-endian length and that much UTF-8 JSON.  Synchronous on
+// purpose: a checkpoint of a synchronous call (Date.now()) must be
+// committed before that call returns.  Bounded on both sides; if the
+// coordinator goes away the process stops (status 70) rather than run side
+// effects nobody records.
+
+const fs = require("node:fs");
+
+const MAX_MESSAGE = 16 * 1024 * 1024;
+
+class Channel {
+  /** @param {number} fd */
+  constructor(fd) {
+    this.fd = fd;
+    this.header = Buffer.alloc(4);
+  }
+
+  /** @param {object} msg */
+  send(msg) {
+    const body = Buffer.from(JSON.stringify(msg), "utf8");
+    if (body.length > MAX_MESSAGE) {
+      const err = new RangeError(`message of ${body.length} bytes exceeds the ${MAX_MESSAGE}-byte channel limit`);
+      err.channelLimit = true;
+      throw err;
+    }
+    this.header.writeUInt32BE(body.length, 0);
+    this.writeAll(this.header);
+    this.writeAll(body);
+  }
+
+  /** @returns {any} */
+  recv() {
+    const size = this.readExact(4).readUInt32BE(0);
+    if (size > MAX_MESSAGE) throw new Error(`oversized message (${size} bytes)`);
+    const msg = JSON.parse(this.readExact(size).toString("utf8"));
+    if (msg === null || typeof msg !== "object" || Array.isArray(msg)) throw new Error("message is not a JSON object");
+    return msg;
+  }
+
+  /** Sends msg and returns the reply; exits if the coordinator died. */
+  request(msg) {
+    try {
+      this.send(msg);
+      return this.recv();
+    } catch (err) {
+      if (err && err.channelLimit) throw err;
+      lost(err);
+    }
+    return undefined;
+  }
+
+  writeAll(buf) {
+    let off = 0;
+    while (off < buf.length) {
+      try {
+        off += fs.writeSync(this.fd, buf, off, buf.length - off);
+      } catch (err) {
+        if (err.code !== "EAGAIN") throw err;
+      }
+    }
+  }
+
+  readExact(n) {
+    const buf = Buffer.alloc(n);
+    let off = 0;
+    while (off < n) {
+      let got;
+      try {
+        got = fs.readSync(this.fd, buf, off, n - off, null);
+      } catch (err) {
+        if (err.code === "EAGAIN") continue;
+        throw err;
+      }
+      if (got === 0) throw new Error("coordinator closed the channel");
+      off += got;
+    }
+    return buf;
+  }
+}
+
+function lost(err) {
+  try {
+    fs.writeSync(2, `currant: lost the coordinator (${err && err.message}); stopping\n`);
+  } finally {
+    process.reallyExit(70);
+  }
+}
+
+module.exports = { Channel, MAX_MESSAGE };

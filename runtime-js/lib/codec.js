@@ -1,0 +1,187 @@
+"use strict";
+// Journal value encoding, shared with runtime-py: plain JSON stands for
+// itself, anything else is a tagged object {"$t": TAG, "v": ...}; a plain
+// object that has a "$t" key is escaped as {"$t": "obj", "v": {...}}.
+// Tags: undef, float (NaN/Infinity), bigint, bytes (base64), tuple, set,
+// map, datetime/date/time, decimal, uuid, path, completed, response, iter,
+// error.  Values from Python decode to their nearest JavaScript kin (tuple
+// -> Array, decimal/uuid/path -> string, date -> "YYYY-MM-DD").
+// Anything else throws a TypeError naming the type; the session turns it
+// into UnrecordableValueError naming the site.
+
+const MAX_DEPTH = 200;
+
+function typeName(v) {
+  if (v === null) return "null";
+  if (typeof v !== "object" && typeof v !== "function") return typeof v;
+  const proto = Object.getPrototypeOf(v);
+  return (proto && proto.constructor && proto.constructor.name) || "Object";
+}
+
+function isPlain(v) {
+  const proto = Object.getPrototypeOf(v);
+  return proto === Object.prototype || proto === null;
+}
+
+/**
+ * Returns a JSON-able form of value or throws TypeError.
+ * @param {any} value
+ * @param {number} [depth]
+ * @returns {any}
+ */
+function encode(value, depth = 0) {
+  if (depth > MAX_DEPTH) throw new TypeError("value nested more than 200 levels deep");
+  switch (typeof value) {
+    case "string":
+    case "boolean":
+      return value;
+    case "number":
+      if (Number.isFinite(value)) return value;
+      return { $t: "float", v: Number.isNaN(value) ? "NaN" : value > 0 ? "Infinity" : "-Infinity" };
+    case "bigint":
+      return { $t: "bigint", v: value.toString() };
+    case "undefined":
+      return { $t: "undef", v: null };
+    case "object":
+      if (value === null) return null;
+      return encodeObject(value, depth);
+    default:
+      throw new TypeError(`cannot record a value of type ${typeof value}`);
+  }
+}
+
+function encodeObject(value, depth) {
+  if (Array.isArray(value)) return value.map((x) => encode(x, depth + 1));
+  if (value instanceof Date) return { $t: "datetime", v: value.toISOString() };
+  if (value instanceof Uint8Array) return { $t: "bytes", v: Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString("base64") };
+  if (value instanceof ArrayBuffer) return { $t: "bytes", v: Buffer.from(value).toString("base64") };
+  if (value instanceof Map) return { $t: "map", v: [...value].map(([k, x]) => [encode(k, depth + 1), encode(x, depth + 1)]) };
+  if (value instanceof Set) return { $t: "set", v: [...value].map((x) => encode(x, depth + 1)) };
+  if (value instanceof RecordedResponse) return { $t: "response", v: value.toRecord() };
+  if (value instanceof Error) return { $t: "error", v: encodeError(value) };
+  if (isPlain(value)) {
+    const out = {};
+    for (const k of Object.keys(value)) out[k] = encode(value[k], depth + 1);
+    return Object.prototype.hasOwnProperty.call(value, "$t") ? { $t: "obj", v: out } : out;
+  }
+  throw new TypeError(`cannot record a value of type ${typeName(value)}`);
+}
+
+/**
+ * Inverse of encode.
+ * @param {any} data
+ * @returns {any}
+ */
+function decode(data) {
+  if (data === null || typeof data !== "object") return data;
+  if (Array.isArray(data)) return data.map(decode);
+  const tag = data.$t;
+  if (tag === undefined) {
+    const out = {};
+    for (const k of Object.keys(data)) out[k] = decode(data[k]);
+    return out;
+  }
+  const fn = DECODERS[tag];
+  if (!fn) throw new TypeError(`unknown journal tag ${tag}`);
+  return fn(data.v);
+}
+
+const DECODERS = {
+  obj: (v) => { const o = {}; for (const k of Object.keys(v)) o[k] = decode(v[k]); return o; },
+  undef: () => undefined,
+  float: (v) => (v === "NaN" ? NaN : v === "Infinity" ? Infinity : -Infinity),
+  bigint: (v) => BigInt(v),
+  bytes: (v) => Buffer.from(v, "base64"),
+  tuple: (v) => v.map(decode),
+  set: (v) => new Set(v.map(decode)),
+  map: (v) => new Map(v.map(([k, x]) => [decode(k), decode(x)])),
+  datetime: (v) => new Date(v),
+  date: (v) => v,
+  time: (v) => v,
+  timedelta: (v) => v,
+  decimal: (v) => v,
+  uuid: (v) => v,
+  path: (v) => v,
+  iter: (v) => v.map(decode),
+  completed: (v) => ({ args: decode(v.args), returncode: v.returncode, stdout: decode(v.stdout), stderr: decode(v.stderr) }),
+  response: (v) => RecordedResponse.fromRecord(v).toResponse(),
+  error: (v) => decodeError(v),
+};
+
+/** An HTTP response whose body was read: status, headers, body. */
+class RecordedResponse {
+  constructor(status, statusText, headers, body, url) {
+    this.status = status;
+    this.statusText = statusText;
+    this.headers = headers;
+    this.body = body;
+    this.url = url;
+  }
+
+  /** Reads a fetch Response whole. */
+  static async from(res) {
+    const body = Buffer.from(await res.arrayBuffer());
+    return new RecordedResponse(res.status, res.statusText, [...res.headers], body, res.url);
+  }
+
+  static fromRecord(v) {
+    return new RecordedResponse(v.status, v.reason || "", v.headers, Buffer.from(v.body, "base64"), v.url);
+  }
+
+  toRecord() {
+    return { status: this.status, reason: this.statusText, headers: this.headers, body: this.body.toString("base64"), url: this.url };
+  }
+
+  /** A fresh fetch Response with the recorded status, headers and body. */
+  toResponse() {
+    const nullBody = [101, 204, 205, 304].includes(this.status);
+    const res = new Response(nullBody ? null : this.body, { status: this.status, statusText: this.statusText, headers: this.headers });
+    if (this.url) Object.defineProperty(res, "url", { value: this.url });
+    return res;
+  }
+}
+
+/**
+ * The journal form of an error: type, message, code, args.
+ * @param {any} err
+ */
+function encodeError(err) {
+  if (!(err instanceof Error)) {
+    let value = null;
+    try { value = encode(err); } catch { value = String(err); }
+    return { type: "Thrown", module: "js", message: String(err), thrown: value, lang: "js" };
+  }
+  // a subclass that did not set .name still reports its class name
+  const type = err.name && err.name !== "Error" ? err.name : typeName(err);
+  const out = { type, module: "js", message: err.message, lang: "js" };
+  if (err.code !== undefined) out.code = String(err.code);
+  return out;
+}
+
+const fallback = new Map();
+
+/**
+ * Rebuilds an error of the recorded type (a built-in class when there is
+ * one, else an Error whose name is the recorded type) with its message.
+ * @param {any} data
+ */
+function decodeError(data) {
+  if (data.type === "Thrown" && "thrown" in data) return decode(data.thrown);
+  const C = globalThis[data.type];
+  let err;
+  if (typeof C === "function" && (C === Error || C.prototype instanceof Error)) {
+    err = new C(data.message);
+  } else {
+    let K = fallback.get(data.type);
+    if (!K) {
+      K = { [data.type]: class extends Error {} }[data.type];
+      Object.defineProperty(K.prototype, "name", { value: data.type, writable: true, configurable: true });
+      fallback.set(data.type, K);
+    }
+    err = new K(data.message);
+  }
+  if (data.code !== undefined) err.code = data.code;
+  return err;
+}
+
+module.exports = { encode, decode, encodeError, decodeError, RecordedResponse, typeName };

@@ -1,0 +1,473 @@
+"use strict";
+// The durable session: record/replay of checkpoints under the coordinator.
+//
+// On start the coordinator sends the run's journal.  Every boundary call
+// takes a key when it starts (its frame's prefix plus a counter; frames
+// follow async continuations through AsyncLocalStorage), so calls started
+// in a deterministic order, Promise.all included, get the same keys on
+// every execution.  A recorded key replays (the value is returned, or the
+// error thrown; for a call whose live result was a promise, a settled
+// promise) without performing the call.  An unrecorded key runs live and
+// its outcome is committed before the program goes past the checkpoint.
+// Calls inside a live checkpoint (a task's body) get keys under it.
+// Output is muted while recorded checkpoints replay, so a resumed run
+// does not print twice what its first attempt printed.
+
+const fs = require("node:fs");
+const { AsyncLocalStorage } = require("node:async_hooks");
+const { Channel } = require("./channel");
+const codec = require("./codec");
+const { Ref } = require("./binding");
+const { NonDeterminismError, UnrecordableValueError, RunCancelled, TimeoutError } = require("./errors");
+
+/** Seconds since the epoch, to the microsecond (journal timestamps). */
+const nowS = () => (performance.timeOrigin + performance.now()) / 1000;
+
+const FINAL = new Set(["ok", "error", "resource"]);
+
+class Frame {
+  constructor(prefix, owner = null, fn = null) {
+    this.prefix = prefix;
+    this.n = 0;
+    this.owner = owner;
+    this.fn = fn;
+    this.attempt = 1;
+  }
+}
+
+/** "3.1" -> "3", "3~2.0" -> "3", "3" -> null */
+function parentKey(key) {
+  const dot = key.lastIndexOf(".");
+  if (dot < 0) return null;
+  const head = key.slice(0, dot);
+  const last = head.slice(head.lastIndexOf(".") + 1);
+  return last.includes("~") ? head.slice(0, head.lastIndexOf("~")) : head;
+}
+
+function isThenable(v) {
+  return v !== null && (typeof v === "object" || typeof v === "function") && typeof v.then === "function";
+}
+
+class Session {
+  /** @param {number} fd */
+  constructor(fd) {
+    this.chan = new Channel(fd);
+    this.root = new Frame("");
+    this.als = new AsyncLocalStorage();
+    /** @type {Map<string, any[]>} */
+    this.recorded = new Map();
+    /** @type {Map<string, any[][]>} */
+    this.retries = new Map();
+    /** @type {Map<string, string[]>} */
+    this.children = new Map();
+    this.unvisited = 0;
+    this.mode = "run";
+    this.runId = "";
+    this.suspendAfter = Number(process.env.CURRANT_SUSPEND_AFTER || 60) * 1000;
+    this.muted = null;
+    this.exiting = false;
+    this.manifest = null;
+  }
+
+  start() {
+    const init = this.chan.request({ op: "hello", v: 1, lang: "js", pid: process.pid });
+    this.mode = init.mode || "run";
+    this.runId = init.run || "";
+    for (;;) {
+      const msg = this.chan.recv();
+      if (msg.op === "ready") break;
+      for (const r of msg.rows || []) this.load(r);
+    }
+    if (this.unvisited > 0 && this.mode === "run" && init.mute !== false) {
+      this.muted = [process.stdout.write, process.stderr.write];
+      process.stdout.write = muteWrite;
+      process.stderr.write = muteWrite;
+    }
+    process.on("exit", () => this.atExit());
+  }
+
+  // rows: [key, file, site, kind, attempt, status, value, ended]
+  load(r) {
+    const key = r[0];
+    if (!FINAL.has(r[5])) {
+      if (!this.retries.has(key)) this.retries.set(key, []);
+      this.retries.get(key).push(r);
+      return;
+    }
+    this.recorded.set(key, r);
+    this.unvisited += 1;
+    const parent = parentKey(key);
+    if (parent !== null) {
+      if (!this.children.has(parent)) this.children.set(parent, []);
+      this.children.get(parent).push(key);
+    }
+  }
+
+  descendants(key) {
+    let n = 0;
+    const stack = [key];
+    while (stack.length) {
+      for (const child of this.children.get(stack.pop()) || []) {
+        if (this.recorded.has(child)) {
+          n += 1;
+          stack.push(child);
+        }
+      }
+    }
+    return n;
+  }
+
+  visited(key) {
+    this.unvisited -= 1 + (this.children.size ? this.descendants(key) : 0);
+    if (this.unvisited <= 0) this.unmute();
+  }
+
+  unmute() {
+    if (this.muted) {
+      [process.stdout.write, process.stderr.write] = this.muted;
+      this.muted = null;
+    }
+  }
+
+  atExit() {
+    if (this.exiting) return;
+    this.exiting = true;
+    this.chan.request({ op: "exit", unvisited: this.unvisited });
+  }
+
+  nextKey() {
+    const frame = this.als.getStore() || this.root;
+    const n = frame.n;
+    frame.n = n + 1;
+    return frame.prefix + n;
+  }
+
+  // -------------------------------------------------------------- the API
+
+  /** A boundary call: replay it or run it live and commit it. */
+  call(rel, site, fn, args, invoke, how) {
+    const key = this.nextKey();
+    const row = this.recorded.get(key);
+    if (row !== undefined) return this.replay(row, rel, site);
+    const target = fn instanceof Ref ? fn.fn : fn;
+    const kind = target && target._currantKind;
+    if (kind !== undefined && how === undefined) return this.special(kind, key, rel, site, args);
+    return this.live(key, rel, site, fn, args, invoke, how || "call", target);
+  }
+
+  read(rel, site, obj, key) {
+    return this.call(rel, site, obj, [key], (o, a) => o[a[0]], "read");
+  }
+
+  replay(row, rel, site) {
+    if (row[1] !== rel || row[2] !== site) this.diverged(row, rel, site);
+    this.visited(row[0]);
+    const awaited = row[3].endsWith("+await");
+    if (row[5] === "ok") {
+      const value = codec.decode(row[6]);
+      return awaited ? Promise.resolve(value) : value;
+    }
+    if (row[5] === "error") {
+      const err = codec.decodeError(row[6]);
+      if (awaited) return Promise.reject(err);
+      throw err;
+    }
+    return undefined;
+  }
+
+  diverged(row, rel, site, why = "") {
+    this.unmute();
+    const msg = { op: "diverged", got: [rel, site], why };
+    if (row) Object.assign(msg, { key: row[0], want: [row[1], row[2]] });
+    this.chan.request(msg);
+    this.exiting = true;
+    process.reallyExit(3);
+  }
+
+  live(key, rel, site, fn, args, invoke, kind, target = fn) {
+    if (this.mode === "replay") {
+      this.diverged(null, rel, site, `replay reached a checkpoint that is not in the journal (key ${key})`);
+    }
+    const child = new Frame(key + ".", key, target);
+    const t0 = nowS();
+    let result;
+    try {
+      result = this.als.run(child, invoke, fn, args);
+    } catch (err) {
+      this.commit(key, rel, site, kind, child.attempt, "error", codec.encodeError(err), t0);
+      throw err;
+    }
+    if (isThenable(result)) {
+      return Promise.resolve(result).then(
+        (v) => this.recordAsync(v, key, rel, site, kind + "+await", child, t0),
+        (err) => {
+          this.commit(key, rel, site, kind + "+await", child.attempt, "error", codec.encodeError(err), t0);
+          throw err;
+        },
+      );
+    }
+    return this.record(result, key, rel, site, kind, child.attempt, t0);
+  }
+
+  async recordAsync(v, key, rel, site, kind, child, t0) {
+    if (typeof Response === "function" && v instanceof Response) {
+      const rec = await codec.RecordedResponse.from(v);
+      this.commit(key, rel, site, kind, child.attempt, "ok", codec.encode(rec), t0);
+      return rec.toResponse();
+    }
+    return this.record(v, key, rel, site, kind, child.attempt, t0);
+  }
+
+  record(result, key, rel, site, kind, attempt, t0) {
+    let enc;
+    try {
+      enc = codec.encode(result);
+    } catch (err) {
+      throw new UnrecordableValueError(`${this.where(rel, site)}: ${err.message}`);
+    }
+    this.commit(key, rel, site, kind, attempt, "ok", enc, t0);
+    return result;
+  }
+
+  commit(key, rel, site, kind, attempt, status, value, t0) {
+    let reply;
+    try {
+      reply = this.chan.request({ op: "commit", key, file: rel, site, kind, attempt, status, value, t0, t1: nowS() });
+    } catch (err) {
+      throw new UnrecordableValueError(`${this.where(rel, site)}: ${err.message}`);
+    }
+    if (reply.cancel) throw new RunCancelled(`run ${this.runId} was cancelled`);
+    if (reply.error) throw new Error(`currant coordinator: ${reply.error}`);
+  }
+
+  // ---------------------------------------------------------- std specials
+
+  special(kind, key, rel, site, args) {
+    if (this.mode === "replay") {
+      this.diverged(null, rel, site, `replay reached a checkpoint that is not in the journal (key ${key})`);
+    }
+    const { parseDuration, isDone } = require("./std");
+    if (kind === "sleep") return this.sleepAt(key, rel, site, parseDuration(args[0]));
+    if (kind === "event") {
+      const opts = args[1];
+      const t = opts !== null && typeof opts === "object" ? opts.timeout : opts;
+      return this.eventAt(key, rel, site, args[0], t === undefined || t === null ? null : parseDuration(t));
+    }
+    if (kind === "poll") {
+      const opts = args[1] || {};
+      const every = parseDuration(opts.every === undefined ? 1000 : opts.every);
+      const timeout = opts.timeout === undefined || opts.timeout === null ? null : parseDuration(opts.timeout);
+      return this.live(key, rel, site, null, [], () => this.pollBody(args[0], every, timeout, opts.until, isDone), "poll");
+    }
+    throw new Error(`unknown std kind ${kind}`);
+  }
+
+  /** A recorded value under parent (wake times, deadlines). */
+  sub(parent, n, make, rel, site) {
+    const key = `${parent}.${n}`;
+    const row = this.recorded.get(key);
+    if (row !== undefined) {
+      this.visited(key);
+      return codec.decode(row[6]);
+    }
+    const value = make();
+    this.commit(key, rel, site, "value", 1, "ok", codec.encode(value), nowS());
+    return value;
+  }
+
+  sleepAt(key, rel, site, ms) {
+    const t0 = nowS();
+    const wake = this.sub(key, 0, () => Date.now() + ms, rel, site);
+    const left = wake - Date.now();
+    if (left > this.suspendAfter) this.suspend(wake / 1000);
+    return new Promise((resolve) => setTimeout(resolve, Math.max(0, left))).then(() => {
+      this.commit(key, rel, site, "sleep+await", 1, "ok", null, t0);
+    });
+  }
+
+  /** currant.sleep called without a checkpoint of its own. */
+  sleep(ms) {
+    const key = this.nextKey();
+    if (this.recorded.has(key)) {
+      this.visited(key);
+      return Promise.resolve();
+    }
+    return this.sleepAt(key, "", -1, ms);
+  }
+
+  suspend(wakeAt) {
+    this.unmute();
+    this.chan.request({ op: "suspend", wake_at: wakeAt });
+    this.exiting = true;
+    process.reallyExit(0);
+  }
+
+  eventAt(key, rel, site, name, ms) {
+    const deadline = ms === null ? null : this.sub(key, 0, () => nowS() + ms / 1000, rel, site);
+    const reply = this.chan.request({ op: "event", key, file: rel, site, name, deadline });
+    if (reply.error) return Promise.reject(new Error(`currant coordinator: ${reply.error}`));
+    return Promise.resolve(reply.timeout ? null : codec.decode(reply.value));
+  }
+
+  waitEvent(name, ms) {
+    const key = this.nextKey();
+    const row = this.recorded.get(key);
+    if (row !== undefined) {
+      this.visited(key);
+      return Promise.resolve(codec.decode(row[6]));
+    }
+    return this.eventAt(key, "", -1, name, ms);
+  }
+
+  async pollBody(fn, every, timeout, until, isDone) {
+    const start = this.inner(() => Date.now());
+    for (;;) {
+      const value = await this.inner(fn);
+      if (isDone(value, until)) return value;
+      if (timeout !== null && Date.now() + every > start + timeout) {
+        throw new TimeoutError(`poll: not done after ${timeout} ms`);
+      }
+      await this.sleep(every);
+    }
+  }
+
+  /** A checkpoint with no site of its own (inside poll and retries). */
+  inner(fn) {
+    const key = this.nextKey();
+    const row = this.recorded.get(key);
+    if (row !== undefined) return this.replay(row, "", -1);
+    return this.live(key, "", -1, fn, [], (f) => f(), "inner");
+  }
+
+  poll(fn, every, timeout, until) {
+    const { isDone } = require("./std");
+    return this.inner(() => this.pollBody(fn, every, timeout, until, isDone));
+  }
+
+  // ------------------------------------------------------------------ tasks
+
+  /** Attempts of a task, each failure journaled under its checkpoint. */
+  runTask(wrapper, fn, self, args) {
+    const { runAttempts, sleepSync } = require("./std");
+    const policy = wrapper.currantTask;
+    const frame = this.als.getStore();
+    if (!frame || frame.fn !== wrapper || frame.owner === null) return runAttempts(fn, self, args, policy);
+    const key = frame.owner;
+    let [attempt, wait] = this.resumeAttempt(key, policy);
+    const start = Date.now();
+    const deadline = policy.totalTimeout === null ? null : start + policy.totalTimeout;
+    const mayRetry = (err, n, w) =>
+      n < policy.maxAttempts && policy.retryable(err) && (deadline === null || Date.now() + w < deadline);
+    const failed = (err, n, t0) => {
+      const w = policy.delay(n);
+      if (!mayRetry(err, n, w)) return -1;
+      this.commit(key, "", -1, "attempt", n, "retry", codec.encodeError(err), t0);
+      return w;
+    };
+    const asyncFrom = async (pending, t0) => {
+      for (;;) {
+        try {
+          return await withTimeout(pending, limit(policy, deadline));
+        } catch (err) {
+          wait = failed(err, attempt, t0);
+          if (wait < 0) throw err;
+        }
+        attempt += 1;
+        enterAttempt(frame, key, attempt);
+        await new Promise((resolve) => setTimeout(resolve, wait));
+        t0 = nowS();
+        try {
+          pending = Promise.resolve(Reflect.apply(fn, self, args));
+        } catch (err) {
+          pending = Promise.reject(err);
+        }
+      }
+    };
+    for (;;) {
+      enterAttempt(frame, key, attempt);
+      sleepSync(wait);
+      const t0 = nowS();
+      let value;
+      try {
+        value = Reflect.apply(fn, self, args);
+      } catch (err) {
+        wait = failed(err, attempt, t0);
+        if (wait < 0) throw err;
+        attempt += 1;
+        continue;
+      }
+      if (isThenable(value)) return asyncFrom(Promise.resolve(value), t0);
+      return value;
+    }
+  }
+
+  resumeAttempt(key, policy) {
+    const done = this.retries.get(key);
+    if (!done || !done.length) return [1, 0];
+    const last = done.reduce((a, b) => (b[4] > a[4] ? b : a));
+    const wait = (last[7] || 0) * 1000 + policy.delay(last[4]) - Date.now();
+    return [last[4] + 1, Math.max(0, wait)];
+  }
+
+  // ------------------------------------------------------------------ naming
+
+  where(rel, site) {
+    const info = this.siteInfo(rel, site);
+    if (!info) return `${rel || "<runtime>"} site ${site}`;
+    return `${rel}:${info.line} (${info.function || "<module>"}: ${info.callee})`;
+  }
+
+  siteInfo(rel, site) {
+    if (this.manifest === null) {
+      this.manifest = new Map();
+      try {
+        const data = JSON.parse(fs.readFileSync(process.env.CURRANT_MANIFEST || "", "utf8"));
+        for (const n of data.nodes || []) {
+          if (n.index !== undefined && n.file !== undefined) this.manifest.set(`${n.file}\t${n.index}`, n);
+        }
+      } catch {
+        // no manifest (hand-instrumented script): sites are named by index
+      }
+    }
+    return this.manifest.get(`${rel}\t${site}`);
+  }
+}
+
+function enterAttempt(frame, key, attempt) {
+  frame.attempt = attempt;
+  frame.n = 0;
+  frame.prefix = attempt === 1 ? `${key}.` : `${key}~${attempt}.`;
+}
+
+function limit(policy, deadline) {
+  if (deadline === null) return policy.timeout;
+  const left = Math.max(0, deadline - Date.now());
+  return policy.timeout === null ? left : Math.min(left, policy.timeout);
+}
+
+function withTimeout(promise, ms) {
+  if (ms === null) return promise;
+  let timer;
+  const cap = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new TimeoutError(`task attempt timed out after ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, cap]).finally(() => clearTimeout(timer));
+}
+
+function muteWrite(chunk, encoding, cb) {
+  const done = typeof encoding === "function" ? encoding : cb;
+  if (typeof done === "function") process.nextTick(done);
+  return true;
+}
+
+/** Starts the session when the coordinator gave us a channel. */
+function connect(state) {
+  const fd = process.env.CURRANT_FD;
+  if (fd === undefined || state.session !== null) return;
+  delete process.env.CURRANT_FD;
+  const session = new Session(Number(fd));
+  state.session = session;
+  session.start();
+}
+
+module.exports = { Session, connect, parentKey, NonDeterminismError };

@@ -1,0 +1,94 @@
+"""The private channel to the coordinator: one inherited socket fd.
+
+Messages are length-prefixed JSON: a 4-byte big-endian length, then that
+many bytes of UTF-8 JSON.  Lengths are bounded (MAX_MESSAGE) on both sides
+so that neither end can be made to allocate without limit.  The channel is
+strictly request/reply from the runtime's side and guarded by a lock, so
+threads that reach checkpoints at once take turns.
+
+If the coordinator goes away the process cannot make progress durably, so
+it exits at once (status 70) rather than run side effects nobody records.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import struct
+import sys
+import threading
+from typing import Any, Dict
+
+MAX_MESSAGE = 16 * 1024 * 1024
+_HEADER = struct.Struct(">I")
+
+
+class ChannelClosed(Exception):
+    """The coordinator closed the channel or sent something malformed."""
+
+
+class Channel:
+    """Blocking framed JSON messages over a socket file descriptor."""
+
+    def __init__(self, fd: int) -> None:
+        self.fd = fd
+        self.lock = threading.Lock()
+        self._dumps = json.JSONEncoder(ensure_ascii=False,
+                                       separators=(",", ":"),
+                                       allow_nan=False).encode
+
+    def send(self, msg: Dict[str, Any]) -> None:
+        """Write one message (raises ValueError when it is too large)."""
+        data = self._dumps(msg).encode("utf-8")
+        if len(data) > MAX_MESSAGE:
+            raise ValueError(f"message of {len(data)} bytes exceeds the "
+                             f"{MAX_MESSAGE}-byte channel limit")
+        self._write_all(_HEADER.pack(len(data)) + data)
+
+    def recv(self) -> Dict[str, Any]:
+        """Read one message."""
+        (size,) = _HEADER.unpack(self._read_exact(4))
+        if size > MAX_MESSAGE:
+            raise ChannelClosed(f"oversized message ({size} bytes)")
+        msg = json.loads(self._read_exact(size))
+        if not isinstance(msg, dict):
+            raise ChannelClosed("message is not a JSON object")
+        return msg
+
+    def request(self, msg: Dict[str, Any]) -> Dict[str, Any]:
+        """Send ``msg`` and return the reply; exits if the coordinator died."""
+        with self.lock:
+            try:
+                self.send(msg)
+                return self.recv()
+            except (OSError, ChannelClosed, ValueError) as exc:
+                if isinstance(exc, ValueError) and \
+                        "channel limit" in str(exc):
+                    raise
+                lost(exc)
+                raise  # not reached
+
+    def _write_all(self, data: bytes) -> None:
+        view = memoryview(data)
+        while view:
+            n = os.write(self.fd, view)
+            view = view[n:]
+
+    def _read_exact(self, n: int) -> bytes:
+        chunks = []
+        while n:
+            chunk = os.read(self.fd, min(n, 1 << 20))
+            if not chunk:
+                raise ChannelClosed("coordinator closed the channel")
+            chunks.append(chunk)
+            n -= len(chunk)
+        return b"".join(chunks)
+
+
+def lost(exc: BaseException) -> None:
+    """The coordinator is gone: stop before doing anything unrecorded."""
+    try:
+        sys.stderr.write(f"currant: lost the coordinator ({exc}); stopping\n")
+        sys.stderr.flush()
+    finally:
+        os._exit(70)

@@ -1,0 +1,233 @@
+"""Journal value encoding: what boundaries return, as JSON both runtimes read.
+
+Plain JSON values stand for themselves.  Everything else becomes a tagged
+object ``{"$t": TAG, "v": ...}``; a dict that itself has a "$t" key is
+escaped as ``{"$t": "obj", "v": {...}}`` so decoding is never ambiguous.
+Tags shared with runtime-js: undef, float (NaN/Infinity), bigint, bytes
+(base64), tuple, set, map (non-string keys), date/datetime/time, decimal,
+uuid, completed (subprocess results), response (HTTP responses), error,
+path (Python paths; a string elsewhere) and iter (a generator or iterator a
+boundary returned, drained into a list and handed back as an iterator).
+
+Anything else raises TypeError naming the offending type; the session turns
+that into UnrecordableValueError naming the site, so nothing is silently
+dropped.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as _dt
+import decimal
+import importlib
+import math
+import pathlib
+import subprocess
+import uuid as _uuid
+from typing import Any
+
+# Ints past this magnitude lose precision in JavaScript numbers.
+_SAFE_INT = 2 ** 53 - 1
+
+
+def encode(value: Any, depth: int = 0) -> Any:
+    """Return a JSON-able form of ``value`` or raise TypeError."""
+    if depth > 200:
+        raise TypeError("value nested more than 200 levels deep")
+    if value is None or value is True or value is False:
+        return value
+    kind = type(value)
+    if kind is str:
+        return value
+    if kind is int:
+        if -_SAFE_INT <= value <= _SAFE_INT:
+            return value
+        return {"$t": "bigint", "v": str(value)}
+    if kind is float:
+        if math.isfinite(value):
+            return value
+        return {"$t": "float", "v": "NaN" if value != value else
+                ("Infinity" if value > 0 else "-Infinity")}
+    if kind is list:
+        return [encode(x, depth + 1) for x in value]
+    if kind is dict:
+        return _encode_dict(value, depth)
+    return _encode_other(value, depth)
+
+
+def _encode_dict(value: dict, depth: int) -> Any:
+    if all(type(k) is str for k in value):
+        out = {k: encode(v, depth + 1) for k, v in value.items()}
+        return {"$t": "obj", "v": out} if "$t" in value else out
+    return {"$t": "map", "v": [[encode(k, depth + 1), encode(v, depth + 1)]
+                               for k, v in value.items()]}
+
+
+def _encode_other(value: Any, depth: int) -> Any:
+    if isinstance(value, bool):
+        return bool(value)
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        return {"$t": "bytes", "v": base64.b64encode(bytes(value)).decode()}
+    if isinstance(value, tuple) and not hasattr(value, "_fields"):
+        return {"$t": "tuple", "v": [encode(x, depth + 1) for x in value]}
+    if isinstance(value, (set, frozenset)):
+        items = [encode(x, depth + 1) for x in value]
+        items.sort(key=repr)  # set order is not stable across processes
+        return {"$t": "set", "v": items}
+    if isinstance(value, _dt.datetime):
+        return {"$t": "datetime", "v": value.isoformat()}
+    if isinstance(value, _dt.date):
+        return {"$t": "date", "v": value.isoformat()}
+    if isinstance(value, _dt.time):
+        return {"$t": "time", "v": value.isoformat()}
+    if isinstance(value, _dt.timedelta):
+        return {"$t": "timedelta", "v": value.total_seconds()}
+    if isinstance(value, decimal.Decimal):
+        return {"$t": "decimal", "v": str(value)}
+    if isinstance(value, _uuid.UUID):
+        return {"$t": "uuid", "v": str(value)}
+    if isinstance(value, int):
+        return encode(int(value), depth)
+    if isinstance(value, float):
+        return encode(float(value), depth)
+    if isinstance(value, str):
+        return str(value)
+    if isinstance(value, list):
+        return encode(list(value), depth)
+    if isinstance(value, dict):
+        return _encode_dict(dict(value), depth)
+    if isinstance(value, pathlib.PurePath):
+        return {"$t": "path", "v": str(value)}
+    if isinstance(value, subprocess.CompletedProcess):
+        return {"$t": "completed", "v": {
+            "args": encode(value.args, depth + 1),
+            "returncode": value.returncode,
+            "stdout": encode(value.stdout, depth + 1),
+            "stderr": encode(value.stderr, depth + 1)}}
+    from currant._recorders import RecordedIterator, RecordedResponse
+    if isinstance(value, RecordedResponse):
+        return {"$t": "response", "v": value.to_json()}
+    if isinstance(value, RecordedIterator):
+        return {"$t": "iter", "v": [encode(x, depth + 1) for x in value.items]}
+    raise TypeError(f"cannot record a value of type "
+                    f"{type(value).__module__}.{type(value).__qualname__}")
+
+
+def decode(data: Any) -> Any:
+    """Inverse of ``encode``."""
+    kind = type(data)
+    if kind is list:
+        return [decode(x) for x in data]
+    if kind is not dict:
+        return data
+    tag = data.get("$t")
+    if tag is None:
+        return {k: decode(v) for k, v in data.items()}
+    return _DECODERS[tag](data["v"])
+
+
+def _decode_float(v: str) -> float:
+    return float(v.replace("Infinity", "inf"))
+
+
+def _decode_completed(v: dict) -> subprocess.CompletedProcess:
+    return subprocess.CompletedProcess(decode(v["args"]), v["returncode"],
+                                       decode(v["stdout"]), decode(v["stderr"]))
+
+
+def _decode_response(v: dict) -> Any:
+    from currant._recorders import RecordedResponse
+    return RecordedResponse.from_json(v)
+
+
+_DECODERS = {
+    "obj": lambda v: {k: decode(x) for k, x in v.items()},
+    "undef": lambda v: None,
+    "float": _decode_float,
+    "bigint": int,
+    "bytes": base64.b64decode,
+    "tuple": lambda v: tuple(decode(x) for x in v),
+    "set": lambda v: {decode(x) for x in v},
+    "map": lambda v: {_hashable(decode(k)): decode(x) for k, x in v},
+    "datetime": _dt.datetime.fromisoformat,
+    "date": _dt.date.fromisoformat,
+    "time": _dt.time.fromisoformat,
+    "timedelta": lambda v: _dt.timedelta(seconds=v),
+    "decimal": decimal.Decimal,
+    "uuid": _uuid.UUID,
+    "completed": _decode_completed,
+    "path": pathlib.Path,
+    "iter": lambda v: iter([decode(x) for x in v]),
+    "response": _decode_response,
+    "error": lambda v: decode_error(v),
+}
+
+
+def _hashable(v: Any) -> Any:
+    return tuple(v) if isinstance(v, list) else v
+
+
+# -------------------------------------------------------------------- errors
+
+
+def encode_error(exc: BaseException) -> dict:
+    """The journal form of an exception: type, module, message, args."""
+    kind = type(exc)
+    try:
+        args = encode(list(exc.args))
+    except TypeError:
+        args = [str(a) for a in exc.args]
+    return {"type": kind.__qualname__, "module": kind.__module__,
+            "message": str(exc), "args": args, "lang": "py"}
+
+
+class ReplayedError(Exception):
+    """Stands in for an exception type that cannot be found on replay."""
+
+
+def decode_error(data: dict) -> BaseException:
+    """Rebuild an exception of the recorded type, with the recorded message.
+
+    The type is looked up by module and qualified name; a type from
+    JavaScript, or one that no longer exists, becomes a subclass of
+    ReplayedError with the recorded name, so ``type(e).__name__`` and
+    ``str(e)`` still match.
+    """
+    cls = _find_class(data.get("module", ""), data.get("type", "Exception"))
+    args = decode(data.get("args", [data.get("message", "")]))
+    exc: BaseException
+    try:
+        exc = cls(*args)
+        if str(exc) != data.get("message", str(exc)):
+            raise ValueError("message differs")
+    except Exception:
+        exc = cls.__new__(cls)
+        exc.args = (data.get("message", ""),)
+    return exc
+
+
+_fallback_classes: dict = {}
+
+
+def _find_class(module: str, qualname: str) -> type:
+    if module and data_is_py(module):
+        try:
+            obj: Any = importlib.import_module(module)
+            for part in qualname.split("."):
+                obj = getattr(obj, part)
+            if isinstance(obj, type) and issubclass(obj, BaseException):
+                return obj
+        except Exception:
+            pass
+    key = (module, qualname)
+    if key not in _fallback_classes:
+        name = qualname.rsplit(".", 1)[-1]
+        _fallback_classes[key] = type(name, (ReplayedError,),
+                                      {"__module__": module or "currant"})
+    return _fallback_classes[key]
+
+
+def data_is_py(module: str) -> bool:
+    """Error modules recorded by runtime-js are "js"; everything else is a
+    Python module name."""
+    return module != "js"

@@ -1,0 +1,634 @@
+"""The durable session: record/replay of checkpoints under the coordinator.
+
+On start the coordinator sends the run's journal; every boundary call then
+takes a key when it starts (its frame's prefix plus a counter, so calls
+started in a deterministic order, asyncio.gather included, get the same
+keys on every execution).  A key found in the journal replays: the recorded
+value is returned, or the recorded error raised, and the call does not
+happen.  A key not found runs live and its outcome is committed (the
+coordinator fsyncs) before the script goes past the checkpoint.
+
+Calls made inside a live checkpoint (a task's body) get keys under it
+("K.0", "K.1", retries "K~2.0"), so a finished task replays as one value
+while an unfinished one re-runs with its own finished steps replayed.
+
+Threads share the root frame and its counter: keys are deterministic only
+if threads reach checkpoints in a deterministic order (documented).
+Output written while recorded checkpoints are being replayed is muted, so a
+resumed run does not print again what the first attempt printed.
+"""
+
+from __future__ import annotations
+
+import atexit
+import contextvars
+import inspect
+import io
+import json
+import os
+import sys
+import time
+from typing import Any, Callable, Dict, List, Optional, Tuple
+
+from currant import _codec, _recorders
+from currant._channel import Channel
+from currant._errors import (NonDeterminismError, RunCancelled, Suspended,
+                             UnrecordableValueError)
+
+FINAL = ("ok", "error", "resource")
+
+
+class Frame:
+    """Where new keys come from: a prefix and a counter."""
+
+    __slots__ = ("prefix", "n", "owner", "fn", "attempt")
+
+    def __init__(self, prefix: str, owner: Optional[str] = None,
+                 fn: Any = None) -> None:
+        self.prefix = prefix
+        self.n = 0
+        self.owner = owner      # key of the checkpoint running this frame
+        self.fn = fn            # the callable that checkpoint invoked
+        self.attempt = 1        # task attempt the frame belongs to
+
+
+_frame: contextvars.ContextVar[Frame] = contextvars.ContextVar("currant_frame")
+
+
+def parent_key(key: str) -> Optional[str]:
+    """"3.1" -> "3", "3~2.0" -> "3", "3" -> None."""
+    if "." not in key:
+        return None
+    head = key.rsplit(".", 1)[0]
+    return head.split("~", 1)[0] if "~" in head.rsplit(".", 1)[-1] else head
+
+
+class Row:
+    """One journal row as the coordinator sent it."""
+
+    __slots__ = ("key", "file", "site", "kind", "attempt", "status", "value",
+                 "ended")
+
+    def __init__(self, r: List[Any]) -> None:
+        (self.key, self.file, self.site, self.kind, self.attempt,
+         self.status, self.value, self.ended) = r
+
+
+class _Muted(io.TextIOBase):
+    """Swallows output while recorded checkpoints replay."""
+
+    def __init__(self, real: Any) -> None:
+        self.real = real
+
+    def write(self, s: str) -> int:
+        return len(s)
+
+    def flush(self) -> None:
+        pass
+
+    @property
+    def encoding(self) -> str:  # type: ignore[override]
+        return getattr(self.real, "encoding", "utf-8")
+
+
+class Session:
+    """The live connection between this process and its coordinator."""
+
+    def __init__(self, fd: int) -> None:
+        self.chan = Channel(fd)
+        self.root = Frame("")
+        self.recorded: Dict[str, Row] = {}
+        self.retries: Dict[str, List[Row]] = {}
+        self.children: Dict[str, List[str]] = {}
+        self.unvisited = 0
+        self.mode = "run"
+        self.run_id = ""
+        self.suspend_after = float(os.environ.get("CURRANT_SUSPEND_AFTER",
+                                                  "60"))
+        self.manifest: Optional[Dict[Tuple[str, int], dict]] = None
+        self.muted: Optional[Tuple[Any, Any]] = None
+        self.exiting = False
+
+    # ----------------------------------------------------------- start-up
+
+    def start(self) -> None:
+        """Say hello, load the journal, mute output if replaying."""
+        init = self.chan.request({"op": "hello", "v": 1, "lang": "py",
+                                  "pid": os.getpid()})
+        self.mode = init.get("mode", "run")
+        self.run_id = init.get("run", "")
+        while True:
+            msg = self.chan.recv()
+            if msg.get("op") == "ready":
+                break
+            for r in msg.get("rows", ()):
+                self._load(Row(r))
+        if self.unvisited and self.mode == "run" and init.get("mute", True):
+            self.muted = (sys.stdout, sys.stderr)
+            sys.stdout = _Muted(sys.stdout)  # type: ignore[assignment]
+            sys.stderr = _Muted(sys.stderr)  # type: ignore[assignment]
+        atexit.register(self._at_exit)
+
+    def _load(self, row: Row) -> None:
+        if row.status not in FINAL:
+            self.retries.setdefault(row.key, []).append(row)
+            return
+        self.recorded[row.key] = row
+        self.unvisited += 1
+        parent = parent_key(row.key)
+        if parent is not None:
+            self.children.setdefault(parent, []).append(row.key)
+
+    def _descendants(self, key: str) -> int:
+        n, stack = 0, [key]
+        while stack:
+            for child in self.children.get(stack.pop(), ()):
+                if child in self.recorded:
+                    n += 1
+                    stack.append(child)
+        return n
+
+    def _visited(self, key: str) -> None:
+        self.unvisited -= 1 + self._descendants(key)
+        if self.unvisited <= 0 and self.muted is not None:
+            sys.stdout, sys.stderr = self.muted
+            self.muted = None
+
+    def _at_exit(self) -> None:
+        if self.exiting:
+            return
+        self.exiting = True
+        self._flush()
+        try:
+            self.chan.request({"op": "exit", "unvisited": self.unvisited})
+        except SystemExit:
+            pass
+
+    # -------------------------------------------------------------- keys
+
+    def _key(self) -> Tuple[str, Frame]:
+        frame = _frame.get(self.root)
+        n = frame.n
+        frame.n = n + 1
+        return frame.prefix + str(n), frame
+
+    # ----------------------------------------------------------- the API
+
+    def call(self, rel: str, site: int, fn: Callable[..., Any],
+             args: tuple, kwargs: dict) -> Any:
+        """A boundary call: replay it or run it live and commit it."""
+        key, _ = self._key()
+        row = self.recorded.get(key)
+        kind = getattr(fn, "_currant_kind", None)
+        if row is not None:
+            return self._replay(row, rel, site, fn, args, kwargs)
+        if kind is not None:
+            return self._special(kind, key, rel, site, fn, args, kwargs)
+        return self._live(key, rel, site, fn, args, kwargs)
+
+    def read(self, rel: str, site: int, obj: Any, key: Any) -> Any:
+        """``obj[key]`` as a checkpoint (a missing key's error is recorded)."""
+        return self.call(rel, site, _subscript, (obj, key), {})
+
+    # ------------------------------------------------------------- replay
+
+    def _replay(self, row: Row, rel: str, site: int, fn: Any, args: tuple,
+                kwargs: dict) -> Any:
+        if row.file != rel or row.site != site:
+            self.diverged(row, rel, site)
+        self._visited(row.key)
+        awaited = row.kind.endswith("+await")
+        if row.status == "ok":
+            value = _codec.decode(row.value)
+            return _resolved(value) if awaited else value
+        if row.status == "error":
+            exc = _codec.decode_error(row.value)
+            if awaited:
+                return _raising(exc)
+            raise exc
+        return _LazyResource(fn, args, kwargs)
+
+    def diverged(self, row: Optional[Row], rel: str, site: int,
+                 why: str = "") -> None:
+        """Report non-determinism and stop the process at once."""
+        self._unmute()
+        self._flush()
+        msg = {"op": "diverged", "got": [rel, site], "why": why}
+        if row is not None:
+            msg.update(key=row.key, want=[row.file, row.site])
+        self.chan.request(msg)
+        os._exit(3)
+
+    # --------------------------------------------------------------- live
+
+    def _live(self, key: str, rel: str, site: int, fn: Callable[..., Any],
+              args: tuple, kwargs: dict, kind: str = "call") -> Any:
+        if self.mode == "replay":
+            self.diverged(None, rel, site, "replay reached a checkpoint "
+                          "that is not in the journal (key " + key + ")")
+        child = Frame(key + ".", key, getattr(fn, "__func__", fn))
+        t0 = time.time()
+        token = _frame.set(child)
+        try:
+            result = fn(*args, **kwargs)
+        except Exception as exc:
+            self._commit(key, rel, site, kind, child.attempt, "error",
+                         _codec.encode_error(exc), t0)
+            raise
+        finally:
+            _frame.reset(token)
+        if inspect.isawaitable(result):
+            return self._await_live(result, key, rel, site, kind, child, t0)
+        return self._record(result, key, rel, site, kind, child.attempt, t0)
+
+    async def _await_live(self, aw: Any, key: str, rel: str, site: int,
+                          kind: str, child: Frame, t0: float) -> Any:
+        token = _frame.set(child)
+        try:
+            result = await aw
+        except Exception as exc:
+            self._commit(key, rel, site, kind + "+await", child.attempt,
+                         "error", _codec.encode_error(exc), t0)
+            raise
+        finally:
+            _frame.reset(token)
+        return self._record(result, key, rel, site, kind + "+await",
+                            child.attempt, t0)
+
+    def _record(self, result: Any, key: str, rel: str, site: int, kind: str,
+                attempt: int, t0: float) -> Any:
+        result = _recorders.record_live(result)
+        if _recorders.is_resource(result):
+            self._commit(key, rel, site, kind, attempt, "resource", None, t0)
+            return result
+        try:
+            enc = _codec.encode(result)
+        except (TypeError, RecursionError) as exc:
+            raise UnrecordableValueError(
+                f"{self.where(rel, site)}: {exc}") from None
+        self._commit(key, rel, site, kind, attempt, "ok", enc, t0)
+        return result
+
+    def _commit(self, key: str, rel: str, site: int, kind: str, attempt: int,
+                status: str, value: Any, t0: float) -> None:
+        self._flush()
+        msg = {"op": "commit", "key": key, "file": rel, "site": site,
+               "kind": kind, "attempt": attempt, "status": status,
+               "value": value, "t0": t0, "t1": time.time()}
+        try:
+            reply = self.chan.request(msg)
+        except ValueError as exc:
+            raise UnrecordableValueError(
+                f"{self.where(rel, site)}: {exc}") from None
+        if reply.get("cancel"):
+            raise RunCancelled(f"run {self.run_id} was cancelled")
+        if "error" in reply:
+            raise RuntimeError("currant coordinator: " + str(reply["error"]))
+
+    def _flush(self) -> None:
+        for f in (sys.stdout, sys.stderr):
+            try:
+                f.flush()
+            except Exception:
+                pass
+
+    def _unmute(self) -> None:
+        if self.muted is not None:
+            sys.stdout, sys.stderr = self.muted
+            self.muted = None
+
+    # ------------------------------------------------------- std specials
+
+    def _special(self, kind: str, key: str, rel: str, site: int, fn: Any,
+                 args: tuple, kwargs: dict) -> Any:
+        if self.mode == "replay":
+            self.diverged(None, rel, site, "replay reached a checkpoint "
+                          "that is not in the journal (key " + key + ")")
+        if kind == "sleep":
+            if inspect.iscoroutinefunction(fn):
+                return self._sleep_async_at(key, rel, site, *args, **kwargs)
+            return self._sleep_at(key, rel, site, *args, **kwargs)
+        if kind == "event":
+            return self._event_at(key, rel, site, fn, *args, **kwargs)
+        if kind == "poll":
+            return self._poll_at(key, rel, site, fn, *args, **kwargs)
+        return self._live(key, rel, site, fn, args, kwargs)
+
+    def _sub(self, parent: str, n: int, make: Callable[[], Any],
+             rel: str, site: int) -> Any:
+        """A recorded value under ``parent`` (wake times, deadlines)."""
+        key = f"{parent}.{n}"
+        row = self.recorded.get(key)
+        if row is not None:
+            self._visited(key)
+            return _codec.decode(row.value)
+        value = make()
+        self._commit(key, rel, site, "value", 1, "ok", _codec.encode(value),
+                     time.time())
+        return value
+
+    def _wait_plan(self, key: str, rel: str, site: int,
+                   seconds: float) -> float:
+        wake = self._sub(key, 0, lambda: time.time() + seconds, rel, site)
+        left = wake - time.time()
+        if left > self.suspend_after:
+            self.suspend(wake)
+        return max(0.0, left)
+
+    def _sleep_at(self, key: str, rel: str, site: int,
+                  seconds: float) -> None:
+        t0 = time.time()
+        time.sleep(self._wait_plan(key, rel, site, seconds))
+        self._commit(key, rel, site, "sleep", 1, "ok", None, t0)
+
+    async def _sleep_async_at(self, key: str, rel: str, site: int,
+                              seconds: float) -> None:
+        import asyncio
+        t0 = time.time()
+        await asyncio.sleep(self._wait_plan(key, rel, site, seconds))
+        self._commit(key, rel, site, "sleep+await", 1, "ok", None, t0)
+
+    def sleep(self, seconds: float) -> None:
+        """``currant.sleep`` called without a checkpoint of its own."""
+        key, _ = self._key()
+        if key in self.recorded:
+            self._visited(key)
+            return
+        self._sleep_at(key, "", -1, seconds)
+
+    async def sleep_async(self, seconds: float) -> None:
+        key, _ = self._key()
+        if key in self.recorded:
+            self._visited(key)
+            return
+        await self._sleep_async_at(key, "", -1, seconds)
+
+    def suspend(self, wake_at: float) -> None:
+        """Exit as ``suspended``; ``currant serve`` resumes at ``wake_at``."""
+        self._unmute()
+        self._flush()
+        self.chan.request({"op": "suspend", "wake_at": wake_at})
+        self.exiting = True
+        os._exit(0)
+
+    def _event_at(self, key: str, rel: str, site: int, fn: Any, name: str,
+                  timeout: Optional[float] = None) -> Any:
+        deadline = None if timeout is None else \
+            self._sub(key, 0, lambda: time.time() + timeout, rel, site)
+        self._flush()
+        reply = self.chan.request({"op": "event", "key": key, "file": rel,
+                                   "site": site, "name": name,
+                                   "deadline": deadline})
+        value = None if reply.get("timeout") else \
+            _codec.decode(reply.get("value"))
+        if inspect.iscoroutinefunction(fn):
+            return _resolved(value)
+        return value
+
+    def wait_event(self, name: str, timeout: Optional[float]) -> Any:
+        key, _ = self._key()
+        row = self.recorded.get(key)
+        if row is not None:
+            self._visited(key)
+            return _codec.decode(row.value)
+        return self._event_at(key, "", -1, _no_coro, name, timeout)
+
+    async def wait_event_async(self, name: str,
+                               timeout: Optional[float]) -> Any:
+        return self.wait_event(name, timeout)
+
+    def _poll_at(self, key: str, rel: str, site: int, fn: Any, target: Any,
+                 every: float = 1.0, timeout: Optional[float] = None,
+                 until: Any = None) -> Any:
+        if inspect.iscoroutinefunction(fn):
+            return self._live(key, rel, site, self._poll_async_body,
+                              (target, every, timeout, until), {}, "poll")
+        return self._live(key, rel, site, self._poll_body,
+                          (target, every, timeout, until), {}, "poll")
+
+    def _poll_body(self, target: Any, every: float, timeout: Optional[float],
+                   until: Any) -> Any:
+        from currant._std import _done
+        start = self._inner_value(time.time)
+        while True:
+            value = self._inner_call(target)
+            if _done(value, until):
+                return value
+            if timeout is not None and time.time() + every > start + timeout:
+                raise TimeoutError(f"poll: not done after {timeout} s")
+            self.sleep(every)
+
+    async def _poll_async_body(self, target: Any, every: float,
+                               timeout: Optional[float], until: Any) -> Any:
+        from currant._std import _done
+        start = self._inner_value(time.time)
+        while True:
+            value = self._inner_call(target)
+            if inspect.isawaitable(value):
+                value = await value
+            if _done(value, until):
+                return value
+            if timeout is not None and time.time() + every > start + timeout:
+                raise TimeoutError(f"poll: not done after {timeout} s")
+            await self.sleep_async(every)
+
+    def _inner_value(self, make: Callable[[], Any]) -> Any:
+        return self._inner_call(make)
+
+    def _inner_call(self, fn: Callable[..., Any], *args: Any) -> Any:
+        """A checkpoint with no site of its own (inside poll, retries)."""
+        key, _ = self._key()
+        row = self.recorded.get(key)
+        if row is not None:
+            return self._replay(row, "", -1, fn, args, {})
+        return self._live(key, "", -1, fn, args, {}, "inner")
+
+    def poll(self, fn: Any, every: float, timeout: Optional[float],
+             until: Any) -> Any:
+        return self._inner_call(self._poll_body, fn, every, timeout, until)
+
+    async def poll_async(self, fn: Any, every: float,
+                         timeout: Optional[float], until: Any) -> Any:
+        return await self._inner_call(self._poll_async_body, fn, every,
+                                      timeout, until)
+
+    # -------------------------------------------------------------- tasks
+
+    def run_task(self, wrapper: Any, fn: Any, args: tuple,
+                 kwargs: dict) -> Any:
+        """Attempts of a task, each failure journaled under its checkpoint."""
+        from currant._std import call_with_timeout, run_attempts
+        frame = _frame.get(self.root)
+        policy = wrapper.__currant_task__
+        if frame.fn is not wrapper or frame.owner is None:
+            return run_attempts(fn, args, kwargs, policy)
+        key = frame.owner
+        attempt, wait = self._resume_attempt(key, policy)
+        deadline = None if policy.total_timeout is None else \
+            time.monotonic() + policy.total_timeout
+        while True:
+            self._enter_attempt(frame, key, attempt)
+            time.sleep(wait)
+            t0 = time.time()
+            try:
+                return call_with_timeout(fn, args, kwargs,
+                                         _limit(policy, deadline))
+            except Exception as exc:
+                wait = policy.delay(attempt)
+                if not _retry_ok(policy, exc, attempt, deadline, wait):
+                    raise
+                self._commit(key, "", -1, "attempt", attempt, "retry",
+                             _codec.encode_error(exc), t0)
+            attempt += 1
+
+    async def run_task_async(self, wrapper: Any, fn: Any, args: tuple,
+                             kwargs: dict) -> Any:
+        import asyncio
+        from currant._std import run_attempts_async
+        frame = _frame.get(self.root)
+        policy = wrapper.__currant_task__
+        if frame.fn is not wrapper or frame.owner is None:
+            return await run_attempts_async(fn, args, kwargs, policy)
+        key = frame.owner
+        attempt, wait = self._resume_attempt(key, policy)
+        deadline = None if policy.total_timeout is None else \
+            time.monotonic() + policy.total_timeout
+        while True:
+            self._enter_attempt(frame, key, attempt)
+            await asyncio.sleep(wait)
+            t0 = time.time()
+            try:
+                limit = _limit(policy, deadline)
+                if limit is None:
+                    return await fn(*args, **kwargs)
+                return await asyncio.wait_for(fn(*args, **kwargs), limit)
+            except Exception as exc:
+                wait = policy.delay(attempt)
+                if not _retry_ok(policy, exc, attempt, deadline, wait):
+                    raise
+                self._commit(key, "", -1, "attempt", attempt, "retry",
+                             _codec.encode_error(exc), t0)
+            attempt += 1
+
+    def _resume_attempt(self, key: str, policy: Any) -> Tuple[int, float]:
+        """Next attempt number after journaled failures, and the wait left."""
+        done = self.retries.get(key)
+        if not done:
+            return 1, 0.0
+        last = max(done, key=lambda r: r.attempt)
+        wait = (last.ended or 0) + policy.delay(last.attempt) - time.time()
+        return last.attempt + 1, max(0.0, wait)
+
+    @staticmethod
+    def _enter_attempt(frame: Frame, key: str, attempt: int) -> None:
+        frame.attempt = attempt
+        frame.n = 0
+        frame.prefix = key + "." if attempt == 1 else f"{key}~{attempt}."
+
+    # ------------------------------------------------------------- naming
+
+    def where(self, rel: str, site: int) -> str:
+        """"app/x.py:12 (main: charge)" from the manifest, if there is one."""
+        info = self.site_info(rel, site)
+        if not info:
+            return f"{rel or '<runtime>'} site {site}"
+        return (f"{rel}:{info.get('line', '?')} ({info.get('function', '?')}"
+                f": {info.get('callee', '?')})")
+
+    def site_info(self, rel: str, site: int) -> Optional[dict]:
+        if self.manifest is None:
+            self.manifest = {}
+            path = os.environ.get("CURRANT_MANIFEST")
+            try:
+                with open(path or "", encoding="utf-8") as f:
+                    nodes = json.load(f).get("nodes", [])
+                for n in nodes:
+                    if "index" in n and "file" in n:
+                        self.manifest[(n["file"], n["index"])] = n
+            except (OSError, ValueError, AttributeError):
+                pass
+        return self.manifest.get((rel, site))
+
+
+def _subscript(obj: Any, key: Any) -> Any:
+    return obj[key]
+
+
+def _no_coro() -> None:
+    """Marks wait_event calls made without a checkpoint as synchronous."""
+
+
+async def _resolved(value: Any) -> Any:
+    return value
+
+
+async def _raising(exc: BaseException) -> Any:
+    raise exc
+
+
+def _limit(policy: Any, deadline: Optional[float]) -> Optional[float]:
+    if deadline is None:
+        return policy.timeout
+    left = max(0.0, deadline - time.monotonic())
+    return left if policy.timeout is None else min(left, policy.timeout)
+
+
+def _retry_ok(policy: Any, exc: BaseException, attempt: int,
+              deadline: Optional[float], wait: float) -> bool:
+    if attempt >= policy.max_attempts or not policy.retryable(exc):
+        return False
+    return deadline is None or time.monotonic() + wait < deadline
+
+
+class _LazyResource:
+    """A replayed file (or other handle): opened for real only when used.
+
+    Its recorded reads and writes replay from the journal, so most replays
+    never touch it.  Used live, it is reopened with the original arguments,
+    write modes turned into append so that what the first execution wrote
+    is kept.
+    """
+
+    def __init__(self, fn: Any, args: tuple, kwargs: dict) -> None:
+        self.__dict__["_spec"] = (fn, args, kwargs)
+        self.__dict__["_real"] = None
+
+    def _open(self) -> Any:
+        if self.__dict__["_real"] is None:
+            fn, args, kwargs = self.__dict__["_spec"]
+            args, kwargs = list(args), dict(kwargs)
+            if len(args) > 1 and isinstance(args[1], str):
+                args[1] = args[1].replace("w", "a").replace("x", "a")
+            elif isinstance(kwargs.get("mode"), str):
+                kwargs["mode"] = kwargs["mode"].replace("w", "a") \
+                    .replace("x", "a")
+            self.__dict__["_real"] = fn(*args, **kwargs)
+        return self.__dict__["_real"]
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._open(), name)
+
+    def __enter__(self) -> "_LazyResource":
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if self.__dict__["_real"] is not None:
+            self.__dict__["_real"].close()
+
+    def __iter__(self) -> Any:
+        return iter(self._open())
+
+
+def connect() -> None:
+    """Start the session if the coordinator gave us a channel."""
+    from currant import _state
+    fd = os.environ.pop("CURRANT_FD", None)
+    if fd is None or _state.session is not None:
+        return
+    os.set_inheritable(int(fd), False)  # not for the script's children
+    session = Session(int(fd))
+    _state.session = session
+    session.start()

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# 60-roundtrip-js: every .js/.mjs/.cjs under `npm root -g` is instrumented in
+# one build (node_modules folders renamed so the walk keeps them); one node
+# process checks each file (tests/lib/roundtrip_js.js: vm.compileFunction
+# with the CommonJS wrapper's parameters, vm.SourceTextModule for ESM,
+# source maps); a sample of outputs is cross-checked with `node --check`.
+source "$(dirname "$0")/../lib/common.sh"
+need_compiler "$CURRANTC" roundtrip-js
+NPM_ROOT="$(npm root -g 2>/dev/null)"
+echo "npm root -g: $NPM_ROOT (node $(node --version))"
+n="$(python3 tests/lib/copy_corpus.py "$NPM_ROOT" "$TMP/src" .js .mjs .cjs)"
+echo "copied $n JavaScript files"
+if [ "$n" -lt 200 ]; then bad roundtrip-js-corpus "only $n JavaScript files under $NPM_ROOT"; fi
+rc=0
+t0=$SECONDS
+timeout 900 "$CURRANTC" build "$TMP/src" -o "$TMP/out" -j 2 -q </dev/null >"$TMP/build.out" 2>"$TMP/build.err" || rc=$?
+echo "currantc build: exit status $rc in $((SECONDS - t0))s, $(grep -c ': error:' "$TMP/build.err" || true) error diagnostics"
+case "$rc" in
+  0|1) ok roundtrip-js-build ;;
+  *) bad roundtrip-js-build "exit status $rc"; head -n 20 "$TMP/build.err" | sed 's/^/    /' ;;
+esac
+sub_counts roundtrip-js node --experimental-vm-modules --no-warnings --stack-size=4000 tests/lib/roundtrip_js.js \
+  "$TMP/src" "$TMP/out" "$TMP/instrumented.list"
+# Cross-check the in-process parse with node --check on a sample of
+# instrumented outputs (every 50th, at most 40): a file vm accepted must
+# pass node --check too.
+if [ -s "$TMP/instrumented.list" ]; then
+  mkdir -p "$TMP/check"
+  k=0
+  while IFS=$'\t' read -r mode file; do
+    k=$((k + 1))
+    if [ "$mode" = module ]; then ext=mjs; else ext=cjs; fi
+    cp "$file" "$TMP/check/$(printf '%03d' "$k").$ext"
+  done < <(awk 'NR % 50 == 1' "$TMP/instrumented.list" | head -n 40)
+  if (cd "$TMP/check" && ls | xargs -P 2 -I{} sh -c 'node --check "$1" >/dev/null 2>&1 || { echo "node --check rejects $1"; exit 1; }' _ {}) >"$TMP/check.out" 2>&1; then
+    ok "node-check-sample"
+    echo "node --check agreed on $k sampled outputs"
+  else
+    bad node-check-sample "$(head -n 3 "$TMP/check.out" | tr '\n' ' ')"
+  fi
+else
+  bad node-check-sample "no instrumented output to cross-check"
+fi
+finish

@@ -1,0 +1,100 @@
+/* Unit tests for config.c's glob matcher, walk.c (.gitignore, skipped
+ * directories, symlink loops) and the catalogue lookups. */
+#include "currant.h"
+#include "unit.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+TEST(glob_star_stays_in_segment) {
+  CHECK(glob_match("*.py", "a.py"));
+  CHECK(!glob_match("*.py", "dir/a.js"));
+  CHECK(glob_match("app/*.py", "app/a.py"));
+  CHECK(!glob_match("app/*.py", "app/sub/a.py"));
+}
+
+TEST(glob_double_star_crosses_segments) {
+  CHECK(glob_match("app/**/*.py", "app/a.py"));
+  CHECK(glob_match("app/**/*.py", "app/x/y/a.py"));
+  CHECK(glob_match("**/test_*.py", "pkg/test_a.py"));
+  CHECK(!glob_match("**/test_*.py", "pkg/a_test.py"));
+}
+
+TEST(glob_directory_pattern_matches_below) {
+  CHECK(glob_match("vendor", "vendor/lib/a.js"));
+  CHECK(glob_match("app/vendor", "app/vendor/a.js"));
+  CHECK(!glob_match("vendor", "app/vendorx/a.js"));
+}
+
+static void write_text(const char *path, const char *text) {
+  make_parent_dirs(path);
+  CHECK_INT(write_file_atomic(path, text, strlen(text)), 0);
+}
+
+static char *walk_to_string(const char *root, const Config *cfg) {
+  Vec files = {0};
+  char *srcs[] = {(char *)root};
+  walk_sources(srcs, 1, cfg, NULL, &files);
+  StrBuf b = {0};
+  for (int i = 0; i < files.len; i++) {
+    InputFile *f = files.items[i];
+    str_printf(&b, "%s%s", i ? " " : "", f->rel);
+  }
+  walk_free(&files);
+  return str_take(&b);
+}
+
+TEST(walk_skips_ignored_and_tool_directories) {
+  char dir[] = "/tmp/currant-walk-XXXXXX";
+  CHECK(mkdtemp(dir) != NULL);
+  char *p;
+  const char *files[] = {"b.py", "a/c.js", "a/d.mjs", "node_modules/x.js", ".git/y.py", "env/pyvenv.cfg",
+                         "env/lib/z.py", "gen/out.js", "notes.txt", "a/keep.cjs", "a/skip.log.js", NULL};
+  for (int i = 0; files[i]; i++) {
+    p = xasprintf("%s/%s", dir, files[i]);
+    write_text(p, "x = 1\n");
+    free(p);
+  }
+  p = xasprintf("%s/.gitignore", dir);
+  write_text(p, "# generated\ngen/\n*.log.js\n");
+  free(p);
+  p = xasprintf("%s/loop", dir);
+  CHECK_INT(symlink(dir, p), 0); /* a directory symlink loop: never followed */
+  free(p);
+  Config cfg = {0};
+  char *got = walk_to_string(dir, &cfg);
+  CHECK_STR(got, "a/c.js a/d.mjs a/keep.cjs b.py");
+  free(got);
+  vec_push(&cfg.exclude, "a/*.mjs");
+  got = walk_to_string(dir, &cfg);
+  CHECK_STR(got, "a/c.js a/keep.cjs b.py");
+  free(got);
+  vec_free(&cfg.exclude);
+  p = xasprintf("rm -rf %s", dir);
+  CHECK_INT(system(p), 0);
+  free(p);
+}
+
+TEST(catalogue_lookup_exact_wildcard_and_form) {
+  CHECK(cat_lookup(LANG_PYTHON, "time.time", CALL_PLAIN) != NULL);
+  CHECK(cat_lookup(LANG_PYTHON, "random.choice", CALL_PLAIN) != NULL);
+  CHECK(cat_lookup(LANG_PYTHON, "random.Random.choice", CALL_PLAIN) == NULL);
+  CHECK(cat_lookup(LANG_PYTHON, "os.environ", CALL_READ) != NULL);
+  CHECK(cat_lookup(LANG_PYTHON, "os.environ", CALL_PLAIN) == NULL);
+  CHECK(cat_lookup(LANG_JAVASCRIPT, "Date", CALL_NEW) != NULL);
+  CHECK(cat_lookup(LANG_JAVASCRIPT, "fs.promises.readFile", CALL_PLAIN) != NULL);
+  CHECK(cat_lookup(LANG_JAVASCRIPT, "Map", CALL_NEW) == NULL);
+  CHECK_STR(cat_origin(LANG_PYTHON, "open"), "<open>");
+  CHECK(cat_origin(LANG_PYTHON, "print") == NULL);
+}
+
+TEST(canonical_module_names) {
+  char *s = canonical_module(LANG_JAVASCRIPT, "node:fs/promises");
+  CHECK_STR(s, "fs.promises");
+  free(s);
+  s = canonical_module(LANG_PYTHON, "os.path");
+  CHECK_STR(s, "os.path");
+  free(s);
+}
