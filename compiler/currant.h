@@ -116,6 +116,7 @@ typedef struct InputFile {
   char *abs; /* path as opened (root joined with rel) */
   char *rel; /* path relative to its SRC root, '/' separated, no "..": the output path */
   Lang lang; /* from the extension */
+  int js_package_type; /* nearest package.json "type": 0 none, 1 "module", 2 "commonjs" */
 } InputFile;
 
 /* Collects .py/.js/.mjs/.cjs files under each SRC (a file or a directory),
@@ -124,7 +125,8 @@ typedef struct InputFile {
  * directory, when it lies inside a SRC); symlinked directories are not
  * followed (a loop cannot hang the walk).  Files sorted by rel.
  * Reports unreadable paths as diagnostics.  Returns the number of files. */
-int walk_sources(char **srcs, int nsrcs, const Config *cfg, const char *skip_dir, Vec *out /* InputFile* */);
+int walk_sources(char **srcs, int nsrcs, const Config *cfg, const char *skip_dir, Vec *out /* InputFile* */,
+                 Vec *assets /* InputFile*: package.json files, copied verbatim */);
 void walk_free(Vec *files); /* frees the InputFiles and the vector */
 
 /* ----------------------------------------------------------- model types */

@@ -134,6 +134,22 @@ static void write_module(Codebase *cb, Module *m) {
   if (rc < 0) __atomic_add_fetch(&p->write_failures, 1, __ATOMIC_RELAXED);
 }
 
+/* package.json files go to OUT verbatim: Node needs their "type" to load
+ * the instrumented tree as it loads the original. */
+static void copy_assets(const Vec *assets, const char *out_dir) {
+  for (int i = 0; i < assets->len; i++) {
+    const InputFile *f = assets->items[i];
+    size_t len;
+    char *text = read_file(f->abs, &len);
+    if (!text) {
+      diag_report(DIAG_WARNING, f->abs, 0, 0, "cannot read: %s", strerror(errno));
+      continue;
+    }
+    write_output(out_dir, f->rel, text, len);
+    free(text);
+  }
+}
+
 /* ---- the build ---------------------------------------------------------- */
 
 static char *python_module_name(const char *rel) {
@@ -259,8 +275,9 @@ int driver_build(const BuildOptions *opt) {
     config_free(&cfg);
     return EXIT_USAGE;
   }
-  Vec files = {0};
-  walk_sources(opt->srcs, opt->nsrcs, &cfg, opt->out, &files);
+  Vec files = {0}, assets = {0};
+  walk_sources(opt->srcs, opt->nsrcs, &cfg, opt->out, &files, &assets);
+  copy_assets(&assets, opt->out);
   Codebase cb = {.config = &cfg};
   for (int i = 0; i < files.len; i++) vec_push(&cb.modules, module_new(files.items[i]));
   diag_verbose("%d source files", files.len);
@@ -282,6 +299,7 @@ int driver_build(const BuildOptions *opt) {
   diag_verbose("%d files instrumented, %d sites, output in %s", instrumented, sites, opt->out);
   vec_free(&cb.modules);
   walk_free(&files);
+  walk_free(&assets);
   config_free(&cfg);
   return rc;
 }

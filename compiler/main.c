@@ -70,7 +70,7 @@ static int cmd_build(int argc, char **argv) {
   if (opt.jobs < 1) opt.jobs = 1;
   int c;
   opterr = 0;
-  while ((c = getopt_long(argc, argv, "+o:j:qvh", opts, NULL)) != -1) {
+  while ((c = getopt_long(argc, argv, "o:j:qvh", opts, NULL)) != -1) {
     switch (c) {
     case 'o': opt.out = optarg; break;
     case 'j':

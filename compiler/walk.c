@@ -7,12 +7,16 @@
  * source is skipped: VCS and tool directories, virtualenvs (any directory
  * holding pyvenv.cfg), what .gitignore files say, and currant.json's
  * include/exclude.  The result is sorted by relative path, which is what
- * makes the manifest independent of directory order and of -j.
+ * makes the manifest independent of directory order and of -j.  package.json
+ * files are collected too: their "type" decides whether a .js file is an ES
+ * module, and OUT needs them for Node to load the instrumented tree the same
+ * way.
  */
 #include "currant.h"
 
 #include <dirent.h>
 #include <errno.h>
+#include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -105,20 +109,41 @@ static bool config_wants(const Config *cfg, const char *rel) {
   return false;
 }
 
-static void add_file(Vec *out, const char *abs, const char *rel, Lang lang) {
+static void add_file(Vec *out, const char *abs, const char *rel, Lang lang, int pkg_type) {
   InputFile *f = xcalloc(1, sizeof *f);
   f->abs = xstrdup(abs);
   f->rel = xstrdup(rel);
   f->lang = lang;
+  f->js_package_type = pkg_type;
   vec_push(out, f);
 }
+
+/* Where the walk puts what it finds. */
+typedef struct Found {
+  Vec *sources; /* InputFile* */
+  Vec *assets;  /* InputFile*: package.json */
+} Found;
 
 /* A pending directory of the walk. */
 typedef struct DirItem {
   char *abs;
   char *rel;
   int depth;
+  int pkg_type; /* inherited package.json "type" (see InputFile) */
 } DirItem;
+
+/* "type" of DIR/package.json: 1 module, 2 commonjs (also when the file has no
+ * "type": Node's default), or `inherited` when there is no package.json. */
+static int package_type(const char *abs_dir, int inherited) {
+  char *path = xasprintf("%s/package.json", abs_dir);
+  json_t *root = json_load_file(path, 0, NULL);
+  free(path);
+  if (!root) return inherited;
+  const char *type = json_string_value(json_object_get(root, "type"));
+  int t = type && strcmp(type, "module") == 0 ? 1 : 2;
+  json_decref(root);
+  return t;
+}
 
 static bool is_virtualenv(const char *abs_dir) {
   char *p = xasprintf("%s/pyvenv.cfg", abs_dir);
@@ -132,7 +157,7 @@ static bool same_file(const struct stat *a, const struct stat *b) {
 }
 
 static void visit_entry(const DirItem *d, const char *name, const Config *cfg, const struct stat *skip,
-                        Vec *rules, Vec *stack, Vec *out) {
+                        Vec *rules, Vec *stack, Found *out) {
   char *abs = xasprintf("%s/%s", d->abs, name);
   char *rel = join(d->rel, name);
   struct stat st;
@@ -153,15 +178,15 @@ static void visit_entry(const DirItem *d, const char *name, const Config *cfg, c
     if (link && !(skip && same_file(&st, skip))) diag_verbose("not following symlinked directory %s", abs);
     if (!skip_it && !is_virtualenv(abs)) {
       DirItem *sub = xcalloc(1, sizeof *sub);
-      *sub = (DirItem){xstrdup(abs), xstrdup(rel), d->depth + 1};
+      *sub = (DirItem){xstrdup(abs), xstrdup(rel), d->depth + 1, package_type(abs, d->pkg_type)};
       vec_push(stack, sub);
     }
     goto done;
   }
   Lang lang;
-  if (S_ISREG(st.st_mode) && lang_of(name, &lang) && !ignored_by_rules(rules, rel, false) &&
-      config_wants(cfg, rel))
-    add_file(out, abs, rel, lang);
+  bool wanted = S_ISREG(st.st_mode) && !ignored_by_rules(rules, rel, false) && config_wants(cfg, rel);
+  if (wanted && lang_of(name, &lang)) add_file(out->sources, abs, rel, lang, d->pkg_type);
+  else if (wanted && strcmp(name, "package.json") == 0) add_file(out->assets, abs, rel, LANG_JAVASCRIPT, 0);
 done:
   free(abs);
   free(rel);
@@ -185,10 +210,10 @@ static Vec list_dir(const DirItem *d) {
   return names;
 }
 
-static void walk_dir(const char *root, const Config *cfg, const struct stat *skip, Vec *out) {
+static void walk_dir(const char *root, const Config *cfg, const struct stat *skip, Found *out) {
   Vec stack = {0}, rules = {0};
   DirItem *top = xcalloc(1, sizeof *top);
-  *top = (DirItem){xstrdup(root), xstrdup(""), 0};
+  *top = (DirItem){xstrdup(root), xstrdup(""), 0, package_type(root, 0)};
   vec_push(&stack, top);
   while (stack.len) {
     DirItem *d = stack.items[--stack.len];
@@ -223,7 +248,7 @@ static int cmp_rel(const void *a, const void *b) {
   return strcmp(x->rel, y->rel);
 }
 
-static void walk_one(const char *src, const Config *cfg, const struct stat *skip, Vec *out) {
+static void walk_one(const char *src, const Config *cfg, const struct stat *skip, Found *out) {
   struct stat st;
   if (stat(src, &st) < 0) {
     diag_report(DIAG_ERROR, src, 0, 0, "cannot read: %s", strerror(errno));
@@ -239,14 +264,22 @@ static void walk_one(const char *src, const Config *cfg, const struct stat *skip
     return;
   }
   const char *base = strrchr(src, '/');
-  add_file(out, src, base ? base + 1 : src, lang);
+  char *dir = base ? xstrndup(src, (size_t)(base - src)) : xstrdup(".");
+  add_file(out->sources, src, base ? base + 1 : src, lang, package_type(dir, 0));
+  free(dir);
 }
 
-int walk_sources(char **srcs, int nsrcs, const Config *cfg, const char *skip_dir, Vec *out) {
+static void sort_files(Vec *v) {
+  if (v->len) qsort(v->items, (size_t)v->len, sizeof *v->items, cmp_rel);
+}
+
+int walk_sources(char **srcs, int nsrcs, const Config *cfg, const char *skip_dir, Vec *out, Vec *assets) {
   struct stat skip_st, *skip = NULL;
   if (skip_dir && stat(skip_dir, &skip_st) == 0) skip = &skip_st;
-  for (int i = 0; i < nsrcs; i++) walk_one(srcs[i], cfg, skip, out);
-  if (out->len) qsort(out->items, (size_t)out->len, sizeof *out->items, cmp_rel);
+  Found found = {out, assets};
+  for (int i = 0; i < nsrcs; i++) walk_one(srcs[i], cfg, skip, &found);
+  sort_files(out);
+  sort_files(assets);
   /* Two SRCs can yield one output path; the later one is dropped, loudly. */
   int kept = 0;
   for (int i = 0; i < out->len; i++) {

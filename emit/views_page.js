@@ -218,9 +218,9 @@
   function buildMarkers() {
     var defs = svg('defs');
     KINDS.forEach(function (k) {
-      var m = svg('marker', { id: 'arrow-' + k, viewBox: '0 0 10 10', refX: 9, refY: 5, markerWidth: 7,
-        markerHeight: 7, orient: 'auto-start-reverse', class: 'marker k-' + k });
-      m.appendChild(svg('path', { d: k === 'import' ? 'M0,0 L10,5 L0,10 z' : 'M0,0 L10,5 L0,10 z' }));
+      var m = svg('marker', { id: 'arrow-' + k, viewBox: '0 0 10 10', refX: 9, refY: 5, markerWidth: 9, markerUnits: 'userSpaceOnUse',
+        markerHeight: 9, orient: 'auto-start-reverse', class: 'marker k-' + k });
+      m.appendChild(svg('path', { d: 'M0,0 L10,5 L0,10 z' }));
       defs.appendChild(m);
     });
     return defs;

@@ -105,7 +105,7 @@ typedef struct Linker {
 
 static void linker_init(Linker *lk, Codebase *cb) {
   int n = cb->modules.len;
-  lk->cb = cb;
+  *lk = (Linker){.cb = cb};
   lk->by_pyname.items = xcalloc((size_t)n, sizeof(KeyIndex));
   lk->by_rel.items = xcalloc((size_t)n, sizeof(KeyIndex));
   lk->defs = xcalloc((size_t)n, sizeof(Index));
@@ -397,7 +397,7 @@ static void link_call(Linker *lk, int mod, Call *c) {
 }
 
 void link_codebase(Codebase *cb) {
-  Linker lk;
+  Linker lk = {0};
   linker_init(&lk, cb);
   for (int i = 0; i < cb->modules.len; i++) {
     Module *m = cb->modules.items[i];

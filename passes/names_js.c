@@ -1373,12 +1373,14 @@ static void finish_calls(W *w) {
   }
 }
 
-/* .mjs is ESM, .cjs CommonJS, .js ESM iff it has top-level import/export. */
+/* .mjs is ESM, .cjs CommonJS, .js what the nearest package.json "type"
+ * says, and without one ESM iff it has top-level import/export. */
 static bool detect_esm(Module *m) {
   const char *rel = m->file && m->file->rel ? m->file->rel : "";
   size_t n = strlen(rel);
   if (n >= 4 && strcmp(rel + n - 4, ".mjs") == 0) return true;
   if (n >= 4 && strcmp(rel + n - 4, ".cjs") == 0) return false;
+  if (m->file && m->file->js_package_type) return m->file->js_package_type == 1;
   TSNode root = ts_tree_root_node(m->tree);
   for (uint32_t i = 0; i < ts_node_named_child_count(root); i++) {
     int k = kind(ts_node_named_child(root, i));

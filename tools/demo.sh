@@ -24,6 +24,9 @@ CURRANTC=${CURRANTC:-$ROOT/build/currantc}
 CURRANT=${CURRANT:-$ROOT/build/currant}
 OUT=$ROOT/build/demo-out
 LANGS=(python javascript)
+# Plain runs of samples/ must leave nothing in the repository, not even
+# __pycache__ directories.
+export PYTHONDONTWRITEBYTECODE=1
 
 if [ -t 1 ] && [ -z "${NO_COLOR:-}" ]; then
   B=$'\e[1m' DIM=$'\e[2m' G=$'\e[32m' R=$'\e[31m' Y=$'\e[33m' C=$'\e[36m' N=$'\e[0m'
@@ -215,7 +218,7 @@ print(next((r.get("checkpoints", 0) for r in runs if r.get("id") == sys.argv[1])
 }
 
 durable_demo() { # lang main
-  local lang=$1 main=$2 full=demo-$1-full crash=demo-$1-crash total half n rc waited
+  local lang=$1 main=$2 full=demo-$1-full crash=demo-$1-crash total half rc waited
   local cur=(env -u PYTHONPATH -u NODE_PATH "$CURRANT" --home "$HOME_DIR")
   printf '%s%s%s\n' "$B" "$lang" "$N"
 
@@ -237,26 +240,27 @@ durable_demo() { # lang main
     note "$lang: too few checkpoints to crash a run half-way (is the runtime recording?)"
     return
   fi
-
-  # The same run, slowed down, killed with SIGKILL once half of its
-  # checkpoints are committed: the coordinator and the script die together.
   half=$((total / 2))
+
+  # The same run, slowed down (0.3 s between orders), killed with SIGKILL
+  # half-way: once it has printed the second of its four order lines.  The
+  # coordinator and the script die together.
   mkdir -p "$TMP/$crash"
-  show "currant run --id $crash build/demo-out/$lang/$main DIR   (SIGKILL at checkpoint ~$half of $total)"
+  show "currant run --id $crash build/demo-out/$lang/$main DIR   (SIGKILL after order 2 of 4)"
   CURRANT_SAMPLE_PACE=0.3 setsid "${cur[@]}" run --id "$crash" "$OUT/$lang/$main" "$TMP/$crash" \
     >"$TMP/$crash.out" 2>"$TMP/$crash.err" &
   run_pid=$!
   waited=0
-  while kill -0 "$run_pid" 2>/dev/null && [ "$waited" -lt 300 ]; do
-    n=$(checkpoints_of "$crash")
-    [ "$n" -ge "$half" ] && break
-    sleep 0.05
+  while kill -0 "$run_pid" 2>/dev/null && [ "$waited" -lt 1500 ]; do
+    [ "$(grep -c '^order-' "$TMP/$crash.out")" -ge 2 ] && break
+    sleep 0.02
     waited=$((waited + 1))
   done
   if kill -0 "$run_pid" 2>/dev/null; then
     kill -KILL -- "-$run_pid" 2>/dev/null
     wait "$run_pid" 2>/dev/null
-    ok "killed mid-run: $(checkpoints_of "$crash") checkpoints committed, $(wc -l <"$TMP/$crash.out") lines printed"
+    half=$(checkpoints_of "$crash")
+    ok "killed mid-run: $half of $total checkpoints committed, $(wc -l <"$TMP/$crash.out") lines printed"
   else
     wait "$run_pid"
     note "the run ended (exit $?) before it could be killed"
@@ -282,7 +286,9 @@ durable_demo() { # lang main
 
   show "currant show $crash   (first 12 lines)"
   "${cur[@]}" show "$crash" 2>&1 | head -12 | cut -c1-150 | sed 's/^/    /'
-  show "currant inspect $crash --at $half   (first 12 lines)"
+  # The last checkpoint committed before the kill.
+  [ "$half" -gt 0 ] && half=$((half - 1))
+  show "currant inspect $crash --at $half   (first 12 lines: the last checkpoint before the kill)"
   "${cur[@]}" inspect "$crash" --at "$half" 2>&1 | head -12 | cut -c1-150 | sed 's/^/    /'
   echo
 }

@@ -53,7 +53,11 @@ function encode(value, depth = 0) {
 function encodeObject(value, depth) {
   if (Array.isArray(value)) return value.map((x) => encode(x, depth + 1));
   if (value instanceof Date) return { $t: "datetime", v: value.toISOString() };
-  if (value instanceof Uint8Array) return { $t: "bytes", v: Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString("base64") };
+  if (value instanceof Uint8Array) {
+    const v = Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString("base64");
+    // Buffer is what Python bytes become; a plain Uint8Array says so
+    return Buffer.isBuffer(value) ? { $t: "bytes", v } : { $t: "bytes", v, js: "Uint8Array" };
+  }
   if (value instanceof ArrayBuffer) return { $t: "bytes", v: Buffer.from(value).toString("base64") };
   if (value instanceof Map) return { $t: "map", v: [...value].map(([k, x]) => [encode(k, depth + 1), encode(x, depth + 1)]) };
   if (value instanceof Set) return { $t: "set", v: [...value].map((x) => encode(x, depth + 1)) };
@@ -76,6 +80,7 @@ function decode(data) {
   if (data === null || typeof data !== "object") return data;
   if (Array.isArray(data)) return data.map(decode);
   const tag = data.$t;
+  if (tag === "bytes" && data.js === "Uint8Array") return new Uint8Array(Buffer.from(data.v, "base64"));
   if (tag === undefined) {
     const out = {};
     for (const k of Object.keys(data)) out[k] = decode(data[k]);
@@ -152,8 +157,7 @@ function encodeError(err) {
     return { type: "Thrown", module: "js", message: String(err), thrown: value, lang: "js" };
   }
   // a subclass that did not set .name still reports its class name
-  const type = err.name && err.name !== "Error" ? err.name : typeName(err);
-  const out = { type, module: "js", message: err.message, lang: "js" };
+  const out = { type: typeName(err), name: err.name, module: "js", message: err.message, lang: "js" };
   if (err.code !== undefined) out.code = String(err.code);
   return out;
 }
@@ -168,6 +172,7 @@ const fallback = new Map();
 function decodeError(data) {
   if (data.type === "Thrown" && "thrown" in data) return decode(data.thrown);
   const C = globalThis[data.type];
+  const name = data.name || data.type;
   let err;
   if (typeof C === "function" && (C === Error || C.prototype instanceof Error)) {
     err = new C(data.message);
@@ -175,11 +180,11 @@ function decodeError(data) {
     let K = fallback.get(data.type);
     if (!K) {
       K = { [data.type]: class extends Error {} }[data.type];
-      Object.defineProperty(K.prototype, "name", { value: data.type, writable: true, configurable: true });
       fallback.set(data.type, K);
     }
     err = new K(data.message);
   }
+  if (err.name !== name) err.name = name;
   if (data.code !== undefined) err.code = data.code;
   return err;
 }

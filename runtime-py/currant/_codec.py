@@ -67,12 +67,17 @@ def _encode_other(value: Any, depth: int) -> Any:
     if isinstance(value, bool):
         return bool(value)
     if isinstance(value, (bytes, bytearray, memoryview)):
-        return {"$t": "bytes", "v": base64.b64encode(bytes(value)).decode()}
+        out = {"$t": "bytes", "v": base64.b64encode(bytes(value)).decode()}
+        if isinstance(value, bytearray):
+            out["py"] = "bytearray"  # runtime-js ignores the hint
+        return out
     if isinstance(value, tuple) and not hasattr(value, "_fields"):
         return {"$t": "tuple", "v": [encode(x, depth + 1) for x in value]}
     if isinstance(value, (set, frozenset)):
         items = [encode(x, depth + 1) for x in value]
         items.sort(key=repr)  # set order is not stable across processes
+        if isinstance(value, frozenset):
+            return {"$t": "set", "v": items, "py": "frozenset"}
         return {"$t": "set", "v": items}
     if isinstance(value, _dt.datetime):
         return {"$t": "datetime", "v": value.isoformat()}
@@ -123,6 +128,9 @@ def decode(data: Any) -> Any:
     tag = data.get("$t")
     if tag is None:
         return {k: decode(v) for k, v in data.items()}
+    hint = data.get("py")
+    if hint is not None:
+        return _HINTS[hint](_DECODERS[tag](data["v"]))
     return _DECODERS[tag](data["v"])
 
 
@@ -161,6 +169,9 @@ _DECODERS = {
     "response": _decode_response,
     "error": lambda v: decode_error(v),
 }
+
+
+_HINTS = {"frozenset": frozenset, "bytearray": bytearray}
 
 
 def _hashable(v: Any) -> Any:

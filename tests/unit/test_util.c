@@ -13,7 +13,7 @@ TEST(strbuf_append_printf_take) {
   str_puts(&b, "ab");
   str_append(&b, "cdef", 2);
   str_printf(&b, "-%d-%s", 42, "x");
-  CHECK_INT(b.len, 10);
+  CHECK_INT(b.len, 9);
   CHECK_STR(b.data, "abcd-42-x");
   CHECK(b.data[b.len] == '\0');
   char *s = str_take(&b);

@@ -34,9 +34,10 @@ static void write_text(const char *path, const char *text) {
 }
 
 static char *walk_to_string(const char *root, const Config *cfg) {
-  Vec files = {0};
+  Vec files = {0}, assets = {0};
   char *srcs[] = {(char *)root};
-  walk_sources(srcs, 1, cfg, NULL, &files);
+  walk_sources(srcs, 1, cfg, NULL, &files, &assets);
+  walk_free(&assets);
   StrBuf b = {0};
   for (int i = 0; i < files.len; i++) {
     InputFile *f = files.items[i];

@@ -1,7 +1,7 @@
 const _currant = require("currant").module("app/main.js");
 const fs = require("fs");
 const currant = require("currant");
-const SIDE = process.env.SIDE || "/tmp/cj1/side.txt";
+const SIDE = process.env.SIDE; // side effects are counted here, outside the journal
 function effect(name) { fs.appendFileSync(SIDE, name + "\n"); return name.toUpperCase(); }
 async function effectAsync(name) { await new Promise((r) => setTimeout(r, 1)); return effect(name); }
 const step = currant.task({ retries: 2, initialInterval: 1 }, async function step(i) {

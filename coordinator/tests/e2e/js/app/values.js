@@ -1,0 +1,37 @@
+const _currant = require("currant").module("app/values.js");
+// Every value kind the journal encodes, returned by a boundary and printed
+// (see values.py).
+const util = require("util");
+const currant = require("currant");
+const VALUES = [
+  null, undefined, true, 3, -0.5, NaN, Infinity, -Infinity, "héllo", 2n ** 70n,
+  new Uint8Array([0, 255]), Buffer.from("buf"), [1, [2, { k: [3] }]], { $t: "not a tag" },
+  new Map([[1, "int key"], ["s", new Set([1, 2])]]), new Set(["a"]), new Date(Date.UTC(2024, 4, 6, 7, 8, 9, 10)),
+];
+const give = (v) => v;
+VALUES.forEach((v, i) => {
+  const got = _currant.call(0, give, v);
+  console.log(i, util.inspect(got));
+});
+try {
+  _currant.call(1, give, new (class Widget {})());
+} catch (e) {
+  console.log("unrecordable:", e.name, e.message);
+}
+class Custom extends Error {}
+for (const fn of [() => JSON.parse("{"), () => null.x, () => { throw new Custom("custom message"); }, () => { throw Object.assign(new Error("coded"), { code: "E_X" }); }]) {
+  try {
+    _currant.call(2, fn);
+  } catch (e) {
+    console.log("error", e.name, e.message, e.code || "", e instanceof Error);
+  }
+}
+(async () => {
+  try {
+    await _currant.call(3, async () => { throw new RangeError("async bad"); });
+  } catch (e) {
+    console.log("async error", e.name, e.message, e instanceof RangeError);
+  }
+  console.log("awaited", await _currant.call(4, async () => 42));
+  console.log("now", _currant.call(5, currant.now) instanceof Date, "uuid", _currant.call(6, currant.uuid).length);
+})();
