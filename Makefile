@@ -81,6 +81,7 @@ $(BUILD)/asan/vobj/js_%.o: $(VENDOR)/.pins
 	$(CC) $(ASAN_FLAGS) -std=c11 -w -I$(JSGRAM) -c $(JSGRAM)/$*.c -o $@
 
 -include coordinator/build.mk
+-include emit/build.mk
 -include tests/build.mk
 -include bench/build.mk
 
@@ -95,4 +96,4 @@ format:
 	clang-format -i $(COMPILER_SRCS) $(HEADERS)
 
 clean:
-	rm -rf $(BUILD)/obj $(BUILD)/asan $(BUILD)/currantc $(BUILD)/test-out
+	rm -rf $(BUILD)/obj $(BUILD)/asan $(BUILD)/gen $(BUILD)/currantc $(BUILD)/test-out

@@ -61,8 +61,8 @@ bool vec_has_str(const Vec *v, const char *s); /* true if a char* item equals s 
 
 /* Reads a whole file; NULL with errno set on failure.  *len gets its size. */
 char *read_file(const char *path, size_t *len);
-/* Writes data to path atomically: temp file in the same directory, fsync,
- * rename.  Returns 0, or -1 with errno set. */
+/* Writes data to path atomically: temp file in the same directory, then
+ * rename (not fsynced: outputs are rebuildable).  0, or -1 with errno set. */
 int write_file_atomic(const char *path, const char *data, size_t len);
 /* Creates every missing directory of path's parent.  0 or -1 with errno. */
 int make_parent_dirs(const char *path);
@@ -302,6 +302,8 @@ typedef struct Codebase {
 /* Reads, checks (binary, UTF-8, size) and parses m->file into m.  Records
  * syntax errors (ERROR/MISSING nodes) in m->errors and sets m->status. */
 void parse_module(Module *m);
+/* The same for text already in m->text/m->len (the fuzzer's entry). */
+void parse_source(Module *m);
 const TSLanguage *parse_language(Lang lang); /* the tree-sitter grammar */
 
 /* ------------------------------------------------------- names_py.c / names_js.c */

@@ -230,17 +230,17 @@ static char *config_root(const char *src) {
   return slash ? xstrndup(src, (size_t)(slash - src)) : xstrdup(".");
 }
 
-/* Refuses OUT equal to a SRC directory or holding one: the build would
- * overwrite the code it reads. */
+/* Creates OUT (and its parents) and refuses OUT equal to a SRC directory or
+ * holding one: the build would overwrite the code it reads.  Returns 0 or
+ * the exit status. */
 static int check_out_dir(const BuildOptions *opt) {
   char out_real[PATH_MAX], src_real[PATH_MAX];
-  if (mkdir(opt->out, 0755) < 0 && errno != EEXIST) {
+  char *inside = xasprintf("%s/.", opt->out); /* make_parent_dirs creates OUT itself */
+  int made = make_parent_dirs(inside);
+  free(inside);
+  if (made < 0 || !realpath(opt->out, out_real)) {
     diag_report(DIAG_ERROR, opt->out, 0, 0, "cannot create output directory: %s", strerror(errno));
-    return -1;
-  }
-  if (!realpath(opt->out, out_real)) {
-    diag_report(DIAG_ERROR, opt->out, 0, 0, "cannot use output directory: %s", strerror(errno));
-    return -1;
+    return EXIT_FATAL;
   }
   size_t n = strlen(out_real);
   for (int i = 0; i < opt->nsrcs; i++) {
@@ -266,7 +266,8 @@ static int finish_build(Codebase *cb, const BuildOptions *opt, int jobs) {
 }
 
 int driver_build(const BuildOptions *opt) {
-  if (check_out_dir(opt) < 0) return EXIT_USAGE;
+  int out_rc = check_out_dir(opt);
+  if (out_rc) return out_rc;
   Config cfg;
   char *root = config_root(opt->srcs[0]);
   int cfg_rc = config_load(root, &cfg);
@@ -311,20 +312,11 @@ ModStatus driver_compile_buffer(Lang lang, const char *rel, const char *text, si
   Codebase cb = {.config = &cfg};
   Module *m = module_new(&f);
   vec_push(&cb.modules, m);
-  /* parse_module reads from disk; the buffer path bypasses it. */
   m->text = xstrndup(text, len);
   m->len = len;
-  m->status = MOD_OK;
-  TSParser *parser = ts_parser_new();
-  ts_parser_set_language(parser, parse_language(lang));
-  m->tree = ts_parser_parse_string(parser, NULL, m->text, (uint32_t)len);
-  ts_parser_delete(parser);
-  if (!m->tree || ts_node_has_error(ts_tree_root_node(m->tree)))
-    m->status = MOD_SYNTAX;
-  else if (lang == LANG_PYTHON)
-    names_python(m);
-  else
-    names_javascript(m);
+  parse_source(m);
+  if (m->status == MOD_OK && lang == LANG_PYTHON) names_python(m);
+  else if (m->status == MOD_OK) names_javascript(m);
   link_codebase(&cb);
   instrument(&cb, m);
   ModStatus st = m->status;

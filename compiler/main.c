@@ -2,6 +2,7 @@
  * main.c — the currantc command line.
  *
  *   currantc build SRC... -o OUT [-j N] [-q|-v]
+ *   currantc graph MANIFEST [--format F] [-o FILE]
  *   currantc catalogue [--markdown]
  *   currantc --help | --version
  *
@@ -17,6 +18,7 @@
 
 static const char usage_text[] =
     "usage: currantc build SRC... -o OUT [-j N] [-q | -v]\n"
+    "       currantc graph MANIFEST [--format dot|mermaid|json|html|svg] [-o FILE]\n"
     "       currantc catalogue [--markdown]\n"
     "       currantc --help | --version\n"
     "\n"
@@ -29,7 +31,13 @@ static const char usage_text[] =
     "reads currant.json at the first SRC). OUT receives the instrumented tree at\n"
     "the same relative paths (JS with .map source maps) and currant.graph.json.\n"
     "\n"
-    "options:\n"
+    "graph: renders OUT/currant.graph.json (or OUT) as Graphviz DOT, Mermaid,\n"
+    "normalized JSON, one self-contained HTML page, or SVG (needs Graphviz);\n"
+    "the format defaults to FILE's extension. See docs/VIEWS.md.\n"
+    "\n"
+    "catalogue: prints the built-in boundary tables (docs/CATALOGUE.md).\n"
+    "\n"
+    "build options:\n"
     "  -o, --output OUT   output directory (required; must not contain a SRC)\n"
     "  -j, --jobs N       worker threads (default: all cores)\n"
     "  -q, --quiet        only errors\n"
@@ -135,6 +143,7 @@ int main(int argc, char **argv) {
     return EXIT_OK;
   }
   if (strcmp(cmd, "build") == 0) return cmd_build(argc - 1, argv + 1);
+  if (strcmp(cmd, "graph") == 0) return views_command(argc - 1, argv + 1);
   if (strcmp(cmd, "catalogue") == 0) return cmd_catalogue(argc - 1, argv + 1);
-  return usage_error("unknown command '%s' (build, catalogue)", cmd);
+  return usage_error("unknown command '%s' (build, graph, catalogue)", cmd);
 }

@@ -226,49 +226,103 @@ static bool *duplicate_defs(const Module *m) {
   return dup;
 }
 
-static void module_nodes(const Module *m, json_t *nodes) {
-  json_array_append_new(nodes, module_node(m));
+/* ------------------------------------------------------------- writing */
+
+/* The manifest is streamed: each record (a file, node, edge, unresolved
+ * call) is encoded by jansson on its own line, and the document around the
+ * records is written here.  A whole-document json_t for a codebase the
+ * size of CPython's stdlib (hundreds of thousands of records) took far
+ * more memory than the build, and one record per line keeps a CI diff of
+ * two manifests to the records that changed. */
+typedef struct Writer {
+  StrBuf b;   /* the document so far */
+  bool first; /* no record yet in the open array */
+} Writer;
+
+static int append_cb(const char *buffer, size_t size, void *data) {
+  str_append(data, buffer, size);
+  return 0;
+}
+
+/* Appends v compactly and releases it. */
+static void put(Writer *w, json_t *v) {
+  json_dump_callback(v, append_cb, &w->b, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_ENCODE_ANY);
+  json_decref(v);
+}
+
+/* `"key": ` at indent, preceded by the comma that separates it. */
+static void put_key(Writer *w, const char *key, bool first, int indent) {
+  str_printf(&w->b, "%s\n%*s", first ? "" : ",", indent, "");
+  put(w, jstr(key));
+  str_puts(&w->b, ": ");
+}
+
+static void open_array(Writer *w) {
+  str_puts(&w->b, "[");
+  w->first = true;
+}
+
+static void put_record(Writer *w, json_t *rec, int indent) {
+  str_printf(&w->b, "%s\n%*s", w->first ? "" : ",", indent, "");
+  put(w, rec);
+  w->first = false;
+}
+
+static void close_array(Writer *w, int indent) {
+  if (!w->first) str_printf(&w->b, "\n%*s", indent, "");
+  str_puts(&w->b, "]");
+}
+
+static void module_nodes(Writer *w, const Module *m) {
+  put_record(w, module_node(m), 4);
   bool *dup = duplicate_defs(m);
   for (int i = 0; i < m->defs.len; i++)
-    if (!dup[i]) json_array_append_new(nodes, def_node(m, m->defs.items[i]));
+    if (!dup[i]) put_record(w, def_node(m, m->defs.items[i]), 4);
   free(dup);
   for (int i = 0; i < m->calls.len; i++) {
     const Call *c = m->calls.items[i];
-    if (is_site(c)) json_array_append_new(nodes, site_node(m, c));
+    if (is_site(c)) put_record(w, site_node(m, c), 4);
   }
 }
 
-/* ------------------------------------------------- edges, unresolved, stats */
-
-static json_t *edges_array(const Graph *g) {
-  json_t *a = json_array();
-  for (int i = 0; i < g->edges.len; i++) {
-    const GraphEdge *e = g->edges.items[i];
-    json_t *o = json_object();
-    set_str(o, "from", e->from);
-    set_str(o, "to", e->to);
-    set_str(o, "kind", edge_name(e->kind));
-    json_array_append_new(a, o);
-  }
-  return a;
+static json_t *edge_object(const GraphEdge *e) {
+  json_t *o = json_object();
+  set_str(o, "from", e->from);
+  set_str(o, "to", e->to);
+  set_str(o, "kind", edge_name(e->kind));
+  return o;
 }
 
-/* The calls of m whose callee could not be told, or NULL if none. */
-static json_t *unresolved_calls(const Module *m) {
-  json_t *a = NULL;
-  for (int i = 0; i < m->calls.len; i++) {
-    const Call *c = m->calls.items[i];
-    if (c->ref.kind != REF_UNRESOLVED) continue;
-    json_t *o = json_object();
-    set_int(o, "line", c->line);
-    set_int(o, "col", c->col);
-    set_str(o, "function", func_name(m, c->func));
-    set_str(o, "callee", c->text);
-    set_str(o, "reason", c->ref.reason ? c->ref.reason : "unknown");
-    if (!a) a = json_array();
-    json_array_append_new(a, o);
+static json_t *unresolved_object(const Module *m, const Call *c) {
+  json_t *o = json_object();
+  set_int(o, "line", c->line);
+  set_int(o, "col", c->col);
+  set_str(o, "function", func_name(m, c->func));
+  set_str(o, "callee", c->text);
+  set_str(o, "reason", c->ref.reason ? c->ref.reason : "unknown");
+  return o;
+}
+
+/* `"REL": [calls...]` for each file with unresolved calls, in file order. */
+static void put_unresolved(Writer *w, const Codebase *cb) {
+  bool first_file = true;
+  str_puts(&w->b, "{");
+  for (int i = 0; i < cb->modules.len; i++) {
+    const Module *m = cb->modules.items[i];
+    bool open = false;
+    for (int j = 0; j < m->calls.len; j++) {
+      const Call *c = m->calls.items[j];
+      if (c->ref.kind != REF_UNRESOLVED) continue;
+      if (!open) {
+        put_key(w, rel_of(m), first_file, 4);
+        open_array(w);
+        first_file = false, open = true;
+      }
+      put_record(w, unresolved_object(m, c), 6);
+    }
+    if (open) close_array(w, 4);
   }
-  return a;
+  str_puts(&w->b, first_file ? "}" : "\n  }");
 }
 
 typedef struct Stats {
@@ -288,67 +342,65 @@ static void count_module(const Module *m, Stats *s) {
   }
 }
 
-static json_t *stats_object(const Stats *s) {
+static json_t *stats_object(const Codebase *cb) {
+  Stats s = {0};
+  for (int i = 0; i < cb->modules.len; i++) count_module(cb->modules.items[i], &s);
   json_t *o = json_object();
-  set_int(o, "files", s->files);
-  set_int(o, "instrumented", s->instrumented);
+  set_int(o, "files", s.files);
+  set_int(o, "instrumented", s.instrumented);
   json_t *sites = json_object();
-  set_int(sites, "total", s->sites);
-  for (BoundKind k = BOUND_STD; k <= BOUND_CONFIG; k++) set_int(sites, bound_name(k), s->by_kind[k]);
+  set_int(sites, "total", s.sites);
+  for (BoundKind k = BOUND_STD; k <= BOUND_CONFIG; k++) set_int(sites, bound_name(k), s.by_kind[k]);
   json_object_set_new(o, "sites", sites);
-  set_int(o, "calls", s->calls);
-  set_int(o, "resolved_calls", s->calls - s->unresolved);
-  set_int(o, "unresolved_calls", s->unresolved);
+  set_int(o, "calls", s.calls);
+  set_int(o, "resolved_calls", s.calls - s.unresolved);
+  set_int(o, "unresolved_calls", s.unresolved);
   return o;
 }
 
-/* ---------------------------------------------------------------- write */
-
-static json_t *manifest_object(const Codebase *cb, const Graph *g) {
-  json_t *root = json_object();
-  set_str(root, "format", MANIFEST_FORMAT);
+static void put_header(Writer *w, const Codebase *cb) {
+  str_puts(&w->b, "{");
+  put_key(w, "format", true, 2);
+  put(w, jstr(MANIFEST_FORMAT));
   json_t *compiler = json_object();
   set_str(compiler, "name", "currantc");
   set_str(compiler, "version", CURRANTC_VERSION);
-  json_object_set_new(root, "compiler", compiler);
+  put_key(w, "compiler", false, 2);
+  put(w, compiler);
   json_t *config = json_object();
   set_str(config, "hash", cb->config && cb->config->hash ? cb->config->hash : "");
-  json_object_set_new(root, "config", config);
-  json_t *files = json_array(), *nodes = json_array(), *unresolved = json_object();
-  Stats st = {0};
-  for (int i = 0; i < cb->modules.len; i++) {
-    const Module *m = cb->modules.items[i];
-    json_array_append_new(files, file_object(m));
-    module_nodes(m, nodes);
-    json_t *u = unresolved_calls(m);
-    if (u) json_object_set_new(unresolved, rel_of(m), u);
-    count_module(m, &st);
-  }
-  json_object_set_new(root, "files", files);
-  json_object_set_new(root, "nodes", nodes);
-  json_object_set_new(root, "edges", edges_array(g));
-  json_object_set_new(root, "unresolved", unresolved);
-  json_object_set_new(root, "stats", stats_object(&st));
-  return root;
+  put_key(w, "config", false, 2);
+  put(w, config);
+}
+
+static void put_document(Writer *w, const Codebase *cb, const Graph *g) {
+  put_header(w, cb);
+  put_key(w, "files", false, 2);
+  open_array(w);
+  for (int i = 0; i < cb->modules.len; i++) put_record(w, file_object(cb->modules.items[i]), 4);
+  close_array(w, 2);
+  put_key(w, "nodes", false, 2);
+  open_array(w);
+  for (int i = 0; i < cb->modules.len; i++) module_nodes(w, cb->modules.items[i]);
+  close_array(w, 2);
+  put_key(w, "edges", false, 2);
+  open_array(w);
+  for (int i = 0; i < g->edges.len; i++) put_record(w, edge_object(g->edges.items[i]), 4);
+  close_array(w, 2);
+  put_key(w, "unresolved", false, 2);
+  put_unresolved(w, cb);
+  put_key(w, "stats", false, 2);
+  put(w, stats_object(cb));
+  str_puts(&w->b, "\n}\n");
 }
 
 int manifest_write(const Codebase *cb, const Graph *g, const char *out_dir) {
-  json_t *root = manifest_object(cb, g);
-  char *json = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-  json_decref(root);
+  Writer w = {0};
+  put_document(&w, cb, g);
   char *path = xasprintf("%s/currant.graph.json", out_dir);
-  int rc = -1;
-  if (!json) {
-    diag_report(DIAG_ERROR, path, 0, 0, "cannot serialise the manifest");
-  } else {
-    StrBuf b = {0};
-    str_puts(&b, json);
-    str_puts(&b, "\n");
-    rc = write_file_atomic(path, b.data, b.len);
-    if (rc < 0) diag_report(DIAG_ERROR, path, 0, 0, "cannot write: %s", strerror(errno));
-    str_free(&b);
-  }
-  free(json);
+  int rc = write_file_atomic(path, w.b.data, w.b.len);
+  if (rc < 0) diag_report(DIAG_ERROR, path, 0, 0, "cannot write: %s", strerror(errno));
   free(path);
+  str_free(&w.b);
   return rc;
 }

@@ -152,6 +152,20 @@ static int64_t free_line(const Module *m, uint32_t from, uint32_t to, bool at_fi
   return -1;
 }
 
+/* `try:` runs its body's first statement first, at module scope: the first
+ * simple statement down a chain of leading try bodies, or a null node. */
+static TSNode first_simple_in_try(TSNode s) {
+  while (is_type(s, "try_statement")) {
+    TSNode body = field_of(s, "body");
+    uint32_t k = ts_node_is_null(body) ? 0 : ts_node_named_child_count(body), i = 0;
+    while (i < k && is_type(ts_node_named_child(body, i), "comment")) i++;
+    if (i == k) break;
+    s = ts_node_named_child(body, i);
+    if (!is_compound(s)) return s;
+  }
+  return (TSNode){0};
+}
+
 /* Adds the binding edit; false if it has nowhere to go. */
 static bool place_binding(Module *m, EditList *out, uint32_t first_site) {
   TSNode root = ts_tree_root_node(m->tree);
@@ -184,9 +198,10 @@ static bool place_binding(Module *m, EditList *out, uint32_t first_site) {
     TSNode s = ts_node_named_child(root, i);
     if (is_type(s, "comment")) continue;
     int64_t line = is_compound(s) ? free_line(m, prev_end, ts_node_start_byte(s), at_start) : -1;
-    if (!is_compound(s)) {
+    TSNode inner = is_compound(s) && line < 0 ? first_simple_in_try(s) : s;
+    if (!ts_node_is_null(inner) && !is_compound(inner)) {
       char *t = xasprintf("%s; ", bind);
-      edit_insert(out, ts_node_start_byte(s), t);
+      edit_insert(out, ts_node_start_byte(inner), t);
       free(t);
       ok = true;
     } else if (line >= 0) {
@@ -236,19 +251,52 @@ static void note_eq(Plan *pl, TSNode interp, char quote) {
   vec_push(&pl->eqs, e);
 }
 
-/* Walks down from the root to the site (cursor, no recursion), noting the
- * `=` interpolations around it. */
-static void find_eq_ancestors(Plan *pl, TSTreeCursor *cur, const Call *c) {
-  TSNode root = ts_tree_root_node(pl->m->tree);
-  ts_tree_cursor_reset(cur, root);
-  char quote = '"';
-  for (;;) {
-    TSNode n = ts_tree_cursor_current_node(cur);
-    if (ts_node_eq(n, c->node)) return;
-    if (is_type(n, "string")) quote = string_quote(pl->m->text, n);
-    else if (is_type(n, "interpolation") && !ts_node_is_null(token_child(n, "="))) note_eq(pl, n, quote);
-    if (ts_tree_cursor_goto_first_child_for_byte(cur, c->span.start) < 0) return;
-    TSNode ch = ts_tree_cursor_current_node(cur);
+/* One cursor pass over the sites in preorder, noting the `=`
+ * interpolations around them.  The cursor only moves forward: up past
+ * nodes that end before the next site, along siblings, down into the node
+ * holding it — so the pass is linear in the nodes it crosses, however deep
+ * or wide the file (no restart from the root per site).  quotes[d] is the
+ * quote of the innermost string at cursor depth d. */
+typedef struct Finder {
+  TSTreeCursor cur;
+  char *quotes;
+  uint32_t cap;
+  uint32_t depth; /* tracked here: ts_tree_cursor_current_depth is O(depth) */
+} Finder;
+
+static void finder_entered(Plan *pl, Finder *fd) {
+  uint32_t d = fd->depth;
+  if (d + 1 >= fd->cap) {
+    fd->cap = (d + 1) * 2;
+    fd->quotes = xrealloc(fd->quotes, fd->cap);
+  }
+  TSNode n = ts_tree_cursor_current_node(&fd->cur);
+  fd->quotes[d] = d ? fd->quotes[d - 1] : '"';
+  if (is_type(n, "string")) fd->quotes[d] = string_quote(pl->m->text, n);
+  else if (is_type(n, "interpolation") && !ts_node_is_null(token_child(n, "="))) note_eq(pl, n, fd->quotes[d]);
+}
+
+static void find_eq_ancestors(Plan *pl, Finder *fd, const Call *c) {
+  for (;;) { /* forward until the cursor's node holds the site */
+    TSNode n = ts_tree_cursor_current_node(&fd->cur);
+    if (ts_node_start_byte(n) <= c->span.start && ts_node_end_byte(n) >= c->span.end) break;
+    if (ts_node_end_byte(n) <= c->span.start && ts_tree_cursor_goto_next_sibling(&fd->cur)) {
+      finder_entered(pl, fd);
+      continue;
+    }
+    if (!ts_tree_cursor_goto_parent(&fd->cur)) return;
+    fd->depth--;
+  }
+  for (;;) { /* down to the site */
+    if (ts_node_eq(ts_tree_cursor_current_node(&fd->cur), c->node)) return;
+    if (!ts_tree_cursor_goto_first_child(&fd->cur)) return;
+    fd->depth++;
+    finder_entered(pl, fd);
+    while (ts_node_end_byte(ts_tree_cursor_current_node(&fd->cur)) <= c->span.start) {
+      if (!ts_tree_cursor_goto_next_sibling(&fd->cur)) break;
+      finder_entered(pl, fd);
+    }
+    TSNode ch = ts_tree_cursor_current_node(&fd->cur);
     if (ts_node_start_byte(ch) > c->span.start || ts_node_end_byte(ch) < c->span.end) return;
   }
 }
@@ -348,7 +396,10 @@ static void emit_call(EditList *out, const Call *c) {
   TSNode lp = ts_node_child(args, 0);
   bool has_args = false;
   uint32_t k = ts_node_named_child_count(args);
-  for (uint32_t i = 0; i < k && !has_args; i++) has_args = !is_type(ts_node_named_child(args, i), "comment");
+  for (uint32_t i = 0; i < k && !has_args; i++) {
+    TSNode a = ts_node_named_child(args, i);
+    has_args = !is_type(a, "comment") && !is_type(a, "line_continuation");
+  }
   edit_add(out, ts_node_start_byte(lp), ts_node_end_byte(lp), has_args ? ", " : "");
 }
 
@@ -381,7 +432,8 @@ static bool site_shape_ok(const Call *c) {
 void rewrite_python(Module *m, EditList *out) {
   const char *rel = m->file ? m->file->rel : m->name;
   Plan pl = {m, {0}, xcalloc((size_t)m->calls.len + 1, sizeof(bool))};
-  TSTreeCursor cur = ts_tree_cursor_new(ts_tree_root_node(m->tree));
+  Finder fd = {ts_tree_cursor_new(ts_tree_root_node(m->tree)), xmalloc(64), 64, 0};
+  fd.quotes[0] = '"';
   uint32_t first_site = UINT32_MAX;
   int live = 0;
   for (int i = 0; i < m->calls.len; i++) {
@@ -394,10 +446,11 @@ void rewrite_python(Module *m, EditList *out) {
                   "`%s()` depends on its caller's frame; this boundary call is not instrumented", c->text);
       pl.skip[i] = true;
     } else {
-      find_eq_ancestors(&pl, &cur, c);
+      find_eq_ancestors(&pl, &fd, c);
     }
   }
-  ts_tree_cursor_delete(&cur);
+  ts_tree_cursor_delete(&fd.cur);
+  free(fd.quotes);
   plan_eqs(&pl);
   for (int i = 0; i < m->calls.len; i++) {
     Call *c = m->calls.items[i];

@@ -454,15 +454,24 @@
     restyle();
   }
 
-  /* Enter in the search box: expand the files holding matches, show the first. */
+  /* Enter in the search box: expand the files holding matches, in order,
+   * while the drawing stays under the collapse threshold (the first match's
+   * file always), and show the first match. */
   function revealMatches() {
     if (!state.matches || !state.matches.size) return;
-    var files = new Set();
-    state.matches.forEach(function (i) { files.add(model.nodes[i].fileIdx); });
-    var first = Math.min.apply(null, Array.from(state.matches));
-    var next = Array.from(state.collapsed).filter(function (f) { return !files.has(f); });
-    if (next.length !== state.collapsed.size) setCollapsed(next, 'n' + first).then(function () { select(first, true); });
-    else select(first, true);
+    var order = Array.from(state.matches).sort(function (a, b) { return a - b; });
+    var first = order[0], open = new Set(), budget = Math.max(data.collapse_threshold || 0, 250);
+    var drawn = model.files.reduce(function (s, f, i) { return s + (state.collapsed.has(i) ? 1 : f.nodes.length); }, 0);
+    order.forEach(function (i) {
+      var fi = model.nodes[i].fileIdx;
+      if (!state.collapsed.has(fi) || open.has(fi)) return;
+      if (open.size && drawn + model.files[fi].nodes.length > budget) return;
+      open.add(fi);
+      drawn += model.files[fi].nodes.length - 1;
+    });
+    if (!open.size) return select(first, true);
+    var next = Array.from(state.collapsed).filter(function (f) { return !open.has(f); });
+    setCollapsed(next, 'n' + first).then(function () { select(first, true); });
   }
 
   function toggleCluster(fi) {

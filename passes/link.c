@@ -248,6 +248,20 @@ static int resolve_import(Linker *lk, const Module *m, Import *imp) {
   }
   char *abs = python_absolute(m, imp->spec);
   int i = find_python_module(lk, m, abs);
+  if (i >= 0 && imp->kind == IMPORT_NAME) {
+    /* `from pkg import mod` binds a submodule: from here on it is `import
+     * pkg.mod as mod`, so both the import edge and calls land on pkg/mod.py. */
+    const Module *pkg = lk->cb->modules.items[i];
+    char *sub = xasprintf("%s.%s", pkg->name, imp->name);
+    int s = index_find(&lk->by_pyname, sub);
+    if (s >= 0) {
+      imp->kind = IMPORT_MODULE;
+      free(imp->spec);
+      imp->spec = sub, sub = NULL;
+      i = s;
+    }
+    free(sub);
+  }
   free(abs);
   return i;
 }
@@ -330,7 +344,11 @@ static Target follow_import(Linker *lk, int mod, const Import *imp, const char *
   char *inner = NULL;
   switch (imp->kind) {
   case IMPORT_NAME: inner = *rest ? xasprintf("%s.%s", imp->name, rest) : xstrdup(imp->name); break;
-  case IMPORT_DEFAULT: inner = *rest ? xasprintf("default.%s", rest) : xstrdup("default"); break;
+  case IMPORT_DEFAULT:
+    /* The default import of a CommonJS module is its module.exports. */
+    if (!((Module *)lk->cb->modules.items[imp->resolved_file])->esm && *rest) inner = xstrdup(rest);
+    else inner = *rest ? xasprintf("default.%s", rest) : xstrdup("default");
+    break;
   case IMPORT_STAR: inner = xstrdup(path); break;
   case IMPORT_MODULE:
     if (m->lang == LANG_PYTHON && binds_top_package(imp)) {
@@ -343,18 +361,6 @@ static Target follow_import(Linker *lk, int mod, const Import *imp, const char *
     break;
   }
   free(head);
-  if (imp->kind == IMPORT_NAME && m->lang == LANG_PYTHON) {
-    /* `from pkg import mod`: the name may be a submodule. */
-    const Module *t = lk->cb->modules.items[imp->resolved_file];
-    char *sub = xasprintf("%s.%s", t->name, imp->name);
-    int s = index_find(&lk->by_pyname, sub);
-    free(sub);
-    if (s >= 0) {
-      out = *rest ? lookup_in_module(lk, s, rest, hops + 1) : (Target){s, -1};
-      free(inner);
-      return out;
-    }
-  }
   out = *inner ? lookup_in_module(lk, imp->resolved_file, inner, hops) : (Target){imp->resolved_file, -1};
   free(inner);
   return out;
@@ -390,7 +396,13 @@ static void link_call(Linker *lk, int mod, Call *c) {
     c->target_def = t.def;
     c->canonical = def_canonical(lk->cb->modules.items[t.module], t.def);
   } else if (t.module >= 0) {
-    c->target_module = t.module; /* into the codebase, but no definition found */
+    /* Into the codebase, but no definition by that name: say so rather than
+     * count it as resolved. */
+    const Module *tm = lk->cb->modules.items[t.module];
+    c->target_module = t.module;
+    c->ref.kind = REF_UNRESOLVED;
+    free(c->ref.reason);
+    c->ref.reason = xasprintf("no definition for it in %s", tm->file->rel);
   } else {
     c->canonical = ref_external_name(m, &c->ref);
   }

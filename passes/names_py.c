@@ -43,7 +43,7 @@ enum {
   K_GLOBAL_STATEMENT, K_NONLOCAL_STATEMENT, K_LAMBDA, K_DELETE_STATEMENT, K_PATTERN_LIST,
   K_TUPLE_PATTERN, K_LIST_PATTERN, K_TUPLE, K_LIST, K_PARENTHESIZED_EXPRESSION, K_EXPRESSION_LIST,
   K_LIST_SPLAT, K_CASE_CLAUSE, K_CASE_PATTERN, K_KEYWORD_PATTERN, K_SPLAT_PATTERN, K_SLICE,
-  K_COMMENT, K_KEYWORD_SEPARATOR, K_COUNT
+  K_COMMENT, K_LINE_CONTINUATION, K_KEYWORD_SEPARATOR, K_COUNT
 };
 
 static const char *const kind_names[K_COUNT] = {
@@ -74,7 +74,7 @@ static const char *const kind_names[K_COUNT] = {
     [K_EXPRESSION_LIST] = "expression_list", [K_LIST_SPLAT] = "list_splat",
     [K_CASE_CLAUSE] = "case_clause", [K_CASE_PATTERN] = "case_pattern",
     [K_KEYWORD_PATTERN] = "keyword_pattern", [K_SPLAT_PATTERN] = "splat_pattern",
-    [K_SLICE] = "slice", [K_COMMENT] = "comment", [K_KEYWORD_SEPARATOR] = "keyword_separator",
+    [K_SLICE] = "slice", [K_COMMENT] = "comment", [K_LINE_CONTINUATION] = "line_continuation", [K_KEYWORD_SEPARATOR] = "keyword_separator",
 };
 
 enum { F_FUNCTION, F_ARGUMENTS, F_OBJECT, F_ATTRIBUTE, F_VALUE, F_SUBSCRIPT, F_NAME, F_ALIAS,
@@ -116,6 +116,29 @@ static int node_kind(TSNode n) {
 }
 
 static TSNode field(TSNode n, int f) { return ts_node_child_by_field_id(n, fid[f]); }
+
+/* Named children that are code: comments and backslash continuations are
+ * named extras that can sit anywhere. */
+static bool is_extra(TSNode n) {
+  int k = node_kind(n);
+  return k == K_COMMENT || k == K_LINE_CONTINUATION;
+}
+
+static uint32_t code_child_count(TSNode n) {
+  uint32_t k = ts_node_named_child_count(n), c = 0;
+  for (uint32_t i = 0; i < k; i++) c += !is_extra(ts_node_named_child(n, i));
+  return c;
+}
+
+/* The first named child that is code, or a null node. */
+static TSNode code_child(TSNode n) {
+  uint32_t k = ts_node_named_child_count(n);
+  for (uint32_t i = 0; i < k; i++) {
+    TSNode c = ts_node_named_child(n, i);
+    if (!is_extra(c)) return c;
+  }
+  return (TSNode){0};
+}
 
 /* ---- small containers --------------------------------------------------- */
 
@@ -257,6 +280,7 @@ typedef struct NameInfo {
   int import_index; /* first import binding */
   int def_index;    /* first def/class binding */
   int first_event;  /* B_CALL bindings: chain through Event.next */
+  uint32_t first_pos; /* byte offset of the first binding */
 } NameInfo;
 
 typedef struct Event {
@@ -345,6 +369,7 @@ typedef struct Walk {
   int ncolls, cap_colls;
   Frame *frames;
   int cap_frames;
+  uint32_t pos; /* start of the node being entered: when a name is first bound */
 } Walk;
 
 #define GROW(arr, n, cap)                                              \
@@ -427,7 +452,7 @@ static NameInfo *name_info(Walk *w, int scope, const char *name) {
   if (ni) return ni;
   if ((uint32_t)(w->nni + 1) * 2 > w->map_cap) map_grow(w);
   GROW(w->ni, w->nni, w->cap_ni);
-  w->ni[w->nni] = (NameInfo){name, scope, 0, -1, -1, -1};
+  w->ni[w->nni] = (NameInfo){name, scope, 0, -1, -1, -1, w->pos};
   uint32_t h = map_hash(scope, name) & (w->map_cap - 1);
   while (w->map[h]) h = (h + 1) & (w->map_cap - 1);
   w->map[h] = w->nni + 1;
@@ -463,15 +488,19 @@ static int walrus_scope(Walk *w, int scope) {
   return scope;
 }
 
-/* The binding `name` read in `scope` refers to, with Python's rules; NULL
- * when it is not bound anywhere (a builtin or an undefined global). */
-static NameInfo *resolve(Walk *w, int scope, const char *name) {
+/* The binding `name` read at byte `pos` in `scope` refers to, with Python's
+ * rules; NULL when it is not bound anywhere (a builtin or an undefined
+ * global).  Class and module bodies look names up as they run, so there a
+ * binding that first comes after the use does not count yet. */
+static NameInfo *resolve(Walk *w, int scope, const char *name, uint32_t pos) {
   bool first = true;
   for (int s = scope; s >= 0; s = w->scopes[s].parent, first = false) {
     /* Class bodies are only visible to code directly inside them. */
     if (w->scopes[s].kind == SC_CLASS && !first) continue;
     NameInfo *ni = lookup_in(w, s, name);
     if (!ni) continue;
+    bool runs_in_order = first && (w->scopes[s].kind == SC_CLASS || w->scopes[s].kind == SC_MODULE);
+    if (runs_in_order && ni->first_pos > pos && !(ni->flags & (B_GLOBAL_DECL | B_NONLOCAL_DECL))) continue;
     if (ni->flags & B_GLOBAL_DECL) {
       NameInfo *g = lookup_in(w, 0, name);
       return g && (g->flags & B_BOUND) ? g : NULL;
@@ -516,8 +545,8 @@ static int pending_new(Walk *w, TSNode call) {
 static bool value_call(TSNode value, TSNode *call) {
   if (ts_node_is_null(value)) return false;
   int k = node_kind(value);
-  if (k == K_AWAIT && ts_node_named_child_count(value) == 1) {
-    value = ts_node_named_child(value, 0);
+  if (k == K_AWAIT && code_child_count(value) == 1) {
+    value = code_child(value);
     k = node_kind(value);
   }
   if (k != K_CALL) return false;
@@ -631,8 +660,8 @@ static void scan_decorators(Walk *w, Frame *p, int def, int scope) {
   uint32_t k = ts_node_named_child_count(p->node);
   for (uint32_t i = 0; i < k; i++) {
     TSNode d = ts_node_named_child(p->node, i);
-    if (node_kind(d) != K_DECORATOR || ts_node_named_child_count(d) == 0) continue;
-    TSNode e = ts_node_named_child(d, 0);
+    if (node_kind(d) != K_DECORATOR || code_child_count(d) == 0) continue;
+    TSNode e = code_child(d);
     if (node_kind(e) == K_CALL) e = field(e, F_FUNCTION);
     TaskCand t = {def, p->scope, NULL, false};
     if (node_kind(e) == K_IDENTIFIER) {
@@ -811,8 +840,8 @@ static void identifier(Walk *w, Frame *p, Frame *f) {
 /* `case x:` / `case P(k=x)`: a lone name in a pattern captures. */
 static void capture_dotted(Walk *w, Frame *p, Frame *f) {
   if (f->ctx != CTX_CAPTURE || (p->kind != K_CASE_PATTERN && p->kind != K_KEYWORD_PATTERN)) return;
-  if (ts_node_named_child_count(f->node) != 1) return;
-  const char *nm = node_name(w, ts_node_named_child(f->node, 0));
+  if (code_child_count(f->node) != 1) return;
+  const char *nm = node_name(w, code_child(f->node));
   if (strcmp(nm, "_") != 0) bind(w, f->scope, nm, B_OTHER);
 }
 
@@ -823,17 +852,14 @@ static void environ_candidate(Walk *w, Frame *f, int depth) {
   if (ts_node_is_null(value) || ts_node_is_null(index)) return;
   int ik = node_kind(index);
   if (ik == K_SLICE || ik == K_LIST_SPLAT) return;
-  uint32_t named = 0, k = ts_node_named_child_count(f->node);
-  for (uint32_t i = 0; i < k; i++)
-    if (node_kind(ts_node_named_child(f->node, i)) != K_COMMENT) named++;
-  if (named != 2) return; /* a[i, j]: a tuple index */
+  if (code_child_count(f->node) != 2) return; /* a[i, j]: a tuple index */
   int vk = node_kind(value);
   if (vk == K_ATTRIBUTE) {
     TSNode attr = field(value, F_ATTRIBUTE);
     uint32_t s = ts_node_start_byte(attr), e = ts_node_end_byte(attr);
     if (e - s != 7 || memcmp(w->text + s, "environ", 7) != 0) return;
   } else if (vk == K_IDENTIFIER) {
-    NameInfo *ni = resolve(w, f->scope, node_name(w, value));
+    NameInfo *ni = resolve(w, f->scope, node_name(w, value), ts_node_start_byte(value));
     if (!ni || !(ni->flags & B_IMPORT)) return;
   } else {
     return;
@@ -963,7 +989,8 @@ static bool enter(Walk *w, int depth) {
   Frame *p = &w->frames[depth - 1], *f = &w->frames[depth];
   switch (f->kind) {
   case K_TOKEN:
-  case K_COMMENT: return false;
+  case K_COMMENT:
+  case K_LINE_CONTINUATION: return false;
   case K_IDENTIFIER: identifier(w, p, f); return false;
   case K_DOTTED_NAME: capture_dotted(w, p, f); return false;
   case K_CALL: {
@@ -996,7 +1023,7 @@ static bool enter(Walk *w, int depth) {
     TSNode cn;
     if (f->ctx == CTX_CAPTURE || ts_node_is_null(field(f->node, F_ALIAS))) return true;
     f->assign = assign_new(w, f);
-    if (ts_node_named_child_count(f->node) > 0 && value_call(ts_node_named_child(f->node, 0), &cn))
+    if (value_call(code_child(f->node), &cn))
       f->vkey = pending_new(w, cn);
     return true;
   }
@@ -1047,6 +1074,7 @@ static void walk_tree(Walk *w) {
         w->frames = xrealloc(w->frames, (size_t)w->cap_frames * sizeof *w->frames);
       }
       w->frames[depth].node = ts_tree_cursor_current_node(&cur);
+      w->pos = ts_node_start_byte(w->frames[depth].node);
       frame_init(w, &w->frames[depth - 1], &w->frames[depth], ts_tree_cursor_current_field_id(&cur));
       descend = enter(w, depth);
       continue;
@@ -1055,6 +1083,7 @@ static void walk_tree(Walk *w) {
       leave(w, depth);
       if (depth > 0 && ts_tree_cursor_goto_next_sibling(&cur)) {
         w->frames[depth].node = ts_tree_cursor_current_node(&cur);
+        w->pos = ts_node_start_byte(w->frames[depth].node);
         frame_init(w, &w->frames[depth - 1], &w->frames[depth], ts_tree_cursor_current_field_id(&cur));
         descend = enter(w, depth);
         break;
@@ -1114,8 +1143,8 @@ static Chain callee_chain(Walk *w, TSNode callee) {
       TSNode a = field(ch.head, F_ATTRIBUTE);
       vec_push(&segs, (void *)(ts_node_is_null(a) ? "" : node_name(w, a)));
       ch.head = field(ch.head, F_OBJECT);
-    } else if (k == K_PARENTHESIZED_EXPRESSION && ts_node_named_child_count(ch.head) == 1) {
-      ch.head = ts_node_named_child(ch.head, 0);
+    } else if (k == K_PARENTHESIZED_EXPRESSION && code_child_count(ch.head) == 1) {
+      ch.head = code_child(ch.head);
     } else {
       ch.head_kind = k;
       break;
@@ -1186,7 +1215,7 @@ static bool resolve_self(Walk *w, Call *c, const NameInfo *ni, const char *path)
 }
 
 static bool resolve_name_ref(Walk *w, Call *c, const CallAux *a, const char *name, const char *path) {
-  NameInfo *ni = resolve(w, a->scope, name);
+  NameInfo *ni = resolve(w, a->scope, name, c->span.start);
   if (!ni) {
     if (w->star_imports.len && !is_builtin(name))
       return set_ref(c, REF_IMPORT, w->star_imports.v[w->star_imports.len - 1], -1, join_path(name, path), NULL);
@@ -1262,7 +1291,7 @@ static void resolve_all(Walk *w) {
   for (int i = 0; i < n; i++) {
     Call *c = w->m->calls.items[i];
     if (ce[i].head && *ce[i].ch.path && c->form == CALL_PLAIN) {
-      NameInfo *ni = resolve(w, w->aux[i].scope, ce[i].head);
+      NameInfo *ni = resolve(w, w->aux[i].scope, ce[i].head, c->span.start);
       if (ni && !(ni->flags & (B_IMPORT | B_DEF))) vec_add_unique(&c->uses, ce[i].head);
     }
     free(ce[i].ch.path);
@@ -1304,7 +1333,7 @@ static void keep_environ_reads(Walk *w) {
 static void mark_tasks(Walk *w) {
   for (int i = 0; i < w->ntasks; i++) {
     TaskCand *t = &w->tasks[i];
-    NameInfo *ni = resolve(w, t->scope, t->head);
+    NameInfo *ni = resolve(w, t->scope, t->head, UINT32_MAX);
     if (!ni || !(ni->flags & B_IMPORT)) continue;
     Import *imp = w->m->imports.items[ni->import_index];
     bool yes = t->dotted ? imp->kind == IMPORT_MODULE && strcmp(imp->spec, "currant") == 0

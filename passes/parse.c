@@ -154,6 +154,10 @@ void parse_module(Module *m) {
     m->len = 0;
     return;
   }
+  parse_source(m);
+}
+
+void parse_source(Module *m) {
   sha256_hex(m->text, m->len, m->sha256);
   if (!check_bytes(m)) return;
   m->tree = ts_parser_parse_string(parser_for(m->lang), NULL, m->text, (uint32_t)m->len);

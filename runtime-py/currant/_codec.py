@@ -18,13 +18,14 @@ from __future__ import annotations
 
 import base64
 import datetime as _dt
-import decimal
-import importlib
 import math
-import pathlib
-import subprocess
+import sys
 import uuid as _uuid
 from typing import Any
+
+# decimal, pathlib and subprocess are looked up in sys.modules when
+# encoding (a value of their types cannot exist unless they were imported)
+# and imported when decoding, so the runtime does not pay for them upfront.
 
 # Ints past this magnitude lose precision in JavaScript numbers.
 _SAFE_INT = 2 ** 53 - 1
@@ -87,7 +88,8 @@ def _encode_other(value: Any, depth: int) -> Any:
         return {"$t": "time", "v": value.isoformat()}
     if isinstance(value, _dt.timedelta):
         return {"$t": "timedelta", "v": value.total_seconds()}
-    if isinstance(value, decimal.Decimal):
+    decimal = sys.modules.get("decimal")
+    if decimal is not None and isinstance(value, decimal.Decimal):
         return {"$t": "decimal", "v": str(value)}
     if isinstance(value, _uuid.UUID):
         return {"$t": "uuid", "v": str(value)}
@@ -101,9 +103,11 @@ def _encode_other(value: Any, depth: int) -> Any:
         return encode(list(value), depth)
     if isinstance(value, dict):
         return _encode_dict(dict(value), depth)
-    if isinstance(value, pathlib.PurePath):
+    pathlib = sys.modules.get("pathlib")
+    if pathlib is not None and isinstance(value, pathlib.PurePath):
         return {"$t": "path", "v": str(value)}
-    if isinstance(value, subprocess.CompletedProcess):
+    subprocess = sys.modules.get("subprocess")
+    if subprocess is not None and isinstance(value, subprocess.CompletedProcess):
         return {"$t": "completed", "v": {
             "args": encode(value.args, depth + 1),
             "returncode": value.returncode,
@@ -138,7 +142,8 @@ def _decode_float(v: str) -> float:
     return float(v.replace("Infinity", "inf"))
 
 
-def _decode_completed(v: dict) -> subprocess.CompletedProcess:
+def _decode_completed(v: dict) -> Any:
+    import subprocess
     return subprocess.CompletedProcess(decode(v["args"]), v["returncode"],
                                        decode(v["stdout"]), decode(v["stderr"]))
 
@@ -161,10 +166,10 @@ _DECODERS = {
     "date": _dt.date.fromisoformat,
     "time": _dt.time.fromisoformat,
     "timedelta": lambda v: _dt.timedelta(seconds=v),
-    "decimal": decimal.Decimal,
+    "decimal": lambda v: __import__("decimal").Decimal(v),
     "uuid": _uuid.UUID,
     "completed": _decode_completed,
-    "path": pathlib.Path,
+    "path": lambda v: __import__("pathlib").Path(v),
     "iter": lambda v: iter([decode(x) for x in v]),
     "response": _decode_response,
     "error": lambda v: decode_error(v),
@@ -223,6 +228,7 @@ _fallback_classes: dict = {}
 def _find_class(module: str, qualname: str) -> type:
     if module and data_is_py(module):
         try:
+            import importlib
             obj: Any = importlib.import_module(module)
             for part in qualname.split("."):
                 obj = getattr(obj, part)

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import atexit
 import contextvars
-import inspect
 import io
 import json
 import os
@@ -32,6 +31,7 @@ from typing import Any, Callable, Dict, List, Optional, Tuple
 
 from currant import _codec, _recorders
 from currant._channel import Channel
+from currant._util import is_async, is_awaitable
 from currant._errors import (NonDeterminismError, RunCancelled, Suspended,
                              UnrecordableValueError)
 
@@ -237,7 +237,7 @@ class Session:
             raise
         finally:
             _frame.reset(token)
-        if inspect.isawaitable(result):
+        if is_awaitable(result):
             return self._await_live(result, key, rel, site, kind, child, t0)
         return self._record(result, key, rel, site, kind, child.attempt, t0)
 
@@ -305,7 +305,7 @@ class Session:
             self.diverged(None, rel, site, "replay reached a checkpoint "
                           "that is not in the journal (key " + key + ")")
         if kind == "sleep":
-            if inspect.iscoroutinefunction(fn):
+            if is_async(fn):
                 return self._sleep_async_at(key, rel, site, *args, **kwargs)
             return self._sleep_at(key, rel, site, *args, **kwargs)
         if kind == "event":
@@ -381,7 +381,7 @@ class Session:
                                    "deadline": deadline})
         value = None if reply.get("timeout") else \
             _codec.decode(reply.get("value"))
-        if inspect.iscoroutinefunction(fn):
+        if is_async(fn):
             return _resolved(value)
         return value
 
@@ -400,7 +400,7 @@ class Session:
     def _poll_at(self, key: str, rel: str, site: int, fn: Any, target: Any,
                  every: float = 1.0, timeout: Optional[float] = None,
                  until: Any = None) -> Any:
-        if inspect.iscoroutinefunction(fn):
+        if is_async(fn):
             return self._live(key, rel, site, self._poll_async_body,
                               (target, every, timeout, until), {}, "poll")
         return self._live(key, rel, site, self._poll_body,
@@ -424,7 +424,7 @@ class Session:
         start = self._inner_value(time.time)
         while True:
             value = self._inner_call(target)
-            if inspect.isawaitable(value):
+            if is_awaitable(value):
                 value = await value
             if _done(value, until):
                 return value

@@ -10,15 +10,12 @@ behave as plain Python (pass-through).
 
 from __future__ import annotations
 
-import asyncio
 import contextvars
 import datetime as _dt
 import functools
-import inspect
 import json
 import os
 import random as _random
-import subprocess
 import threading
 import time
 import uuid as _uuid
@@ -27,6 +24,10 @@ from typing import Any, Awaitable, Callable, Optional, TypeVar
 from currant import _state
 from currant._errors import CurrantError
 from currant._retry import RetryPolicy
+from currant._util import is_async, is_awaitable
+
+# asyncio and subprocess are imported where used: most scripts never need
+# them, and importing asyncio alone costs more than the rest of the runtime.
 
 T = TypeVar("T")
 
@@ -68,6 +69,7 @@ def sleep(seconds: float) -> None:
 
 async def sleep_async(seconds: float) -> None:
     """``sleep`` for coroutines: does not block the event loop."""
+    import asyncio
     _check_duration(seconds)
     session = _state.session
     if session is not None:
@@ -124,6 +126,7 @@ def wait_event(name: str, timeout: Optional[float] = None) -> Any:
 
 async def wait_event_async(name: str, timeout: Optional[float] = None) -> Any:
     """``wait_event`` for coroutines."""
+    import asyncio
     session = _state.session
     if session is not None:
         return await session.wait_event_async(name, timeout)
@@ -153,6 +156,7 @@ def prompt(text: str, *, model: Optional[str] = None,
     configured the answer is a fixed, clearly marked stand-in so that
     scripts still run offline.
     """
+    import subprocess
     if not isinstance(text, str):
         raise TypeError("prompt text must be a str")
     cmd = os.environ.get("CURRANT_PROMPT_CMD")
@@ -175,6 +179,7 @@ def prompt(text: str, *, model: Optional[str] = None,
 async def prompt_async(text: str, *, model: Optional[str] = None,
                        system: Optional[str] = None) -> str:
     """``prompt`` for coroutines (runs the command in a worker thread)."""
+    import asyncio
     return await asyncio.to_thread(prompt, text, model=model, system=system)
 
 
@@ -216,6 +221,7 @@ async def poll_async(fn: Callable[[], Any], every: float = 1.0,
                      timeout: Optional[float] = None,
                      until: Optional[Callable[[Any], bool]] = None) -> Any:
     """``poll`` for coroutines: ``fn`` may be sync or return an awaitable."""
+    import asyncio
     _check_duration(every)
     session = _state.session
     if session is not None:
@@ -223,7 +229,7 @@ async def poll_async(fn: Callable[[], Any], every: float = 1.0,
     deadline = None if timeout is None else time.monotonic() + timeout
     while True:
         value = fn()
-        if inspect.isawaitable(value):
+        if is_awaitable(value):
             value = await value
         if _done(value, until):
             return value
@@ -281,7 +287,7 @@ def task(fn: Optional[Callable[..., Any]] = None, /, *,
 
 def _make_task(fn: Callable[..., Any], name: str,
                policy: RetryPolicy) -> Callable[..., Any]:
-    if inspect.iscoroutinefunction(fn):
+    if is_async(fn):
         @functools.wraps(fn)
         async def async_task(*args: Any, **kwargs: Any) -> Any:
             session = _state.session
@@ -358,6 +364,7 @@ def run_attempts(fn: Callable[..., T], args: tuple, kwargs: dict,
 async def run_attempts_async(fn: Callable[..., Awaitable[T]], args: tuple,
                              kwargs: dict, policy: RetryPolicy) -> T:
     """Attempt the coroutine function ``fn`` under ``policy``."""
+    import asyncio
     deadline = None if policy.total_timeout is None else \
         time.monotonic() + policy.total_timeout
     attempt = 1

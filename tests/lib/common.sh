@@ -9,9 +9,9 @@ export NO_COLOR=1
 CURRANTC="${CURRANTC:-$ROOT/build/currantc}"
 ASAN_CURRANTC="${ASAN_CURRANTC:-$ROOT/build/asan/currantc}"
 # Sanitizers: any report is fatal and distinguishable (exit 86), leaks too.
-export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:exitcode=86:abort_on_error=0:detect_stack_use_after_return=0:strict_string_checks=1:check_initialization_order=1}"
+export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:exitcode=86:abort_on_error=0:color=never:strict_string_checks=1}"
 export LSAN_OPTIONS="${LSAN_OPTIONS:-exitcode=86}"
-export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1:exitcode=86}"
+export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1:exitcode=86:color=never}"
 PASSED=0
 FAILED=0
 VERBOSE="${VERBOSE:-0}"

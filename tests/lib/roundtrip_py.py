@@ -18,6 +18,9 @@ import json
 import os
 import sys
 import tokenize
+import warnings
+
+warnings.simplefilter("ignore")
 
 BINDING = b'__import__("currant").module('
 NL = b"\n"

@@ -1,0 +1,96 @@
+# coordinator/tests/e2e/lib.sh — helpers for the end-to-end suites
+# tests/suites/9x-*.sh, sourced after tests/lib/common.sh.
+#
+#   CURRANT            the coordinator under test (default build/currant)
+#   E2E                this directory (hand-instrumented fixtures py/ js/)
+#   fresh NAME         cd into a new empty directory $TMP/NAME; its .currant/
+#                      is the journal home of what follows
+#   run_id             the id of the newest run (from `currant runs --json`)
+#   field RUN KEY      a field of `currant runs --json` for RUN
+#   crash_matrix LABEL PREP CMP SCRIPT [ARGS...]
+#                      runs SCRIPT once uninterrupted, then for every
+#                      checkpoint K and every fault (child killed after K is
+#                      committed, child killed before K is committed, the
+#                      coordinator killed after K) runs it again with that
+#                      fault and resumes it until it ends; each case passes
+#                      when the output and the side effects (CMP prints them)
+#                      equal the uninterrupted run's.  PREP resets the world.
+#                      CRASH_MODES limits the faults; CRASH_STRIDE=S tries
+#                      the faults other than "child" at every S-th K only.
+
+CURRANT="${CURRANT:-$ROOT/build/currant}"
+E2E="$ROOT/coordinator/tests/e2e"
+export CURRANT_QUIET=1
+
+fresh() {
+  mkdir -p "$TMP/$1"
+  cd "$TMP/$1"
+}
+
+run_id() {
+  "$CURRANT" runs --json | python3 -c 'import json,sys; r=json.load(sys.stdin); print(r[-1]["id"] if r else "")'
+}
+
+field() {
+  "$CURRANT" runs --json | python3 -c '
+import json, sys
+for r in json.load(sys.stdin):
+    if r["id"] == sys.argv[1]:
+        v = r[sys.argv[2]]
+        print("" if v is None else v)' "$1" "$2"
+}
+
+# resume_until_end RUN: resumes while the run was killed (exit 137) or lost
+# its coordinator (70); prints the outputs in order.
+resume_until_end() {
+  local i rc=137
+  for i in 1 2 3 4; do
+    rc=0
+    "$CURRANT" resume "$1" 2>>"$TMP/resume.err" || rc=$?
+    case $rc in 137 | 70) ;; *) return "$rc" ;; esac
+  done
+  return "$rc"
+}
+
+crash_matrix() {
+  local label="$1" prep="$2" cmp="$3" script="$4" mode k n rc base_rc
+  shift 4
+  $prep
+  base_rc=0
+  "$CURRANT" run --id "${label}-base" "$script" "$@" >"$TMP/$label.base.out" 2>"$TMP/$label.base.err" || base_rc=$?
+  $cmp >"$TMP/$label.base.side"
+  n="$(field "${label}-base" checkpoints)"
+  if [ -z "$n" ] || [ "$n" -lt 1 ]; then
+    bad "$label-base" "no checkpoints recorded (exit $base_rc)"
+    sed 's/^/    /' "$TMP/$label.base.err" | head -20
+    return 0
+  fi
+  for mode in ${CRASH_MODES:-child child-before self}; do
+    for ((k = 0; k < n; k++)); do
+      if [ "$mode" != child ] && [ $((k % ${CRASH_STRIDE:-1})) != 0 ] && [ "$k" != $((n - 1)) ]; then
+        continue
+      fi
+      $prep
+      rc=0
+      # (a subshell, so that the shell's "Killed" notice goes nowhere)
+      (CURRANT_FAULT="$mode:$k" "$CURRANT" run --id "$label-$mode-$k" "$script" "$@" \
+        >"$TMP/out" 2>"$TMP/err"; exit $?) 2>/dev/null || rc=$?
+      if [ "$rc" = 137 ] || [ "$rc" = 70 ]; then
+        rc=0
+        resume_until_end "$label-$mode-$k" >>"$TMP/out" || rc=$?
+      fi
+      if [ "$rc" != "$base_rc" ]; then
+        bad "$label-$mode-$k" "exit status $rc, uninterrupted $base_rc"
+        tail -5 "$TMP/err" "$TMP/resume.err" 2>/dev/null | sed 's/^/    /'
+      elif ! cmp -s "$TMP/out" "$TMP/$label.base.out"; then
+        bad "$label-$mode-$k" "output differs from the uninterrupted run"
+        diff "$TMP/$label.base.out" "$TMP/out" | head -10 | sed 's/^/    /'
+      elif ! $cmp | cmp -s - "$TMP/$label.base.side"; then
+        bad "$label-$mode-$k" "side effects differ from the uninterrupted run"
+        $cmp | diff "$TMP/$label.base.side" - | head -10 | sed 's/^/    /'
+      else
+        ok "$label-$mode-$k"
+      fi
+    done
+  done
+}

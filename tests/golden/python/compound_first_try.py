@@ -1,0 +1,5 @@
+try:
+    import time
+except ImportError:
+    time = None
+print(time.time() > 0)

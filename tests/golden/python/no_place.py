@@ -1,0 +1,3 @@
+if True:
+    import time
+    print(time.time() > 0)
