@@ -87,6 +87,13 @@ static void instrument(Codebase *cb, Module *m) {
   edit_free(&edits);
 }
 
+/* After instrumenting, nothing reads the tree again (graph and manifest use
+ * what the passes extracted): free it now, not at the end of the build. */
+static void instrument_and_drop_tree(Codebase *cb, Module *m) {
+  instrument(cb, m);
+  if (m->tree) ts_tree_delete(m->tree), m->tree = NULL;
+}
+
 /* True if some directory between out_dir and path (exclusive) is a symlink:
  * writing through it could land outside OUT. */
 static bool path_crosses_symlink(const char *out_dir, const char *path) {
@@ -286,7 +293,7 @@ int driver_build(const BuildOptions *opt) {
   Phase analysis = {.name = "parsing", .cb = &cb, .run = analyse};
   run_phase(&analysis, opt->jobs);
   link_codebase(&cb);
-  Phase instrumenting = {.name = "instrumenting", .cb = &cb, .run = instrument};
+  Phase instrumenting = {.name = "instrumenting", .cb = &cb, .run = instrument_and_drop_tree};
   run_phase(&instrumenting, opt->jobs);
   int rc = finish_build(&cb, opt, opt->jobs);
 

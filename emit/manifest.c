@@ -6,8 +6,8 @@
  * compiler version only: no timestamps, no absolute paths, nothing that
  * depends on -j or the machine.  Modules come in the codebase's order
  * (sorted by relative path), definitions and sites in source order, edges
- * as graph.c sorted them, and every object is built with a fixed key order
- * that jansson preserves.  docs/currant.graph.schema.json describes the
+ * as graph.c sorted them, and every record is built with a fixed key order
+ * that jansson preserves, one record per line.  docs/currant.graph.schema.json describes the
  * result and docs/MANIFEST.md explains it; change the three together.
  *
  * Strings from source files are valid UTF-8 (parse.c refuses other files),

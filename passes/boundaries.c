@@ -63,13 +63,13 @@ static const char *enclosing_name(const Module *m, const Call *c) {
   return c->func < 0 ? "<module>" : ((const Def *)m->defs.items[c->func])->qualname;
 }
 
-/* Occurrence number of (qualname, callee) among this module's earlier sites. */
-static int occurrence(const Module *m, int upto, const Call *c) {
+/* Occurrence number of (qualname, callee) among the earlier sites. */
+static int occurrence(const Module *m, const Vec *sites, const Call *c) {
   int n = 0;
   const char *q = enclosing_name(m, c);
-  for (int i = 0; i < upto; i++) {
-    const Call *o = m->calls.items[i];
-    if (o->site_index >= 0 && strcmp(enclosing_name(m, o), q) == 0 && strcmp(o->text, c->text) == 0) n++;
+  for (int i = 0; i < sites->len; i++) {
+    const Call *o = sites->items[i];
+    if (strcmp(o->text, c->text) == 0 && strcmp(enclosing_name(m, o), q) == 0) n++;
   }
   return n;
 }
@@ -77,12 +77,15 @@ static int occurrence(const Module *m, int upto, const Call *c) {
 void bound_module(const Codebase *cb, Module *m) {
   m->nsites = 0;
   if (m->status != MOD_OK) return;
+  Vec sites = {0};
   for (int i = 0; i < m->calls.len; i++) {
     Call *c = m->calls.items[i];
     c->site_index = -1;
     classify(cb, m, c);
     if (c->bound == BOUND_NONE) continue;
     c->site_index = m->nsites++;
-    c->site_id = xasprintf("%s:%s:%s#%d", m->file->rel, enclosing_name(m, c), c->text, occurrence(m, i, c));
+    c->site_id = xasprintf("%s:%s:%s#%d", m->file->rel, enclosing_name(m, c), c->text, occurrence(m, &sites, c));
+    vec_push(&sites, c);
   }
+  vec_free(&sites);
 }

@@ -197,6 +197,8 @@ class Session:
         if row.file != rel or row.site != site:
             self.diverged(row, rel, site)
         self._visited(row.key)
+        if type(fn) is _LazyMethod:
+            fn.res.__dict__["touched"] = True
         awaited = row.kind.endswith("+await")
         if row.status == "ok":
             value = _codec.decode(row.value)
@@ -583,29 +585,34 @@ def _retry_ok(policy: Any, exc: BaseException, attempt: int,
 class _LazyResource:
     """A replayed file (or other handle): opened for real only when used.
 
-    Its recorded reads and writes replay from the journal, so most replays
-    never touch it.  Used live, it is reopened with the original arguments,
-    write modes turned into append so that what the first execution wrote
-    is kept.
+    Reads and writes made through it at checkpoints replay from the journal
+    and never touch it.  The first live use reopens it with the original
+    arguments: a file rewritten by uninstrumented code (``json.dump(obj, f)``)
+    is simply rewritten; but once a recorded write has been replayed
+    through it, write modes become append, so what the first execution
+    wrote before it crashed is kept and the rest follows it.
     """
+
+    _METHODS = frozenset(("read", "readline", "readlines", "write",
+                          "writelines", "seek", "tell", "flush", "truncate",
+                          "read1", "readinto"))
 
     def __init__(self, fn: Any, args: tuple, kwargs: dict) -> None:
         self.__dict__["_spec"] = (fn, args, kwargs)
         self.__dict__["_real"] = None
+        self.__dict__["touched"] = False
 
     def _open(self) -> Any:
         if self.__dict__["_real"] is None:
             fn, args, kwargs = self.__dict__["_spec"]
-            args, kwargs = list(args), dict(kwargs)
-            if len(args) > 1 and isinstance(args[1], str):
-                args[1] = args[1].replace("w", "a").replace("x", "a")
-            elif isinstance(kwargs.get("mode"), str):
-                kwargs["mode"] = kwargs["mode"].replace("w", "a") \
-                    .replace("x", "a")
+            if self.__dict__["touched"]:
+                args, kwargs = _append_mode(args, kwargs)
             self.__dict__["_real"] = fn(*args, **kwargs)
         return self.__dict__["_real"]
 
     def __getattr__(self, name: str) -> Any:
+        if self.__dict__["_real"] is None and name in self._METHODS:
+            return _LazyMethod(self, name)
         return getattr(self._open(), name)
 
     def __enter__(self) -> "_LazyResource":
@@ -620,6 +627,28 @@ class _LazyResource:
 
     def __iter__(self) -> Any:
         return iter(self._open())
+
+
+class _LazyMethod:
+    """``f.write`` of a replayed file, bound without opening the file."""
+
+    __slots__ = ("res", "name")
+
+    def __init__(self, res: _LazyResource, name: str) -> None:
+        self.res = res
+        self.name = name
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        return getattr(self.res._open(), self.name)(*args, **kwargs)
+
+
+def _append_mode(args: tuple, kwargs: dict) -> Tuple[list, dict]:
+    args_l, kwargs = list(args), dict(kwargs)
+    if len(args_l) > 1 and isinstance(args_l[1], str):
+        args_l[1] = args_l[1].replace("w", "a").replace("x", "a")
+    elif isinstance(kwargs.get("mode"), str):
+        kwargs["mode"] = kwargs["mode"].replace("w", "a").replace("x", "a")
+    return args_l, kwargs  # type: ignore[return-value]
 
 
 def connect() -> None:

@@ -42,7 +42,7 @@ if [ -x "$CURRANTC" ]; then
   for lang in python javascript; do
     rm -rf "$TMP/out-$lang"
     if (cd "$ROOT/samples" && "$CURRANTC" build -q -o "$TMP/out-$lang" "$lang") >"$TMP/cc.err" 2>&1; then
-      entry="$(cd "$TMP/out-$lang" && ls main.py main.mjs main.js 2>/dev/null | head -1)"
+      entry="$(cd "$TMP/out-$lang" && ls main.py main.mjs main.js 2>/dev/null | head -1 || true)"
       fresh "sample-$lang"
       CRASH_STRIDE=4 crash_matrix "sample-$lang" data_reset data_show "$TMP/out-$lang/$entry"
     else

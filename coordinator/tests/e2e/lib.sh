@@ -81,7 +81,7 @@ crash_matrix() {
       fi
       if [ "$rc" != "$base_rc" ]; then
         bad "$label-$mode-$k" "exit status $rc, uninterrupted $base_rc"
-        tail -5 "$TMP/err" "$TMP/resume.err" 2>/dev/null | sed 's/^/    /'
+        { tail -5 "$TMP/err" "$TMP/resume.err" 2>/dev/null || true; } | sed 's/^/    /'
       elif ! cmp -s "$TMP/out" "$TMP/$label.base.out"; then
         bad "$label-$mode-$k" "output differs from the uninterrupted run"
         diff "$TMP/$label.base.out" "$TMP/out" | head -10 | sed 's/^/    /'
