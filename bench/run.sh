@@ -17,7 +17,8 @@
 #
 # Environment: BENCH_REPS, BENCH_DIR (scratch, default /tmp/currant-bench.$UID),
 # CURRANTC (default build/currantc), CURRANTC_FLAGS (default -q),
-# BENCH_DOC (default docs/BENCHMARKS.md; empty: do not write it).
+# BENCH_DOC (default docs/BENCHMARKS.md; empty: do not write it),
+# BENCH_EXTRA=1 (also the Babel plugin with source maps).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -42,6 +43,12 @@ fi
 STDLIB=$(python3 -c 'import sysconfig;print(sysconfig.get_paths()["stdlib"])')
 NPMROOT=$(npm root -g 2>/dev/null)
 CORPUS=$SCRATCH/corpus
+# Measure a snapshot of currantc: a rebuild during the run must not mix versions.
+if [ "$HAVE_CURRANTC" = 1 ]; then
+  mkdir -p "$SCRATCH"
+  cp "$CURRANTC" "$SCRATCH/currantc"
+  CURRANTC=$SCRATCH/currantc
+fi
 OUTS=$SCRATCH/out
 LOGS=$SCRATCH/logs
 
@@ -90,7 +97,8 @@ measure() {
   rm -rf "$out"; mkdir -p "$out"
   local cmd=("${@//@OUT@/$out}")
   sync
-  local t0 t1 rc=0
+  local t0 t1 rc=0 load
+  load=$(cut -d' ' -f1 /proc/loadavg)
   t0=$(date +%s%N)
   /usr/bin/time -f 'rss %M cpu %U %S' -o "$rss" "${cmd[@]}" >"$log" 2>&1 || rc=$?
   t1=$(date +%s%N)
@@ -102,7 +110,7 @@ measure() {
     tail -5 "$log" >&2
     rc=crash
   fi
-  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$tool" "$corpus" "$rep" "$(( (t1 - t0) / 1000 ))" "${kb:-0}" "$rc" "${cpu:-0}" >>"$RESULTS"
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$tool" "$corpus" "$rep" "$(( (t1 - t0) / 1000 ))" "${kb:-0}" "$rc" "${cpu:-0}" "$load" >>"$RESULTS"
   printf 'bench: %-12s %-2s rep %s: %6.2f s wall, %6.2f s cpu, %7s KiB, status %s\n' "$tool" "$corpus" "$rep" \
     "$(awk -v a="$t0" -v b="$t1" 'BEGIN{print (b-a)/1e9}')" "$(awk -v c="${cpu:-0}" 'BEGIN{print c/1e6}')" "${kb:-?}" "$rc"
 }
@@ -120,7 +128,9 @@ for rep in $(seq 1 "$REPS"); do
   done
   measure cpython py "$rep" python3 "$ROOT/bench/py_ast_wrap.py" "$CORPUS/py" @OUT@
   measure babel js "$rep" node "$ROOT/bench/babel-wrap.js" "$CORPUS/js" @OUT@
-  measure babel-maps js "$rep" node "$ROOT/bench/babel-wrap.js" --maps "$CORPUS/js" @OUT@
+  if [ -n "${BENCH_EXTRA:-}" ]; then
+    measure babel-maps js "$rep" node "$ROOT/bench/babel-wrap.js" --maps "$CORPUS/js" @OUT@
+  fi
   measure istanbul js "$rep" node "$ROOT/bench/istanbul-run.js" "$CORPUS/js" @OUT@
 done
 

@@ -304,6 +304,8 @@ typedef struct Codebase {
 void parse_module(Module *m);
 /* The same for text already in m->text/m->len (the fuzzer's entry). */
 void parse_source(Module *m);
+/* Frees the calling thread's parsers (each worker thread keeps one per language). */
+void parse_thread_done(void);
 const TSLanguage *parse_language(Lang lang); /* the tree-sitter grammar */
 
 /* ------------------------------------------------------- names_py.c / names_js.c */

@@ -42,6 +42,7 @@ static void *phase_worker(void *arg) {
     int done = __atomic_add_fetch(&p->done, 1, __ATOMIC_RELAXED);
     if (total >= 200 && (done % 64 == 0 || done == total)) diag_progress(p->name, done, total);
   }
+  parse_thread_done();
   return NULL;
 }
 

@@ -47,9 +47,10 @@ static char *import_base(const Module *m, const Import *imp) {
     free(mod);
     return s;
   }
-  case IMPORT_DEFAULT: return canonical_module(m->lang, imp->spec);
-  default: return NULL;
+  case IMPORT_DEFAULT:
+  case IMPORT_STAR: return canonical_module(m->lang, imp->spec); /* star: path starts with the name */
   }
+  return NULL;
 }
 
 char *ref_external_name(const Module *m, const Ref *r) {
@@ -386,8 +387,9 @@ static void link_call(Linker *lk, int mod, Call *c) {
     }
   } else if (c->ref.kind == REF_IMPORT) {
     const Import *imp = m->imports.items[c->ref.import_index];
-    char *path = c->ref.path && *c->ref.path ? xasprintf("%s.%s", imp->local ? imp->local : "", c->ref.path)
-                                             : xstrdup(imp->local ? imp->local : "");
+    const char *rest = c->ref.path ? c->ref.path : "";
+    /* A star import binds no local name: the path already starts with the name. */
+    char *path = !imp->local ? xstrdup(rest) : *rest ? xasprintf("%s.%s", imp->local, rest) : xstrdup(imp->local);
     if (imp->resolved_file >= 0) t = follow_import(lk, mod, imp, path, 0);
     free(path);
   }

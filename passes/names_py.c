@@ -847,7 +847,7 @@ static void capture_dotted(Walk *w, Frame *p, Frame *f) {
 
 /* `X[k]` read where X may be os.environ: a CALL_READ candidate, kept only
  * if X resolves to os.environ once the whole file is known. */
-static void environ_candidate(Walk *w, Frame *f, int depth) {
+static void environ_candidate(Walk *w, Frame *f) {
   TSNode value = field(f->node, F_VALUE), index = field(f->node, F_SUBSCRIPT);
   if (ts_node_is_null(value) || ts_node_is_null(index)) return;
   int ik = node_kind(index);
@@ -866,7 +866,6 @@ static void environ_candidate(Walk *w, Frame *f, int depth) {
   }
   Call *c = call_new(w, f, CALL_READ);
   c->text = collapsed_text(w->text, value);
-  (void)depth;
 }
 
 /* Context of a child from its parent and the field it sits in. */
@@ -1002,7 +1001,7 @@ static bool enter(Walk *w, int depth) {
     return true;
   }
   case K_SUBSCRIPT:
-    if (f->ctx == CTX_READ) environ_candidate(w, f, depth);
+    if (f->ctx == CTX_READ) environ_candidate(w, f);
     return true;
   case K_ASSIGNMENT: {
     TSNode r = field(f->node, F_RIGHT), cn;

@@ -38,6 +38,11 @@ static TSParser *parser_for(Lang lang) {
   return parsers[lang];
 }
 
+void parse_thread_done(void) {
+  for (int l = 0; l < LANG_COUNT; l++)
+    if (parsers[l]) ts_parser_delete(parsers[l]), parsers[l] = NULL;
+}
+
 /* Offset of the first invalid UTF-8 sequence, or len if the text is valid. */
 static size_t utf8_invalid_at(const unsigned char *s, size_t len) {
   size_t i = 0;

@@ -241,7 +241,7 @@ class Session:
             _frame.reset(token)
         if is_awaitable(result):
             return self._await_live(result, key, rel, site, kind, child, t0)
-        return self._record(result, key, rel, site, kind, child.attempt, t0)
+        return self._record(result, key, rel, site, kind, child.attempt, t0, fn)
 
     async def _await_live(self, aw: Any, key: str, rel: str, site: int,
                           kind: str, child: Frame, t0: float) -> Any:
@@ -258,7 +258,12 @@ class Session:
                             child.attempt, t0)
 
     def _record(self, result: Any, key: str, rel: str, site: int, kind: str,
-                attempt: int, t0: float) -> Any:
+                attempt: int, t0: float, fn: Any = None) -> Any:
+        owner = getattr(fn, "__self__", None)
+        if isinstance(owner, io.IOBase) and not owner.closed:
+            # f.write(...) is journaled as done: make it so for the OS too,
+            # or a crash right after the commit would lose the buffered bytes
+            owner.flush()
         result = _recorders.record_live(result)
         if _recorders.is_resource(result):
             self._commit(key, rel, site, kind, attempt, "resource", None, t0)

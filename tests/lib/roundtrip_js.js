@@ -79,8 +79,9 @@ function checkMap(outText, outRel, inText) {
   if (!Array.isArray(map.sources) || map.sources.length !== 1) return "source map sources is not one file";
   if (typeof map.mappings !== "string") return "source map has no mappings";
   const inLines = jsLines(inText);
+  const outLines = jsLines(outText);
   const genLines = map.mappings.split(";");
-  if (genLines.length > jsLines(outText).length) return `map has ${genLines.length} generated lines, output ${jsLines(outText).length}`;
+  if (genLines.length > outLines.length) return `map has ${genLines.length} generated lines, output ${outLines.length}`;
   let sl = 0, sc = 0, si = 0, segs = 0;
   for (let g = 0; g < genLines.length; g++) {
     let gc = 0;
@@ -104,7 +105,7 @@ function checkMap(outText, outRel, inText) {
         if (si !== 0) return "segment names a second source";
         if (sl < 0 || sl >= inLines.length) return `segment at ${g + 1}:${gc} maps to source line ${sl + 1} of ${inLines.length}`;
         if (sc < 0 || sc > inLines[sl].length) return `segment at ${g + 1}:${gc} maps to column ${sc} past source line ${sl + 1}`;
-        if (gc > jsLines(outText)[g].length) return `segment column ${gc} past generated line ${g + 1}`;
+        if (gc > outLines[g].length) return `segment column ${gc} past generated line ${g + 1}`;
         segs++;
       }
     }

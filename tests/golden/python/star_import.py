@@ -1,0 +1,2 @@
+from time import *
+print(time() > 0)
