@@ -122,14 +122,15 @@ bool vec_has_str(const Vec *v, const char *s) {
 }
 
 char *read_file(const char *path, size_t *len) {
-  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  /* O_NONBLOCK: opening a FIFO must not wait for a writer; only regular
+   * files are read. */
+  int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
   if (fd < 0) return NULL;
   struct stat st;
   if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-    int e = errno;
-    if (S_ISDIR(st.st_mode)) e = EISDIR;
+    int e = fstat(fd, &st) < 0 ? errno : S_ISDIR(st.st_mode) ? EISDIR : EINVAL;
     close(fd);
-    errno = e ? e : EINVAL;
+    errno = e;
     return NULL;
   }
   size_t cap = (size_t)st.st_size + 1, n = 0;

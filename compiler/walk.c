@@ -132,15 +132,16 @@ typedef struct DirItem {
   int pkg_type; /* inherited package.json "type" (see InputFile) */
 } DirItem;
 
-/* "type" of DIR/package.json: 1 module, 2 commonjs (also when the file has no
- * "type": Node's default), or `inherited` when there is no package.json. */
+/* "type" of DIR/package.json: 1 module, 2 commonjs, 0 when it has no "type"
+ * (Node then detects ESM syntax: the names pass does the same), or
+ * `inherited` when there is no package.json. */
 static int package_type(const char *abs_dir, int inherited) {
   char *path = xasprintf("%s/package.json", abs_dir);
   json_t *root = json_load_file(path, 0, NULL);
   free(path);
   if (!root) return inherited;
   const char *type = json_string_value(json_object_get(root, "type"));
-  int t = type && strcmp(type, "module") == 0 ? 1 : 2;
+  int t = !type ? 0 : strcmp(type, "module") == 0 ? 1 : strcmp(type, "commonjs") == 0 ? 2 : 0;
   json_decref(root);
   return t;
 }

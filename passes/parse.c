@@ -153,7 +153,8 @@ void parse_module(Module *m) {
   m->lang = m->file->lang;
   m->text = read_file(m->file->abs, &m->len);
   if (!m->text) {
-    diag_report(DIAG_ERROR, m->file->abs, 0, 0, "cannot read: %s", strerror(errno));
+    diag_report(DIAG_ERROR, m->file->abs, 0, 0, "cannot read: %s",
+                errno == EINVAL ? "not a regular file" : strerror(errno));
     m->status = MOD_SKIPPED;
     m->text = xstrdup("");
     m->len = 0;
