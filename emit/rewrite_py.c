@@ -382,7 +382,13 @@ static bool frame_sensitive(const Module *m, const Call *c) {
   return false;
 }
 
-static void emit_call(EditList *out, const Call *c) {
+/* ", " after the callee, or "," when the arguments start on the next line
+ * (no trailing space left at the end of a line). */
+static const char *separator_at(const Module *m, uint32_t after) {
+  return after < m->len && (m->text[after] == '\n' || m->text[after] == '\r') ? "," : ", ";
+}
+
+static void emit_call(const Module *m, EditList *out, const Call *c) {
   TSNode args = field_of(c->node, "arguments");
   char *head = xasprintf("_currant.call(%d, ", c->site_index);
   edit_insert(out, c->span.start, head);
@@ -400,7 +406,7 @@ static void emit_call(EditList *out, const Call *c) {
     TSNode a = ts_node_named_child(args, i);
     has_args = !is_type(a, "comment") && !is_type(a, "line_continuation");
   }
-  edit_add(out, ts_node_start_byte(lp), ts_node_end_byte(lp), has_args ? ", " : "");
+  edit_add(out, ts_node_start_byte(lp), ts_node_end_byte(lp), has_args ? separator_at(m, ts_node_end_byte(lp)) : "");
 }
 
 static void emit_read(EditList *out, const Call *c) {
@@ -468,7 +474,7 @@ void rewrite_python(Module *m, EditList *out) {
     Call *c = m->calls.items[i];
     if (c->site_index < 0 || pl.skip[i]) continue;
     if (c->form == CALL_READ) emit_read(out, c);
-    else emit_call(out, c);
+    else emit_call(m, out, c);
   }
   for (int i = 0; i < pl.eqs.len; i++) {
     if (live) emit_eq(&pl, out, pl.eqs.items[i]);
