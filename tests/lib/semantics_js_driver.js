@@ -63,6 +63,40 @@ const cases = {
     const h = hgi.fromUrl("https://github.com/npm/cli.git");
     show("hosted", [h.type, h.user, h.project, h.https()]);
   },
+  diff: () => {
+    const Diff = require("diff");
+    show("patch", Diff.createTwoFilesPatch("a", "b", "one\ntwo\nthree\n", "one\n2\nthree\nfour\n", "", ""));
+    show("words", Diff.diffWords("the quick fox", "the slow fox").map((p) => [p.added, p.removed, p.value]));
+  },
+  "lru-cache": () => {
+    const { LRUCache } = require("lru-cache");
+    const c = new LRUCache({ max: 2, ttl: 3600000 });
+    c.set("a", 1); c.set("b", 2); c.get("a"); c.set("c", 3);
+    show("keys", [...c.keys()]);
+    show("has", [c.has("a"), c.has("b"), c.has("c")]);
+    show("ttl", c.getRemainingTTL("a") > 0);
+  },
+  tar: () => {
+    const tar = require("tar");
+    const fs = require("fs");
+    const os = require("os");
+    const file = path.join(fixtures, "made.tar");
+    tar.c({ sync: true, file, cwd: fixtures, portable: true, mtime: new Date(1700000000000) }, ["a.txt", "d1"]);
+    const seen = [];
+    tar.t({ sync: true, file, onReadEntry: (e) => seen.push([e.path, e.size]) });
+    show("entries", seen.sort());
+    show("size", fs.statSync(file).size);
+    void os;
+  },
+  "brace-expansion": () => {
+    const m = require("brace-expansion");
+    const expand = m.expand || m;
+    show("expand", expand("a{b,c{d,e}}f{1..3}"));
+  },
+  minimatch: () => {
+    const { minimatch } = require("minimatch");
+    show("match", ["a.js", "b.ts", "c/d.js"].map((f) => minimatch(f, "**/*.js")));
+  },
   ini: () => {
     const ini = require("ini");
     show("roundtrip", ini.stringify(ini.parse("a=1\n[s]\nb = two\n")));

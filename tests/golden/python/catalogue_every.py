@@ -1,0 +1,125 @@
+"""One call per entry of the Python catalogue (see `currantc catalogue`).
+
+Nothing here runs: the calls sit in a function that is never called, so the
+file is only compiled.  tests/suites/25-catalogue.sh checks that every entry
+of the table appears as a site in some golden manifest.
+"""
+import datetime
+import io
+import os
+import os.path
+import pathlib
+import random
+import secrets
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
+import urllib.request
+import uuid
+
+import currant
+
+
+def every_entry(p, d):
+    currant.sleep(1)
+    currant.now()
+    currant.random()
+    currant.uuid()
+    currant.wait_event("approved", 60)
+    currant.prompt("Summarise {x}", x=1)
+    currant.poll(lambda: True, every=1, timeout=10)
+    time.time()
+    time.time_ns()
+    time.monotonic()
+    time.monotonic_ns()
+    time.perf_counter()
+    time.perf_counter_ns()
+    time.process_time()
+    time.localtime()
+    time.gmtime()
+    time.ctime()
+    time.sleep(0)
+    datetime.datetime.now()
+    datetime.datetime.utcnow()
+    datetime.datetime.today()
+    datetime.date.today()
+    random.random()
+    uuid.uuid1()
+    uuid.uuid4()
+    os.urandom(8)
+    os.getrandom(8)
+    secrets.token_hex()
+    os.getenv("HOME")
+    os.environ.get("HOME")
+    os.environ["HOME"]
+    input()
+    subprocess.run(["true"])
+    subprocess.call(["true"])
+    subprocess.check_call(["true"])
+    subprocess.check_output(["true"])
+    subprocess.Popen(["true"])
+    subprocess.getoutput("true")
+    subprocess.getstatusoutput("true")
+    os.system("true")
+    os.popen("true")
+    os.getcwd()
+    os.getpid()
+    socket.gethostname()
+    urllib.request.urlopen("http://localhost")
+    f = open(p)
+    f.read()
+    f.readline()
+    f.readlines()
+    f.write("x")
+    f.writelines(["x"])
+    io.open(p)
+    os.listdir(d)
+    os.scandir(d)
+    os.walk(d)
+    os.stat(p)
+    os.path.exists(p)
+    os.path.isfile(p)
+    os.path.isdir(d)
+    os.path.getsize(p)
+    os.path.getmtime(p)
+    os.mkdir(d)
+    os.makedirs(d)
+    os.remove(p)
+    os.unlink(p)
+    os.rmdir(d)
+    os.rename(p, d)
+    os.replace(p, d)
+    shutil.copy(p, d)
+    shutil.copy2(p, d)
+    shutil.copyfile(p, d)
+    shutil.copytree(d, p)
+    shutil.move(p, d)
+    shutil.rmtree(d)
+    tempfile.mkdtemp()
+    tempfile.mkstemp()
+    pathlib.Path.cwd()
+    pathlib.Path.home()
+    q = pathlib.Path(p)
+    q.read_text()
+    q.read_bytes()
+    q.write_text("x")
+    q.write_bytes(b"x")
+    q.open()
+    q.exists()
+    q.is_file()
+    q.is_dir()
+    q.stat()
+    q.iterdir()
+    q.glob("*")
+    q.rglob("*")
+    q.mkdir()
+    q.touch()
+    q.unlink()
+    q.rmdir()
+    q.rename(d)
+    q.replace(d)
+
+
+print("compiled")
