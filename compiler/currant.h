@@ -460,6 +460,11 @@ enum {
 };
 
 int driver_build(const BuildOptions *opt);
+/* Runs walk, parse + names, link and the boundaries pass (no rewrite,
+ * nothing written; opt->out is unused), then calls visit(cb, ctx) while the
+ * parse trees are still alive, and frees everything.  EXIT_OK, or
+ * EXIT_USAGE for an invalid currant.json (reported). */
+int driver_analyse(const BuildOptions *opt, void (*visit)(Codebase *, void *), void *ctx);
 /* Runs every per-file stage on one in-memory file, as a one-file codebase
  * (for the fuzzer and unit tests).  *out gets the emitted text or NULL when
  * unchanged; returns the module status. */

@@ -256,7 +256,7 @@ static int check_out_dir(const BuildOptions *opt) {
     if (strncmp(src_real, out_real, n) == 0 && (src_real[n] == '\0' || src_real[n] == '/')) {
       diag_report(DIAG_ERROR, opt->srcs[i], 0, 0,
                   "source is inside the output directory %s: choose another -o", opt->out);
-      return -1;
+      return EXIT_USAGE;
     }
   }
   return 0;
@@ -273,44 +273,81 @@ static int finish_build(Codebase *cb, const BuildOptions *opt, int jobs) {
   return diag_error_count() ? EXIT_INPUT_ERRORS : EXIT_OK;
 }
 
-int driver_build(const BuildOptions *opt) {
-  int out_rc = check_out_dir(opt);
-  if (out_rc) return out_rc;
-  Config cfg;
+/* What one run of the pipeline holds from walk to the end. */
+typedef struct BuildRun {
+  Config cfg;   /* currant.json */
+  Vec files;    /* InputFile*: sources */
+  Vec assets;   /* InputFile*: package.json files */
+  Codebase cb;  /* modules, in files' order */
+} BuildRun;
+
+/* Loads the config, walks the sources, then runs the analyse phase and the
+ * link: what build and check share.  Returns 0 or an exit status. */
+static int run_open(BuildRun *r, const BuildOptions *opt, const char *skip_dir) {
+  *r = (BuildRun){0};
   char *root = config_root(opt->srcs[0]);
-  int cfg_rc = config_load(root, &cfg);
+  int cfg_rc = config_load(root, &r->cfg);
   free(root);
   if (cfg_rc < 0) {
-    config_free(&cfg);
+    config_free(&r->cfg);
     return EXIT_USAGE;
   }
-  Vec files = {0}, assets = {0};
-  walk_sources(opt->srcs, opt->nsrcs, &cfg, opt->out, &files, &assets);
-  copy_assets(&assets, opt->out);
-  Codebase cb = {.config = &cfg};
-  for (int i = 0; i < files.len; i++) vec_push(&cb.modules, module_new(files.items[i]));
-  diag_verbose("%d source files", files.len);
-
-  Phase analysis = {.name = "parsing", .cb = &cb, .run = analyse};
+  walk_sources(opt->srcs, opt->nsrcs, &r->cfg, skip_dir, &r->files, &r->assets);
+  r->cb.config = &r->cfg;
+  for (int i = 0; i < r->files.len; i++) vec_push(&r->cb.modules, module_new(r->files.items[i]));
+  diag_verbose("%d source files", r->files.len);
+  Phase analysis = {.name = "parsing", .cb = &r->cb, .run = analyse};
   run_phase(&analysis, opt->jobs);
-  link_codebase(&cb);
-  Phase instrumenting = {.name = "instrumenting", .cb = &cb, .run = instrument_and_drop_tree};
-  run_phase(&instrumenting, opt->jobs);
-  int rc = finish_build(&cb, opt, opt->jobs);
+  link_codebase(&r->cb);
+  return 0;
+}
 
+static void run_close(BuildRun *r) {
+  for (int i = 0; i < r->cb.modules.len; i++) module_free(r->cb.modules.items[i]);
+  vec_free(&r->cb.modules);
+  walk_free(&r->files);
+  walk_free(&r->assets);
+  config_free(&r->cfg);
+}
+
+static void report_totals(const Codebase *cb, const char *out) {
   int sites = 0, instrumented = 0;
-  for (int i = 0; i < cb.modules.len; i++) {
-    Module *m = cb.modules.items[i];
+  for (int i = 0; i < cb->modules.len; i++) {
+    const Module *m = cb->modules.items[i];
     sites += m->nsites;
     instrumented += m->out_text != NULL;
-    module_free(m);
   }
-  diag_verbose("%d files instrumented, %d sites, output in %s", instrumented, sites, opt->out);
-  vec_free(&cb.modules);
-  walk_free(&files);
-  walk_free(&assets);
-  config_free(&cfg);
+  diag_verbose("%d files instrumented, %d sites, output in %s", instrumented, sites, out);
+}
+
+int driver_build(const BuildOptions *opt) {
+  int rc = check_out_dir(opt);
+  if (rc) return rc;
+  BuildRun r;
+  rc = run_open(&r, opt, opt->out);
+  if (rc) return rc;
+  copy_assets(&r.assets, opt->out);
+  Phase instrumenting = {.name = "instrumenting", .cb = &r.cb, .run = instrument_and_drop_tree};
+  run_phase(&instrumenting, opt->jobs);
+  rc = finish_build(&r.cb, opt, opt->jobs);
+  report_totals(&r.cb, opt->out);
+  run_close(&r);
   return rc;
+}
+
+/* Sites only, for `currantc check`: the instrument phase without the
+ * rewrite, so the trees stay alive for the checker's own walks. */
+static void classify_sites(Codebase *cb, Module *m) { bound_module(cb, m); }
+
+int driver_analyse(const BuildOptions *opt, void (*visit)(Codebase *, void *), void *ctx) {
+  BuildRun r;
+  int rc = run_open(&r, opt, NULL);
+  if (rc) return rc;
+  Phase sites = {.name = "classifying", .cb = &r.cb, .run = classify_sites};
+  run_phase(&sites, opt->jobs);
+  visit(&r.cb, ctx);
+  run_close(&r);
+  return EXIT_OK;
 }
 
 ModStatus driver_compile_buffer(Lang lang, const char *rel, const char *text, size_t len, char **out,
