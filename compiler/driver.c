@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 /* One parallel phase over the modules. */
 typedef struct Phase {
@@ -46,7 +47,13 @@ static void *phase_worker(void *arg) {
   return NULL;
 }
 
-static void run_phase(Phase *p, int jobs) {
+static double now_seconds(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void run_phase_threads(Phase *p, int jobs) {
   int n = jobs < p->cb->modules.len ? jobs : p->cb->modules.len;
   if (n <= 1) {
     phase_worker(p);
@@ -59,6 +66,13 @@ static void run_phase(Phase *p, int jobs) {
   if (started == 0) phase_worker(p);
   for (int i = 0; i < started; i++) pthread_join(threads[i], NULL);
   free(threads);
+}
+
+/* Runs a phase; -v reports its wall time (where a build spends it). */
+static void run_phase(Phase *p, int jobs) {
+  double t0 = now_seconds();
+  run_phase_threads(p, jobs);
+  diag_verbose("%s: %.3f s", p->name, now_seconds() - t0);
 }
 
 /* ---- per-file stages ---------------------------------------------------- */
@@ -265,10 +279,12 @@ static int check_out_dir(const BuildOptions *opt) {
 static int finish_build(Codebase *cb, const BuildOptions *opt, int jobs) {
   Phase emit = {.name = "writing", .cb = cb, .run = write_module, .out_dir = opt->out};
   run_phase(&emit, jobs);
+  double t0 = now_seconds();
   Graph g = {0};
   graph_build(cb, &g);
   int rc = manifest_write(cb, &g, opt->out);
   graph_free(&g);
+  diag_verbose("graph and manifest: %.3f s", now_seconds() - t0);
   if (rc < 0 || emit.write_failures) return EXIT_FATAL;
   return diag_error_count() ? EXIT_INPUT_ERRORS : EXIT_OK;
 }
@@ -298,7 +314,9 @@ static int run_open(BuildRun *r, const BuildOptions *opt, const char *skip_dir) 
   diag_verbose("%d source files", r->files.len);
   Phase analysis = {.name = "parsing", .cb = &r->cb, .run = analyse};
   run_phase(&analysis, opt->jobs);
+  double t0 = now_seconds();
   link_codebase(&r->cb);
+  diag_verbose("linking: %.3f s", now_seconds() - t0);
   return 0;
 }
 
