@@ -288,7 +288,8 @@ typedef struct Module {
   int nsites;       /* boundary sites (after boundaries) */
   char *out_text;   /* emitted text (NULL: copy unchanged) */
   size_t out_len;   /* bytes of out_text */
-  char *source_map; /* JS: v3 source map JSON, NULL otherwise */
+  char *source_map;  /* JS: v3 source map JSON, NULL otherwise */
+  char *manifest_part[3]; /* manifest records of this file (file, nodes, unresolved), see manifest.c */
 } Module;
 
 /* The whole build. */
@@ -431,7 +432,11 @@ char *graph_site_id(const Call *c);
 
 /* ----------------------------------------------------------- manifest.c */
 
-/* Writes OUT/currant.graph.json (deterministic, atomic).  0 or -1. */
+/* Encodes m's own records into m->manifest_part; called per file in
+ * parallel so that manifest_write only concatenates. */
+void manifest_module_part(Module *m);
+/* Writes OUT/currant.graph.json (deterministic, atomic) from the parts and
+ * the graph.  0 or -1. */
 int manifest_write(const Codebase *cb, const Graph *g, const char *out_dir);
 
 /* -------------------------------------------------------------- views.c */
@@ -440,6 +445,58 @@ int manifest_write(const Codebase *cb, const Graph *g, const char *out_dir);
  * argv[0] is "graph".  Returns the exit status: 0, EXIT_USAGE (usage or not
  * a currant manifest) or EXIT_FATAL (I/O, Graphviz missing).  docs/VIEWS.md. */
 int views_command(int argc, char **argv);
+
+/* ---------------------------------------------------- check.c / report.c */
+
+/* One problem `currantc check` reports (docs/CHECK.md). */
+typedef struct Finding {
+  const char *rule;    /* rule id ("nondeterminism"): static */
+  DiagLevel level;     /* severity */
+  char *file;          /* path relative to its SRC root (Module rel): baselines use it */
+  char *path;          /* path shown: relative to the working directory when under it */
+  uint32_t line;       /* 1-based; 0 when the finding has no position (unreadable file) */
+  uint32_t col;        /* 1-based, bytes */
+  uint32_t ucol;       /* 1-based, Unicode code points (SARIF) */
+  char *message;       /* one line */
+  char *function;      /* enclosing qualname, "<module>" at top level */
+  char *snippet;       /* normalized source the fingerprint is made of */
+  char *fingerprint;   /* 32 hex: rule, file, function, snippet, occurrence; never the line */
+} Finding;
+
+/* A rule: id, default severity, one-line description. */
+typedef struct CheckRule {
+  const char *id;
+  DiagLevel level;
+  const char *summary;
+} CheckRule;
+
+/* Every rule, terminated by an entry with id NULL ("stale-baseline" last). */
+const CheckRule *check_rule_table(void);
+const CheckRule *check_rule(const char *id); /* by id, or NULL */
+/* Runs the rules over an analysed codebase (after link and boundaries,
+ * trees alive).  skip_reasons[i] (may be NULL) says why module i was
+ * skipped.  Appends Finding* to out sorted by (file, line, col, rule) with
+ * fingerprints; findings a `currant: ignore` comment silences are only
+ * counted in *suppressed. */
+void check_codebase(const Codebase *cb, char *const *skip_reasons, Vec *out, int *suppressed);
+void finding_free(Finding *f);
+
+typedef enum { REPORT_TEXT, REPORT_JSON, REPORT_SARIF, REPORT_GITHUB } ReportFormat;
+
+/* What one check run reports. */
+typedef struct CheckReport {
+  Vec findings;   /* Finding*: reported (not suppressed, not baselined) */
+  Vec stale;      /* Finding*: baseline entries no finding matches (line 0, level note) */
+  int suppressed; /* silenced by comments */
+  int baselined;  /* matched by the baseline */
+  bool baseline;  /* a baseline was given (SARIF baselineState) */
+} CheckReport;
+
+/* Writes r to out in fmt; color for text on a terminal.  0 or -1 (I/O). */
+int report_write(FILE *out, ReportFormat fmt, const CheckReport *r, bool color);
+/* `currantc check SRC... [options]`: argv[0] is "check".  Exit status 0
+ * clean, 1 findings at or above --fail-on, 2 usage or internal error. */
+int check_command(int argc, char **argv);
 
 /* ------------------------------------------------------------- driver.c */
 

@@ -154,6 +154,7 @@ static void write_module(Codebase *cb, Module *m) {
     free(map_rel);
   }
   if (rc < 0) __atomic_add_fetch(&p->write_failures, 1, __ATOMIC_RELAXED);
+  manifest_module_part(m);
 }
 
 /* package.json files go to OUT verbatim: Node needs their "type" to load
@@ -240,6 +241,7 @@ static void module_free(Module *m) {
   free_strvec(&m->globals);
   if (m->tree) ts_tree_delete(m->tree);
   free(m->name), free(m->text), free(m->out_text), free(m->source_map);
+  for (int k = 0; k < 3; k++) free(m->manifest_part[k]);
   free(m);
 }
 

@@ -303,26 +303,47 @@ static json_t *unresolved_object(const Module *m, const Call *c) {
   return o;
 }
 
-/* `"REL": [calls...]` for each file with unresolved calls, in file order. */
-static void put_unresolved(Writer *w, const Codebase *cb) {
-  bool first_file = true;
-  str_puts(&w->b, "{");
-  for (int i = 0; i < cb->modules.len; i++) {
-    const Module *m = cb->modules.items[i];
-    bool open = false;
-    for (int j = 0; j < m->calls.len; j++) {
-      const Call *c = m->calls.items[j];
-      if (c->ref.kind != REF_UNRESOLVED) continue;
-      if (!open) {
-        put_key(w, rel_of(m), first_file, 4);
-        open_array(w);
-        first_file = false, open = true;
-      }
-      put_record(w, unresolved_object(m, c), 6);
+/* `"REL": [calls...]` when m has unresolved calls. */
+static void module_unresolved(Writer *w, const Module *m) {
+  bool open = false;
+  for (int j = 0; j < m->calls.len; j++) {
+    const Call *c = m->calls.items[j];
+    if (c->ref.kind != REF_UNRESOLVED) continue;
+    if (!open) {
+      put_key(w, rel_of(m), false, 4);
+      open_array(w);
+      open = true;
     }
-    if (open) close_array(w, 4);
+    put_record(w, unresolved_object(m, c), 6);
   }
-  str_puts(&w->b, first_file ? "}" : "\n  }");
+  if (open) close_array(w, 4);
+}
+
+/* Every record of a part starts with its separating comma (the writer is
+ * never "first"); the assembler drops the comma of an array's first one. */
+void manifest_module_part(Module *m) {
+  Writer w = {0};
+  put_record(&w, file_object(m), 4);
+  m->manifest_part[0] = str_take(&w.b);
+  w.first = false;
+  module_nodes(&w, m);
+  m->manifest_part[1] = str_take(&w.b);
+  module_unresolved(&w, m);
+  m->manifest_part[2] = str_take(&w.b);
+}
+
+/* Appends part k of every module: the records of one array or object. */
+static void put_parts(Writer *w, const Codebase *cb, int k) {
+  bool first = true;
+  for (int i = 0; i < cb->modules.len; i++) {
+    Module *m = cb->modules.items[i];
+    if (!m->manifest_part[k]) manifest_module_part(m);
+    const char *p = m->manifest_part[k];
+    if (!*p) continue;
+    str_puts(&w->b, first ? p + 1 : p);
+    first = false;
+  }
+  w->first = first;
 }
 
 typedef struct Stats {
@@ -376,19 +397,21 @@ static void put_header(Writer *w, const Codebase *cb) {
 static void put_document(Writer *w, const Codebase *cb, const Graph *g) {
   put_header(w, cb);
   put_key(w, "files", false, 2);
-  open_array(w);
-  for (int i = 0; i < cb->modules.len; i++) put_record(w, file_object(cb->modules.items[i]), 4);
+  str_puts(&w->b, "[");
+  put_parts(w, cb, 0);
   close_array(w, 2);
   put_key(w, "nodes", false, 2);
-  open_array(w);
-  for (int i = 0; i < cb->modules.len; i++) module_nodes(w, cb->modules.items[i]);
+  str_puts(&w->b, "[");
+  put_parts(w, cb, 1);
   close_array(w, 2);
   put_key(w, "edges", false, 2);
   open_array(w);
   for (int i = 0; i < g->edges.len; i++) put_record(w, edge_object(g->edges.items[i]), 4);
   close_array(w, 2);
   put_key(w, "unresolved", false, 2);
-  put_unresolved(w, cb);
+  str_puts(&w->b, "{");
+  put_parts(w, cb, 2);
+  str_puts(&w->b, w->first ? "}" : "\n  }");
   put_key(w, "stats", false, 2);
   put(w, stats_object(cb));
   str_puts(&w->b, "\n}\n");
