@@ -18,7 +18,8 @@
 # Environment: BENCH_REPS, BENCH_DIR (scratch, default /tmp/currant-bench.$UID),
 # CURRANTC (default build/currantc), CURRANTC_FLAGS (default -q),
 # BENCH_DOC (default docs/BENCHMARKS.md; empty: do not write it),
-# BENCH_EXTRA=1 (also the Babel plugin with source maps).
+# BENCH_EXTRA=1 (also the Babel plugin with source maps), BENCH_TABLE_ONLY=1
+# (rewrite the table from the last run's results without measuring).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -46,12 +47,17 @@ CORPUS=$SCRATCH/corpus
 # Measure a snapshot of currantc: a rebuild during the run must not mix versions.
 if [ "$HAVE_CURRANTC" = 1 ]; then
   mkdir -p "$SCRATCH"
-  cp "$CURRANTC" "$SCRATCH/currantc"
+  [ -n "${BENCH_TABLE_ONLY:-}" ] || cp "$CURRANTC" "$SCRATCH/currantc"
   CURRANTC=$SCRATCH/currantc
 fi
 OUTS=$SCRATCH/out
 LOGS=$SCRATCH/logs
 
+RESULTS=$SCRATCH/results.tsv
+if [ -n "${BENCH_TABLE_ONLY:-}" ]; then
+  # Only rewrite the table from the last run's results (no measurement).
+  [ -s "$RESULTS" ] && [ -f "$CORPUS/sizes" ] || die "no previous results under $SCRATCH"
+else
 # ---- corpora ---------------------------------------------------------------
 echo "bench: copying corpora into $CORPUS"
 rm -rf "$CORPUS" "$OUTS" "$LOGS"
@@ -88,7 +94,6 @@ echo "bench: javascript corpus $JS_FILES files, $JS_BYTES bytes ($NPMROOT)"
 find "$CORPUS" -type f -exec cat {} + >/dev/null
 
 # ---- one measurement -------------------------------------------------------
-RESULTS=$SCRATCH/results.tsv
 : >"$RESULTS"
 # measure TOOL CORPUS REP CMD...   (OUT is $OUTS/TOOL-CORPUS, emptied first)
 measure() {
@@ -115,7 +120,6 @@ measure() {
     "$(awk -v a="$t0" -v b="$t1" 'BEGIN{print (b-a)/1e9}')" "$(awk -v c="${cpu:-0}" 'BEGIN{print c/1e6}')" "${kb:-?}" "$rc"
 }
 
-N=$(nproc)
 for rep in $(seq 1 "$REPS"); do
   for c in py js; do
     measure floor "$c" "$rep" "$B/parse_floor" "$CORPUS/$c"
@@ -134,7 +138,13 @@ for rep in $(seq 1 "$REPS"); do
   measure istanbul js "$rep" node "$ROOT/bench/istanbul-run.js" "$CORPUS/js" @OUT@
 done
 
+fi  # BENCH_TABLE_ONLY
+
 # ---- the table -------------------------------------------------------------
+read -r _ PY_FILES PY_BYTES < <(grep '^py ' "$CORPUS/sizes")
+read -r _ JS_FILES JS_BYTES < <(grep '^js ' "$CORPUS/sizes")
+REPS=$(cut -f3 "$RESULTS" | sort -n | tail -1)
+N=$(nproc)
 CPU=$(awk -F': ' '/^model name/{print $2; exit}' /proc/cpuinfo)
 export BENCH_CPU="$CPU" BENCH_NPROC="$N" BENCH_REPS_DONE="$REPS" BENCH_STDLIB="$STDLIB" BENCH_NPMROOT="$NPMROOT"
 export BENCH_PY="$PY_FILES $PY_BYTES" BENCH_JS="$JS_FILES $JS_BYTES" BENCH_LOGS="$LOGS"

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 /* Reads exactly n bytes: n on success, 0 on EOF before any byte, -1 else. */
@@ -27,17 +28,6 @@ static ssize_t read_full(int fd, void *buf, size_t n) {
     got += (size_t)r;
   }
   return (ssize_t)got;
-}
-
-static int write_full(int fd, const void *buf, size_t n) {
-  size_t put = 0;
-  while (put < n) {
-    ssize_t w = write(fd, (const char *)buf + put, n - put);
-    if (w < 0 && errno == EINTR) continue;
-    if (w <= 0) return -1;
-    put += (size_t)w;
-  }
-  return 0;
 }
 
 int ch_recv(int fd, json_t **msg, char *err, size_t errlen) {
@@ -80,8 +70,22 @@ int ch_send_raw(int fd, const char *json, size_t n) {
   unsigned char hdr[4] = {(unsigned char)(n >> 24), (unsigned char)(n >> 16),
                           (unsigned char)(n >> 8), (unsigned char)n};
   if (n > CH_MAX_MESSAGE) return -1;
-  if (write_full(fd, hdr, 4) < 0) return -1;
-  return write_full(fd, json, n);
+  /* one writev: a reply is one wake-up of the child, not two */
+  struct iovec iov[2] = {{hdr, 4}, {(void *)json, n}};
+  size_t left = 4 + n;
+  while (left) {
+    ssize_t w = writev(fd, iov, 2);
+    if (w < 0 && errno == EINTR) continue;
+    if (w <= 0) return -1;
+    left -= (size_t)w;
+    for (int i = 0; i < 2 && w > 0; i++) {
+      size_t take = (size_t)w < iov[i].iov_len ? (size_t)w : iov[i].iov_len;
+      iov[i].iov_base = (char *)iov[i].iov_base + take;
+      iov[i].iov_len -= take;
+      w -= (ssize_t)take;
+    }
+  }
+  return 0;
 }
 
 int ch_send(int fd, json_t *msg) {

@@ -18,8 +18,6 @@
 #include <time.h>
 #include <unistd.h>
 
-int run_new_with_id(Ctx *cx, const char *want_id, const char *script, int argc, char **argv);
-
 static const char *status_color(Ctx *cx, const char *status) {
   if (!cx->color) return "";
   if (!strcmp(status, "done")) return "\033[32m";

@@ -153,8 +153,9 @@ typedef enum { RUN_RECORD, RUN_REPLAY } RunMode;
 /* Serves run `id` (already in the journal) until the script exits; returns
  * the exit status currant should exit with. */
 int run_serve(Ctx *cx, const char *id, RunMode mode);
-/* Creates a new run for script + args and serves it. */
-int run_new(Ctx *cx, const char *script, int argc, char **argv);
+/* Creates a new run (id want_id, or a random one when NULL) for script +
+ * args and serves it. */
+int run_new(Ctx *cx, const char *want_id, const char *script, int argc, char **argv);
 char *run_new_id(void);
 double now_s(void);
 char *self_owner(void);

@@ -496,35 +496,24 @@ bad:
   return -1;
 }
 
+/* Suspended runs whose wake time has come, and running runs whose
+ * coordinator is gone (lease expired, or its process dead on this host). */
 int jr_due_runs(Journal *j, double now, char ***ids, int *n) {
   sqlite3_stmt *st;
   *ids = NULL;
   *n = 0;
   if (sqlite3_prepare_v2(j->db,
-                         "SELECT id, owner FROM runs WHERE cancel=0 AND ((status='suspended' AND "
-                         "wake_at<=?1) OR (status='running' AND (owner IS NULL OR "
-                         "lease_until<?1 OR 1))) ORDER BY created",
+                         "SELECT id, status, owner, lease_until FROM runs WHERE cancel=0 AND "
+                         "((status='suspended' AND wake_at<=?1) OR status='running') "
+                         "ORDER BY created",
                          -1, &st, NULL) != SQLITE_OK)
     return fail(j, "due runs");
   sqlite3_bind_double(st, 1, now);
   while (sqlite3_step(st) == SQLITE_ROW) {
-    const char *owner = (const char *)sqlite3_column_text(st, 1);
-    /* running runs count only when their coordinator is gone */
-    if (owner) {
-      sqlite3_stmt *q;
-      bool take = false;
-      if (sqlite3_prepare_v2(j->db, "SELECT status, lease_until FROM runs WHERE id=?", -1, &q,
-                             NULL) == SQLITE_OK) {
-        sqlite3_bind_text(q, 1, (const char *)sqlite3_column_text(st, 0), -1, SQLITE_STATIC);
-        if (sqlite3_step(q) == SQLITE_ROW) {
-          const char *status = (const char *)sqlite3_column_text(q, 0);
-          take = strcmp(status, "suspended") == 0 || sqlite3_column_double(q, 1) < now ||
-                 owner_dead(owner);
-        }
-        sqlite3_finalize(q);
-      }
-      if (!take) continue;
-    }
+    const char *status = (const char *)sqlite3_column_text(st, 1);
+    const char *owner = (const char *)sqlite3_column_text(st, 2);
+    bool orphan = !owner || sqlite3_column_double(st, 3) < now || owner_dead(owner);
+    if (strcmp(status, "suspended") != 0 && !orphan) continue;
     *ids = realloc(*ids, sizeof(char *) * (size_t)(*n + 1));
     (*ids)[(*n)++] = strdup((const char *)sqlite3_column_text(st, 0));
   }

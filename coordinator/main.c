@@ -21,8 +21,6 @@
 #define CURRANT_DATADIR "."
 #endif
 
-int run_new_with_id(Ctx *cx, const char *want_id, const char *script, int argc, char **argv);
-
 static const char *USAGE =
     "usage: currant [--home DIR] [--json] [--sync full|normal] COMMAND ...\n"
     "\n"
@@ -128,7 +126,7 @@ static int dispatch(Ctx *cx, int argc, char **argv) {
       i = 3;
     }
     if (need(argc, i + 1, cmd)) return EXIT_USAGE;
-    return run_new_with_id(cx, id, argv[i], argc - i - 1, argv + i + 1);
+    return run_new(cx, id, argv[i], argc - i - 1, argv + i + 1);
   }
   if (!strcmp(cmd, "runs")) return cmd_runs(cx);
   if (!strcmp(cmd, "serve")) {

@@ -51,6 +51,7 @@ typedef struct Serve {
   char *owner;
   Manifest *man;
   double last_lease;
+  double last_cancel_check;
   bool diverged, suspended, cancelled, bad, exited;
   bool first;       /* first session of the run: nothing was printed before */
   double wake_at;
@@ -200,11 +201,16 @@ static void fault_check(Serve *sv, long seq, bool before) {
 
 /* ------------------------------------------------------------ handlers */
 
+/* Renews the lease every LEASE_RENEW seconds and looks for a cancel
+ * request every second (cheap reads; commits call this too). */
 static void renew_lease(Serve *sv) {
   double t = now_s();
-  if (t - sv->last_lease < LEASE_RENEW) return;
-  if (jr_lease(sv->cx->jr, sv->run->id, sv->owner, t + LEASE_SECONDS) == 0) sv->last_lease = t;
-  if (jr_cancel_requested(sv->cx->jr, sv->run->id) > 0 && !sv->cancelled) {
+  if (sv->mode == RUN_RECORD && t - sv->last_lease >= LEASE_RENEW &&
+      jr_lease(sv->cx->jr, sv->run->id, sv->owner, t + LEASE_SECONDS) == 0)
+    sv->last_lease = t;
+  if (t - sv->last_cancel_check < 1.0) return;
+  sv->last_cancel_check = t;
+  if (!sv->cancelled && sv->mode == RUN_RECORD && jr_cancel_requested(sv->cx->jr, sv->run->id) > 0) {
     sv->cancelled = true;
     kill(sv->child, SIGTERM);
   }
@@ -242,7 +248,7 @@ static int on_commit(Serve *sv, json_t *msg) {
       .t1 = json_number_value(json_object_get(msg, "t1")),
   };
   if (c.attempt < 1) c.attempt = 1;
-  fault_check(sv, jr_ck_count(sv->cx->jr, sv->run->id), true);
+  if (sv->fault_at >= 0) fault_check(sv, jr_ck_count(sv->cx->jr, sv->run->id), true);
   int rc = jr_ck_append(sv->cx->jr, sv->run->id, &c);
   free(value);
   if (rc < 0) {
@@ -458,7 +464,7 @@ static int finish(Serve *sv, int wstatus) {
 static int serve_loop(Serve *sv) {
   for (;;) {
     struct pollfd p = {.fd = sv->fd, .events = POLLIN};
-    int r = poll(&p, 1, 1000);
+    int r = poll(&p, 1, 500);
     if (r < 0 && errno == EINTR) continue;
     if (r == 0) {
       renew_lease(sv);
@@ -545,13 +551,7 @@ static bool valid_id(const char *s) {
   return true;
 }
 
-int run_new_with_id(Ctx *cx, const char *want_id, const char *script, int argc, char **argv);
-
-int run_new(Ctx *cx, const char *script, int argc, char **argv) {
-  return run_new_with_id(cx, NULL, script, argc, argv);
-}
-
-int run_new_with_id(Ctx *cx, const char *want_id, const char *script, int argc, char **argv) {
+int run_new(Ctx *cx, const char *want_id, const char *script, int argc, char **argv) {
   const char *dot = strrchr(script, '.');
   const char *lang = NULL;
   if (dot && !strcmp(dot, ".py")) lang = "py";

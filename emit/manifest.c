@@ -6,16 +6,16 @@
  * compiler version only: no timestamps, no absolute paths, nothing that
  * depends on -j or the machine.  Modules come in the codebase's order
  * (sorted by relative path), definitions and sites in source order, edges
- * as graph.c sorted them, and every record is built with a fixed key order
- * that jansson preserves, one record per line.  docs/currant.graph.schema.json describes the
- * result and docs/MANIFEST.md explains it; change the three together.
+ * as graph.c sorted them, and every record is written with a fixed key
+ * order, compactly (the bytes jansson's JSON_COMPACT gave, see put_body),
+ * one record per line.  docs/currant.graph.schema.json describes the result
+ * and docs/MANIFEST.md explains it; change the three together.
  *
  * Strings from source files are valid UTF-8 (parse.c refuses other files),
  * but file names need not be: those are repaired with U+FFFD rather than
- * dropped, since jansson refuses invalid UTF-8.
+ * dropped, so that the manifest stays valid JSON.
  */
 #include <errno.h>
-#include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -39,36 +39,85 @@ static size_t utf8_seq(const unsigned char *s, size_t n) {
   return len;
 }
 
-/* A JSON string for s (null for NULL), invalid bytes shown as U+FFFD. */
-static json_t *jstr(const char *s) {
-  if (!s) return json_null();
-  json_t *j = json_string(s);
-  if (j) return j;
-  StrBuf b = {0};
-  const unsigned char *p = (const unsigned char *)s;
-  size_t n = strlen(s);
-  while (n > 0) {
-    size_t k = utf8_seq(p, n);
-    if (k)
-      str_append(&b, (const char *)p, k);
-    else
-      str_puts(&b, "\xEF\xBF\xBD");
-    k = k ? k : 1;
-    p += k, n -= k;
+/* The JSON text of s, byte for byte what jansson's compact encoder wrote
+ * (it did every record until it cost a tenth of the build): `"` and `\\`
+ * and the short escapes \b \f \n \r \t, other control characters as
+ * \u00XX (upper-case hex), everything else raw, including / and non-ASCII;
+ * invalid UTF-8 bytes become U+FFFD.  Only the body: no quotes, so that an
+ * id ("function:REL:QUALNAME") is written in pieces without being built.
+ * Escaping pieces equals escaping their concatenation because every piece
+ * boundary is followed by ASCII or the end (a sequence cut there is invalid
+ * either way). */
+static void put_body(StrBuf *b, const char *s) {
+  const unsigned char *p = (const unsigned char *)s, *run = p;
+  for (;;) {
+    unsigned char c = *p;
+    if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
+      p++;
+      continue;
+    }
+    size_t k = c >= 0x80 ? utf8_seq(p, 4) : 0; /* NUL-terminated: utf8_seq stops at the first non-continuation byte */
+    if (k) {
+      p += k;
+      continue;
+    }
+    if (p > run) str_append(b, (const char *)run, (size_t)(p - run));
+    if (c == 0) return;
+    char esc[8];
+    const char *e = esc;
+    switch (c) {
+    case '"': e = "\\\""; break;
+    case '\\': e = "\\\\"; break;
+    case '\b': e = "\\b"; break;
+    case '\f': e = "\\f"; break;
+    case '\n': e = "\\n"; break;
+    case '\r': e = "\\r"; break;
+    case '\t': e = "\\t"; break;
+    default:
+      if (c >= 0x80)
+        e = "\xEF\xBF\xBD";
+      else
+        snprintf(esc, sizeof esc, "\\u%04X", (unsigned)c);
+    }
+    str_puts(b, e);
+    run = ++p;
   }
-  j = json_string(b.data ? b.data : "");
-  str_free(&b);
-  return j;
 }
 
-static void set_str(json_t *o, const char *key, const char *s) { json_object_set_new(o, key, jstr(s)); }
-static void set_int(json_t *o, const char *key, long long v) { json_object_set_new(o, key, json_integer(v)); }
-static void set_bool(json_t *o, const char *key, bool v) { json_object_set_new(o, key, json_boolean(v)); }
+/* A JSON string for s (null for NULL). */
+static void put_str(StrBuf *b, const char *s) {
+  if (!s) {
+    str_append(b, "null", 4);
+    return;
+  }
+  str_append(b, "\"", 1);
+  put_body(b, s);
+  str_append(b, "\"", 1);
+}
 
-/* Takes ownership of s. */
-static void set_own(json_t *o, const char *key, char *s) {
-  set_str(o, key, s);
-  free(s);
+static void put_int(StrBuf *b, long long v) {
+  char tmp[24], *e = tmp + sizeof tmp, *q = e;
+  unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+  do *--q = (char)('0' + u % 10); while (u /= 10);
+  if (v < 0) *--q = '-';
+  str_append(b, q, (size_t)(e - q));
+}
+
+static void put_bool(StrBuf *b, bool v) { str_append(b, v ? "true" : "false", v ? 4 : 5); }
+
+/* A member: k is the literal `{"key":` or `,"key":` (keys are ASCII and
+ * need no escaping), then the value. */
+static void set_str(StrBuf *b, const char *k, const char *s) {
+  str_puts(b, k);
+  put_str(b, s);
+}
+static void set_int(StrBuf *b, const char *k, long long v) {
+  str_puts(b, k);
+  put_int(b, v);
+}
+static void set_bool(StrBuf *b, const char *k, bool v) {
+  str_puts(b, k);
+  put_bool(b, v);
 }
 
 /* ------------------------------------------------------------- names */
@@ -129,77 +178,109 @@ static const char *func_name(const Module *m, int func) {
 
 static bool is_site(const Call *c) { return c->site_index >= 0 && c->site_id != NULL; }
 
+/* Node ids, as graph.c's graph_*_id build them, written without building them. */
+static void put_module_id(StrBuf *b, const Module *m) {
+  str_puts(b, "\"module:");
+  put_body(b, rel_of(m));
+  str_append(b, "\"", 1);
+}
+
+static void put_def_id(StrBuf *b, const Module *m, const Def *d) {
+  str_puts(b, "\"function:");
+  put_body(b, rel_of(m));
+  str_append(b, ":", 1);
+  put_body(b, d->qualname);
+  str_append(b, "\"", 1);
+}
+
+static void put_site_id(StrBuf *b, const Call *c) {
+  str_puts(b, "\"site:");
+  put_body(b, c->site_id);
+  str_append(b, "\"", 1);
+}
+
 /* --------------------------------------------------------------- files */
 
-static json_t *file_object(const Module *m) {
-  json_t *o = json_object();
-  set_str(o, "path", rel_of(m));
-  set_str(o, "language", lang_name(m->lang));
-  set_str(o, "module", m->name);
-  if (m->lang == LANG_JAVASCRIPT) set_bool(o, "esm", m->esm);
-  set_str(o, "sha256", m->sha256);
-  set_str(o, "status", status_name(m));
-  set_int(o, "sites", m->status == MOD_OK ? m->nsites : 0);
-  set_own(o, "source_map", m->source_map ? xasprintf("%s.map", rel_of(m)) : NULL);
-  return o;
+static void file_object(StrBuf *b, const Module *m) {
+  set_str(b, "{\"path\":", rel_of(m));
+  set_str(b, ",\"language\":", lang_name(m->lang));
+  set_str(b, ",\"module\":", m->name);
+  if (m->lang == LANG_JAVASCRIPT) set_bool(b, ",\"esm\":", m->esm);
+  set_str(b, ",\"sha256\":", m->sha256);
+  set_str(b, ",\"status\":", status_name(m));
+  set_int(b, ",\"sites\":", m->status == MOD_OK ? m->nsites : 0);
+  str_puts(b, ",\"source_map\":");
+  if (m->source_map) {
+    str_append(b, "\"", 1);
+    put_body(b, rel_of(m));
+    str_puts(b, ".map\"}");
+  } else {
+    str_puts(b, "null}");
+  }
 }
 
 /* --------------------------------------------------------------- nodes */
 
-static json_t *module_node(const Module *m) {
-  json_t *o = json_object();
-  set_own(o, "id", graph_module_id(m));
-  set_str(o, "kind", "module");
-  set_str(o, "file", rel_of(m));
-  set_str(o, "language", lang_name(m->lang));
-  set_str(o, "name", m->name);
-  return o;
+static void module_node(StrBuf *b, const Module *m) {
+  str_puts(b, "{\"id\":");
+  put_module_id(b, m);
+  str_puts(b, ",\"kind\":\"module\"");
+  set_str(b, ",\"file\":", rel_of(m));
+  set_str(b, ",\"language\":", lang_name(m->lang));
+  set_str(b, ",\"name\":", m->name);
+  str_append(b, "}", 1);
 }
 
-static json_t *def_node(const Module *m, const Def *d) {
-  json_t *o = json_object();
-  set_own(o, "id", graph_def_id(m, d));
-  set_str(o, "kind", d->is_task ? "task" : "function");
-  set_str(o, "def", def_kind_name(d->kind));
-  set_str(o, "file", rel_of(m));
-  set_str(o, "qualname", d->qualname);
-  set_str(o, "name", d->name);
-  set_int(o, "line", d->line);
-  set_int(o, "col", d->col);
-  set_bool(o, "task", d->is_task);
-  set_bool(o, "async", d->is_async);
-  set_bool(o, "exported", d->exported);
-  json_t *arity = json_object();
-  set_int(arity, "min", d->min_args);
-  json_object_set_new(arity, "max", d->max_args < 0 ? json_null() : json_integer(d->max_args));
-  json_object_set_new(o, "arity", arity);
-  return o;
+static void def_node(StrBuf *b, const Module *m, const Def *d) {
+  str_puts(b, "{\"id\":");
+  put_def_id(b, m, d);
+  set_str(b, ",\"kind\":", d->is_task ? "task" : "function");
+  set_str(b, ",\"def\":", def_kind_name(d->kind));
+  set_str(b, ",\"file\":", rel_of(m));
+  set_str(b, ",\"qualname\":", d->qualname);
+  set_str(b, ",\"name\":", d->name);
+  set_int(b, ",\"line\":", d->line);
+  set_int(b, ",\"col\":", d->col);
+  set_bool(b, ",\"task\":", d->is_task);
+  set_bool(b, ",\"async\":", d->is_async);
+  set_bool(b, ",\"exported\":", d->exported);
+  set_int(b, ",\"arity\":{\"min\":", d->min_args);
+  str_puts(b, ",\"max\":");
+  if (d->max_args < 0)
+    str_append(b, "null", 4);
+  else
+    put_int(b, d->max_args);
+  str_append(b, "}}", 2);
 }
 
-static json_t *str_array(const Vec *v) {
-  json_t *a = json_array();
-  for (int i = 0; i < v->len; i++) json_array_append_new(a, jstr(v->items[i]));
-  return a;
+static void str_array(StrBuf *b, const Vec *v) {
+  str_append(b, "[", 1);
+  for (int i = 0; i < v->len; i++) {
+    if (i) str_append(b, ",", 1);
+    put_str(b, v->items[i]);
+  }
+  str_append(b, "]", 1);
 }
 
-static json_t *site_node(const Module *m, const Call *c) {
-  json_t *o = json_object();
-  set_own(o, "id", graph_site_id(c));
-  set_str(o, "kind", "site");
-  set_str(o, "site_id", c->site_id);
-  set_int(o, "index", c->site_index);
-  set_str(o, "file", rel_of(m));
-  set_int(o, "line", c->line);
-  set_int(o, "col", c->col);
-  set_str(o, "function", func_name(m, c->func));
-  set_str(o, "callee", c->text);
-  set_str(o, "canonical", c->canonical);
-  set_str(o, "boundary", bound_name(c->bound));
-  set_str(o, "category", c->category);
-  set_bool(o, "awaited", c->awaited);
-  set_str(o, "form", form_name(c->form));
-  json_object_set_new(o, "scope", str_array(&c->scope));
-  return o;
+static void site_node(StrBuf *b, const Module *m, const Call *c) {
+  str_puts(b, "{\"id\":");
+  put_site_id(b, c);
+  str_puts(b, ",\"kind\":\"site\"");
+  set_str(b, ",\"site_id\":", c->site_id);
+  set_int(b, ",\"index\":", c->site_index);
+  set_str(b, ",\"file\":", rel_of(m));
+  set_int(b, ",\"line\":", c->line);
+  set_int(b, ",\"col\":", c->col);
+  set_str(b, ",\"function\":", func_name(m, c->func));
+  set_str(b, ",\"callee\":", c->text);
+  set_str(b, ",\"canonical\":", c->canonical);
+  set_str(b, ",\"boundary\":", bound_name(c->bound));
+  set_str(b, ",\"category\":", c->category);
+  set_bool(b, ",\"awaited\":", c->awaited);
+  set_str(b, ",\"form\":", form_name(c->form));
+  str_puts(b, ",\"scope\":");
+  str_array(b, &c->scope);
+  str_append(b, "}", 1);
 }
 
 /* Orders def indices by (qualname, index), to spot repeated qualnames. */
@@ -229,31 +310,20 @@ static bool *duplicate_defs(const Module *m) {
 /* ------------------------------------------------------------- writing */
 
 /* The manifest is streamed: each record (a file, node, edge, unresolved
- * call) is encoded by jansson on its own line, and the document around the
- * records is written here.  A whole-document json_t for a codebase the
- * size of CPython's stdlib (hundreds of thousands of records) took far
- * more memory than the build, and one record per line keeps a CI diff of
- * two manifests to the records that changed. */
+ * call) is written compactly on its own line, and the document around the
+ * records is written here.  A whole-document tree for a codebase the size
+ * of CPython's stdlib (hundreds of thousands of records) took far more
+ * memory than the build, and one record per line keeps a CI diff of two
+ * manifests to the records that changed. */
 typedef struct Writer {
   StrBuf b;   /* the document so far */
   bool first; /* no record yet in the open array */
 } Writer;
 
-static int append_cb(const char *buffer, size_t size, void *data) {
-  str_append(data, buffer, size);
-  return 0;
-}
-
-/* Appends v compactly and releases it. */
-static void put(Writer *w, json_t *v) {
-  json_dump_callback(v, append_cb, &w->b, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_ENCODE_ANY);
-  json_decref(v);
-}
-
 /* `"key": ` at indent, preceded by the comma that separates it. */
 static void put_key(Writer *w, const char *key, bool first, int indent) {
   str_printf(&w->b, "%s\n%*s", first ? "" : ",", indent, "");
-  put(w, jstr(key));
+  put_str(&w->b, key);
   str_puts(&w->b, ": ");
 }
 
@@ -262,9 +332,12 @@ static void open_array(Writer *w) {
   w->first = true;
 }
 
-static void put_record(Writer *w, json_t *rec, int indent) {
-  str_printf(&w->b, "%s\n%*s", w->first ? "" : ",", indent, "");
-  put(w, rec);
+/* The separator and indent before a record; the caller writes the record. */
+static void begin_record(Writer *w, int indent) {
+  static const char spaces[] = "        ";
+  if (!w->first) str_append(&w->b, ",", 1);
+  str_append(&w->b, "\n", 1);
+  str_append(&w->b, spaces, (size_t)indent);
   w->first = false;
 }
 
@@ -274,33 +347,32 @@ static void close_array(Writer *w, int indent) {
 }
 
 static void module_nodes(Writer *w, const Module *m) {
-  put_record(w, module_node(m), 4);
+  begin_record(w, 4);
+  module_node(&w->b, m);
   bool *dup = duplicate_defs(m);
   for (int i = 0; i < m->defs.len; i++)
-    if (!dup[i]) put_record(w, def_node(m, m->defs.items[i]), 4);
+    if (!dup[i]) begin_record(w, 4), def_node(&w->b, m, m->defs.items[i]);
   free(dup);
   for (int i = 0; i < m->calls.len; i++) {
     const Call *c = m->calls.items[i];
-    if (is_site(c)) put_record(w, site_node(m, c), 4);
+    if (is_site(c)) begin_record(w, 4), site_node(&w->b, m, c);
   }
 }
 
-static json_t *edge_object(const GraphEdge *e) {
-  json_t *o = json_object();
-  set_str(o, "from", e->from);
-  set_str(o, "to", e->to);
-  set_str(o, "kind", edge_name(e->kind));
-  return o;
+static void edge_object(StrBuf *b, const GraphEdge *e) {
+  set_str(b, "{\"from\":", e->from);
+  set_str(b, ",\"to\":", e->to);
+  set_str(b, ",\"kind\":", edge_name(e->kind));
+  str_append(b, "}", 1);
 }
 
-static json_t *unresolved_object(const Module *m, const Call *c) {
-  json_t *o = json_object();
-  set_int(o, "line", c->line);
-  set_int(o, "col", c->col);
-  set_str(o, "function", func_name(m, c->func));
-  set_str(o, "callee", c->text);
-  set_str(o, "reason", c->ref.reason ? c->ref.reason : "unknown");
-  return o;
+static void unresolved_object(StrBuf *b, const Module *m, const Call *c) {
+  set_int(b, "{\"line\":", c->line);
+  set_int(b, ",\"col\":", c->col);
+  set_str(b, ",\"function\":", func_name(m, c->func));
+  set_str(b, ",\"callee\":", c->text);
+  set_str(b, ",\"reason\":", c->ref.reason ? c->ref.reason : "unknown");
+  str_append(b, "}", 1);
 }
 
 /* `"REL": [calls...]` when m has unresolved calls. */
@@ -314,7 +386,8 @@ static void module_unresolved(Writer *w, const Module *m) {
       open_array(w);
       open = true;
     }
-    put_record(w, unresolved_object(m, c), 6);
+    begin_record(w, 6);
+    unresolved_object(&w->b, m, c);
   }
   if (open) close_array(w, 4);
 }
@@ -323,7 +396,8 @@ static void module_unresolved(Writer *w, const Module *m) {
  * never "first"); the assembler drops the comma of an array's first one. */
 void manifest_module_part(Module *m) {
   Writer w = {0};
-  put_record(&w, file_object(m), 4);
+  begin_record(&w, 4);
+  file_object(&w.b, m);
   m->manifest_part[0] = str_take(&w.b);
   w.first = false;
   module_nodes(&w, m);
@@ -363,35 +437,34 @@ static void count_module(const Module *m, Stats *s) {
   }
 }
 
-static json_t *stats_object(const Codebase *cb) {
+static void stats_object(StrBuf *b, const Codebase *cb) {
   Stats s = {0};
   for (int i = 0; i < cb->modules.len; i++) count_module(cb->modules.items[i], &s);
-  json_t *o = json_object();
-  set_int(o, "files", s.files);
-  set_int(o, "instrumented", s.instrumented);
-  json_t *sites = json_object();
-  set_int(sites, "total", s.sites);
-  for (BoundKind k = BOUND_STD; k <= BOUND_CONFIG; k++) set_int(sites, bound_name(k), s.by_kind[k]);
-  json_object_set_new(o, "sites", sites);
-  set_int(o, "calls", s.calls);
-  set_int(o, "resolved_calls", s.calls - s.unresolved);
-  set_int(o, "unresolved_calls", s.unresolved);
-  return o;
+  set_int(b, "{\"files\":", s.files);
+  set_int(b, ",\"instrumented\":", s.instrumented);
+  set_int(b, ",\"sites\":{\"total\":", s.sites);
+  for (BoundKind k = BOUND_STD; k <= BOUND_CONFIG; k++) {
+    str_puts(b, ",\"");
+    str_puts(b, bound_name(k));
+    set_int(b, "\":", s.by_kind[k]);
+  }
+  set_int(b, "},\"calls\":", s.calls);
+  set_int(b, ",\"resolved_calls\":", s.calls - s.unresolved);
+  set_int(b, ",\"unresolved_calls\":", s.unresolved);
+  str_append(b, "}", 1);
 }
 
 static void put_header(Writer *w, const Codebase *cb) {
   str_puts(&w->b, "{");
   put_key(w, "format", true, 2);
-  put(w, jstr(MANIFEST_FORMAT));
-  json_t *compiler = json_object();
-  set_str(compiler, "name", "currantc");
-  set_str(compiler, "version", CURRANTC_VERSION);
+  put_str(&w->b, MANIFEST_FORMAT);
   put_key(w, "compiler", false, 2);
-  put(w, compiler);
-  json_t *config = json_object();
-  set_str(config, "hash", cb->config && cb->config->hash ? cb->config->hash : "");
+  set_str(&w->b, "{\"name\":", "currantc");
+  set_str(&w->b, ",\"version\":", CURRANTC_VERSION);
+  str_append(&w->b, "}", 1);
   put_key(w, "config", false, 2);
-  put(w, config);
+  set_str(&w->b, "{\"hash\":", cb->config && cb->config->hash ? cb->config->hash : "");
+  str_append(&w->b, "}", 1);
 }
 
 static void put_document(Writer *w, const Codebase *cb, const Graph *g) {
@@ -406,14 +479,17 @@ static void put_document(Writer *w, const Codebase *cb, const Graph *g) {
   close_array(w, 2);
   put_key(w, "edges", false, 2);
   open_array(w);
-  for (int i = 0; i < g->edges.len; i++) put_record(w, edge_object(g->edges.items[i]), 4);
+  for (int i = 0; i < g->edges.len; i++) {
+    begin_record(w, 4);
+    edge_object(&w->b, g->edges.items[i]);
+  }
   close_array(w, 2);
   put_key(w, "unresolved", false, 2);
   str_puts(&w->b, "{");
   put_parts(w, cb, 2);
   str_puts(&w->b, w->first ? "}" : "\n  }");
   put_key(w, "stats", false, 2);
-  put(w, stats_object(cb));
+  stats_object(&w->b, cb);
   str_puts(&w->b, "\n}\n");
 }
 

@@ -25,9 +25,10 @@ class Channel {
       err.channelLimit = true;
       throw err;
     }
-    this.header.writeUInt32BE(body.length, 0);
-    this.writeAll(this.header);
-    this.writeAll(body);
+    const frame = Buffer.allocUnsafe(4 + body.length);
+    frame.writeUInt32BE(body.length, 0);
+    body.copy(frame, 4);
+    this.writeAll(frame); // one write: one wake-up of the coordinator
   }
 
   /** @returns {any} */

@@ -163,6 +163,40 @@ function encodeError(err) {
 }
 
 const fallback = new Map();
+const userClasses = new Map();
+let scannedModules = -1;
+
+function isErrorClass(v) {
+  return typeof v === "function" && v.prototype instanceof Error;
+}
+
+/**
+ * Finds an Error subclass by name among the globals and the exports of the
+ * CommonJS modules loaded so far, so that `err instanceof Declined` holds
+ * for a replayed error as it did live.  (ESM-only classes cannot be
+ * enumerated; their errors replay as an Error subclass of the same name.)
+ * @param {string} name
+ */
+function findErrorClass(name) {
+  const g = globalThis[name];
+  if (typeof g === "function" && (g === Error || g.prototype instanceof Error)) return g;
+  const cache = require.cache;
+  const count = Object.keys(cache).length;
+  if (!userClasses.has(name) && count !== scannedModules) {
+    scannedModules = count;
+    for (const mod of Object.values(cache)) {
+      const ex = mod && mod.exports;
+      if (isErrorClass(ex) && !userClasses.has(ex.name)) userClasses.set(ex.name, ex);
+      if (ex === null || (typeof ex !== "object" && typeof ex !== "function")) continue;
+      for (const key of Object.keys(ex)) {
+        let v;
+        try { v = ex[key]; } catch { continue; }
+        if (isErrorClass(v) && !userClasses.has(v.name)) userClasses.set(v.name, v);
+      }
+    }
+  }
+  return userClasses.get(name);
+}
 
 /**
  * Rebuilds an error of the recorded type (a built-in class when there is
@@ -171,11 +205,19 @@ const fallback = new Map();
  */
 function decodeError(data) {
   if (data.type === "Thrown" && "thrown" in data) return decode(data.thrown);
-  const C = globalThis[data.type];
+  const C = findErrorClass(data.type);
   const name = data.name || data.type;
   let err;
-  if (typeof C === "function" && (C === Error || C.prototype instanceof Error)) {
-    err = new C(data.message);
+  if (C !== undefined) {
+    try {
+      err = new C(data.message);
+    } catch {
+      err = Object.create(C.prototype);
+      Object.defineProperty(err, "message", { value: data.message, writable: true, configurable: true });
+    }
+    if (err.message !== data.message) {
+      Object.defineProperty(err, "message", { value: data.message, writable: true, configurable: true });
+    }
   } else {
     let K = fallback.get(data.type);
     if (!K) {

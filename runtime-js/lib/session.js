@@ -32,6 +32,8 @@ class Frame {
     this.owner = owner;
     this.fn = fn;
     this.attempt = 1;
+    this.rel = "";
+    this.site = -1;
   }
 }
 
@@ -189,6 +191,8 @@ class Session {
       this.diverged(null, rel, site, `replay reached a checkpoint that is not in the journal (key ${key})`);
     }
     const child = new Frame(key + ".", key, target);
+    child.rel = rel;
+    child.site = site;
     const t0 = nowS();
     let result;
     try {
@@ -223,7 +227,10 @@ class Session {
     try {
       enc = codec.encode(result);
     } catch (err) {
-      throw new UnrecordableValueError(`${this.where(rel, site)}: ${err.message}`);
+      // journaled as the call's error, so a replay throws it again
+      const e = new UnrecordableValueError(`${this.where(rel, site)}: ${err.message}`);
+      this.commit(key, rel, site, kind, attempt, "error", codec.encodeError(e), t0);
+      throw e;
     }
     this.commit(key, rel, site, kind, attempt, "ok", enc, t0);
     return result;
@@ -361,7 +368,7 @@ class Session {
     const failed = (err, n, t0) => {
       const w = policy.delay(n);
       if (!mayRetry(err, n, w)) return -1;
-      this.commit(key, "", -1, "attempt", n, "retry", codec.encodeError(err), t0);
+      this.commit(key, frame.rel, frame.site, "attempt", n, "retry", codec.encodeError(err), t0);
       return w;
     };
     const asyncFrom = async (pending, t0) => {

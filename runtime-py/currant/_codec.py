@@ -113,7 +113,10 @@ def _encode_other(value: Any, depth: int) -> Any:
             "returncode": value.returncode,
             "stdout": encode(value.stdout, depth + 1),
             "stderr": encode(value.stderr, depth + 1)}}
-    from currant._recorders import RecordedIterator, RecordedResponse
+    from currant._recorders import (RecordedFile, RecordedIterator,
+                                    RecordedResponse)
+    if isinstance(value, RecordedFile):
+        return {"$t": "file", "v": value.to_json()}
     if isinstance(value, RecordedResponse):
         return {"$t": "response", "v": value.to_json()}
     if isinstance(value, RecordedIterator):
@@ -171,6 +174,8 @@ _DECODERS = {
     "completed": _decode_completed,
     "path": lambda v: __import__("pathlib").Path(v),
     "iter": lambda v: iter([decode(x) for x in v]),
+    "file": lambda v: __import__("currant._recorders").
+    _recorders.RecordedFile.from_json(v),
     "response": _decode_response,
     "error": lambda v: decode_error(v),
 }

@@ -113,6 +113,41 @@ def record_live(value: Any) -> Any:
     return value
 
 
+class RecordedFile:
+    """A file opened for reading, recorded as its content (see _session)."""
+
+    def __init__(self, data: Any, name: Any, mode: str) -> None:
+        self.data = data
+        self.name = name
+        self.mode = mode
+        self._io: Any = io.BytesIO(data) if isinstance(data, bytes) \
+            else io.StringIO(data)
+
+    def __getattr__(self, attr: str) -> Any:
+        return getattr(self._io, attr)
+
+    def __iter__(self) -> Any:
+        return iter(self._io)
+
+    def __enter__(self) -> "RecordedFile":
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self._io.close()
+
+    def to_json(self) -> dict:
+        return {"data": self.data if isinstance(self.data, str) else
+                base64.b64encode(self.data).decode(),
+                "binary": isinstance(self.data, bytes),
+                "name": self.name if isinstance(self.name, (str, int)) else
+                None, "mode": self.mode}
+
+    @classmethod
+    def from_json(cls, v: dict) -> "RecordedFile":
+        data = base64.b64decode(v["data"]) if v.get("binary") else v["data"]
+        return cls(data, v.get("name"), v.get("mode", "r"))
+
+
 def is_resource(value: Any) -> bool:
     """Values that are live handles, not data: files and pipes.  They are
     journaled as resources (not values) and reopened lazily on replay."""

@@ -27,6 +27,7 @@ import json
 import os
 import sys
 import time
+import weakref
 from typing import Any, Callable, Dict, List, Optional, Tuple
 
 from currant import _codec, _recorders
@@ -41,7 +42,7 @@ FINAL = ("ok", "error", "resource")
 class Frame:
     """Where new keys come from: a prefix and a counter."""
 
-    __slots__ = ("prefix", "n", "owner", "fn", "attempt")
+    __slots__ = ("prefix", "n", "owner", "fn", "attempt", "rel", "site")
 
     def __init__(self, prefix: str, owner: Optional[str] = None,
                  fn: Any = None) -> None:
@@ -50,6 +51,8 @@ class Frame:
         self.owner = owner      # key of the checkpoint running this frame
         self.fn = fn            # the callable that checkpoint invoked
         self.attempt = 1        # task attempt the frame belongs to
+        self.rel = ""           # where the owning checkpoint's call is
+        self.site = -1
 
 
 _frame: contextvars.ContextVar[Frame] = contextvars.ContextVar("currant_frame")
@@ -108,6 +111,7 @@ class Session:
         self.manifest: Optional[Dict[Tuple[str, int], dict]] = None
         self.muted: Optional[Tuple[Any, Any]] = None
         self.exiting = False
+        self.files: "weakref.WeakSet[Any]" = weakref.WeakSet()
 
     # ----------------------------------------------------------- start-up
 
@@ -197,8 +201,6 @@ class Session:
         if row.file != rel or row.site != site:
             self.diverged(row, rel, site)
         self._visited(row.key)
-        if type(fn) is _LazyMethod:
-            fn.res.__dict__["touched"] = True
         awaited = row.kind.endswith("+await")
         if row.status == "ok":
             value = _codec.decode(row.value)
@@ -208,7 +210,7 @@ class Session:
             if awaited:
                 return _raising(exc)
             raise exc
-        return _LazyResource(fn, args, kwargs)
+        return _ReplayedWriter(self, fn, args, kwargs)
 
     def diverged(self, row: Optional[Row], rel: str, site: int,
                  why: str = "") -> None:
@@ -229,10 +231,14 @@ class Session:
             self.diverged(None, rel, site, "replay reached a checkpoint "
                           "that is not in the journal (key " + key + ")")
         child = Frame(key + ".", key, getattr(fn, "__func__", fn))
+        child.rel, child.site = rel, site
         t0 = time.time()
         token = _frame.set(child)
         try:
-            result = fn(*args, **kwargs)
+            if fn is open:
+                result = open_for_record(fn, args, kwargs)
+            else:
+                result = fn(*args, **kwargs)
         except Exception as exc:
             self._commit(key, rel, site, kind, child.attempt, "error",
                          _codec.encode_error(exc), t0)
@@ -266,13 +272,17 @@ class Session:
             owner.flush()
         result = _recorders.record_live(result)
         if _recorders.is_resource(result):
+            self.track_file(result)
             self._commit(key, rel, site, kind, attempt, "resource", None, t0)
             return result
         try:
             enc = _codec.encode(result)
         except (TypeError, RecursionError) as exc:
-            raise UnrecordableValueError(
-                f"{self.where(rel, site)}: {exc}") from None
+            # journaled as the call's error, so a replay raises it again
+            err = UnrecordableValueError(f"{self.where(rel, site)}: {exc}")
+            self._commit(key, rel, site, kind, attempt, "error",
+                         _codec.encode_error(err), t0)
+            raise err from None
         self._commit(key, rel, site, kind, attempt, "ok", enc, t0)
         return result
 
@@ -292,7 +302,18 @@ class Session:
         if "error" in reply:
             raise RuntimeError("currant coordinator: " + str(reply["error"]))
 
+    def track_file(self, f: Any) -> None:
+        """Remember a live writable handle, to flush it before each commit."""
+        if getattr(f, "writable", None) is not None:
+            self.files.add(f)
+
     def _flush(self) -> None:
+        for f in list(self.files):
+            try:
+                if not f.closed:
+                    f.flush()
+            except Exception:
+                pass
         for f in (sys.stdout, sys.stderr):
             try:
                 f.flush()
@@ -484,8 +505,8 @@ class Session:
                 wait = policy.delay(attempt)
                 if not _retry_ok(policy, exc, attempt, deadline, wait):
                     raise
-                self._commit(key, "", -1, "attempt", attempt, "retry",
-                             _codec.encode_error(exc), t0)
+                self._commit(key, frame.rel, frame.site, "attempt", attempt,
+                             "retry", _codec.encode_error(exc), t0)
             attempt += 1
 
     async def run_task_async(self, wrapper: Any, fn: Any, args: tuple,
@@ -513,8 +534,8 @@ class Session:
                 wait = policy.delay(attempt)
                 if not _retry_ok(policy, exc, attempt, deadline, wait):
                     raise
-                self._commit(key, "", -1, "attempt", attempt, "retry",
-                             _codec.encode_error(exc), t0)
+                self._commit(key, frame.rel, frame.site, "attempt", attempt,
+                             "retry", _codec.encode_error(exc), t0)
             attempt += 1
 
     def _resume_attempt(self, key: str, policy: Any) -> Tuple[int, float]:
@@ -587,64 +608,102 @@ def _retry_ok(policy: Any, exc: BaseException, attempt: int,
     return deadline is None or time.monotonic() + wait < deadline
 
 
-class _LazyResource:
-    """A replayed file (or other handle): opened for real only when used.
+# ----------------------------------------------------------------- files
+#
+# open() is a boundary whose result is a handle, not a value.  A file opened
+# for reading (a regular file up to MAX_RECORDED_FILE bytes) is recorded as
+# its content and handed back as an in-memory file, so what uninstrumented
+# code (json.load(f), `for line in f`) reads replays exactly.  A file opened
+# for writing stays a real file; it is flushed before every commit, so
+# "checkpoint K is committed" implies "everything written before K is on
+# disk".  On replay it becomes a _ReplayedWriter that drops writes while the
+# run is still replaying (they happened the first time) and, once the run is
+# live again, appends to the real file.
 
-    Reads and writes made through it at checkpoints replay from the journal
-    and never touch it.  The first live use reopens it with the original
-    arguments: a file rewritten by uninstrumented code (``json.dump(obj, f)``)
-    is simply rewritten; but once a recorded write has been replayed
-    through it, write modes become append, so what the first execution
-    wrote before it crashed is kept and the rest follows it.
-    """
+MAX_RECORDED_FILE = 4 * 1024 * 1024
 
-    _METHODS = frozenset(("read", "readline", "readlines", "write",
-                          "writelines", "seek", "tell", "flush", "truncate",
-                          "read1", "readinto"))
 
-    def __init__(self, fn: Any, args: tuple, kwargs: dict) -> None:
-        self.__dict__["_spec"] = (fn, args, kwargs)
-        self.__dict__["_real"] = None
-        self.__dict__["touched"] = False
+def _mode_of(args: tuple, kwargs: dict) -> str:
+    mode = args[1] if len(args) > 1 else kwargs.get("mode", "r")
+    return mode if isinstance(mode, str) else "r"
 
-    def _open(self) -> Any:
+
+def _is_read_only(mode: str) -> bool:
+    return not any(c in mode for c in "wax+")
+
+
+def open_for_record(fn: Any, args: tuple, kwargs: dict) -> Any:
+    """Live open(): a readable regular file becomes a recorded in-memory copy."""
+    f = fn(*args, **kwargs)
+    mode = _mode_of(args, kwargs)
+    if not _is_read_only(mode):
+        return f
+    try:
+        st = os.fstat(f.fileno())
+        import stat as _stat
+        if not _stat.S_ISREG(st.st_mode) or st.st_size > MAX_RECORDED_FILE:
+            return f
+        data = f.read()
+    except (OSError, ValueError, io.UnsupportedOperation):
+        return f
+    name = getattr(f, "name", None)
+    f.close()
+    return _recorders.RecordedFile(data, name, mode)
+
+
+class _ReplayedWriter:
+    """A write-mode file handed back on replay (see above)."""
+
+    def __init__(self, session: "Session", fn: Any, args: tuple,
+                 kwargs: dict) -> None:
+        self.__dict__.update(_session=session, _spec=(fn, args, kwargs),
+                             _real=None)
+
+    def _live(self) -> Any:
         if self.__dict__["_real"] is None:
             fn, args, kwargs = self.__dict__["_spec"]
-            if self.__dict__["touched"]:
-                args, kwargs = _append_mode(args, kwargs)
+            args, kwargs = _append_mode(args, kwargs)
             self.__dict__["_real"] = fn(*args, **kwargs)
+            self.__dict__["_session"].track_file(self.__dict__["_real"])
         return self.__dict__["_real"]
 
-    def __getattr__(self, name: str) -> Any:
-        if self.__dict__["_real"] is None and name in self._METHODS:
-            return _LazyMethod(self, name)
-        return getattr(self._open(), name)
+    def _replaying(self) -> bool:
+        return self.__dict__["_real"] is None and \
+            self.__dict__["_session"].unvisited > 0
 
-    def __enter__(self) -> "_LazyResource":
-        return self
+    def write(self, data: Any) -> int:
+        if self._replaying():
+            return len(data)
+        return self._live().write(data)
 
-    def __exit__(self, *exc: Any) -> None:
-        self.close()
+    def writelines(self, lines: Any) -> None:
+        if self._replaying():
+            for _ in lines:
+                pass
+            return None
+        return self._live().writelines(lines)
+
+    def flush(self) -> None:
+        if not self._replaying():
+            self._live().flush()
 
     def close(self) -> None:
         if self.__dict__["_real"] is not None:
             self.__dict__["_real"].close()
 
-    def __iter__(self) -> Any:
-        return iter(self._open())
+    @property
+    def closed(self) -> bool:
+        real = self.__dict__["_real"]
+        return False if real is None else real.closed
 
+    def __enter__(self) -> "_ReplayedWriter":
+        return self
 
-class _LazyMethod:
-    """``f.write`` of a replayed file, bound without opening the file."""
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
 
-    __slots__ = ("res", "name")
-
-    def __init__(self, res: _LazyResource, name: str) -> None:
-        self.res = res
-        self.name = name
-
-    def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        return getattr(self.res._open(), self.name)(*args, **kwargs)
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._live(), name)
 
 
 def _append_mode(args: tuple, kwargs: dict) -> Tuple[list, dict]:

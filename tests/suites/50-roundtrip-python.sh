@@ -20,4 +20,24 @@ case "$rc" in
   *) bad roundtrip-python-build "exit status $rc"; head -n 20 "$TMP/build.err" | sed 's/^/    /' ;;
 esac
 sub_counts roundtrip-py python3 tests/lib/roundtrip_py.py "$TMP/src" "$TMP/out"
+# The checker itself must catch what it is there for: three tampered
+# outputs (an unchanged file edited, a line added, a syntax error) give
+# exactly three failures.
+mkdir -p "$TMP/self/src"
+printf 'import time\nt = time.time()\n' >"$TMP/self/src/a.py"
+printf 'x = 1\n' >"$TMP/self/src/b.py"
+printf 'import os\nk = os.getenv("K")\nprint(k)\n' >"$TMP/self/src/c.py"
+"$CURRANTC" build "$TMP/self/src" -o "$TMP/self/out" -q </dev/null >/dev/null 2>&1 || true
+if [ -f "$TMP/self/out/c.py" ]; then
+  printf '# edited\n' >>"$TMP/self/out/b.py"
+  sed -i '1s/^/\n/' "$TMP/self/out/a.py"
+  sed -i 's/print(k)/print(k/' "$TMP/self/out/c.py"
+fi
+self="$(python3 tests/lib/roundtrip_py.py "$TMP/self/src" "$TMP/self/out" 2>&1 || true)"
+if printf '%s\n' "$self" | grep -qx '1 passed, 3 failed'; then
+  ok roundtrip-python-checker-self-test
+else
+  bad roundtrip-python-checker-self-test "tampered outputs not caught as expected:"
+  printf '%s\n' "$self" | tail -n 8 | sed 's/^/    /'
+fi
 finish

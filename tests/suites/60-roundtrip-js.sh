@@ -41,4 +41,24 @@ if [ -s "$TMP/instrumented.list" ]; then
 else
   bad node-check-sample "no instrumented output to cross-check"
 fi
+# The checker itself must catch what it is there for: three tampered
+# outputs (an unchanged file edited, a syntax error, a missing source map)
+# give exactly three failures.
+mkdir -p "$TMP/self/src"
+printf 'const t = Date.now();\nmodule.exports = t;\n' >"$TMP/self/src/a.js"
+printf 'const x = 1;\n' >"$TMP/self/src/b.js"
+printf 'import { readFileSync } from "node:fs";\nexport const s = readFileSync("x");\n' >"$TMP/self/src/c.mjs"
+"$CURRANTC" build "$TMP/self/src" -o "$TMP/self/out" -q </dev/null >/dev/null 2>&1 || true
+if [ -f "$TMP/self/out/a.js" ]; then
+  printf '// edited\n' >>"$TMP/self/out/b.js"
+  sed -i '2s/;/ +;/' "$TMP/self/out/a.js"
+  rm -f "$TMP/self/out/c.mjs.map"
+fi
+self="$(node --experimental-vm-modules --no-warnings tests/lib/roundtrip_js.js "$TMP/self/src" "$TMP/self/out" 2>&1 || true)"
+if printf '%s\n' "$self" | grep -qx '0 passed, 3 failed'; then
+  ok roundtrip-js-checker-self-test
+else
+  bad roundtrip-js-checker-self-test "tampered outputs not caught as expected:"
+  printf '%s\n' "$self" | tail -n 8 | sed 's/^/    /'
+fi
 finish

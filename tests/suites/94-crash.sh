@@ -35,7 +35,7 @@ data_reset() { rm -rf "$CURRANT_SAMPLE_DIR"; mkdir -p "$CURRANT_SAMPLE_DIR"; }
 data_show() {
   (cd "$CURRANT_SAMPLE_DIR" && find . -type f | LC_ALL=C sort && cat stock.json 2>/dev/null &&
     sed -E 's/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/ID/g;
-            s/[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9:.+]+Z?/TIME/g; s/[0-9]+(\.[0-9]+)?/N/g' \
+            s/[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9:.+]+Z?/TIME/g; s/-?[0-9]+(\.[0-9]+)?/N/g' \
       shop.log receipts/*.txt 2>/dev/null) || true
 }
 if [ -x "$CURRANTC" ]; then

@@ -1,0 +1,227 @@
+# coordinator/tests/e2e/common-checks.sh — the end-to-end checks shared by
+# tests/suites/92-durable-py.sh and 93-durable-js.sh.  Expects LANG_DIR
+# (py or js) and EXT (py or js); fixtures are $E2E/$LANG_DIR/app/*.$EXT.
+# `currant` is run with PYTHONPATH and NODE_PATH unset: it must find the
+# runtimes itself.
+
+if ! out="$(mk build/currant 2>&1)"; then
+  bad currant-build "make build/currant failed"
+  printf '%s\n' "$out" | tail -n 20 | sed 's/^/    /'
+  return 0
+fi
+unset PYTHONPATH NODE_PATH
+APP="$E2E/$LANG_DIR/app"
+export SIDE="$TMP/side.txt"
+cur() { "$CURRANT" "$@"; }
+
+# expect NAME WANT_STATUS CMD...: one test on a command's exit status;
+# its stdout+stderr land in $TMP/last.
+expect() {
+  local name="$1" want="$2" rc=0
+  shift 2
+  "$@" >"$TMP/last" 2>&1 || rc=$?
+  if [ "$rc" = "$want" ]; then ok "$name"; else
+    bad "$name" "exit status $rc, wanted $want: $*"
+    head -20 "$TMP/last" | sed 's/^/    /'
+  fi
+}
+# has NAME PATTERN FILE: FILE matches the extended regex PATTERN.
+has() {
+  if grep -qE "$2" "$3"; then ok "$1"; else
+    bad "$1" "no /$2/ in $3:"
+    head -20 "$3" | sed 's/^/    /'
+  fi
+}
+status_is() {
+  local got
+  got="$(field "$2" status)"
+  if [ "$got" = "$3" ]; then ok "$1"; else bad "$1" "run $2 is '$got', wanted '$3'"; fi
+}
+
+# --- a run, listed and shown ------------------------------------------------
+fresh basic
+rm -f "$SIDE"
+expect "$EXT-run" 0 cur run --id main "$APP/main.$EXT"
+has "$EXT-run-output" '^end A' "$TMP/last"
+if [ "$(sort "$SIDE" | tr '\n' ,)" = "a,inner0,inner1,inner2,$([ "$EXT" = js ] && echo obj1,)" ]; then
+  ok "$EXT-side-effects-once"
+else
+  bad "$EXT-side-effects-once" "side file: $(tr '\n' , <"$SIDE")"
+fi
+status_is "$EXT-status-done" main done
+expect "$EXT-runs" 0 cur runs
+has "$EXT-runs-lists" '^main +done' "$TMP/last"
+expect "$EXT-runs-json" 0 sh -c "'$CURRANT' runs --json | python3 -c 'import json,sys; r=json.load(sys.stdin); assert r[0][\"checkpoints\"] >= 12, r'"
+expect "$EXT-show" 0 cur show main
+has "$EXT-show-rows" 'app/main\.'"$EXT"' site 0 +ok' "$TMP/last"
+has "$EXT-show-error-row" ' error ' "$TMP/last"
+expect "$EXT-show-json" 0 sh -c "'$CURRANT' show main --json | python3 -c 'import json,sys; d=json.load(sys.stdin); assert d[\"checkpoints\"][0][\"key\"] == \"0\"'"
+expect "$EXT-inspect" 0 cur inspect main --at 3
+has "$EXT-inspect-at" 'at checkpoint 3' "$TMP/last"
+expect "$EXT-inspect-json" 0 sh -c "'$CURRANT' inspect main --at 3 --json | python3 -c 'import json,sys; d=json.load(sys.stdin); assert len(d[\"outcomes\"]) == 3'"
+expect "$EXT-inspect-range" 2 cur inspect main --at 999
+
+# --- replay: same path, no side effects --------------------------------------
+before="$(wc -l <"$SIDE")"
+expect "$EXT-replay" 0 cur replay main
+has "$EXT-replay-matched" 'matched the journal' "$TMP/last"
+if [ "$(wc -l <"$SIDE")" = "$before" ]; then ok "$EXT-replay-no-side-effects"; else bad "$EXT-replay-no-side-effects" "side file grew"; fi
+expect "$EXT-resume-done" 2 cur resume main
+
+# --- fork from checkpoint 4: the first 4 outcomes reused ----------------------
+rm -f "$SIDE"
+expect "$EXT-fork" 0 cur fork main --from 4
+has "$EXT-fork-output" '^end A' "$TMP/last"
+if ! grep -qx a "$SIDE" 2>/dev/null; then ok "$EXT-fork-reuses-prefix"; else bad "$EXT-fork-reuses-prefix" "checkpoint 0 ran again"; fi
+
+# --- divergence ---------------------------------------------------------------
+export FLAG="$TMP/flag"
+rm -f "$FLAG"
+(CURRANT_FAULT=child:0 "$CURRANT" run --id div "$APP/div.$EXT" >/dev/null 2>&1; exit $?) 2>/dev/null || true
+touch "$FLAG"
+expect "$EXT-divergence-exit" 3 cur resume div
+has "$EXT-divergence-names-both" "recorded app/div\.$EXT site 0 but this execution reached app/div\.$EXT site 1" "$TMP/last"
+status_is "$EXT-divergence-status" div diverged
+rm -f "$FLAG"
+
+# --- a crash, then resume -----------------------------------------------------
+rm -f "$SIDE"
+(CURRANT_FAULT=child:4 "$CURRANT" run --id crash "$APP/main.$EXT" >"$TMP/crash.out" 2>&1; exit $?) 2>/dev/null || true
+status_is "$EXT-crash-status" crash crashed
+expect "$EXT-crash-resume" 0 cur resume crash
+status_is "$EXT-crash-resumed-done" crash done
+
+# --- the coordinator dies: `serve` takes the orphaned run over ---------------
+rm -f "$SIDE"
+(CURRANT_FAULT=self:2 "$CURRANT" run --id orphan "$APP/main.$EXT" >/dev/null 2>&1; exit $?) 2>/dev/null || true
+status_is "$EXT-orphan-running" orphan running
+expect "$EXT-serve-orphan" 0 cur serve --once
+status_is "$EXT-orphan-done" orphan done
+if [ "$(sort "$SIDE" | uniq -d | wc -l)" = 0 ]; then ok "$EXT-orphan-once"; else bad "$EXT-orphan-once" "repeated side effects"; fi
+
+# --- values and errors round trip --------------------------------------------
+expect "$EXT-values" 0 cur run --id values "$APP/values.$EXT"
+cp "$TMP/last" "$TMP/values.live"
+has "$EXT-unrecordable-names-site" "unrecordable: .*app/values\.$EXT site [0-9]+: cannot record a value of type" "$TMP/last"
+expect "$EXT-values-replay" 0 cur replay values
+grep -v '^currant:' "$TMP/last" >"$TMP/values.replayed" || true
+if cmp -s <(grep -v '^currant:' "$TMP/values.live") "$TMP/values.replayed"; then ok "$EXT-values-replay-same"; else
+  bad "$EXT-values-replay-same" "replayed values print differently"
+  diff <(grep -v '^currant:' "$TMP/values.live") "$TMP/values.replayed" | head -10 | sed 's/^/    /'
+fi
+
+# --- retries: every attempt journaled, a crash mid-retry resumes the count ----
+rm -f "$SIDE"
+expect "$EXT-retry" 0 cur run --id retry "$APP/retry.$EXT"
+has "$EXT-retry-result" 'result 3' "$TMP/last"
+cur show retry >"$TMP/show" 2>&1
+if [ "$(grep -cE ' retry +[0-9]' "$TMP/show")" = 2 ]; then ok "$EXT-retry-attempts-journaled"; else bad "$EXT-retry-attempts-journaled" "$(cat "$TMP/show")"; fi
+rm -f "$SIDE"
+(CURRANT_FAULT=child:0 "$CURRANT" run --id retry2 "$APP/retry.$EXT" >/dev/null 2>&1; exit $?) 2>/dev/null || true
+expect "$EXT-retry-resume" 0 cur resume retry2
+if [ "$(wc -l <"$SIDE")" = 3 ]; then ok "$EXT-retry-resume-attempts"; else bad "$EXT-retry-resume-attempts" "$(wc -l <"$SIDE") attempts"; fi
+
+# --- signal and wait_event ----------------------------------------------------
+"$CURRANT" run --id ev "$APP/event.$EXT" >"$TMP/ev.out" 2>&1 &
+pid=$!
+for _ in $(seq 50); do grep -q waiting "$TMP/ev.out" 2>/dev/null && break; sleep 0.1; done
+expect "$EXT-signal" 0 cur signal ev approve '{"ok": true}'
+rc=0
+wait "$pid" || rc=$?
+if [ "$rc" = 0 ]; then ok "$EXT-event-run"; else bad "$EXT-event-run" "exit $rc"; fi
+has "$EXT-event-delivered" 'got .*ok.*[Tt]rue' "$TMP/ev.out"
+has "$EXT-event-timeout" 'timeout (None|null)' "$TMP/ev.out"
+expect "$EXT-signal-bad-json" 2 cur signal ev approve '{nope'
+expect "$EXT-event-replay" 0 cur replay ev
+
+# --- durable sleep: suspended, then resumed by serve --------------------------
+expect "$EXT-sleep-suspends" 75 env CURRANT_SUSPEND_AFTER=0.3 "$CURRANT" run --id nap "$APP/sleep.$EXT" 1.5
+status_is "$EXT-sleep-status" nap suspended
+expect "$EXT-serve-not-due" 0 cur serve --once
+status_is "$EXT-sleep-still-suspended" nap suspended
+sleep 1.6
+expect "$EXT-serve-resumes" 0 cur serve --once
+has "$EXT-serve-ran-rest" '^after' "$TMP/last"
+status_is "$EXT-sleep-done" nap done
+
+# --- cancel -------------------------------------------------------------------
+if [ "$EXT" = py ]; then
+  "$CURRANT" run --id long "$APP/long.py" >"$TMP/long.out" 2>&1 &
+  pid=$!
+  for _ in $(seq 50); do grep -q started "$TMP/long.out" 2>/dev/null && break; sleep 0.1; done
+  expect py-cancel 0 cur cancel long
+  rc=0
+  wait "$pid" || rc=$?
+  if [ "$rc" = 130 ]; then ok py-cancel-exit; else bad py-cancel-exit "exit $rc"; fi
+  status_is py-cancel-status long cancelled
+  expect py-cancel-no-resume 2 cur resume long
+fi
+
+# --- bad input on the channel -------------------------------------------------
+if [ "$EXT" = py ]; then
+  for kind in garbage oversized; do
+    t0=$SECONDS
+    expect "py-channel-$kind" 70 cur run --id "bad-$kind" "$APP/garbage.py" "$kind"
+    has "py-channel-$kind-said" 'bad message on the channel' "$TMP/last"
+    if [ $((SECONDS - t0)) -lt 8 ]; then ok "py-channel-$kind-fast"; else bad "py-channel-$kind-fast" "took $((SECONDS - t0)) s"; fi
+    status_is "py-channel-$kind-status" "bad-$kind" crashed
+  done
+  expect py-journal-still-fine 0 cur runs
+
+  # --- concurrent runs on one journal -----------------------------------------
+  fresh concurrent
+  pids=()
+  for i in 1 2 3 4; do
+    SIDE="$TMP/side$i" "$CURRANT" run --id "c$i" "$APP/main.py" >/dev/null 2>&1 &
+    pids+=($!)
+  done
+  good=0
+  for p in "${pids[@]}"; do wait "$p" && good=$((good + 1)); done
+  if [ "$good" = 4 ]; then ok py-concurrent-runs; else bad py-concurrent-runs "$good of 4 succeeded"; fi
+  for i in 1 2 3 4; do
+    if [ "$(field "c$i" checkpoints)" = "$(field c1 checkpoints)" ] && [ "$(wc -l <"$TMP/side$i")" = 4 ]; then
+      ok "py-concurrent-$i"
+    else bad "py-concurrent-$i" "checkpoints $(field "c$i" checkpoints)"; fi
+  done
+
+  # --- a corrupt journal and a foreign one --------------------------------------
+  fresh corrupt
+  mkdir -p .currant
+  head -c 4096 /dev/urandom >.currant/journal.db
+  expect py-corrupt-journal 4 cur runs
+  has py-corrupt-journal-said 'cannot use the journal' "$TMP/last"
+  fresh foreign
+  mkdir -p .currant
+  sqlite3 .currant/journal.db 'CREATE TABLE accounts(id INTEGER);'
+  expect py-foreign-journal 4 cur runs
+  has py-foreign-journal-said 'foreign' "$TMP/last"
+fi
+
+# --- the sample, compiled by currantc: durable output = plain output -----------
+if [ -x "$CURRANTC" ]; then
+  lang=$([ "$EXT" = py ] && echo python || echo javascript)
+  if (cd "$ROOT/samples" && "$CURRANTC" build -q -o "$TMP/sample-out" "$lang") >"$TMP/cc.err" 2>&1; then
+    entry="$(cd "$TMP/sample-out" && ls main.py main.mjs main.js 2>/dev/null | head -1 || true)"
+    fresh sample
+    export CURRANT_SAMPLE_DIR="$TMP/sample/plain"
+    mkdir -p "$CURRANT_SAMPLE_DIR"
+    if [ "$EXT" = py ]; then
+      PYTHONPATH="$ROOT/runtime-py" python3 "$TMP/sample-out/$entry" >"$TMP/plain.out" 2>&1 || true
+    else
+      NODE_PATH="$ROOT/runtime-js" node "$TMP/sample-out/$entry" >"$TMP/plain.out" 2>&1 || true
+    fi
+    export CURRANT_SAMPLE_DIR="$TMP/sample/durable"
+    mkdir -p "$CURRANT_SAMPLE_DIR"
+    expect "$EXT-sample-run" 0 cur run --id sample "$TMP/sample-out/$entry"
+    grep -v '^currant:' "$TMP/last" >"$TMP/durable.out" || true
+    if cmp -s "$TMP/plain.out" "$TMP/durable.out"; then ok "$EXT-sample-same-output"; else
+      bad "$EXT-sample-same-output" "durable output differs from pass-through"
+      diff "$TMP/plain.out" "$TMP/durable.out" | head -10 | sed 's/^/    /'
+    fi
+    expect "$EXT-sample-show" 0 cur show sample
+    has "$EXT-sample-show-names-lines" "\.$EXT[a-z]*:[0-9]+ \(" "$TMP/last"
+    expect "$EXT-sample-replay" 0 cur replay sample
+  else
+    echo "note: currantc could not build samples/$lang; sample checks skipped"
+  fi
+fi

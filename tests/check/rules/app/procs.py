@@ -1,0 +1,25 @@
+"""unrecordable-boundary: results the journal cannot encode."""
+import os
+import subprocess
+from subprocess import Popen
+
+
+def run():
+    p = subprocess.Popen(["ls"])  # expect: unrecordable-boundary
+    q = Popen(["true"])  # expect: unrecordable-boundary
+    out = os.popen("ls").read()  # expect: unrecordable-boundary
+    for entry in os.scandir("."):  # expect: unrecordable-boundary
+        print(entry.name)
+    # Recordable: CompletedProcess, drained generators of tuples, files
+    # (journaled as resources and reopened on replay), plain values.
+    done = subprocess.run(["ls"], capture_output=True)
+    for root, dirs, files in os.walk("."):
+        print(root, dirs, files)
+    f = open("x.txt")
+    with open("y.txt") as g:
+        data = g.read()
+    names = os.listdir(".")
+    return p, q, out, done, f, data, names
+
+
+run()

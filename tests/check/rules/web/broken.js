@@ -1,0 +1,6 @@
+function ok() {
+  return 1;
+}
+function bad( { // expect: syntax-error
+  return 2;
+}

@@ -1,0 +1,49 @@
+// nondeterminism: inside code a run executes.
+import { Worker } from "node:worker_threads";
+import * as currant from "currant";
+
+let count = 0;
+let quiet = 0;
+let ticks = 0;
+
+function spin(file) {
+  return new Worker(file); // expect: nondeterminism
+}
+
+async function main(name) {
+  const w = spin("./w.js");
+  const v = eval("1 + 1"); // expect: nondeterminism
+  const f = new Function("return 1"); // expect: nondeterminism
+  const mod = await import(name); // expect: nondeterminism
+  // Deterministic in JavaScript: Set iteration follows insertion order.
+  for (const tag of new Set(["a", "b"])) console.log(tag);
+  const lit = await import("./lib.mjs");
+  bump();
+  calm();
+  await shadows();
+  return [w, v, f, mod, lit];
+}
+
+async function bump() {
+  count += 1; // expect: nondeterminism
+  ticks++; // expect: nondeterminism
+  await currant.sleep("1s");
+}
+
+function calm() {
+  quiet++;
+}
+
+async function shadows() {
+  // Block-scoped and local names shadow the module's: not module state.
+  for (let count = 0; count < 2; count++) await currant.sleep("1s");
+  let ticks = 0;
+  ticks++;
+  return ticks;
+}
+
+function unused() {
+  return eval("2"); // not reachable: not reported
+}
+
+await main("./lib.mjs");

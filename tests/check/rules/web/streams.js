@@ -1,0 +1,20 @@
+// unrecordable-boundary: results the journal cannot encode.
+const fs = require("fs");
+const { spawn, execSync } = require("node:child_process");
+const http = require("http");
+
+function run(path) {
+  const input = fs.createReadStream(path); // expect: unrecordable-boundary
+  const child = spawn("ls"); // expect: unrecordable-boundary
+  const st = fs.statSync(path); // expect: unrecordable-boundary
+  const req = http.request("http://localhost/"); // expect: unrecordable-boundary
+  const entries = fs.readdirSync(".", { withFileTypes: true }); // expect: unrecordable-boundary
+  // Recordable: strings, buffers, plain objects, booleans.
+  const text = fs.readFileSync(path, "utf8");
+  const names = fs.readdirSync(".");
+  const out = execSync("ls");
+  const there = fs.existsSync(path);
+  return [input, child, st, req, entries, text, names, out, there];
+}
+
+run("x");
