@@ -2,6 +2,7 @@
  * main.c — the currantc command line.
  *
  *   currantc build SRC... -o OUT [-j N] [-q|-v]
+ *   currantc check SRC... [--format F] [--baseline FILE] ...
  *   currantc graph MANIFEST [--format F] [-o FILE]
  *   currantc catalogue [--markdown]
  *   currantc --help | --version
@@ -19,6 +20,9 @@
 static const char usage_text[] =
     "usage: currantc build SRC... -o OUT [-j N] [-q | -v]\n"
     "       currantc graph MANIFEST [--format dot|mermaid|json|html|svg] [-o FILE]\n"
+    "       currantc check SRC... [--format text|json|sarif|github] [-o FILE]\n"
+    "                      [--fail-on LEVEL] [--baseline FILE] [--write-baseline FILE]\n"
+    "                      [--affected REV] [-j N] [-q]\n"
     "       currantc catalogue [--markdown]\n"
     "       currantc --help | --version\n"
     "\n"
@@ -34,6 +38,12 @@ static const char usage_text[] =
     "graph: renders OUT/currant.graph.json (or OUT) as Graphviz DOT, Mermaid,\n"
     "normalized JSON, one self-contained HTML page, or SVG (needs Graphviz);\n"
     "the format defaults to FILE's extension. See docs/VIEWS.md.\n"
+    "\n"
+    "check: runs the passes without writing anything and reports what would\n"
+    "break a durable run (syntax errors, unrecordable boundaries, non-determinism,\n"
+    "unresolved cross-language references, task cycles) as text, JSON, SARIF or\n"
+    "GitHub annotations; exit 0 clean, 1 findings at or above --fail-on, 2 usage\n"
+    "or internal error. `currantc check --help`, docs/CHECK.md.\n"
     "\n"
     "catalogue: prints the built-in boundary tables (docs/CATALOGUE.md).\n"
     "\n"
@@ -144,6 +154,7 @@ int main(int argc, char **argv) {
   }
   if (strcmp(cmd, "build") == 0) return cmd_build(argc - 1, argv + 1);
   if (strcmp(cmd, "graph") == 0) return views_command(argc - 1, argv + 1);
+  if (strcmp(cmd, "check") == 0) return check_command(argc - 1, argv + 1);
   if (strcmp(cmd, "catalogue") == 0) return cmd_catalogue(argc - 1, argv + 1);
-  return usage_error("unknown command '%s' (build, graph, catalogue)", cmd);
+  return usage_error("unknown command '%s' (build, check, graph, catalogue)", cmd);
 }

@@ -43,7 +43,7 @@ enum {
   K_GLOBAL_STATEMENT, K_NONLOCAL_STATEMENT, K_LAMBDA, K_DELETE_STATEMENT, K_PATTERN_LIST,
   K_TUPLE_PATTERN, K_LIST_PATTERN, K_TUPLE, K_LIST, K_PARENTHESIZED_EXPRESSION, K_EXPRESSION_LIST,
   K_LIST_SPLAT, K_CASE_CLAUSE, K_CASE_PATTERN, K_KEYWORD_PATTERN, K_SPLAT_PATTERN, K_SLICE,
-  K_COMMENT, K_LINE_CONTINUATION, K_KEYWORD_SEPARATOR, K_COUNT
+  K_COMMENT, K_LINE_CONTINUATION, K_KEYWORD_SEPARATOR, K_STRING, K_COUNT
 };
 
 static const char *const kind_names[K_COUNT] = {
@@ -75,6 +75,7 @@ static const char *const kind_names[K_COUNT] = {
     [K_CASE_CLAUSE] = "case_clause", [K_CASE_PATTERN] = "case_pattern",
     [K_KEYWORD_PATTERN] = "keyword_pattern", [K_SPLAT_PATTERN] = "splat_pattern",
     [K_SLICE] = "slice", [K_COMMENT] = "comment", [K_LINE_CONTINUATION] = "line_continuation", [K_KEYWORD_SEPARATOR] = "keyword_separator",
+    [K_STRING] = "string",
 };
 
 enum { F_FUNCTION, F_ARGUMENTS, F_OBJECT, F_ATTRIBUTE, F_VALUE, F_SUBSCRIPT, F_NAME, F_ALIAS,
@@ -982,6 +983,17 @@ static void frame_init(Walk *w, Frame *p, Frame *f, TSFieldId fld) {
   }
 }
 
+/* True if string node n has an f/t prefix: only such strings can hold
+ * interpolations (the scanner treats braces of any other string as
+ * content, see is_format in tree-sitter-python's scanner.c), so the rest
+ * (start, content, escapes, end) hold nothing the walk records and are not
+ * visited; a fifth of a typical file's nodes sit inside strings. */
+static bool formatted_string(Walk *w, TSNode n) {
+  for (const char *c = w->text + ts_node_start_byte(n); (*c | 32) >= 'a' && (*c | 32) <= 'z'; c++)
+    if ((*c | 32) == 'f' || (*c | 32) == 't') return true;
+  return false;
+}
+
 /* What entering a node records.  Returns false when its children need no
  * visit (tokens, identifiers, imports handled here as a whole). */
 static bool enter(Walk *w, int depth) {
@@ -1045,6 +1057,7 @@ static bool enter(Walk *w, int depth) {
   case K_GLOBAL_STATEMENT: declaration(w, f, B_GLOBAL_DECL); return false;
   case K_NONLOCAL_STATEMENT: declaration(w, f, B_NONLOCAL_DECL); return false;
   case K_CASE_PATTERN: f->ctx = CTX_CAPTURE; return true;
+  case K_STRING: return formatted_string(w, f->node);
   default: return true;
   }
 }
@@ -1052,6 +1065,50 @@ static bool enter(Walk *w, int depth) {
 static void leave(Walk *w, int depth) {
   Frame *f = &w->frames[depth];
   if (f->opened >= 0) coll_close(w, f, depth > 0 ? w->frames[depth - 1].coll : -1);
+}
+
+/* Parents whose children's context depends on the field they sit in (the
+ * cases of frame_init that read fld): only under these is a child's field
+ * id looked up, which costs a walk up the cursor's stack per node. */
+static bool field_matters(int parent_kind) {
+  switch (parent_kind) {
+  case K_FUNCTION_DEFINITION:
+  case K_CLASS_DEFINITION:
+  case K_LAMBDA:
+  case K_DEFAULT_PARAMETER:
+  case K_TYPED_DEFAULT_PARAMETER:
+  case K_TYPED_PARAMETER:
+  case K_ATTRIBUTE:
+  case K_KEYWORD_ARGUMENT:
+  case K_CALL:
+  case K_SUBSCRIPT:
+  case K_ASSIGNMENT:
+  case K_AUGMENTED_ASSIGNMENT:
+  case K_FOR_STATEMENT:
+  case K_FOR_IN_CLAUSE:
+  case K_NAMED_EXPRESSION:
+  case K_AS_PATTERN: return true;
+  default: return false;
+  }
+}
+
+/* Sets up and enters the node under the cursor at depth; returns whether
+ * its children need a visit.  Tokens, comments and line continuations are
+ * leaves that record nothing: their frame is not even initialised (the
+ * most frame_init could do for one is open a collector that would close
+ * empty), only marked as having opened no collector, for leave(). */
+static bool visit(Walk *w, TSTreeCursor *cur, int depth) {
+  Frame *f = &w->frames[depth];
+  f->node = ts_tree_cursor_current_node(cur);
+  int kind = node_kind(f->node);
+  if (kind == K_TOKEN || kind == K_COMMENT || kind == K_LINE_CONTINUATION) {
+    f->opened = -1;
+    return false;
+  }
+  Frame *p = &w->frames[depth - 1];
+  w->pos = ts_node_start_byte(f->node);
+  frame_init(w, p, f, field_matters(p->kind) ? ts_tree_cursor_current_field_id(cur) : 0);
+  return enter(w, depth);
 }
 
 static void walk_tree(Walk *w) {
@@ -1072,19 +1129,13 @@ static void walk_tree(Walk *w) {
         w->cap_frames *= 2;
         w->frames = xrealloc(w->frames, (size_t)w->cap_frames * sizeof *w->frames);
       }
-      w->frames[depth].node = ts_tree_cursor_current_node(&cur);
-      w->pos = ts_node_start_byte(w->frames[depth].node);
-      frame_init(w, &w->frames[depth - 1], &w->frames[depth], ts_tree_cursor_current_field_id(&cur));
-      descend = enter(w, depth);
+      descend = visit(w, &cur, depth);
       continue;
     }
     for (;;) {
       leave(w, depth);
       if (depth > 0 && ts_tree_cursor_goto_next_sibling(&cur)) {
-        w->frames[depth].node = ts_tree_cursor_current_node(&cur);
-        w->pos = ts_node_start_byte(w->frames[depth].node);
-        frame_init(w, &w->frames[depth - 1], &w->frames[depth], ts_tree_cursor_current_field_id(&cur));
-        descend = enter(w, depth);
+        descend = visit(w, &cur, depth);
         break;
       }
       if (depth == 0 || !ts_tree_cursor_goto_parent(&cur)) goto done;
