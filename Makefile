@@ -97,3 +97,17 @@ format:
 
 clean:
 	rm -rf $(BUILD)/obj $(BUILD)/asan $(BUILD)/gen $(BUILD)/currantc $(BUILD)/test-out
+
+# ---- install (PREFIX, DESTDIR) ----------------------------------------------
+# currantc and currant in bin/, the runtimes in share/currant/ (where currant
+# finds them relative to its own binary), docs in share/doc/currant/.
+PREFIX  ?= /usr/local
+INSTALL_SHARE := $(DESTDIR)$(PREFIX)/share/currant
+.PHONY: install
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(INSTALL_SHARE) $(DESTDIR)$(PREFIX)/share/doc/currant
+	install -m 755 $(BUILD)/currantc $(BUILD)/currant $(DESTDIR)$(PREFIX)/bin/
+	tar -cf - --exclude=tests --exclude=test --exclude=__pycache__ --exclude='*.pyc' runtime-py runtime-js \
+	  | tar -xf - -C $(INSTALL_SHARE)
+	install -m 644 README.md docs/*.md docs/currant.graph.schema.json $(DESTDIR)$(PREFIX)/share/doc/currant/
+	@echo "installed currantc and currant in $(DESTDIR)$(PREFIX)/bin, runtimes in $(INSTALL_SHARE)"

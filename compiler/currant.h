@@ -290,6 +290,9 @@ typedef struct Module {
   size_t out_len;   /* bytes of out_text */
   char *source_map;  /* JS: v3 source map JSON, NULL otherwise */
   char *manifest_part[3]; /* manifest records of this file (file, nodes, unresolved), see manifest.c */
+  void *strings;    /* names pass arena, or NULL: when set it owns the char* items of globals, defs'
+                       locals, calls' uses/assigned/scope and assigns' targets/sources (freed whole
+                       by names_strings_free, not item by item: millions of small copies otherwise) */
 } Module;
 
 /* The whole build. */
@@ -315,6 +318,8 @@ const TSLanguage *parse_language(Lang lang); /* the tree-sitter grammar */
  * globals of a parsed module.  One iterative walk of the tree. */
 void names_python(Module *m);
 void names_javascript(Module *m);
+/* Frees a Module.strings arena (NULL is fine). */
+void names_strings_free(void *strings);
 
 /* --------------------------------------------------------------- link.c */
 
@@ -413,13 +418,14 @@ typedef enum { NODE_MODULE, NODE_FUNCTION, NODE_TASK, NODE_SITE } NodeKind;
 typedef enum { EDGE_CALL, EDGE_DATA, EDGE_IMPORT, EDGE_CROSS_LANG, EDGE_CONTAINS } EdgeKind;
 
 typedef struct GraphEdge {
-  char *from;    /* node id */
-  char *to;      /* node id */
+  char *from;    /* node id (owned by Graph.ids) */
+  char *to;      /* node id (owned by Graph.ids) */
   EdgeKind kind; /* relation */
 } GraphEdge;
 
 typedef struct Graph {
   Vec edges; /* GraphEdge*, sorted (from, to, kind), no duplicates */
+  Vec ids;   /* char*: every node id, built once and shared by the edges naming it */
 } Graph;
 
 /* Builds the edges (nodes are derived from modules, defs and sites). */

@@ -202,13 +202,21 @@ static void free_strvec(Vec *v) {
   vec_free(v);
 }
 
-static void call_free(Call *c) {
+/* A vector of names: its items belong to m->strings when that is set. */
+static void free_names(const Module *m, Vec *v) {
+  if (m->strings)
+    vec_free(v);
+  else
+    free_strvec(v);
+}
+
+static void call_free(const Module *m, Call *c) {
   free(c->text);
   free(c->ref.path);
   free(c->ref.reason);
-  free_strvec(&c->uses);
-  free_strvec(&c->assigned);
-  free_strvec(&c->scope);
+  free_names(m, &c->uses);
+  free_names(m, &c->assigned);
+  free_names(m, &c->scope);
   free(c->canonical);
   free(c->site_id);
   free(c);
@@ -217,16 +225,16 @@ static void call_free(Call *c) {
 static void module_free(Module *m) {
   for (int i = 0; i < m->defs.len; i++) {
     Def *d = m->defs.items[i];
-    free(d->name), free(d->qualname), free_strvec(&d->locals), free(d);
+    free(d->name), free(d->qualname), free_names(m, &d->locals), free(d);
   }
   for (int i = 0; i < m->imports.len; i++) {
     Import *imp = m->imports.items[i];
     free(imp->local), free(imp->spec), free(imp->name), free(imp);
   }
-  for (int i = 0; i < m->calls.len; i++) call_free(m->calls.items[i]);
+  for (int i = 0; i < m->calls.len; i++) call_free(m, m->calls.items[i]);
   for (int i = 0; i < m->assigns.len; i++) {
     Assign *a = m->assigns.items[i];
-    free_strvec(&a->targets), free_strvec(&a->sources), free(a);
+    free_names(m, &a->targets), free_names(m, &a->sources), free(a);
   }
   for (int i = 0; i < m->exports.len; i++) {
     Export *e = m->exports.items[i];
@@ -238,7 +246,8 @@ static void module_free(Module *m) {
   }
   vec_free(&m->defs), vec_free(&m->imports), vec_free(&m->calls), vec_free(&m->assigns);
   vec_free(&m->exports), vec_free(&m->errors);
-  free_strvec(&m->globals);
+  free_names(m, &m->globals);
+  names_strings_free(m->strings);
   if (m->tree) ts_tree_delete(m->tree);
   free(m->name), free(m->text), free(m->out_text), free(m->source_map);
   for (int k = 0; k < 3; k++) free(m->manifest_part[k]);

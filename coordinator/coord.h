@@ -67,6 +67,7 @@ typedef struct CkRec {
   const char *status;/* ok, error, resource, retry */
   const char *value; /* encoded value or error (JSON text), may be NULL */
   double t0, t1;     /* start and end, seconds since the epoch */
+  const char *arghash; /* fingerprint of the call's arguments, or NULL */
 } CkRec;
 
 Journal *jr_open(const char *path, JrSync sync, char *err, size_t errlen);

@@ -47,7 +47,7 @@ static const char *SCHEMA =
     " run TEXT NOT NULL, seq INTEGER NOT NULL, key TEXT NOT NULL, file TEXT NOT NULL,"
     " site INTEGER NOT NULL, kind TEXT NOT NULL, attempt INTEGER NOT NULL,"
     " status TEXT NOT NULL, value TEXT, started REAL NOT NULL, ended REAL NOT NULL,"
-    " PRIMARY KEY(run, seq), UNIQUE(run, key, attempt, status));"
+    " arghash TEXT, PRIMARY KEY(run, seq), UNIQUE(run, key, attempt, status));"
     "CREATE TABLE IF NOT EXISTS events("
     " id INTEGER PRIMARY KEY, run TEXT NOT NULL, name TEXT NOT NULL,"
     " payload TEXT NOT NULL, sent REAL NOT NULL, consumed_by TEXT);"
@@ -114,7 +114,7 @@ Journal *jr_open(const char *path, JrSync sync, char *err, size_t errlen) {
   }
   if (sqlite3_prepare_v2(j->db,
                          "INSERT INTO checkpoints(run,seq,key,file,site,kind,attempt,status,value,"
-                         "started,ended) VALUES(?,?,?,?,?,?,?,?,?,?,?)",
+                         "started,ended,arghash) VALUES(?,?,?,?,?,?,?,?,?,?,?,?)",
                          -1, &j->ck_insert, NULL) != SQLITE_OK ||
       sqlite3_prepare_v2(j->db, "SELECT coalesce(max(seq)+1,0) FROM checkpoints WHERE run=?", -1,
                          &j->ck_next, NULL) != SQLITE_OK) {
@@ -362,6 +362,8 @@ static int ck_insert(Journal *j, const char *run, CkRec *c) {
   else sqlite3_bind_null(st, 9);
   sqlite3_bind_double(st, 10, c->t0);
   sqlite3_bind_double(st, 11, c->t1);
+  if (c->arghash) sqlite3_bind_text(st, 12, c->arghash, -1, SQLITE_STATIC);
+  else sqlite3_bind_null(st, 12);
   int rc = sqlite3_step(st);
   sqlite3_reset(st);
   return rc == SQLITE_DONE ? 0 : fail(j, "append checkpoint");
@@ -383,8 +385,8 @@ int jr_ck_each(Journal *j, const char *run, long limit, int (*cb)(const CkRec *c
                void *ctx) {
   sqlite3_stmt *st;
   if (sqlite3_prepare_v2(j->db,
-                         "SELECT seq,key,file,site,kind,attempt,status,value,started,ended FROM "
-                         "checkpoints WHERE run=? AND seq<? ORDER BY seq",
+                         "SELECT seq,key,file,site,kind,attempt,status,value,started,ended,arghash "
+                         "FROM checkpoints WHERE run=? AND seq<? ORDER BY seq",
                          -1, &st, NULL) != SQLITE_OK)
     return fail(j, "read checkpoints");
   sqlite3_bind_text(st, 1, run, -1, SQLITE_STATIC);
@@ -402,6 +404,7 @@ int jr_ck_each(Journal *j, const char *run, long limit, int (*cb)(const CkRec *c
         .value = (const char *)sqlite3_column_text(st, 7),
         .t0 = sqlite3_column_double(st, 8),
         .t1 = sqlite3_column_double(st, 9),
+        .arghash = (const char *)sqlite3_column_text(st, 10),
     };
     rc = cb(&c, ctx);
   }
@@ -424,7 +427,7 @@ int jr_ck_copy(Journal *j, const char *from, const char *to, long limit) {
   sqlite3_stmt *st;
   if (sqlite3_prepare_v2(j->db,
                          "INSERT INTO checkpoints SELECT ?2,seq,key,file,site,kind,attempt,status,"
-                         "value,started,ended FROM checkpoints WHERE run=?1 AND seq<?3",
+                         "value,started,ended,arghash FROM checkpoints WHERE run=?1 AND seq<?3",
                          -1, &st, NULL) != SQLITE_OK)
     return fail(j, "copy checkpoints");
   sqlite3_bind_text(st, 1, from, -1, SQLITE_STATIC);

@@ -143,7 +143,8 @@ static int flush_batch(Batch *b) {
   return rc;
 }
 
-/* Rows travel as [key, file, site, kind, attempt, status, value, ended]. */
+/* Rows travel as [key, file, site, kind, attempt, status, value, ended,
+ * arghash]. */
 static int add_row(const CkRec *c, void *ctx) {
   Batch *b = ctx;
   char num[96];
@@ -166,8 +167,11 @@ static int add_row(const CkRec *c, void *ctx) {
   append_raw(&b->buf, &b->len, &b->cap, ",", 1);
   const char *v = c->value ? c->value : "null";
   append_raw(&b->buf, &b->len, &b->cap, v, strlen(v));
-  snprintf(num, sizeof num, ",%.6f]", c->t1);
+  snprintf(num, sizeof num, ",%.6f,", c->t1);
   append_raw(&b->buf, &b->len, &b->cap, num, strlen(num));
+  if (c->arghash) append_escaped(&b->buf, &b->len, &b->cap, c->arghash);
+  else append_raw(&b->buf, &b->len, &b->cap, "null", 4);
+  append_raw(&b->buf, &b->len, &b->cap, "]", 1);
   b->rows++;
   if (b->len > CH_MAX_MESSAGE / 4 && flush_batch(b) < 0) return -1;
   return 0;
@@ -246,6 +250,8 @@ static int on_commit(Serve *sv, json_t *msg) {
       .value = value,
       .t0 = json_number_value(json_object_get(msg, "t0")),
       .t1 = json_number_value(json_object_get(msg, "t1")),
+      .arghash = valid_str(json_object_get(msg, "h"), 64)
+                     ? json_string_value(json_object_get(msg, "h")) : NULL,
   };
   if (c.attempt < 1) c.attempt = 1;
   if (sv->fault_at >= 0) fault_check(sv, jr_ck_count(sv->cx->jr, sv->run->id), true);

@@ -33,13 +33,22 @@ char *graph_def_id(const Module *m, const Def *d) {
 
 char *graph_site_id(const Call *c) { return xasprintf("site:%s", c->site_id); }
 
-/* Takes ownership of from and to. */
+/* Node ids are built once per module, def and site (a codebase the size of
+ * the stdlib has hundreds of thousands of edges, mostly between a few ids)
+ * and owned by Graph.ids; edges point at them. */
+static char *own_id(Graph *g, char *id) {
+  vec_push(&g->ids, id);
+  return id;
+}
+
+/* The ids of one module: its own, and one per def. */
+typedef struct ModIds {
+  char *module;
+  char **defs;
+} ModIds;
+
 static void add_edge(Graph *g, char *from, char *to, EdgeKind kind) {
-  if (strcmp(from, to) == 0) { /* a function calling itself is not a useful edge */
-    free(from);
-    free(to);
-    return;
-  }
+  if (from == to || strcmp(from, to) == 0) return; /* a function calling itself is not a useful edge */
   GraphEdge *e = xmalloc(sizeof *e);
   *e = (GraphEdge){.from = from, .to = to, .kind = kind};
   vec_push(&g->edges, e);
@@ -56,41 +65,40 @@ static const Module *module_at(const Codebase *cb, int i) {
 }
 
 /* The node a piece of code at func belongs to: its def, or the module. */
-static char *owner_id(const Module *m, int func) {
-  const Def *d = def_at(m, func);
-  return d ? graph_def_id(m, d) : graph_module_id(m);
+static char *owner_id(const Module *m, const ModIds *ids, int func) {
+  return def_at(m, func) ? ids->defs[func] : ids->module;
 }
 
-static void contains_edges(const Module *m, Graph *g) {
+static void contains_edges(const Module *m, const ModIds *ids, char **site_ids, Graph *g) {
   for (int i = 0; i < m->defs.len; i++) {
     const Def *d = m->defs.items[i];
-    add_edge(g, owner_id(m, d->parent), graph_def_id(m, d), EDGE_CONTAINS);
+    add_edge(g, owner_id(m, ids, d->parent), ids->defs[i], EDGE_CONTAINS);
   }
   for (int i = 0; i < m->calls.len; i++) {
     const Call *c = m->calls.items[i];
-    if (is_site(c)) add_edge(g, owner_id(m, c->func), graph_site_id(c), EDGE_CONTAINS);
+    if (is_site(c)) add_edge(g, owner_id(m, ids, c->func), site_ids[i], EDGE_CONTAINS);
   }
 }
 
-static void call_edges(const Codebase *cb, const Module *m, Graph *g) {
+static void call_edges(const Codebase *cb, const ModIds *all, const Module *m, const ModIds *ids, Graph *g) {
   for (int i = 0; i < m->calls.len; i++) {
     const Call *c = m->calls.items[i];
     const Module *tm = module_at(cb, c->target_module);
     const Def *td = tm ? def_at(tm, c->target_def) : NULL;
     if (!td) continue;
-    add_edge(g, owner_id(m, c->func), graph_def_id(tm, td), EDGE_CALL);
-    if (tm->lang != m->lang) add_edge(g, owner_id(m, c->func), graph_def_id(tm, td), EDGE_CROSS_LANG);
+    char *to = all[c->target_module].defs[c->target_def];
+    add_edge(g, owner_id(m, ids, c->func), to, EDGE_CALL);
+    if (tm->lang != m->lang) add_edge(g, owner_id(m, ids, c->func), to, EDGE_CROSS_LANG);
   }
 }
 
-static void import_edges(const Codebase *cb, const Module *m, Graph *g) {
+static void import_edges(const Codebase *cb, const ModIds *all, const Module *m, const ModIds *ids, Graph *g) {
   for (int i = 0; i < m->imports.len; i++) {
     const Import *im = m->imports.items[i];
     const Module *tm = module_at(cb, im->resolved_file);
     if (!tm || tm == m) continue;
-    add_edge(g, graph_module_id(m), graph_module_id(tm), EDGE_IMPORT);
-    if (im->cross_lang || tm->lang != m->lang)
-      add_edge(g, graph_module_id(m), graph_module_id(tm), EDGE_CROSS_LANG);
+    add_edge(g, ids->module, all[im->resolved_file].module, EDGE_IMPORT);
+    if (im->cross_lang || tm->lang != m->lang) add_edge(g, ids->module, all[im->resolved_file].module, EDGE_CROSS_LANG);
   }
 }
 
@@ -100,6 +108,7 @@ static void import_edges(const Codebase *cb, const Module *m, Graph *g) {
  * each in source order: data edges never cross a function boundary. */
 typedef struct Body {
   Vec sites;   /* Call* */
+  Vec ids;     /* char*: the node id of each of sites */
   Vec assigns; /* Assign* */
 } Body;
 
@@ -118,7 +127,7 @@ static void taint_all(Vec *tainted, const Vec *names) {
  * tainted name taint their targets; a later site reading one depends on a.
  * Events are merged by position, an assignment first on a tie (its pos is
  * the statement start, before any call on its right-hand side). */
-static void follow_site(const Body *b, const Call *a, Graph *g) {
+static void follow_site(const Body *b, const Call *a, char *a_id, Graph *g) {
   Vec tainted = {0};
   taint_all(&tainted, &a->assigned);
   int si = 0, ai = 0;
@@ -132,17 +141,21 @@ static void follow_site(const Body *b, const Call *a, Graph *g) {
     }
     si++;
     if (s->span.start >= a->span.end && shares_name(&s->uses, &tainted))
-      add_edge(g, graph_site_id(a), graph_site_id(s), EDGE_DATA);
+      add_edge(g, a_id, b->ids.items[si - 1], EDGE_DATA);
   }
   vec_free(&tainted);
 }
 
-static void data_edges(const Module *m, Graph *g) {
+/* site_ids: the node id of each site, by call index. */
+static void data_edges(const Module *m, char *const *site_ids, Graph *g) {
   int nbodies = m->defs.len + 1; /* slot 0: module level; slot f+1: def f */
   Body *bodies = xcalloc((size_t)nbodies, sizeof *bodies);
   for (int i = 0; i < m->calls.len; i++) {
     Call *c = m->calls.items[i];
-    if (is_site(c) && c->func >= -1 && c->func < m->defs.len) vec_push(&bodies[c->func + 1].sites, c);
+    if (is_site(c) && c->func >= -1 && c->func < m->defs.len) {
+      vec_push(&bodies[c->func + 1].sites, c);
+      vec_push(&bodies[c->func + 1].ids, site_ids[i]);
+    }
   }
   for (int i = 0; i < m->assigns.len; i++) {
     Assign *as = m->assigns.items[i];
@@ -151,9 +164,10 @@ static void data_edges(const Module *m, Graph *g) {
   for (int f = 0; f < nbodies; f++) {
     for (int i = 0; i < bodies[f].sites.len; i++) {
       const Call *a = bodies[f].sites.items[i];
-      if (a->assigned.len > 0) follow_site(&bodies[f], a, g);
+      if (a->assigned.len > 0) follow_site(&bodies[f], a, bodies[f].ids.items[i], g);
     }
     vec_free(&bodies[f].sites);
+    vec_free(&bodies[f].ids);
     vec_free(&bodies[f].assigns);
   }
   free(bodies);
@@ -163,17 +177,11 @@ static void data_edges(const Module *m, Graph *g) {
 
 static int edge_cmp(const void *pa, const void *pb) {
   const GraphEdge *a = *(GraphEdge *const *)pa, *b = *(GraphEdge *const *)pb;
-  int c = strcmp(a->from, b->from);
+  int c = a->from == b->from ? 0 : strcmp(a->from, b->from); /* shared ids: often the same pointer */
   if (c) return c;
-  c = strcmp(a->to, b->to);
+  c = a->to == b->to ? 0 : strcmp(a->to, b->to);
   if (c) return c;
   return (a->kind > b->kind) - (a->kind < b->kind);
-}
-
-static void free_edge(GraphEdge *e) {
-  free(e->from);
-  free(e->to);
-  free(e);
 }
 
 static void sort_unique(Graph *g) {
@@ -182,7 +190,7 @@ static void sort_unique(Graph *g) {
   int kept = 1;
   for (int i = 1; i < g->edges.len; i++) {
     if (edge_cmp(&g->edges.items[kept - 1], &g->edges.items[i]) == 0)
-      free_edge(g->edges.items[i]);
+      free(g->edges.items[i]);
     else
       g->edges.items[kept++] = g->edges.items[i];
   }
@@ -191,17 +199,33 @@ static void sort_unique(Graph *g) {
 
 void graph_build(const Codebase *cb, Graph *g) {
   *g = (Graph){0};
-  for (int i = 0; i < cb->modules.len; i++) {
+  int n = cb->modules.len;
+  ModIds *all = xcalloc((size_t)n + 1, sizeof *all);
+  for (int i = 0; i < n; i++) {
     const Module *m = cb->modules.items[i];
-    contains_edges(m, g);
-    call_edges(cb, m, g);
-    import_edges(cb, m, g);
-    data_edges(m, g);
+    all[i].module = own_id(g, graph_module_id(m));
+    all[i].defs = xcalloc((size_t)m->defs.len + 1, sizeof *all[i].defs);
+    for (int d = 0; d < m->defs.len; d++) all[i].defs[d] = own_id(g, graph_def_id(m, m->defs.items[d]));
   }
+  for (int i = 0; i < n; i++) {
+    const Module *m = cb->modules.items[i];
+    char **site_ids = xcalloc((size_t)m->calls.len + 1, sizeof *site_ids); /* by call index */
+    for (int c = 0; c < m->calls.len; c++)
+      if (is_site(m->calls.items[c])) site_ids[c] = own_id(g, graph_site_id(m->calls.items[c]));
+    contains_edges(m, &all[i], site_ids, g);
+    call_edges(cb, all, m, &all[i], g);
+    import_edges(cb, all, m, &all[i], g);
+    data_edges(m, site_ids, g);
+    free(site_ids);
+  }
+  for (int i = 0; i < n; i++) free(all[i].defs);
+  free(all);
   sort_unique(g);
 }
 
 void graph_free(Graph *g) {
-  for (int i = 0; i < g->edges.len; i++) free_edge(g->edges.items[i]);
+  for (int i = 0; i < g->edges.len; i++) free(g->edges.items[i]);
   vec_free(&g->edges);
+  for (int i = 0; i < g->ids.len; i++) free(g->ids.items[i]);
+  vec_free(&g->ids);
 }

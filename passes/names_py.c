@@ -20,8 +20,10 @@
  * arguments or an assignment's right-hand side.  Collectors nest like the
  * tree does, so each is a stack entry merged into its parent on close.
  *
- * Owns names_python().  Every string it leaves in the Module is its own heap
- * copy; everything else is freed before returning.
+ * Owns names_python().  The names it leaves in the Module's vectors (uses,
+ * assigned, scope, locals, globals, targets, sources) are interned strings
+ * owned by Module.strings; every other string is its own heap copy;
+ * everything else is freed before returning.
  */
 #include "currant.h"
 
@@ -227,17 +229,52 @@ static void ps_free(PtrSet *s) {
   memset(s, 0, sizeof *s);
 }
 
+/* The strings a module keeps from this pass live in chained blocks handed
+ * over as Module.strings (see currant.h): each block starts with the
+ * pointer to the previous one. */
+typedef struct Arena {
+  char *block; /* newest block, NULL before the first */
+  size_t used, size;
+} Arena;
+
+static char *arena_strndup(Arena *a, const char *s, size_t n) {
+  if (!a->block || a->used + n + 1 > a->size) {
+    size_t size = n + 1 + sizeof(char *) > 16384 ? n + 1 + sizeof(char *) : 16384;
+    char *b = xmalloc(size);
+    memcpy(b, &a->block, sizeof(char *));
+    a->block = b;
+    a->used = sizeof(char *);
+    a->size = size;
+  }
+  char *p = a->block + a->used;
+  memcpy(p, s, n);
+  p[n] = '\0';
+  a->used += n + 1;
+  return p;
+}
+
+void names_strings_free(void *strings) {
+  for (char *b = strings; b;) {
+    char *prev;
+    memcpy(&prev, b, sizeof prev);
+    free(b);
+    b = prev;
+  }
+}
+
 /* String interner: equal names get one pointer, so scopes and collectors
- * compare pointers. */
+ * compare pointers.  The strings are the module's (Module.strings), so the
+ * names vectors of calls, defs and assigns hold them without copies. */
 typedef struct Interner {
-  char **slots;
+  const char **slots;
   uint32_t cap, len;
+  Arena arena;
 } Interner;
 
 static const char *intern(Interner *in, const char *s, size_t n) {
   if ((in->len + 1) * 2 > in->cap) {
     uint32_t ncap = in->cap ? in->cap * 2 : 256;
-    char **ns = xcalloc(ncap, sizeof *ns);
+    const char **ns = xcalloc(ncap, sizeof *ns);
     for (uint32_t i = 0; i < in->cap; i++) {
       if (!in->slots[i]) continue;
       uint32_t h = hash_bytes(in->slots[i], strlen(in->slots[i])) & (ncap - 1);
@@ -253,14 +290,15 @@ static const char *intern(Interner *in, const char *s, size_t n) {
     if (strncmp(in->slots[h], s, n) == 0 && in->slots[h][n] == '\0') return in->slots[h];
     h = (h + 1) & (in->cap - 1);
   }
-  in->slots[h] = xstrndup(s, n);
+  in->slots[h] = arena_strndup(&in->arena, s, n);
   in->len++;
   return in->slots[h];
 }
 
-static void interner_free(Interner *in) {
-  for (uint32_t i = 0; i < in->cap; i++) free(in->slots[i]);
+/* Frees the table; the strings stay, handed to the module. */
+static void interner_free(Interner *in, Module *m) {
   free(in->slots);
+  m->strings = in->arena.block;
 }
 
 /* ---- the model the walk builds -------------------------------------------- */
@@ -527,7 +565,7 @@ static void coll_close(Walk *w, Frame *f, int parent) {
   Vec *dest = c->is_call ? &((Call *)w->m->calls.items[c->index])->uses
                          : &((Assign *)w->m->assigns.items[c->index])->sources;
   for (int i = 0; i < c->names.len; i++) {
-    vec_push(dest, xstrdup(c->names.items[i]));
+    vec_push(dest, (void *)c->names.items[i]); /* interned: owned by Module.strings */
     if (parent >= 0) ps_add(&w->colls[parent].names, c->names.items[i]);
   }
   ps_free(&c->names);
@@ -563,8 +601,11 @@ static int assign_new(Walk *w, Frame *f) {
   return w->m->assigns.len - 1;
 }
 
+/* s is interned, as every item already in v: pointers compare. */
 static void vec_add_unique(Vec *v, const char *s) {
-  if (!vec_has_str(v, s)) vec_push(v, xstrdup(s));
+  for (int i = 0; i < v->len; i++)
+    if (v->items[i] == s) return;
+  vec_push(v, (void *)s);
 }
 
 /* A name bound from pending value p: recorded for the call's `assigned`. */
@@ -1353,9 +1394,7 @@ static void call_free(Call *c) {
   free(c->text);
   free(c->ref.path);
   free(c->ref.reason);
-  for (int i = 0; i < c->uses.len; i++) free(c->uses.items[i]);
-  for (int i = 0; i < c->assigned.len; i++) free(c->assigned.items[i]);
-  vec_free(&c->uses);
+  vec_free(&c->uses); /* items: Module.strings */
   vec_free(&c->assigned);
   free(c);
 }
@@ -1400,7 +1439,7 @@ static void scope_names(Walk *w, int scope, Vec *out, PtrSet *seen) {
     NameInfo *ni = &w->ni[iv->v[i]];
     if (!(ni->flags & B_BOUND) || (ni->flags & (B_GLOBAL_DECL | B_NONLOCAL_DECL))) continue;
     if (seen && !ps_add(seen, ni->name)) continue;
-    vec_push(out, xstrdup(ni->name));
+    vec_push(out, (void *)ni->name); /* interned: owned by Module.strings */
   }
 }
 
@@ -1426,8 +1465,7 @@ static void drop_empty_assigns(Walk *w) {
       w->m->assigns.items[k++] = a;
       continue;
     }
-    for (int j = 0; j < a->sources.len; j++) free(a->sources.items[j]);
-    vec_free(&a->sources);
+    vec_free(&a->sources); /* items: Module.strings */
     vec_free(&a->targets);
     free(a);
   }
@@ -1435,7 +1473,7 @@ static void drop_empty_assigns(Walk *w) {
 }
 
 static void state_free(Walk *w) {
-  interner_free(&w->in);
+  interner_free(&w->in, w->m);
   for (int s = 0; s < w->nscopes; s++) free(w->scopes[s].names.v);
   free(w->scopes);
   free(w->ni);

@@ -14,6 +14,7 @@
 // does not print twice what its first attempt printed.
 
 const fs = require("node:fs");
+const crypto = require("node:crypto");
 const { AsyncLocalStorage } = require("node:async_hooks");
 const { Channel } = require("./channel");
 const codec = require("./codec");
@@ -22,6 +23,8 @@ const { NonDeterminismError, UnrecordableValueError, RunCancelled, TimeoutError 
 
 /** Seconds since the epoch, to the microsecond (journal timestamps). */
 const nowS = () => (performance.timeOrigin + performance.now()) / 1000;
+
+const FRESH = Symbol("fresh key");
 
 const FINAL = new Set(["ok", "error", "resource"]);
 
@@ -69,6 +72,11 @@ class Session {
     this.muted = null;
     this.exiting = false;
     this.manifest = null;
+    // (frame prefix, file, site, argument fingerprint) -> recorded keys, and
+    // the keys already used: see match()
+    this.pool = new Map();
+    this.used = new Set();
+    this.pendingH = new Map();
   }
 
   start() {
@@ -97,6 +105,11 @@ class Session {
       return;
     }
     this.recorded.set(key, r);
+    if (r[8] !== null && r[8] !== undefined) {
+      const pk = poolKey(keyPrefix(key), r[1], r[2], r[8]);
+      if (!this.pool.has(pk)) this.pool.set(pk, []);
+      this.pool.get(pk).push(key);
+    }
     this.unvisited += 1;
     const parent = parentKey(key);
     if (parent !== null) {
@@ -134,6 +147,10 @@ class Session {
   atExit() {
     if (this.exiting) return;
     this.exiting = true;
+    this.unmute();
+    if (this.mode === "run" && this.unvisited > 0 && this.used.size < this.recorded.size) {
+      fs.writeSync(2, `currant: warning: ${this.unvisited} recorded checkpoints were not reached (calls made with other arguments than recorded ran again)\n`);
+    }
     this.chan.request({ op: "exit", unvisited: this.unvisited });
   }
 
@@ -149,12 +166,56 @@ class Session {
   /** A boundary call: replay it or run it live and commit it. */
   call(rel, site, fn, args, invoke, how) {
     const key = this.nextKey();
-    const row = this.recorded.get(key);
-    if (row !== undefined) return this.replay(row, rel, site);
+    let k = key;
+    if (this.unvisited > 0) {
+      const row = this.match(key, rel, site, args);
+      if (row === FRESH || (row === undefined && this.recorded.has(key))) k = this.fresh(key);
+      else if (row !== undefined) return this.replay(row, rel, site);
+    }
     const target = fn instanceof Ref ? fn.fn : fn;
     const kind = target && target._currantKind;
-    if (kind !== undefined && how === undefined) return this.special(kind, key, rel, site, args);
-    return this.live(key, rel, site, fn, args, invoke, how || "call", target);
+    if (kind !== undefined && how === undefined) return this.special(kind, k, rel, site, args);
+    this.pendingH.set(k, fingerprint(args));
+    return this.live(k, rel, site, fn, args, invoke, how || "call", target);
+  }
+
+  /** A key for a live call whose counter key holds another call's row. */
+  fresh(key) {
+    let n = 1;
+    while (this.recorded.has(`${key}'${n}`)) n += 1;
+    return `${key}'${n}`;
+  }
+
+  /**
+   * The recorded outcome of this call, if any: normally the row at its key;
+   * but calls started after an await in concurrent plain async functions
+   * take keys in completion order, which may differ between executions, so
+   * when the row at the key was made by the same site with other arguments
+   * (or was already taken), the unused row of the same frame, site and
+   * arguments is the call's own.
+   */
+  match(key, rel, site, args) {
+    const row = this.recorded.get(key);
+    const free = row !== undefined && !this.used.has(key);
+    if (free && (row[8] === null || row[8] === undefined || row[1] !== rel || row[2] !== site)) {
+      this.used.add(key);
+      return row;
+    }
+    const h = fingerprint(args);
+    if (free && row[8] === h) {
+      this.used.add(key);
+      return row;
+    }
+    for (const alt of this.pool.get(poolKey(keyPrefix(key), rel, site, h)) || []) {
+      if (!this.used.has(alt)) {
+        this.used.add(alt);
+        return this.recorded.get(alt);
+      }
+    }
+    // the same site with other arguments: the row belongs to a concurrent
+    // sibling still to come; this call runs live
+    if (free) return FRESH;
+    return undefined;
   }
 
   read(rel, site, obj, key) {
@@ -239,7 +300,12 @@ class Session {
   commit(key, rel, site, kind, attempt, status, value, t0) {
     let reply;
     try {
-      reply = this.chan.request({ op: "commit", key, file: rel, site, kind, attempt, status, value, t0, t1: nowS() });
+      const msg = { op: "commit", key, file: rel, site, kind, attempt, status, value, t0, t1: nowS() };
+      if (status !== "retry" && this.pendingH.has(key)) {
+        msg.h = this.pendingH.get(key);
+        this.pendingH.delete(key);
+      }
+      reply = this.chan.request(msg);
     } catch (err) {
       throw new UnrecordableValueError(`${this.where(rel, site)}: ${err.message}`);
     }
@@ -438,6 +504,37 @@ class Session {
     }
     return this.manifest.get(`${rel}\t${site}`);
   }
+}
+
+/** "3.1" -> "3.", "3" -> "" */
+function keyPrefix(key) {
+  return key.slice(0, key.lastIndexOf(".") + 1);
+}
+
+function poolKey(prefix, file, site, h) {
+  return `${prefix}\t${file}\t${site}\t${h}`;
+}
+
+/**
+ * A short, stable digest of a call's arguments (what could be encoded of
+ * them; the type name of what could not).
+ * @param {any[]} args
+ */
+function fingerprint(args) {
+  const parts = args.map((a) => {
+    try {
+      return codec.encode(a);
+    } catch {
+      return `<${codec.typeName(a)}>`;
+    }
+  });
+  let text;
+  try {
+    text = JSON.stringify(parts);
+  } catch {
+    text = String(parts.length);
+  }
+  return crypto.createHash("md5").update(text).digest("hex").slice(0, 8);
 }
 
 function enterAttempt(frame, key, attempt) {

@@ -28,6 +28,7 @@ import os
 import sys
 import time
 import weakref
+import zlib
 from typing import Any, Callable, Dict, List, Optional, Tuple
 
 from currant import _codec, _recorders
@@ -70,11 +71,12 @@ class Row:
     """One journal row as the coordinator sent it."""
 
     __slots__ = ("key", "file", "site", "kind", "attempt", "status", "value",
-                 "ended")
+                 "ended", "h")
 
     def __init__(self, r: List[Any]) -> None:
         (self.key, self.file, self.site, self.kind, self.attempt,
-         self.status, self.value, self.ended) = r
+         self.status, self.value, self.ended) = r[:8]
+        self.h = r[8] if len(r) > 8 else None
 
 
 class _Muted(io.TextIOBase):
@@ -112,6 +114,11 @@ class Session:
         self.muted: Optional[Tuple[Any, Any]] = None
         self.exiting = False
         self.files: "weakref.WeakSet[Any]" = weakref.WeakSet()
+        # (frame prefix, file, site, argument fingerprint) -> recorded keys,
+        # and the keys already used: see _match
+        self.pool: Dict[Tuple[str, str, int, str], List[str]] = {}
+        self.pending_h: Dict[str, Optional[str]] = {}
+        self.used: set = set()
 
     # ----------------------------------------------------------- start-up
 
@@ -138,6 +145,9 @@ class Session:
             self.retries.setdefault(row.key, []).append(row)
             return
         self.recorded[row.key] = row
+        if row.h is not None:
+            self.pool.setdefault((key_prefix(row.key), row.file, row.site,
+                                  row.h), []).append(row.key)
         self.unvisited += 1
         parent = parent_key(row.key)
         if parent is not None:
@@ -162,6 +172,12 @@ class Session:
         if self.exiting:
             return
         self.exiting = True
+        self._unmute()
+        if self.mode == "run" and 0 < self.unvisited and \
+                len(self.used) < len(self.recorded):
+            sys.stderr.write(f"currant: warning: {self.unvisited} recorded "
+                             "checkpoints were not reached (calls made with "
+                             "other arguments than recorded ran again)\n")
         self._flush()
         try:
             self.chan.request({"op": "exit", "unvisited": self.unvisited})
@@ -182,13 +198,53 @@ class Session:
              args: tuple, kwargs: dict) -> Any:
         """A boundary call: replay it or run it live and commit it."""
         key, _ = self._key()
-        row = self.recorded.get(key)
         kind = getattr(fn, "_currant_kind", None)
-        if row is not None:
-            return self._replay(row, rel, site, fn, args, kwargs)
+        if self.unvisited > 0:
+            row = self._match(key, rel, site, args, kwargs)
+            if row is _FRESH or (row is None and key in self.recorded):
+                key = self._fresh(key)
+            elif row is not None:
+                return self._replay(row, rel, site, fn, args, kwargs)
         if kind is not None:
             return self._special(kind, key, rel, site, fn, args, kwargs)
-        return self._live(key, rel, site, fn, args, kwargs)
+        return self._live(key, rel, site, fn, args, kwargs,
+                          h=fingerprint(args, kwargs))
+
+    def _match(self, key: str, rel: str, site: int, args: tuple,
+               kwargs: dict) -> Optional[Row]:
+        """The recorded outcome of this call, if any.
+
+        Normally the row at its key.  But calls started after an await in
+        concurrent plain async functions take keys in completion order, which
+        may differ between executions: when the row at the key was made by
+        the same site with other arguments (or was already taken), the
+        unused row of the same frame, site and arguments is the call's own.
+        """
+        row = self.recorded.get(key)
+        if row is not None and key not in self.used and (
+                row.h is None or row.file != rel or row.site != site):
+            self.used.add(key)
+            return row
+        h = fingerprint(args, kwargs)
+        if row is not None and key not in self.used and row.h == h:
+            self.used.add(key)
+            return row
+        for alt in self.pool.get((key_prefix(key), rel, site, h), ()):
+            if alt not in self.used:
+                self.used.add(alt)
+                return self.recorded[alt]
+        if row is not None and key not in self.used:
+            # the same site with other arguments: the row belongs to a
+            # concurrent sibling still to come; this call runs live
+            return _FRESH
+        return None
+
+    def _fresh(self, key: str) -> str:
+        """A key for a live call whose counter key holds another call's row."""
+        n = 1
+        while f"{key}'{n}" in self.recorded:
+            n += 1
+        return f"{key}'{n}"
 
     def read(self, rel: str, site: int, obj: Any, key: Any) -> Any:
         """``obj[key]`` as a checkpoint (a missing key's error is recorded)."""
@@ -226,12 +282,14 @@ class Session:
     # --------------------------------------------------------------- live
 
     def _live(self, key: str, rel: str, site: int, fn: Callable[..., Any],
-              args: tuple, kwargs: dict, kind: str = "call") -> Any:
+              args: tuple, kwargs: dict, kind: str = "call",
+              h: Optional[str] = None) -> Any:
         if self.mode == "replay":
             self.diverged(None, rel, site, "replay reached a checkpoint "
                           "that is not in the journal (key " + key + ")")
         child = Frame(key + ".", key, getattr(fn, "__func__", fn))
         child.rel, child.site = rel, site
+        self.pending_h[key] = h
         t0 = time.time()
         token = _frame.set(child)
         try:
@@ -292,6 +350,10 @@ class Session:
         msg = {"op": "commit", "key": key, "file": rel, "site": site,
                "kind": kind, "attempt": attempt, "status": status,
                "value": value, "t0": t0, "t1": time.time()}
+        if status != "retry":
+            h = self.pending_h.pop(key, None)
+            if h is not None:
+                msg["h"] = h
         try:
             reply = self.chan.request(msg)
         except ValueError as exc:
@@ -576,6 +638,32 @@ class Session:
             except (OSError, ValueError, AttributeError):
                 pass
         return self.manifest.get((rel, site))
+
+
+_FRESH: Any = object()
+
+
+def key_prefix(key: str) -> str:
+    """"3.1" -> "3.", "3" -> ""."""
+    dot = key.rfind(".")
+    return key[:dot + 1]
+
+
+def fingerprint(args: tuple, kwargs: dict) -> str:
+    """A short, stable digest of a call's arguments (what could be encoded
+    of them; the type name of what could not)."""
+    parts = []
+    for a in list(args) + sorted(kwargs.items()):
+        try:
+            parts.append(_codec.encode(a))
+        except (TypeError, RecursionError):
+            parts.append("<" + type(a).__name__ + ">")
+    try:
+        text = json.dumps(parts, sort_keys=True, separators=(",", ":"),
+                          allow_nan=False)
+    except (TypeError, ValueError):
+        text = repr(len(parts))
+    return format(zlib.crc32(text.encode("utf-8", "surrogatepass")), "08x")
 
 
 def _subscript(obj: Any, key: Any) -> Any:

@@ -22,9 +22,11 @@ side_show() { sort "$SIDE" 2>/dev/null || true; }
 fresh py
 crash_matrix py-main side_reset side_show "$E2E/py/app/main.py"
 CRASH_MODES=child crash_matrix py-values side_reset side_show "$E2E/py/app/values.py"
+CRASH_MODES=child crash_matrix py-race side_reset side_show "$E2E/py/app/race.py"
 fresh js
 crash_matrix js-main side_reset side_show "$E2E/js/app/main.js"
 CRASH_MODES=child crash_matrix js-values side_reset side_show "$E2E/js/app/values.js"
+CRASH_MODES=child crash_matrix js-race side_reset side_show "$E2E/js/app/race.js"
 
 # The samples: their side effects are the files of their data directory
 # (stock, receipts, log); times and ids in them are normalised away.  The
