@@ -1,5 +1,6 @@
-/* Unit tests for config.c's glob matcher, walk.c (.gitignore, skipped
- * directories, symlink loops) and the catalogue lookups. */
+/* Unit tests for walk.c (.gitignore, skipped directories, virtualenvs,
+ * symlink loops, include/exclude), directory globs, and catalogue lookups by
+ * form and wildcard (test_glob_catalogue.c has the glob basics). */
 #include "currant.h"
 #include "unit.h"
 
@@ -7,20 +8,6 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-TEST(glob_star_stays_in_segment) {
-  CHECK(glob_match("*.py", "a.py"));
-  CHECK(!glob_match("*.py", "dir/a.js"));
-  CHECK(glob_match("app/*.py", "app/a.py"));
-  CHECK(!glob_match("app/*.py", "app/sub/a.py"));
-}
-
-TEST(glob_double_star_crosses_segments) {
-  CHECK(glob_match("app/**/*.py", "app/a.py"));
-  CHECK(glob_match("app/**/*.py", "app/x/y/a.py"));
-  CHECK(glob_match("**/test_*.py", "pkg/test_a.py"));
-  CHECK(!glob_match("**/test_*.py", "pkg/a_test.py"));
-}
 
 TEST(glob_directory_pattern_matches_below) {
   CHECK(glob_match("vendor", "vendor/lib/a.js"));
@@ -91,11 +78,3 @@ TEST(catalogue_lookup_exact_wildcard_and_form) {
   CHECK(cat_origin(LANG_PYTHON, "print") == NULL);
 }
 
-TEST(canonical_module_names) {
-  char *s = canonical_module(LANG_JAVASCRIPT, "node:fs/promises");
-  CHECK_STR(s, "fs.promises");
-  free(s);
-  s = canonical_module(LANG_PYTHON, "os.path");
-  CHECK_STR(s, "os.path");
-  free(s);
-}
