@@ -300,6 +300,19 @@ static char *split_head(const char *path, const char **rest) {
 
 static Target follow_import(Linker *lk, int mod, const Import *imp, const char *path, int hops);
 
+/* `export * from "./x"`: a name no export of mod declares may come from
+ * one of its star re-exports (the first that has it, in source order). */
+static Target follow_star_exports(Linker *lk, int mod, const char *path, int hops) {
+  const Module *m = lk->cb->modules.items[mod];
+  for (int i = 0; i < m->imports.len; i++) {
+    const Import *imp = m->imports.items[i];
+    if (imp->kind != IMPORT_STAR || !imp->reexport) continue;
+    Target t = follow_import(lk, mod, imp, path, hops + 1);
+    if (t.def >= 0) return t;
+  }
+  return (Target){mod, -1};
+}
+
 /* Looks up dotted `path` in codebase module `mod`: a definition by qualname,
  * a submodule (Python packages), or a name the module itself imports. */
 static Target lookup_in_module(Linker *lk, int mod, const char *path, int hops) {
@@ -321,6 +334,8 @@ static Target lookup_in_module(Linker *lk, int mod, const char *path, int hops) 
       free(q);
     } else if (e && e->import_index >= 0)
       t = follow_import(lk, mod, m->imports.items[e->import_index], path, hops + 1);
+    else if (!e)
+      t = follow_star_exports(lk, mod, path, hops);
   } else {
     char *sub = xasprintf("%s.%s", m->name, head);
     int s = index_find(&lk->by_pyname, sub);

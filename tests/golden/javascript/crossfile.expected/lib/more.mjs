@@ -1,0 +1,3 @@
+import { task } from "currant";
+
+export const refund = task(async (amount) => ({ refunded: amount }));

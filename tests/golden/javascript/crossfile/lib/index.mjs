@@ -1,0 +1,2 @@
+export { charge, ship } from "./tasks.js";
+export * from "./more.mjs";

@@ -1,0 +1,10 @@
+from currant import task
+
+
+@task
+def charge(amount):
+    return {"charged": amount}
+
+
+def helper(x):
+    return x * 2
