@@ -1188,14 +1188,24 @@ static void leave(W *w) {
   w->nanc--;
 }
 
+/* Anonymous nodes (punctuation, keywords, operators: a third of all nodes)
+ * are leaves in this grammar (node-types.json gives none children or
+ * fields) that enter() would give kind K_OTHER and nothing to do: the
+ * collectors maybe_collect opens sit under fields that only hold named
+ * nodes.  They get no ancestor entry, no field lookup, no enter/leave.
+ * Ancestors are therefore always named nodes. */
 static void walk(W *w) {
   TSTreeCursor cur = ts_tree_cursor_new(ts_tree_root_node(w->m->tree));
   for (;;) {
     TSNode n = ts_tree_cursor_current_node(&cur);
-    push_anc(w, n, ts_tree_cursor_current_field_id(&cur));
-    if (enter(w, n) && ts_tree_cursor_goto_first_child(&cur)) continue;
+    bool entered = ts_node_is_named(n);
+    if (entered) {
+      push_anc(w, n, ts_tree_cursor_current_field_id(&cur));
+      if (enter(w, n) && ts_tree_cursor_goto_first_child(&cur)) continue;
+    }
     for (;;) {
-      leave(w);
+      if (entered) leave(w);
+      entered = true; /* from here on: the ancestors, all entered */
       if (ts_tree_cursor_goto_next_sibling(&cur)) break;
       if (!ts_tree_cursor_goto_parent(&cur)) {
         ts_tree_cursor_delete(&cur);
