@@ -33,3 +33,6 @@ bench-tools: $(BENCH_BUILD)/parse_floor $(BENCH_BUILD)/node_modules/.installed $
 
 bench: all bench-tools
 	@bench/run.sh
+	@echo "## coordinator: per-checkpoint cost (docs/BENCHMARKS-coordinator.md)"
+	@command -v bc >/dev/null || apt-get install -y -qq bc >/dev/null
+	@coordinator/bench/bench.sh
