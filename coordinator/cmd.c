@@ -171,16 +171,23 @@ static Manifest *run_manifest(Ctx *cx, const RunRec *r) {
   return m;
 }
 
+/* What `show RUN --json` prints: the run and its checkpoints (view.c too). */
+json_t *show_json(Ctx *cx, const RunRec *r) {
+  ShowCtx s = {.cx = cx, .man = run_manifest(cx, r), .arr = json_array()};
+  json_t *o = run_json(r);
+  jr_ck_each(cx->jr, r->id, -1, show_one, &s);
+  json_object_set_new(o, "checkpoints", s.arr);
+  manifest_free(s.man);
+  return o;
+}
+
 int cmd_show(Ctx *cx, const char *id) {
   RunRec r;
   int rc = cmd_find(cx, id, &r);
   if (rc) return rc;
-  ShowCtx s = {.cx = cx, .man = run_manifest(cx, &r)};
+  ShowCtx s = {.cx = cx, .man = cx->json ? NULL : run_manifest(cx, &r)}; /* show_json loads its own */
   if (cx->json) {
-    json_t *o = run_json(&r);
-    s.arr = json_array();
-    jr_ck_each(cx->jr, r.id, -1, show_one, &s);
-    json_object_set_new(o, "checkpoints", s.arr);
+    json_t *o = show_json(cx, &r);
     json_dumpf(o, stdout, JSON_INDENT(2));
     putchar('\n');
     json_decref(o);

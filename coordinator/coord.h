@@ -174,5 +174,12 @@ int cmd_replay(Ctx *cx, const char *id);
 int cmd_serve(Ctx *cx, double interval, bool once);
 /* Resolves a run id (prefix) or prints why not: 0 ok, else exit status. */
 int cmd_find(Ctx *cx, const char *id, RunRec *r);
+/* `show RUN --json`'s document: the run with its "checkpoints". */
+json_t *show_json(Ctx *cx, const RunRec *r);
+
+/* ------------------------------------------------------------ view.c */
+
+/* `view RUN -o FILE.html`: the graph page with the run overlaid. */
+int cmd_view(Ctx *cx, int argc, char **argv);
 
 #endif

@@ -35,6 +35,7 @@ static const char *USAGE =
     "  cancel RUN                      stop a run\n"
     "  signal RUN NAME JSON            deliver an event to wait_event(NAME)\n"
     "  serve [--once] [--interval S]   resume due sleeps and orphaned runs\n"
+    "  view RUN -o FILE.html           the graph page with the run's journal overlaid\n"
     "\n"
     "RUN may be any unique prefix of a run id.  --json: machine-readable listings.\n"
     "--sync normal (or CURRANT_SYNC=normal): skip the fsync per checkpoint; a\n"
@@ -139,6 +140,7 @@ static int dispatch(Ctx *cx, int argc, char **argv) {
     return cmd_serve(cx, interval > 0 ? interval : 0.5, once);
   }
   if (need(argc, 2, cmd)) return EXIT_USAGE;
+  if (!strcmp(cmd, "view")) return cmd_view(cx, argc, argv);
   if (!strcmp(cmd, "resume")) return cmd_resume(cx, argv[1]);
   if (!strcmp(cmd, "show")) return cmd_show(cx, argv[1]);
   if (!strcmp(cmd, "replay")) return cmd_replay(cx, argv[1]);

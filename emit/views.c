@@ -17,7 +17,10 @@
  * "</script" or "<!--" can appear), the ELK layout library and our page
  * script (emit/views_page.js, .css, embedded at build time by emit/build.mk)
  * inline, and a Content-Security-Policy that allows only those two scripts
- * by hash: even a missed escape could not run injected code.
+ * by hash: even a missed escape could not run injected code.  With
+ * --overlay RUN.json (what `currant show RUN --json` prints; `currant view`
+ * passes it) the run goes into a second JSON element, id currant-run,
+ * escaped the same way, and the page colours the nodes by the journal.
  *
  * Exit status: 0 written, 2 usage or not a currant manifest, 3 I/O (cannot
  * read or write, Graphviz missing or failing).
@@ -99,6 +102,7 @@ typedef struct Options {
   const char *manifest;
   const char *format;
   const char *out;
+  const char *overlay; /* html: a run's `currant show RUN --json`, or NULL */
   int collapse;
 } Options;
 
@@ -547,13 +551,10 @@ static void csp_hash(StrBuf *b, const char *text) {
   str_puts(b, "'");
 }
 
-/* The view as JSON safe inside a <script> element: '<', '>' and '&' (only
- * ever inside strings) and the JS line separators become \u escapes. */
-static char *script_json(const View *v, int collapse) {
-  json_t *o = view_json(v);
-  json_object_set_new(o, "collapse_threshold", json_integer(collapse));
+/* o as JSON safe inside a <script> element: '<', '>' and '&' (only ever
+ * inside strings) and the JS line separators become \u escapes. */
+static char *script_escape(json_t *o) {
   char *s = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
-  json_decref(o);
   if (!s) return NULL;
   StrBuf b = {0};
   for (const char *p = s; *p; p++) {
@@ -568,7 +569,15 @@ static char *script_json(const View *v, int collapse) {
   return str_take(&b);
 }
 
-static int html_render(const View *v, StrBuf *b, int collapse) {
+static char *script_json(const View *v, int collapse) {
+  json_t *o = view_json(v);
+  json_object_set_new(o, "collapse_threshold", json_integer(collapse));
+  char *s = script_escape(o);
+  json_decref(o);
+  return s;
+}
+
+static int html_render(const View *v, StrBuf *b, int collapse, json_t *overlay) {
   if (!views_page_js[0] || !views_elk_js[0]) {
     fprintf(stderr, "currantc: error: this currantc was built without the page assets "
                     "(emit/build.mk generates them); html is unavailable\n");
@@ -589,6 +598,16 @@ static int html_render(const View *v, StrBuf *b, int collapse) {
                 "<noscript>This page needs JavaScript to draw the graph.</noscript>\n"
                 "<script type=\"application/json\" id=\"currant-graph\">%s</script>\n",
              CURRANTC_VERSION, views_page_css, data);
+  if (overlay) {
+    char *run = script_escape(overlay);
+    if (!run) {
+      free(elk);
+      free(data);
+      return -1;
+    }
+    str_printf(b, "<script type=\"application/json\" id=\"currant-run\">%s</script>\n", run);
+    free(run);
+  }
   str_printf(b, "<script>%s</script>\n<script>%s</script>\n</body>\n</html>\n", elk, views_page_js);
   free(elk);
   free(data);
@@ -662,7 +681,7 @@ static int svg_render(const View *v, StrBuf *b) {
 /* ---------------------------------------------------------- command line */
 
 static const char graph_usage[] =
-    "usage: currantc graph MANIFEST [--format FORMAT] [-o FILE] [--collapse N]\n"
+    "usage: currantc graph MANIFEST [--format FORMAT] [-o FILE] [--collapse N] [--overlay RUN.json]\n"
     "\n"
     "Draws the graph of a build: MANIFEST is OUT/currant.graph.json (or OUT).\n"
     "\n"
@@ -679,6 +698,8 @@ static const char graph_usage[] =
     "  -o, --output FILE    where to write (default or '-': standard output)\n"
     "      --collapse N     html: start with files collapsed above N nodes (default 250;\n"
     "                       0 always, -1 never)\n"
+    "      --overlay FILE   html: overlay a run's journal, FILE being what\n"
+    "                       `currant show RUN --json` prints (`currant view RUN` does this)\n"
     "  -h, --help           this text\n"
     "\n"
     "exit status: 0 written, 2 usage error or not a currant manifest, 3 cannot read or\n"
@@ -713,6 +734,7 @@ static int parse_options(int argc, char **argv, Options *o) {
   static const struct option opts[] = {{"format", required_argument, 0, 'f'},
                                        {"output", required_argument, 0, 'o'},
                                        {"collapse", required_argument, 0, 'c'},
+                                       {"overlay", required_argument, 0, 'r'},
                                        {"help", no_argument, 0, 'h'},
                                        {0, 0, 0, 0}};
   int c;
@@ -727,6 +749,7 @@ static int parse_options(int argc, char **argv, Options *o) {
       o->collapse = (int)strtol(optarg, &end, 10);
       if (*end || !*optarg || o->collapse < -1) return graph_usage_error("--collapse needs a number >= -1, not", optarg);
       break;
+    case 'r': o->overlay = optarg; break;
     case 'h': fputs(graph_usage, stdout); return -1;
     default: return graph_usage_error("unknown or incomplete option", argv[optind - 1]);
     }
@@ -737,6 +760,8 @@ static int parse_options(int argc, char **argv, Options *o) {
   if (!o->format) o->format = format_from_path(o->out);
   if (!known_format(o->format))
     return graph_usage_error("--format must be dot, mermaid, json, html or svg, not", o->format);
+  if (o->overlay && strcmp(o->format, "html") != 0)
+    return graph_usage_error("--overlay draws on the html page only; not with --format", o->format);
   return 0;
 }
 
@@ -764,11 +789,37 @@ static json_t *load_manifest(const char *arg, int *status) {
   return root;
 }
 
-static int render(const View *v, const Options *o, StrBuf *b) {
+/* Loads a run overlay: `currant show RUN --json`, an object whose
+ * "checkpoints" is an array.  NULL after a message; *status gets the exit
+ * status. */
+static json_t *load_overlay(const char *path, int *status) {
+  size_t len;
+  char *text = read_file(path, &len);
+  if (!text) {
+    fprintf(stderr, "currantc graph: error: cannot read %s: %s\n", path, strerror(errno));
+    *status = EXIT_FATAL;
+    return NULL;
+  }
+  json_error_t err;
+  json_t *o = json_loadb(text, len, 0, &err);
+  free(text);
+  if (!o) {
+    fprintf(stderr, "%s:%d:%d: error: not valid JSON: %s\n", path, err.line, err.column, err.text);
+  } else if (!json_is_object(o) || !json_is_array(json_object_get(o, "checkpoints"))) {
+    fprintf(stderr, "%s: error: not a run overlay (want the object `currant show RUN --json` prints, "
+                    "with a \"checkpoints\" array)\n", path);
+    json_decref(o);
+    o = NULL;
+  }
+  if (!o) *status = EXIT_USAGE;
+  return o;
+}
+
+static int render(const View *v, const Options *o, StrBuf *b, json_t *overlay) {
   if (strcmp(o->format, "dot") == 0) dot_render(v, b);
   else if (strcmp(o->format, "mermaid") == 0) mermaid_render(v, b);
   else if (strcmp(o->format, "json") == 0) return json_render(v, b);
-  else if (strcmp(o->format, "html") == 0) return html_render(v, b, o->collapse);
+  else if (strcmp(o->format, "html") == 0) return html_render(v, b, o->collapse, overlay);
   else return svg_render(v, b);
   return 0;
 }
@@ -786,14 +837,19 @@ int views_command(int argc, char **argv) {
   Options o = {.collapse = DEFAULT_COLLAPSE};
   int status = parse_options(argc, argv, &o);
   if (status != 0) return status < 0 ? EXIT_OK : status;
+  json_t *overlay = NULL;
+  if (o.overlay && !(overlay = load_overlay(o.overlay, &status))) return status;
   json_t *root = load_manifest(o.manifest, &status);
-  if (!root) return status;
+  if (!root) {
+    json_decref(overlay);
+    return status;
+  }
   View v = {0};
   view_build(&v, root);
   if (v.dropped) fprintf(stderr, "currantc graph: warning: %d edges name unknown nodes; not drawn\n", v.dropped);
   StrBuf b = {0};
   status = EXIT_OK;
-  if (render(&v, &o, &b) < 0) {
+  if (render(&v, &o, &b, overlay) < 0) {
     status = EXIT_FATAL;
   } else if (write_output(o.out, &b) < 0) {
     fprintf(stderr, "currantc graph: error: cannot write %s: %s\n", o.out ? o.out : "standard output", strerror(errno));
@@ -802,5 +858,6 @@ int views_command(int argc, char **argv) {
   str_free(&b);
   view_free(&v);
   json_decref(root);
+  json_decref(overlay);
   return status;
 }

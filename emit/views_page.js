@@ -16,6 +16,18 @@
  * setAttribute on a data-/title attribute, never as markup.  The body's
  * data-layout attribute is "running" while ELK works and "done" after each
  * drawing (the browser tests wait for it).
+ *
+ * With a run (a second JSON element, id currant-run: what `currant show
+ * RUN --json` prints, embedded by `currant view` / `currantc graph
+ * --overlay`) every site node gets the state of its checkpoints (class
+ * run-STATE, attribute data-run), its enclosing function or task the
+ * roll-up of its sites, the panel the attempts and durations, and a
+ * timeline lists the checkpoints in journal order.  States come from the
+ * journal only: done (recorded ok), failed (recorded error; a failed
+ * attempt that was retried counts as an attempt, not a failure), replayed
+ * (a fork's rows before fork_at, reused from its parent), suspended / waiting
+ * (a durable sleep or wait_event whose wake time or deadline is recorded but
+ * whose own row is not, in a suspended / running run).
  */
 (function () {
   'use strict';
@@ -27,6 +39,7 @@
 
   var data = JSON.parse(document.getElementById('currant-graph').textContent);
   var model = buildModel(data);
+  var run = null; /* the overlaid run, set by start() */
   var state = {
     collapsed: new Set(),
     kinds: new Set(KINDS),
@@ -107,6 +120,195 @@
     return n.line ? n.file + ':' + n.line : n.file;
   }
 
+
+  /* --------------------------------------------------------- the run */
+
+  var RUN_STATES = ['suspended', 'waiting', 'failed', 'done', 'replayed']; /* worst first */
+
+  function worst(a, b) {
+    if (!a) return b;
+    if (!b) return a;
+    return RUN_STATES.indexOf(a) <= RUN_STATES.indexOf(b) ? a : b;
+  }
+
+  function num(x) {
+    var v = Number(x);
+    return isFinite(v) ? v : 0;
+  }
+
+  function buildRun(r, m) {
+    var cks = (Array.isArray(r.checkpoints) ? r.checkpoints : []).filter(function (c) {
+      return c && typeof c === 'object';
+    }).slice().sort(function (a, b) { return num(a.seq) - num(b.seq); });
+    var keys = new Set(cks.map(function (c) { return String(c.key); }));
+    var forkAt = r.parent ? num(r.fork_at) : 0;
+    var pendingAs = r.status === 'suspended' ? 'suspended' : r.status === 'running' ? 'waiting' : null;
+    var out = { info: r, cks: cks, nodes: new Map(), t0: Infinity, t1: -Infinity };
+    cks.forEach(function (c) {
+      var id = c.site_node && typeof c.site_node === 'object' ? c.site_node.id : undefined;
+      c.idx = typeof id === 'string' && m.byId.has(id) ? m.byId.get(id) : -1;
+      c.t0 = num(c.started);
+      c.dur = Math.max(0, num(c.ended) - c.t0);
+      var key = String(c.key), sub = /^(.*)\.0$/.exec(key);
+      if (c.status === 'error') c.state = 'failed';
+      else if (c.status === 'retry') c.state = 'retried';
+      else if (num(c.seq) < forkAt) c.state = 'replayed';
+      else c.state = 'done';
+      /* a sleep's wake time / a wait's deadline without the sleep or wait row */
+      if (pendingAs && c.kind === 'value' && sub && !keys.has(sub[1])) c.state = pendingAs;
+      if (c.t0 > 0) {
+        out.t0 = Math.min(out.t0, c.t0);
+        out.t1 = Math.max(out.t1, c.t0 + c.dur);
+      }
+      if (c.idx >= 0) addRun(out, c.idx, c);
+    });
+    /* roll sites up into the function, task or module that contains them */
+    Array.from(out.nodes.keys()).forEach(function (i) {
+      m.nodes[i].inc.forEach(function (e) {
+        if (e.kind !== 'contains') return;
+        out.nodes.get(i).cks.forEach(function (c) { addRun(out, e.a, c, true); });
+      });
+    });
+    out.nodes.forEach(function (s) {
+      s.state = null;
+      s.cks.forEach(function (c) { if (c.state !== 'retried') s.state = worst(s.state, c.state); });
+      if (!s.state) s.state = 'failed'; /* only failed attempts so far */
+    });
+    if (!isFinite(out.t0)) out.t0 = out.t1 = 0;
+    return out;
+  }
+
+  function addRun(out, i, c, rolled) {
+    var s = out.nodes.get(i);
+    if (!s) {
+      s = { cks: [], rolled: !!rolled };
+      out.nodes.set(i, s);
+    }
+    s.cks.push(c);
+  }
+
+  function fmtDur(d) {
+    if (!(d > 0)) return '0us';
+    if (d < 1e-3) return Math.round(d * 1e6) + 'us';
+    if (d < 1) return (d * 1e3).toFixed(1) + 'ms';
+    return d.toFixed(2) + 's';
+  }
+
+  function runSummary(s) {
+    var att = 0, fails = 0, time = 0;
+    s.cks.forEach(function (c) {
+      att = Math.max(att, num(c.attempt) || 1);
+      if (c.state === 'failed' || c.state === 'retried') fails++;
+      time += c.dur;
+    });
+    return { count: s.cks.length, attempts: att, failures: fails, time: time };
+  }
+
+  function valueText(v) {
+    var t = v === undefined ? '' : JSON.stringify(v);
+    if (t === undefined) t = String(v);
+    return t.length > 160 ? t.slice(0, 157) + '\u2026' : t;
+  }
+
+  /* The run section of the details panel. */
+  function runSection(n, p) {
+    var s = run.nodes.get(n.idx);
+    var sec = el('section', { class: 'run', 'data-section': 'run' });
+    sec.appendChild(el('h3', null, 'this run'));
+    if (!s) {
+      sec.appendChild(el('p', { class: 'none' }, 'not reached: no checkpoint in the journal'));
+      p.insertBefore(sec, p.querySelector('section'));
+      return;
+    }
+    var sum = runSummary(s), dl = el('dl');
+    [['state', s.state], ['checkpoints', sum.count], ['attempts', sum.attempts], ['failed attempts', sum.failures],
+      ['time', fmtDur(sum.time)]].forEach(function (r) {
+      dl.appendChild(el('dt', null, r[0]));
+      dl.appendChild(el('dd', { 'data-field': r[0] }, String(r[1])));
+    });
+    sec.appendChild(dl);
+    var ul = el('ul', { class: 'cks' });
+    s.cks.slice(0, 100).forEach(function (c) {
+      var li = el('li', { 'data-run': c.state });
+      var b = el('button', { type: 'button', class: 'jump' }, '#' + c.seq);
+      b.addEventListener('click', function () { focusCheckpoint(c); });
+      li.appendChild(b);
+      var what = c.state + ' \u00b7 attempt ' + (num(c.attempt) || 1) + ' \u00b7 ' + fmtDur(c.dur);
+      if (s.rolled && c.site_node) what = (c.site_node.callee || '') + ' \u00b7 ' + what;
+      li.appendChild(el('span', { class: 'where' }, what));
+      if (c.value !== null && c.value !== undefined) li.appendChild(el('code', { class: 'value' }, valueText(c.value)));
+      ul.appendChild(li);
+    });
+    if (s.cks.length > 100) ul.appendChild(el('li', { class: 'none' }, (s.cks.length - 100) + ' more'));
+    sec.appendChild(ul);
+    p.insertBefore(sec, p.querySelector('section'));
+  }
+
+  function buildTimeline() {
+    var box = el('section', { id: 'timeline' });
+    var info = run.info, head = el('header');
+    head.appendChild(el('strong', null, 'run ' + String(info.id || '?')));
+    head.appendChild(el('span', { id: 'run-status', 'data-status': String(info.status || '') },
+      String(info.status || '?')));
+    var bits = [run.cks.length + ' checkpoints', fmtDur(run.t1 - run.t0)];
+    if (info.entry) bits.push(String(info.entry));
+    if (info.parent) bits.push('fork of ' + info.parent + ' at ' + info.fork_at);
+    if (info.error) bits.push(String(info.error));
+    head.appendChild(el('span', { class: 'sub' }, bits.join(' \u00b7 ')));
+    box.appendChild(head);
+    var ol = el('ol', { id: 'timeline-list' });
+    var span = run.t1 - run.t0 || 1, LIMIT = 5000;
+    run.cks.slice(0, LIMIT).forEach(function (c) {
+      var n = c.idx >= 0 ? model.nodes[c.idx] : null;
+      var li = el('li', { class: 'tl', 'data-seq': c.seq, 'data-run': c.state, 'data-idx': c.idx });
+      var b = el('button', { type: 'button', class: 'tl-entry' });
+      if (!n) b.disabled = true;
+      b.appendChild(el('span', { class: 'seq' }, '#' + c.seq));
+      b.appendChild(el('span', { class: 'dot' }));
+      b.appendChild(el('span', { class: 'name' }, n ? n.callee || n.label : String(c.kind || '?')));
+      b.appendChild(el('span', { class: 'where' }, String(c.where || c.file || '')));
+      b.appendChild(el('span', { class: 'att' }, num(c.attempt) > 1 ? 'attempt ' + c.attempt : ''));
+      b.appendChild(el('span', { class: 'dur' }, fmtDur(c.dur)));
+      var track = el('span', { class: 'track' }), bar = el('span', { class: 'bar' });
+      bar.style.left = (100 * Math.max(0, c.t0 - run.t0) / span).toFixed(2) + '%';
+      bar.style.width = Math.max(0.4, 100 * c.dur / span).toFixed(2) + '%';
+      track.appendChild(bar);
+      b.appendChild(track);
+      b.title = c.state + ' \u00b7 ' + String(c.status) + ' \u00b7 key ' + String(c.key);
+      b.addEventListener('click', function () { focusCheckpoint(c); });
+      li.appendChild(b);
+      ol.appendChild(li);
+      c.li = li;
+    });
+    if (run.cks.length > LIMIT) ol.appendChild(el('li', { class: 'none' }, (run.cks.length - LIMIT) + ' more'));
+    box.appendChild(ol);
+    return box;
+  }
+
+  function focusCheckpoint(c) {
+    run.cks.forEach(function (x) { if (x.li) x.li.classList.toggle('current', x === c); });
+    if (c.li && c.li.scrollIntoView) c.li.scrollIntoView({ block: 'nearest' });
+    if (c.idx >= 0) select(c.idx, true);
+  }
+
+  function markTimeline() {
+    if (!run) return;
+    run.cks.forEach(function (c) { if (c.li) c.li.classList.toggle('hl', state.selected >= 0 && c.idx === state.selected); });
+  }
+
+  function runDecorate(g, i) {
+    var s = run.nodes.get(i), n = model.nodes[i];
+    var st = s ? s.state : 'none';
+    g.classList.add('run-' + st);
+    g.setAttribute('data-run', st);
+    if (!s) return;
+    var sum = runSummary(s);
+    g.setAttribute('data-attempts', sum.attempts);
+    g.setAttribute('data-checkpoints', sum.count);
+    var t = g.querySelector('title');
+    if (t) t.textContent = n.id + '\n' + st + ' \u00b7 ' + sum.count + ' checkpoints \u00b7 ' + fmtDur(sum.time);
+  }
+
   /* ---------------------------------------------------------- helpers */
 
   function el(tag, attrs, text) {
@@ -149,6 +351,10 @@
     app.appendChild(stage);
     ui.panel = el('aside', { id: 'panel', hidden: '' });
     app.appendChild(ui.panel);
+    if (run) {
+      app.classList.add('has-run');
+      app.appendChild(buildTimeline());
+    }
     app.appendChild(buildLegend());
     document.body.appendChild(app);
     bindPanZoom();
@@ -210,6 +416,14 @@
       s.appendChild(document.createTextNode(p[1]));
       f.appendChild(s);
     });
+    if (run) {
+      RUN_STATES.concat(['none']).forEach(function (st) {
+        var s = el('span', { class: 'legend-item run-legend' });
+        s.appendChild(el('span', { class: 'chip run-chip', 'data-run': st }));
+        s.appendChild(document.createTextNode(st === 'none' ? 'not reached' : st));
+        f.appendChild(s);
+      });
+    }
     f.appendChild(el('span', { class: 'hint' }, 'click a node for details \u00b7 click a file title to collapse or ' +
       'expand it \u00b7 drag to pan \u00b7 wheel to zoom'));
     return f;
@@ -366,6 +580,7 @@
     g.appendChild(svg('text', { class: 'label', x: c.x + c.width / 2, y: c.y + c.height / 2 + 4 }, n.label));
     g.appendChild(svg('title', null, n.id));
     g.addEventListener('click', function (ev) { ev.stopPropagation(); select(i); });
+    if (run) runDecorate(g, i);
     layer.appendChild(g);
     n.el = g;
   }
@@ -504,6 +719,7 @@
     state.selected = i;
     restyle();
     showPanel(n);
+    markTimeline();
     if (center) centerOn('n' + i);
     return Promise.resolve();
   }
@@ -512,6 +728,7 @@
     state.selected = -1;
     ui.panel.hidden = true;
     restyle();
+    markTimeline();
   }
 
   function showPanel(n) {
@@ -527,6 +744,7 @@
     p.appendChild(facts(n));
     if (n.kind === 'site') siteSections(n, p);
     else ownerSections(n, p);
+    if (run) runSection(n, p);
   }
 
   function describeKind(n) {
@@ -663,6 +881,8 @@
   /* -------------------------------------------------------------- start */
 
   function start() {
+    var runEl = document.getElementById('currant-run');
+    if (runEl) run = buildRun(JSON.parse(runEl.textContent), model);
     buildUi();
     var t = typeof data.collapse_threshold === 'number' ? data.collapse_threshold : 250;
     if (t === 0 || (t > 0 && model.nodes.length > t)) {

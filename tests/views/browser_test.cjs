@@ -7,7 +7,10 @@
  *
  * CONFIG: {modules: dir of node_modules, samples: html, xss: html,
  *          large: html, mermaid: [mmd files], xss_mermaid: mmd,
- *          screenshot: png path, profile: fresh user-data dir}
+ *          screenshot: png path, profile: fresh user-data dir,
+ *          run: html of `currant view`, run_json: its `show --json`,
+ *          run_xss: html of a run holding the payload, run_screenshot: png}
+ * (every key optional: a suite passes only the pages it made)
  * Prints "ok NAME" / "FAIL NAME: why" per check and ends with the
  * "N passed, N failed" line.
  */
@@ -318,6 +321,159 @@ async function mermaidTests(context) {
   await page.close();
 }
 
+/* `currant view RUN`: the run overlaid (cfg.run: html, cfg.run_json: what
+ * `currant show RUN --json` printed for it, cfg.run_xss: html of a run
+ * whose values hold the payload). */
+async function runTests(context) {
+  const { page, log } = await open(context, cfg.run);
+  const want = JSON.parse(fs.readFileSync(cfg.run_json, 'utf8'));
+  const cks = want.checkpoints.slice().sort((a, b) => a.seq - b.seq);
+  await check('run: page loads without errors', () => log.errors.length === 0 || log.errors.join(' | '));
+  await check('run: every node carries a run state', async () => {
+    const r = await page.evaluate(() => ({
+      all: document.querySelectorAll('#graph g.node[data-idx]').length,
+      marked: document.querySelectorAll('#graph g.node[data-idx][data-run]').length }));
+    return (r.all > 0 && r.all === r.marked) || `${r.marked} of ${r.all} marked`;
+  });
+  await check('run: site states match the journal', async () => {
+    const got = await page.evaluate(() => {
+      const d = JSON.parse(document.getElementById('currant-graph').textContent);
+      const o = {};
+      document.querySelectorAll('#graph g.node[data-idx]').forEach((g) => {
+        const n = d.nodes[Number(g.getAttribute('data-idx'))];
+        if (n.kind === 'site') o[n.id] = { run: g.getAttribute('data-run'), cls: g.getAttribute('class'),
+          ck: Number(g.getAttribute('data-checkpoints') || 0) };
+      });
+      return o;
+    });
+    const exp = {};
+    for (const c of cks) {
+      const id = c.site_node && c.site_node.id;
+      if (!id) continue;
+      const e = exp[id] || (exp[id] = { failed: false, n: 0 });
+      e.n++;
+      if (c.status === 'error') e.failed = true;
+    }
+    const ids = Object.keys(exp);
+    if (!ids.length) return 'no checkpoint names a site node';
+    for (const id of ids) {
+      const g = got[id];
+      if (!g) return `site ${id} not drawn`;
+      const st = exp[id].failed ? 'failed' : 'done';
+      if (g.run !== st || !g.cls.split(' ').includes('run-' + st)) return `${id}: ${g.run} / ${g.cls}, want ${st}`;
+      if (g.ck !== exp[id].n) return `${id}: ${g.ck} checkpoints, want ${exp[id].n}`;
+    }
+    const unreached = Object.keys(got).filter((id) => !exp[id]);
+    if (unreached.some((id) => got[id].run !== 'none')) return 'an unreached site is not "none"';
+    if (!Object.values(got).some((g) => g.run === 'failed')) return 'no failed site (the sample records errors)';
+    return true;
+  });
+  await check('run: enclosing functions roll their sites up', async () => {
+    return page.evaluate(() => {
+      const d = JSON.parse(document.getElementById('currant-graph').textContent);
+      const owners = [...document.querySelectorAll('#graph g.node[data-idx]')].filter((g) => {
+        const n = d.nodes[Number(g.getAttribute('data-idx'))];
+        return (n.kind === 'function' || n.kind === 'task') && g.getAttribute('data-run') !== 'none';
+      });
+      return owners.length > 0 || 'no function carries a state';
+    });
+  });
+  await check('run: timeline lists the checkpoints in order', async () => {
+    const seqs = await page.$$eval('#timeline li.tl', (l) => l.map((x) => Number(x.getAttribute('data-seq'))));
+    const exp = cks.map((c) => c.seq);
+    return JSON.stringify(seqs) === JSON.stringify(exp) || `timeline ${seqs.slice(0, 8)}..., want ${exp.slice(0, 8)}...`;
+  });
+  await check('run: the timeline header shows the run', async () => {
+    const t = await page.textContent('#timeline header');
+    return (t.includes(want.id) && t.includes(want.status) && t.includes(cks.length + ' checkpoints')) || t;
+  });
+  /* a failed checkpoint: click it in the timeline */
+  const failed = cks.find((c) => c.status === 'error' && c.site_node);
+  await check('run: clicking a timeline entry selects its node', async () => {
+    if (!failed) return 'no failed checkpoint to click';
+    await page.click(`#timeline li.tl[data-seq="${failed.seq}"] button`);
+    await layoutDone(page);
+    const r = await page.evaluate(() => {
+      const g = document.querySelector('#graph g.node.selected');
+      const d = JSON.parse(document.getElementById('currant-graph').textContent);
+      return { id: g ? d.nodes[Number(g.getAttribute('data-idx'))].id : null,
+        panel: !document.getElementById('panel').hidden,
+        current: document.querySelectorAll('#timeline li.tl.current').length };
+    });
+    if (r.id !== failed.site_node.id) return `selected ${r.id}, want ${failed.site_node.id}`;
+    return (r.panel && r.current === 1) || JSON.stringify(r);
+  });
+  await check('run: the panel shows state, attempts and durations', async () => {
+    const f = await page.evaluate(() => {
+      const o = {};
+      document.querySelectorAll('#panel section.run dd[data-field]').forEach((d) => { o[d.getAttribute('data-field')] = d.textContent; });
+      o.items = document.querySelectorAll('#panel section.run ul.cks li').length;
+      o.text = document.querySelector('#panel section.run') ? document.querySelector('#panel section.run').textContent : '';
+      return o;
+    });
+    if (f.state !== 'failed') return `state ${f.state}`;
+    if (!/^\d+$/.test(f.attempts || '') || !/^\d/.test(f.time || '') || !/(us|ms|s)$/.test(f.time)) return JSON.stringify(f);
+    return (f.items >= 1 && f.text.includes('#' + failed.seq)) || JSON.stringify(f);
+  });
+  await check('run: screenshot', async () => {
+    await page.screenshot({ path: cfg.run_screenshot });
+    return fs.statSync(cfg.run_screenshot).size > 10000 || 'screenshot too small';
+  });
+  await check('run: no dialog', () => log.dialogs.length === 0 || log.dialogs.join(' | '));
+  await page.close();
+  if (!cfg.run_xss) return;
+  const x = await open(context, cfg.run_xss);
+  await check('run xss: payload in the overlay data', async () => {
+    const t = await x.page.evaluate(() => document.getElementById('currant-run').textContent);
+    if (t.includes('<')) return 'a raw "<" in the embedded run (want \\u003c)';
+    return JSON.stringify(JSON.parse(t)).includes(PAYLOAD) || 'payload not in the embedded run';
+  });
+  await check('run xss: value shown as text, nothing injected', async () => {
+    const seq = await x.page.evaluate((p) => {
+      const r = JSON.parse(document.getElementById('currant-run').textContent);
+      const c = r.checkpoints.find((k) => JSON.stringify(k.value || '').includes(p) && k.site_node);
+      return c ? c.seq : -1;
+    }, PAYLOAD);
+    if (seq < 0) return 'no checkpoint value holds the payload';
+    await x.page.click(`#timeline li.tl[data-seq="${seq}"] button`);
+    await layoutDone(x.page);
+    await x.page.waitForTimeout(300);
+    const r = await x.page.evaluate(() => ({ imgs: document.querySelectorAll('img').length,
+      text: document.getElementById('panel').textContent + document.getElementById('timeline').textContent }));
+    if (r.imgs) return `${r.imgs} img elements`;
+    return r.text.includes(PAYLOAD) || 'payload not shown as text';
+  });
+  await check('run xss: no dialog, no error', () =>
+    (x.log.dialogs.length === 0 && x.log.errors.length === 0) || x.log.dialogs.concat(x.log.errors).join(' | '));
+  await x.page.close();
+}
+
+/* cfg.run_states: [{html, want: {site node id: state}, timeline: {state: count}}] */
+async function runStateTests(context) {
+  for (const t of cfg.run_states) {
+    const { page, log } = await open(context, t.html);
+    await check(`run states (${t.name}): nodes`, async () => {
+      const got = await page.evaluate(() => {
+        const d = JSON.parse(document.getElementById('currant-graph').textContent), o = {};
+        document.querySelectorAll('#graph g.node[data-idx]').forEach((g) => {
+          o[d.nodes[Number(g.getAttribute('data-idx'))].id] = g.getAttribute('data-run');
+        });
+        return o;
+      });
+      for (const [id, st] of Object.entries(t.want || {})) if (got[id] !== st) return `${id}: ${got[id]}, want ${st}`;
+      return true;
+    });
+    await check(`run states (${t.name}): timeline`, async () => {
+      for (const [st, n] of Object.entries(t.timeline || {})) {
+        const c = await page.locator(`#timeline li.tl[data-run="${st}"]`).count();
+        if (c !== n) return `${c} ${st} entries, want ${n}`;
+      }
+      return log.errors.length === 0 || log.errors.join(' | ');
+    });
+    await page.close();
+  }
+}
+
 async function main() {
   /* A persistent context is how playwright takes a fresh --user-data-dir. */
   const context = await chromium.launchPersistentContext(cfg.profile, {
@@ -334,6 +490,8 @@ async function main() {
     if (cfg.xss_real) await xssTests(context, cfg.xss_real, 'xss (built codebase)');
     if (cfg.large) await largeTests(context);
     if (cfg.mermaid && cfg.mermaid.length) await mermaidTests(context);
+    if (cfg.run) await runTests(context);
+    if (cfg.run_states) await runStateTests(context);
   } finally {
     await context.close();
   }
