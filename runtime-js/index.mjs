@@ -8,6 +8,8 @@ const core = createRequire(import.meta.url)("./index.js");
 export const {
   module, Module, Ref, task, sleep, now, random, uuid, waitEvent, prompt,
   poll, parseDuration, CurrantError, NonDeterminismError,
-  UnrecordableValueError, RunCancelled, TimeoutError,
+  UnrecordableValueError, RunCancelled, TimeoutError, PromptError,
+  PromptConfigError, PromptHTTPError, PromptRateLimitError, PromptResponseError,
+  PromptTimeoutError, PromptConnectionError,
 } = core;
 export default core;

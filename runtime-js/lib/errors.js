@@ -18,7 +18,44 @@ class TimeoutError extends Error {
   constructor(message) { super(message); this.name = "TimeoutError"; }
 }
 
+/**
+ * A prompt call failed (see docs/PROMPTS.md).  `code` says how: "prompt"
+ * (template, file or command), "config", "http", "rate_limit", "response",
+ * "timeout", "connection"; HTTP errors carry `status` and `body`, a 429
+ * `retryAfter` (ms).
+ */
+class PromptError extends CurrantError {
+  constructor(message, extra = {}) {
+    super(message);
+    this.code = new.target.code;
+    if (extra.status !== undefined) this.status = extra.status;
+    if (extra.body !== undefined) this.body = extra.body;
+    if (extra.retryAfter !== undefined) this.retryAfter = extra.retryAfter;
+  }
+}
+PromptError.code = "prompt";
+/** No endpoint or model is configured. */
+class PromptConfigError extends PromptError {}
+PromptConfigError.code = "config";
+/** The endpoint answered with an HTTP error. */
+class PromptHTTPError extends PromptError {}
+PromptHTTPError.code = "http";
+/** HTTP 429 (retryAfter: the server's Retry-After in ms, or null). */
+class PromptRateLimitError extends PromptHTTPError {}
+PromptRateLimitError.code = "rate_limit";
+/** The endpoint's answer is not a chat completion. */
+class PromptResponseError extends PromptError {}
+PromptResponseError.code = "response";
+/** No answer within the attempt's timeout. */
+class PromptTimeoutError extends PromptError {}
+PromptTimeoutError.code = "timeout";
+/** The endpoint could not be reached. */
+class PromptConnectionError extends PromptError {}
+PromptConnectionError.code = "connection";
+
 module.exports = {
   CurrantError, NonDeterminismError, UnrecordableValueError, RunCancelled,
-  TimeoutError,
+  TimeoutError, PromptError, PromptConfigError, PromptHTTPError,
+  PromptRateLimitError, PromptResponseError, PromptTimeoutError,
+  PromptConnectionError,
 };

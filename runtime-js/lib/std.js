@@ -10,7 +10,6 @@
 // numbers, or strings such as "500ms", "5s", "2m", "1h", "1d".
 
 const crypto = require("node:crypto");
-const { spawn } = require("node:child_process");
 const state = require("./state");
 const { CurrantError, TimeoutError } = require("./errors");
 
@@ -87,38 +86,31 @@ function waitEvent(name, opts) {
 waitEvent._currantKind = "event";
 
 /**
- * Asks a language model; resolves to its answer (recorded).  The model is
- * the command CURRANT_PROMPT_CMD names (prompt on stdin, answer on stdout);
- * with none configured the answer is a fixed, clearly marked stand-in.
- * @param {string} text
- * @param {{model?: string, system?: string}} [opts]
+ * Asks a language model; resolves to its answer (recorded).  `template` has
+ * `{name}` placeholders (`{{`/`}}` for literal braces) filled from `inputs`,
+ * or is the path of a `.prompt` file (front matter + template; a relative
+ * path is looked up beside the calling module, then in the working
+ * directory).  The rendered text goes to the OpenAI-compatible
+ * chat-completions endpoint configured by CURRANT_LLM_BASE_URL /
+ * CURRANT_LLM_API_KEY / CURRANT_LLM_MODEL (OPENAI_BASE_URL / OPENAI_API_KEY
+ * as fallbacks), retried on 429/5xx/timeouts; failures reject with
+ * PromptError subclasses.  See docs/PROMPTS.md.
+ * @param {string} template
+ * @param {object} [inputs]
+ * @param {{model?: string, system?: string, temperature?: number, maxTokens?: number,
+ *   params?: object, retries?: number, timeout?: number|string, retry?: RetryPolicy,
+ *   cache?: string|false}} [options]
  * @returns {Promise<string>}
  */
-function prompt(text, opts = {}) {
-  if (typeof text !== "string") return Promise.reject(new TypeError("prompt text must be a string"));
-  const cmd = process.env.CURRANT_PROMPT_CMD;
-  if (!cmd) {
-    return Promise.resolve("[currant: no model configured; set CURRANT_PROMPT_CMD] " + text.slice(0, 200));
-  }
-  const env = { ...process.env };
-  if (opts.model) env.CURRANT_MODEL = opts.model;
-  if (opts.system) env.CURRANT_SYSTEM = opts.system;
-  return new Promise((resolve, reject) => {
-    const child = spawn(cmd, { shell: true, env, stdio: ["pipe", "pipe", "pipe"] });
-    let out = "";
-    let err = "";
-    child.stdout.on("data", (b) => { out += b; });
-    child.stderr.on("data", (b) => { err += b; });
-    child.on("error", reject);
-    // A command that exits without reading its input is judged by its exit
-    // status, not by the EPIPE our write then gets.
-    child.stdin.on("error", () => {});
-    child.on("close", (code) => {
-      if (code === 0) resolve(out.trim());
-      else reject(new CurrantError(`prompt command failed (${code}): ${err.trim().slice(0, 500)}`));
-    });
-    child.stdin.end(text);
-  });
+function prompt(template, inputs = {}, options = {}) {
+  // loaded on first use: most programs never prompt, and http/https cost
+  // start-up time
+  const promptLib = require("./prompt");
+  let baseDir = null;
+  try { baseDir = promptLib.callerDir(); } catch { /* cwd only */ }
+  const opts = { ...(options || {}) };
+  if (opts.timeout !== undefined && opts.timeout !== null) opts.timeout = parseDuration(opts.timeout);
+  return promptLib.promptImpl(template, inputs || {}, opts, baseDir, RetryPolicy);
 }
 
 /**

@@ -93,17 +93,17 @@ test("waitEvent", async () => {
 });
 
 test("prompt", async () => {
-  const old = process.env.CURRANT_PROMPT_CMD;
+  const names = ["CURRANT_PROMPT_CMD", "CURRANT_LLM_BASE_URL", "OPENAI_BASE_URL", "CURRANT_LLM_API_KEY", "OPENAI_API_KEY"];
+  const old = {};
+  for (const k of names) { old[k] = process.env[k]; delete process.env[k]; }
   try {
-    delete process.env.CURRANT_PROMPT_CMD;
-    assert.match(await currant.prompt("hi"), /no model configured/);
+    await assert.rejects(currant.prompt("hi"), currant.PromptConfigError);
     process.env.CURRANT_PROMPT_CMD = "tr a-z A-Z";
     assert.equal(await currant.prompt("hello"), "HELLO");
     process.env.CURRANT_PROMPT_CMD = "exit 3";
     await assert.rejects(currant.prompt("x"), currant.CurrantError);
   } finally {
-    if (old === undefined) delete process.env.CURRANT_PROMPT_CMD;
-    else process.env.CURRANT_PROMPT_CMD = old;
+    for (const k of names) { if (old[k] === undefined) delete process.env[k]; else process.env[k] = old[k]; }
   }
 });
 

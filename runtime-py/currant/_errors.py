@@ -27,3 +27,54 @@ class Suspended(BaseException):
     A BaseException so that ``except Exception`` in user code does not
     swallow it; the entry hook turns it into the ``suspended`` exit status.
     """
+
+
+class PromptError(CurrantError):
+    """A prompt call failed (see docs/PROMPTS.md).  ``code`` says how:
+    ``"prompt"`` (template, file or command), ``"config"``, ``"http"``,
+    ``"rate_limit"``, ``"response"``, ``"timeout"``, ``"connection"``."""
+
+    code = "prompt"
+
+    def __init__(self, message: str = "", *, status=None, body=None,
+                 retry_after=None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.body = body
+        self.retry_after = retry_after
+
+
+class PromptConfigError(PromptError):
+    """No endpoint or model is configured."""
+
+    code = "config"
+
+
+class PromptHTTPError(PromptError):
+    """The endpoint answered with an HTTP error (``status``, ``body``)."""
+
+    code = "http"
+
+
+class PromptRateLimitError(PromptHTTPError):
+    """HTTP 429; ``retry_after`` is the server's Retry-After in seconds."""
+
+    code = "rate_limit"
+
+
+class PromptResponseError(PromptError):
+    """The endpoint's answer is not a chat completion."""
+
+    code = "response"
+
+
+class PromptTimeoutError(PromptError, TimeoutError):
+    """No answer within the attempt's timeout."""
+
+    code = "timeout"
+
+
+class PromptConnectionError(PromptError):
+    """The endpoint could not be reached."""
+
+    code = "connection"

@@ -146,41 +146,64 @@ wait_event_async._currant_kind = "event"  # type: ignore[attr-defined]
 # ------------------------------------------------------------------ prompt
 
 
-def prompt(text: str, *, model: Optional[str] = None,
-           system: Optional[str] = None) -> str:
+def prompt(template: str, /, *, model: Optional[str] = None,
+           system: Optional[str] = None,
+           temperature: Optional[float] = None,
+           max_tokens: Optional[int] = None,
+           params: Optional[dict] = None,
+           inputs: Optional[dict] = None,
+           retry: Optional[RetryPolicy] = None,
+           retries: Optional[int] = None,
+           timeout: Optional[float] = None,
+           cache: Any = None,
+           **kw_inputs: Any) -> str:
     """Ask a language model and return its answer (recorded).
 
-    The model is whatever command ``CURRANT_PROMPT_CMD`` names: it gets the
-    prompt on stdin (with ``CURRANT_MODEL`` and ``CURRANT_SYSTEM`` in its
-    environment) and its stdout, stripped, is the answer.  With no command
-    configured the answer is a fixed, clearly marked stand-in so that
-    scripts still run offline.
+    ``template`` is a string with ``{name}`` placeholders (``{{``/``}}`` for
+    literal braces) filled from ``inputs`` and the keyword arguments, or the
+    path of a ``.prompt`` file (front matter + template; relative paths are
+    looked up beside the calling module, then in the working directory).
+    The rendered text is sent to the OpenAI-compatible chat-completions
+    endpoint configured by ``CURRANT_LLM_BASE_URL`` / ``CURRANT_LLM_API_KEY``
+    / ``CURRANT_LLM_MODEL`` (``OPENAI_BASE_URL`` / ``OPENAI_API_KEY`` as
+    fallbacks), retried on 429/5xx/timeouts; failures raise PromptError
+    subclasses.  ``CURRANT_PROMPT_CACHE=DIR`` (or ``cache=DIR``) shares
+    answers across runs.  See docs/PROMPTS.md.
     """
-    import subprocess
-    if not isinstance(text, str):
-        raise TypeError("prompt text must be a str")
-    cmd = os.environ.get("CURRANT_PROMPT_CMD")
-    if not cmd:
-        return "[currant: no model configured; set CURRANT_PROMPT_CMD] " + \
-            text[:200]
-    env = dict(os.environ)
-    if model:
-        env["CURRANT_MODEL"] = model
-    if system:
-        env["CURRANT_SYSTEM"] = system
-    done = subprocess.run(cmd, shell=True, input=text, capture_output=True,
-                          text=True, env=env, check=False)
-    if done.returncode != 0:
-        raise CurrantError(f"prompt command failed ({done.returncode}): "
-                           f"{done.stderr.strip()[:500]}")
-    return done.stdout.strip()
+    from currant import _prompt
+    return _prompt.prompt_impl(
+        template, _merge_inputs(inputs, kw_inputs), _prompt.caller_dir(),
+        model, system, {"temperature": temperature, "max_tokens": max_tokens,
+                        **(params or {})},
+        retry, retries, timeout, cache)
 
 
-async def prompt_async(text: str, *, model: Optional[str] = None,
-                       system: Optional[str] = None) -> str:
-    """``prompt`` for coroutines (runs the command in a worker thread)."""
+async def prompt_async(template: str, /, *, model: Optional[str] = None,
+                       system: Optional[str] = None,
+                       temperature: Optional[float] = None,
+                       max_tokens: Optional[int] = None,
+                       params: Optional[dict] = None,
+                       inputs: Optional[dict] = None,
+                       retry: Optional[RetryPolicy] = None,
+                       retries: Optional[int] = None,
+                       timeout: Optional[float] = None,
+                       cache: Any = None,
+                       **kw_inputs: Any) -> str:
+    """``prompt`` for coroutines (the request runs in a worker thread)."""
     import asyncio
-    return await asyncio.to_thread(prompt, text, model=model, system=system)
+    from currant import _prompt
+    return await asyncio.to_thread(
+        _prompt.prompt_impl, template, _merge_inputs(inputs, kw_inputs),
+        _prompt.caller_dir(), model, system,
+        {"temperature": temperature, "max_tokens": max_tokens,
+         **(params or {})},
+        retry, retries, timeout, cache)
+
+
+def _merge_inputs(inputs: Optional[dict], kw: dict) -> dict:
+    merged = dict(inputs or {})
+    merged.update(kw)
+    return merged
 
 
 # -------------------------------------------------------------------- poll

@@ -103,9 +103,12 @@ class StdTest(unittest.TestCase):
             currant.wait_event("nothing")
 
     def test_prompt_fallback_and_command(self) -> None:
-        old = os.environ.pop("CURRANT_PROMPT_CMD", None)
+        names = ("CURRANT_PROMPT_CMD", "CURRANT_LLM_BASE_URL",
+                 "OPENAI_BASE_URL", "CURRANT_LLM_API_KEY", "OPENAI_API_KEY")
+        saved = {k: os.environ.pop(k, None) for k in names}
         try:
-            self.assertIn("no model configured", currant.prompt("hi"))
+            with self.assertRaises(currant.PromptConfigError):
+                currant.prompt("hi")
             os.environ["CURRANT_PROMPT_CMD"] = "tr a-z A-Z"
             self.assertEqual(currant.prompt("hello"), "HELLO")
             self.assertEqual(asyncio.run(currant.prompt_async("ab")), "AB")
@@ -113,9 +116,10 @@ class StdTest(unittest.TestCase):
             with self.assertRaises(currant.CurrantError):
                 currant.prompt("x")
         finally:
-            os.environ.pop("CURRANT_PROMPT_CMD", None)
-            if old is not None:
-                os.environ["CURRANT_PROMPT_CMD"] = old
+            for k, v in saved.items():
+                os.environ.pop(k, None)
+                if v is not None:
+                    os.environ[k] = v
 
     def test_poll(self) -> None:
         n = [0]
