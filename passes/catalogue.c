@@ -33,6 +33,10 @@ static const CatEntry python_table[] = {
     E("currant.wait_event", "std", "waits for an event sent with `currant signal`"),
     E("currant.prompt", "std", "LLM prompt, journaled"),
     E("currant.poll", "std", "durable create-then-wait loop"),
+    E("currant.sleep_async", "std", "durable sleep (coroutine)"),
+    E("currant.wait_event_async", "std", "waits for an event (coroutine)"),
+    E("currant.prompt_async", "std", "LLM prompt, journaled (coroutine)"),
+    E("currant.poll_async", "std", "durable create-then-wait loop (coroutine)"),
     /* Clock. */
     E("time.time", "clock", "wall clock"),
     E("time.time_ns", "clock", "wall clock"),

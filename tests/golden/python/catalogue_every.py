@@ -30,6 +30,12 @@ def every_entry(p, d):
     currant.wait_event("approved", 60)
     currant.prompt("Summarise {x}", x=1)
     currant.poll(lambda: True, every=1, timeout=10)
+    await_all = [
+        currant.sleep_async(1),
+        currant.wait_event_async("approved", 60),
+        currant.prompt_async("Summarise {x}", x=1),
+        currant.poll_async(lambda: True, every=1, timeout=10),
+    ]
     time.time()
     time.time_ns()
     time.monotonic()
