@@ -318,7 +318,9 @@ const TSLanguage *parse_language(Lang lang); /* the tree-sitter grammar */
  * globals of a parsed module.  One iterative walk of the tree. */
 void names_python(Module *m);
 void names_javascript(Module *m);
-/* Frees a Module.strings arena (NULL is fine). */
+/* A copy of n bytes of s (NUL-terminated) in the arena *strings (NULL
+ * starts one): Module.strings.  names_strings_free frees it (NULL is fine). */
+char *names_strndup(void **strings, const char *s, size_t n);
 void names_strings_free(void *strings);
 
 /* --------------------------------------------------------------- link.c */

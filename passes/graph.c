@@ -92,13 +92,15 @@ static void call_edges(const Codebase *cb, const ModIds *all, const Module *m, c
   }
 }
 
-static void import_edges(const Codebase *cb, const ModIds *all, const Module *m, const ModIds *ids, Graph *g) {
+static void import_edges(const Codebase *cb, const ModIds *all, const Module *m, const ModIds *ids,
+                         Graph *g) {
   for (int i = 0; i < m->imports.len; i++) {
     const Import *im = m->imports.items[i];
     const Module *tm = module_at(cb, im->resolved_file);
     if (!tm || tm == m) continue;
     add_edge(g, ids->module, all[im->resolved_file].module, EDGE_IMPORT);
-    if (im->cross_lang || tm->lang != m->lang) add_edge(g, ids->module, all[im->resolved_file].module, EDGE_CROSS_LANG);
+    if (im->cross_lang || tm->lang != m->lang)
+      add_edge(g, ids->module, all[im->resolved_file].module, EDGE_CROSS_LANG);
   }
 }
 

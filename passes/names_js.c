@@ -302,18 +302,23 @@ static int var_scope(W *w, int s) {
   return s;
 }
 
+/* A copy of a name for the module's names vectors (globals, locals, uses,
+ * assigned, scope, targets, sources): those items are owned by
+ * Module.strings, not heap copies of their own (see currant.h). */
+static char *keep(W *w, const char *name, size_t len) { return names_strndup(&w->m->strings, name, len); }
+
 /* Records name as a local of the Def owning scope s (or a module global). */
 static void note_local(W *w, int s, const char *name, bool fresh) {
   int fs = var_scope(w, s);
   Module *m = w->m;
   if (fs == 0) {
-    if (s == 0 && fresh) vec_push(&m->globals, xstrdup(name));
+    if (s == 0 && fresh) vec_push(&m->globals, keep(w, name, strlen(name)));
     return;
   }
   int d = w->scopes[fs].def;
   if (d < 0) return;
   Def *def = m->defs.items[d];
-  if ((s == fs && fresh) || !vec_has_str(&def->locals, name)) vec_push(&def->locals, xstrdup(name));
+  if ((s == fs && fresh) || !vec_has_str(&def->locals, name)) vec_push(&def->locals, keep(w, name, strlen(name)));
 }
 
 /* Binds name in scope s.  Definitions and imports win over plain locals of
@@ -392,7 +397,7 @@ static void add_pending_export(W *w, const char *name, const char *local) {
 
 /* Names bound by a pattern (identifier, object/array pattern, defaults,
  * rest), with an explicit stack. */
-static void pattern_names(W *w, TSNode pat, Vec *out) {
+static void pattern_names(W *w, TSNode pat, Vec *out, bool in_module) {
   TSNode stack[64];
   int n = 0;
   stack[n++] = pat;
@@ -402,8 +407,14 @@ static void pattern_names(W *w, TSNode pat, Vec *out) {
     case K_IDENT:
     case K_SHORTHAND_PAT: {
       char *s = node_text(w, p);
-      if (vec_has_str(out, s)) free(s);
-      else vec_push(out, s);
+      if (vec_has_str(out, s)) {
+        free(s);
+      } else if (in_module) { /* out is a Module names vector: the copy goes to Module.strings */
+        vec_push(out, keep(w, s, strlen(s)));
+        free(s);
+      } else {
+        vec_push(out, s);
+      }
       break;
     }
     case K_OBJ_PAT:
@@ -730,7 +741,7 @@ static bool enter_export(W *w, TSNode n) {
       TSNode v = strip_parens(field(d, F_VALUE));
       if (is_function_kind(kind(v)) || kind(v) == K_CLASS) continue; /* exported when its Def is made */
       Vec names = {0};
-      pattern_names(w, field(d, F_NAME), &names);
+      pattern_names(w, field(d, F_NAME), &names, false);
       for (int k = 0; k < names.len; k++) add_pending_export(w, names.items[k], names.items[k]), free(names.items[k]);
       vec_free(&names);
     }
@@ -815,7 +826,7 @@ static void enter_declarator(W *w, TSNode n, Anc *self) {
   TSNode name = field(n, F_NAME), value = field(n, F_VALUE);
   if (ts_node_is_null(value)) return;
   self->assign = add_assign(w, n);
-  pattern_names(w, name, &((Assign *)w->m->assigns.items[self->assign])->targets);
+  pattern_names(w, name, &((Assign *)w->m->assigns.items[self->assign])->targets, true);
   if (declarator_require(w, name, value)) self->mode = MODE_SKIP;
   else if (kind(name) == K_IDENT && is_fn_value(w, value))
     self->mode = MODE_SKIP; /* bound when the function is entered */
@@ -872,7 +883,7 @@ static void assignment_exports(W *w, TSNode left, TSNode right) {
 static void enter_assignment(W *w, TSNode n, Anc *self) {
   TSNode left = field(n, F_LEFT), right = field(n, F_RIGHT);
   self->assign = add_assign(w, n);
-  pattern_names(w, strip_parens(left), &((Assign *)w->m->assigns.items[self->assign])->targets);
+  pattern_names(w, strip_parens(left), &((Assign *)w->m->assigns.items[self->assign])->targets, true);
   if (kind(n) == K_ASSIGN) assignment_exports(w, left, right);
 }
 
@@ -965,11 +976,11 @@ static void call_assigned(W *w, int cxi) {
   Call *c = w->cx[cxi].c;
   if (p->kind == K_DECLARATOR) {
     TSNode name = field(p->node, F_NAME);
-    pattern_names(w, name, &c->assigned);
+    pattern_names(w, name, &c->assigned, true);
     if (p->value_bind && c->assigned.len == 1)
       bind(w, declarator_scope(w, (int)(p - w->anc)), c->assigned.items[0], BK_VALUE, cxi);
   } else if (p->kind == K_ASSIGN) {
-    pattern_names(w, strip_parens(field(p->node, F_LEFT)), &c->assigned);
+    pattern_names(w, strip_parens(field(p->node, F_LEFT)), &c->assigned, true);
   }
 }
 
@@ -1024,25 +1035,26 @@ static void push_collector(W *w, Vec *names, Anc *self) {
   self->coll_pushed++;
 }
 
-static void add_name(Vec *v, const char *name, size_t len) {
+/* v is a call's uses or an assignment's sources: a Module names vector. */
+static void add_name(W *w, Vec *v, const char *name, size_t len) {
   if (!v) return; /* inside a function body: not evaluated with the arguments */
   for (int i = 0; i < v->len; i++)
     if (strncmp(v->items[i], name, len) == 0 && ((char *)v->items[i])[len] == '\0') return;
-  vec_push(v, xstrndup(name, len));
+  vec_push(v, keep(w, name, len));
 }
 
 static void pop_collector(W *w) {
   Collector done = w->coll[--w->ncoll];
   if (w->ncoll == 0 || !done.names) return;
   Vec *into = w->coll[w->ncoll - 1].names;
-  for (int i = 0; i < done.names->len; i++) add_name(into, done.names->items[i], strlen(done.names->items[i]));
+  for (int i = 0; i < done.names->len; i++) add_name(w, into, done.names->items[i], strlen(done.names->items[i]));
 }
 
 static void enter_identifier(W *w, TSNode n, int k, Anc *self) {
   uint32_t s = ts_node_start_byte(n), e = ts_node_end_byte(n);
   switch (self->mode) {
   case MODE_READ:
-    if (k != K_SHORTHAND_PAT && w->ncoll > 0) add_name(w->coll[w->ncoll - 1].names, w->src + s, e - s);
+    if (k != K_SHORTHAND_PAT && w->ncoll > 0) add_name(w, w->coll[w->ncoll - 1].names, w->src + s, e - s);
     break;
   case MODE_VAR:
   case MODE_LET:
@@ -1172,6 +1184,7 @@ static bool enter(W *w, TSNode n) {
   case K_STATIC_BLOCK: enter_block(w, k, self); break;
   case K_IMPORT_STMT: enter_import(w, n); return false;
   case K_EXPORT_STMT: return enter_export(w, n);
+  case K_STRING: return false; /* quotes, fragments, escapes: no names (templates are K_TEMPLATE) */
   default: break;
   }
   return true;
@@ -1355,7 +1368,7 @@ static void call_scope(W *w, Call *c) {
   for (int d = c->func; d >= 0 && c->scope.len < MAX_SCOPE; first = false) {
     const Def *def = w->m->defs.items[d];
     for (int i = 0; i < def->locals.len && c->scope.len < MAX_SCOPE; i++)
-      if (first || !vec_has_str(&c->scope, def->locals.items[i])) vec_push(&c->scope, xstrdup(def->locals.items[i]));
+      if (first || !vec_has_str(&c->scope, def->locals.items[i])) vec_push(&c->scope, def->locals.items[i]); /* shared: Module.strings owns both */
     d = def->parent;
   }
 }

@@ -229,34 +229,32 @@ static void ps_free(PtrSet *s) {
   memset(s, 0, sizeof *s);
 }
 
-/* The strings a module keeps from this pass live in chained blocks handed
- * over as Module.strings (see currant.h): each block starts with the
- * pointer to the previous one. */
-typedef struct Arena {
-  char *block; /* newest block, NULL before the first */
-  size_t used, size;
-} Arena;
+/* The strings a module keeps from the names passes live in chained blocks
+ * (Module.strings): each block starts with a header holding the previous
+ * block and the bytes used and allocated in this one. */
+typedef struct Block {
+  struct Block *prev;
+  size_t used, size; /* bytes after the header */
+} Block;
 
-static char *arena_strndup(Arena *a, const char *s, size_t n) {
-  if (!a->block || a->used + n + 1 > a->size) {
-    size_t size = n + 1 + sizeof(char *) > 16384 ? n + 1 + sizeof(char *) : 16384;
-    char *b = xmalloc(size);
-    memcpy(b, &a->block, sizeof(char *));
-    a->block = b;
-    a->used = sizeof(char *);
-    a->size = size;
+char *names_strndup(void **strings, const char *s, size_t n) {
+  Block *b = *strings;
+  if (!b || b->used + n + 1 > b->size) {
+    size_t size = n + 1 > 16384 ? n + 1 : 16384;
+    Block *nb = xmalloc(sizeof *nb + size);
+    *nb = (Block){b, 0, size};
+    *strings = b = nb;
   }
-  char *p = a->block + a->used;
+  char *p = (char *)(b + 1) + b->used;
   memcpy(p, s, n);
   p[n] = '\0';
-  a->used += n + 1;
+  b->used += n + 1;
   return p;
 }
 
 void names_strings_free(void *strings) {
-  for (char *b = strings; b;) {
-    char *prev;
-    memcpy(&prev, b, sizeof prev);
+  for (Block *b = strings; b;) {
+    Block *prev = b->prev;
     free(b);
     b = prev;
   }
@@ -268,7 +266,7 @@ void names_strings_free(void *strings) {
 typedef struct Interner {
   const char **slots;
   uint32_t cap, len;
-  Arena arena;
+  void *strings; /* becomes Module.strings */
 } Interner;
 
 static const char *intern(Interner *in, const char *s, size_t n) {
@@ -290,7 +288,7 @@ static const char *intern(Interner *in, const char *s, size_t n) {
     if (strncmp(in->slots[h], s, n) == 0 && in->slots[h][n] == '\0') return in->slots[h];
     h = (h + 1) & (in->cap - 1);
   }
-  in->slots[h] = arena_strndup(&in->arena, s, n);
+  in->slots[h] = names_strndup(&in->strings, s, n);
   in->len++;
   return in->slots[h];
 }
@@ -298,7 +296,7 @@ static const char *intern(Interner *in, const char *s, size_t n) {
 /* Frees the table; the strings stay, handed to the module. */
 static void interner_free(Interner *in, Module *m) {
   free(in->slots);
-  m->strings = in->arena.block;
+  m->strings = in->strings;
 }
 
 /* ---- the model the walk builds -------------------------------------------- */
