@@ -311,6 +311,14 @@ void parse_source(Module *m);
 /* Frees the calling thread's parsers (each worker thread keeps one per language). */
 void parse_thread_done(void);
 const TSLanguage *parse_language(Lang lang); /* the tree-sitter grammar */
+/* A symbol -> kind table for a names pass: symbols whose name is
+ * kind_names[k] (non-NULL) map to k, anonymous tokens to token_kind, the
+ * rest to 0.  Built by name, so aliased symbols sharing a name all map to
+ * the same kind.  *nsymbols gets the table's length. */
+uint8_t *parse_kind_table(Lang lang, const char *const *kind_names, int nkinds, uint8_t token_kind,
+                          uint32_t *nsymbols);
+/* Field ids of the grammar for names[0..n). */
+void parse_field_ids(Lang lang, const char *const *names, int n, TSFieldId *out);
 
 /* ------------------------------------------------------- names_py.c / names_js.c */
 

@@ -81,17 +81,8 @@ static TSFieldId fid[F_COUNT];
 static pthread_once_t syms_once = PTHREAD_ONCE_INIT;
 
 static void load_symbols(void) {
-  const TSLanguage *lang = parse_language(LANG_JAVASCRIPT);
-  nsyms = ts_language_symbol_count(lang);
-  sym_kind = xcalloc(nsyms, 1);
-  for (TSSymbol s = 0; s < nsyms; s++) {
-    if (ts_language_symbol_type(lang, s) != TSSymbolTypeRegular) continue;
-    const char *n = ts_language_symbol_name(lang, s);
-    for (int k = 1; k < K_COUNT; k++)
-      if (kind_names[k] && strcmp(n, kind_names[k]) == 0) sym_kind[s] = (uint8_t)k;
-  }
-  for (int f = 0; f < F_COUNT; f++)
-    fid[f] = ts_language_field_id_for_name(lang, field_names[f], (uint32_t)strlen(field_names[f]));
+  sym_kind = parse_kind_table(LANG_JAVASCRIPT, kind_names, K_COUNT, K_OTHER, &nsyms);
+  parse_field_ids(LANG_JAVASCRIPT, field_names, F_COUNT, fid);
 }
 
 static int kind(TSNode n) {

@@ -94,23 +94,9 @@ static uint32_t nsymbols;
 static TSFieldId fid[F_COUNT];
 static pthread_once_t tables_once = PTHREAD_ONCE_INIT;
 
-/* Builds the symbol -> kind table by name, so aliased symbols sharing a
- * name ("identifier" has several ids) all map to the same kind. */
 static void tables_init(void) {
-  const TSLanguage *lang = parse_language(LANG_PYTHON);
-  nsymbols = ts_language_symbol_count(lang);
-  kind_of_symbol = xcalloc(nsymbols, 1);
-  for (uint32_t s = 0; s < nsymbols; s++) {
-    const char *name = ts_language_symbol_name(lang, (TSSymbol)s);
-    if (ts_language_symbol_type(lang, (TSSymbol)s) != TSSymbolTypeRegular) {
-      kind_of_symbol[s] = K_TOKEN;
-      continue;
-    }
-    for (int k = 0; k < K_COUNT; k++)
-      if (kind_names[k] && strcmp(kind_names[k], name) == 0) kind_of_symbol[s] = (uint8_t)k;
-  }
-  for (int f = 0; f < F_COUNT; f++)
-    fid[f] = ts_language_field_id_for_name(lang, field_names[f], (uint32_t)strlen(field_names[f]));
+  kind_of_symbol = parse_kind_table(LANG_PYTHON, kind_names, K_COUNT, K_TOKEN, &nsymbols);
+  parse_field_ids(LANG_PYTHON, field_names, F_COUNT, fid);
 }
 
 static int node_kind(TSNode n) {

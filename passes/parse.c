@@ -38,6 +38,29 @@ static TSParser *parser_for(Lang lang) {
   return parsers[lang];
 }
 
+uint8_t *parse_kind_table(Lang lang, const char *const *kind_names, int nkinds, uint8_t token_kind,
+                          uint32_t *nsymbols) {
+  const TSLanguage *tl = parse_language(lang);
+  uint32_t n = ts_language_symbol_count(tl);
+  uint8_t *table = xcalloc(n, 1);
+  for (uint32_t s = 0; s < n; s++) {
+    if (ts_language_symbol_type(tl, (TSSymbol)s) != TSSymbolTypeRegular) {
+      table[s] = token_kind;
+      continue;
+    }
+    const char *name = ts_language_symbol_name(tl, (TSSymbol)s);
+    for (int k = 0; k < nkinds; k++)
+      if (kind_names[k] && strcmp(kind_names[k], name) == 0) table[s] = (uint8_t)k;
+  }
+  *nsymbols = n;
+  return table;
+}
+
+void parse_field_ids(Lang lang, const char *const *names, int n, TSFieldId *out) {
+  const TSLanguage *tl = parse_language(lang);
+  for (int f = 0; f < n; f++) out[f] = ts_language_field_id_for_name(tl, names[f], (uint32_t)strlen(names[f]));
+}
+
 void parse_thread_done(void) {
   for (int l = 0; l < LANG_COUNT; l++)
     if (parsers[l]) ts_parser_delete(parsers[l]), parsers[l] = NULL;
