@@ -242,9 +242,7 @@ int cmd_inspect(Ctx *cx, const char *id, long at) {
   jr_ck_each(cx->jr, r.id, at + 1, find_at, &a);
   json_t *site = manifest_site(s.man, a.file, a.found.site);
   json_t *scope = NULL;
-  const char *names[] = {"scope", "names", "in_scope", "names_in_scope"};
-  for (size_t i = 0; site && !scope && i < sizeof names / sizeof *names; i++)
-    scope = json_object_get(site, names[i]);
+  if (site) scope = json_object_get(site, "scope"); /* docs/MANIFEST.md */
   char where[1024];
   manifest_where(s.man, a.file, a.found.site, where, sizeof where);
   if (cx->json) {
@@ -263,7 +261,8 @@ int cmd_inspect(Ctx *cx, const char *id, long at) {
     printf("names in scope:");
     size_t i;
     json_t *n;
-    if (!json_array_size(scope)) printf(" (not in the manifest)");
+    if (!site) printf(" (site not in the run's manifest)");
+    else if (!json_array_size(scope)) printf(" (none)");
     json_array_foreach(scope, i, n) {
       if (json_is_string(n)) printf(" %s", json_string_value(n));
       else if (json_is_string(json_object_get(n, "name")))
