@@ -202,10 +202,12 @@ static char *normalize_path(const char *path) {
   return str_take(&b);
 }
 
-static int find_js_module(Linker *lk, const Module *from, const char *spec) {
+/* The JS module a relative spec names, from the file at from_rel ("" for
+ * the root), with Node's extension rules. */
+static int find_js_module(Linker *lk, const char *from_rel, const char *spec) {
   if (spec[0] != '.') return -1;
-  const char *slash = strrchr(from->file->rel, '/');
-  char *dir = slash ? xstrndup(from->file->rel, (size_t)(slash - from->file->rel)) : xstrdup("");
+  const char *slash = strrchr(from_rel, '/');
+  char *dir = slash ? xstrndup(from_rel, (size_t)(slash - from_rel)) : xstrdup("");
   char *joined = *dir ? xasprintf("%s/%s", dir, spec) : xstrdup(spec);
   char *path = normalize_path(joined);
   free(dir);
@@ -229,20 +231,14 @@ static int find_bridged_js(Linker *lk, const Module *from, const char *spec) {
   char *rel = xasprintf("./%s", rest);
   for (char *p = rel + 2; *p; p++)
     if (*p == '.') *p = '/';
-  int i = find_js_module(lk, from, rel);
-  if (i < 0) {
-    Module root = *from;
-    InputFile f = *from->file;
-    f.rel = "x";
-    root.file = &f;
-    i = find_js_module(lk, &root, rel);
-  }
+  int i = find_js_module(lk, from->file->rel, rel);
+  if (i < 0) i = find_js_module(lk, "", rel);
   free(rel);
   return i;
 }
 
 static int resolve_import(Linker *lk, const Module *m, Import *imp) {
-  if (m->lang == LANG_JAVASCRIPT) return find_js_module(lk, m, imp->spec);
+  if (m->lang == LANG_JAVASCRIPT) return find_js_module(lk, m->file->rel, imp->spec);
   if (strncmp(imp->spec, "currant.js.", 11) == 0) {
     imp->cross_lang = true;
     return find_bridged_js(lk, m, imp->spec);
