@@ -307,6 +307,16 @@ int cmd_fork(Ctx *cx, const char *id, long from) {
   return rc;
 }
 
+/* Serves run r, found by cmd_find, in mode; r is released first (the run
+ * loop reopens what it needs by id). */
+static int serve_found(Ctx *cx, RunRec *r, RunMode mode) {
+  char *run_id = strdup(r->id);
+  jr_run_free(r);
+  int rc = run_serve(cx, run_id, mode);
+  free(run_id);
+  return rc;
+}
+
 int cmd_resume(Ctx *cx, const char *id) {
   RunRec r;
   int rc = cmd_find(cx, id, &r);
@@ -318,22 +328,14 @@ int cmd_resume(Ctx *cx, const char *id) {
     jr_run_free(&r);
     return EXIT_USAGE;
   }
-  char *run_id = strdup(r.id);
-  jr_run_free(&r);
-  rc = run_serve(cx, run_id, RUN_RECORD);
-  free(run_id);
-  return rc;
+  return serve_found(cx, &r, RUN_RECORD);
 }
 
 int cmd_replay(Ctx *cx, const char *id) {
   RunRec r;
   int rc = cmd_find(cx, id, &r);
   if (rc) return rc;
-  char *run_id = strdup(r.id);
-  jr_run_free(&r);
-  rc = run_serve(cx, run_id, RUN_REPLAY);
-  free(run_id);
-  return rc;
+  return serve_found(cx, &r, RUN_REPLAY);
 }
 
 /* ------------------------------------------------------ cancel, signal */

@@ -92,3 +92,16 @@ cleanup_tmp() {
   fi
 }
 trap cleanup_tmp EXIT
+
+# build_corpus NAME SRC OUT: currantc build SRC -o OUT -j 2, timed and
+# summarised; counts NAME-build as passed when the exit status is 0 or 1
+# (1: some inputs had errors, reported and copied unchanged).
+build_corpus() {
+  local name="$1" src="$2" out="$3" rc=0 t0=$SECONDS
+  timeout 900 "$CURRANTC" build "$src" -o "$out" -j 2 -q </dev/null >"$TMP/build.out" 2>"$TMP/build.err" || rc=$?
+  echo "currantc build: exit status $rc in $((SECONDS - t0))s, $(grep -c ': error:' "$TMP/build.err" || true) error diagnostics"
+  case "$rc" in
+    0|1) ok "$name-build" ;;
+    *) bad "$name-build" "exit status $rc"; head -n 20 "$TMP/build.err" | sed 's/^/    /' ;;
+  esac
+}

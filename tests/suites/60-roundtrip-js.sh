@@ -11,14 +11,7 @@ echo "npm root -g: $NPM_ROOT (node $(node --version))"
 n="$(python3 tests/lib/copy_corpus.py "$NPM_ROOT" "$TMP/src" .js .mjs .cjs)"
 echo "copied $n JavaScript files"
 if [ "$n" -lt 200 ]; then bad roundtrip-js-corpus "only $n JavaScript files under $NPM_ROOT"; fi
-rc=0
-t0=$SECONDS
-timeout 900 "$CURRANTC" build "$TMP/src" -o "$TMP/out" -j 2 -q </dev/null >"$TMP/build.out" 2>"$TMP/build.err" || rc=$?
-echo "currantc build: exit status $rc in $((SECONDS - t0))s, $(grep -c ': error:' "$TMP/build.err" || true) error diagnostics"
-case "$rc" in
-  0|1) ok roundtrip-js-build ;;
-  *) bad roundtrip-js-build "exit status $rc"; head -n 20 "$TMP/build.err" | sed 's/^/    /' ;;
-esac
+build_corpus roundtrip-js "$TMP/src" "$TMP/out"
 sub_counts roundtrip-js node --experimental-vm-modules --no-warnings --stack-size=4000 tests/lib/roundtrip_js.js \
   "$TMP/src" "$TMP/out" "$TMP/instrumented.list"
 # Cross-check the in-process parse with node --check on a sample of
