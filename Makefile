@@ -100,14 +100,17 @@ clean:
 
 # ---- install (PREFIX, DESTDIR) ----------------------------------------------
 # currantc and currant in bin/, the runtimes in share/currant/ (where currant
-# finds them relative to its own binary), docs in share/doc/currant/.
+# finds them relative to its own binary), docs in share/doc/currant/, man
+# pages in share/man/man1/.
 PREFIX  ?= /usr/local
 INSTALL_SHARE := $(DESTDIR)$(PREFIX)/share/currant
+INSTALL_MAN1  := $(DESTDIR)$(PREFIX)/share/man/man1
 .PHONY: install
 install: all
-	install -d $(DESTDIR)$(PREFIX)/bin $(INSTALL_SHARE) $(DESTDIR)$(PREFIX)/share/doc/currant
+	install -d $(DESTDIR)$(PREFIX)/bin $(INSTALL_SHARE) $(DESTDIR)$(PREFIX)/share/doc/currant $(INSTALL_MAN1)
 	install -m 755 $(BUILD)/currantc $(BUILD)/currant $(DESTDIR)$(PREFIX)/bin/
 	tar -cf - --exclude=tests --exclude=test --exclude=__pycache__ --exclude='*.pyc' runtime-py runtime-js \
 	  | tar -xf - -C $(INSTALL_SHARE)
 	install -m 644 README.md docs/*.md docs/currant.graph.schema.json $(DESTDIR)$(PREFIX)/share/doc/currant/
-	@echo "installed currantc and currant in $(DESTDIR)$(PREFIX)/bin, runtimes in $(INSTALL_SHARE)"
+	install -m 644 docs/man/currantc.1 docs/man/currant.1 $(INSTALL_MAN1)/
+	@echo "installed currantc and currant in $(DESTDIR)$(PREFIX)/bin, runtimes in $(INSTALL_SHARE), man pages in $(INSTALL_MAN1)"

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # 84-install: `make install` honours PREFIX and DESTDIR and the installed
 # tools work from there (currantc builds, currant finds the installed
-# runtimes and runs a durable script); the composite action's script
+# runtimes and runs a durable script); the man pages are installed, render
+# without groff warnings and name every command and long option their
+# program's --help lists; the composite action's script
 # (tools/ci-check.sh) and the pre-commit hook's entry command, run locally,
 # report and fail as documented.
 source "$(dirname "$0")/../lib/common.sh"
@@ -14,7 +16,8 @@ else
 fi
 BIN="$DEST/opt/currant/bin"
 for f in bin/currantc bin/currant share/currant/runtime-py/currant/__init__.py \
-         share/currant/runtime-js/package.json share/doc/currant/README.md; do
+         share/currant/runtime-js/package.json share/doc/currant/README.md \
+         share/man/man1/currantc.1 share/man/man1/currant.1; do
   if [ -e "$DEST/opt/currant/$f" ]; then ok "installed-$f"; else bad "installed-$f" "missing"; fi
 done
 if find "$DEST" -name tests -o -name __pycache__ | grep -q .; then
@@ -29,6 +32,47 @@ check installed-currantc-build "$BIN/currantc" build "$TMP/app" -o "$TMP/app-out
 # The installed coordinator must find the installed runtime, not the repo's.
 out=$(cd "$TMP" && CURRANT_QUIET=1 "$BIN/currant" --home "$TMP/home" run "$TMP/app-out/main.py" 2>&1) || true
 if [ "$out" = "ok True" ]; then ok installed-currant-run; else bad installed-currant-run "got: $out"; fi
+
+# The man pages: no groff warning on either terminal device, and no drift
+# from --help.  Every command a usage text lists has its own .SS, and every
+# long option a help text mentions appears, as a whole word, in the rendered
+# page (rendered without hyphenation, so no option is split at a line end).
+MAN1="$DEST/opt/currant/share/man/man1"
+help_commands() { # the commands of a usage text: "currantc build ..." lines, or "commands:" entries
+  sed -n -e 's/^\(usage:\)\{0,1\}  *currantc \([a-z][a-z-]*\).*/\2/p' \
+         -e '/^commands:/,/^$/s/^  \([a-z][a-z-]*\) .*/\1/p' | sort -u
+}
+man_sections() { # the first word of each .SS title under COMMANDS, a leading program name dropped
+  sed -n '/^\.SH COMMANDS/,/^\.SH /s/^\.SS  *"\{0,1\}//p' "$1" | sed -e 's/^currantc //' -e 's/[^a-z-].*//' | sort -u
+}
+check_man_page() { # NAME PAGE HELP-TEXT: the page against its program's help
+  local name="$1" page="$2" help="$3" text missing="" w dev
+  for dev in utf8 ascii; do
+    w=$(LC_ALL=C.UTF-8 groff -man -ww -z -T"$dev" "$page" 2>&1)
+    if [ -z "$w" ]; then ok "man-$name-renders-$dev"; else bad "man-$name-renders-$dev" "$w"; fi
+  done
+  text=$(groff -man -rHY=0 -Tascii -P-cbou "$page" 2>/dev/null)
+  for w in $(help_commands <<<"$help"); do
+    man_sections "$page" | grep -qx -- "$w" || missing+=" command:$w"
+  done
+  for w in $(grep -oE -- '--[a-z][a-z-]*[a-z]' <<<"$help" | sort -u); do
+    grep -qE -- "(^|[^a-z-])$w([^a-z-]|\$)" <<<"$text" || missing+=" $w"
+  done
+  if [ "$(help_commands <<<"$help" | wc -l)" -lt 4 ]; then
+    bad "man-$name-matches-help" "found too few commands in the help text: $(help_commands <<<"$help" | tr '\n' ' ')"
+  elif [ -z "$missing" ]; then
+    ok "man-$name-matches-help"
+  else
+    bad "man-$name-matches-help" "$page lacks:$missing"
+  fi
+}
+if ! command -v groff >/dev/null; then
+  bad man-pages "groff is not installed (tools/install-deps.sh installs Debian's groff-base)"
+elif [ -f "$MAN1/currantc.1" ] && [ -f "$MAN1/currant.1" ]; then
+  check_man_page currantc "$MAN1/currantc.1" \
+    "$("$BIN/currantc" --help; "$BIN/currantc" check --help; "$BIN/currantc" graph --help)"
+  check_man_page currant "$MAN1/currant.1" "$("$BIN/currant" --help)"
+fi
 
 # The action's script on a codebase with a warning: annotations, SARIF, and
 # the exit status --fail-on asks for.
