@@ -18,13 +18,17 @@ $(BENCH_BUILD)/node_modules/.installed: bench/package.json bench/package-lock.js
 	cd $(BENCH_BUILD) && npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
 	@touch $@
 
+# $(call bench_apt,PACKAGE): shell commands installing a Debian package
+# (sudo unless root; the package index is updated only if the first try fails).
+bench_apt = sudo=""; [ "$$(id -u)" -eq 0 ] || sudo=sudo; \
+	  DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq $(1) >/dev/null || \
+	  { $$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq $(1) >/dev/null; }
+
 $(BENCH_BUILD)/.gnu-time:
 	@mkdir -p $(@D)
 	@if ! /usr/bin/time --version 2>&1 | grep -q GNU; then \
 	  echo "bench: installing Debian's time (GNU time)"; \
-	  sudo=""; [ "$$(id -u)" -eq 0 ] || sudo=sudo; \
-	  DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq time >/dev/null || \
-	  { $$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq time >/dev/null; }; \
+	  $(call bench_apt,time); \
 	fi
 	@touch $@
 
@@ -36,3 +40,6 @@ bench: all bench-tools
 	@echo "## coordinator: per-checkpoint cost (docs/BENCHMARKS-coordinator.md)"
 	@command -v bc >/dev/null || apt-get install -y -qq bc >/dev/null
 	@coordinator/bench/bench.sh
+
+# The durable-execution peers of coordinator/bench/peers/peers.py.
+-include coordinator/bench/peers/peers.mk

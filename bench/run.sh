@@ -15,6 +15,10 @@
 # table reports medians.  Throughput = corpus bytes (10^6 bytes = 1 MB) /
 # wall time of the whole process; peak RSS from GNU time (%M).
 #
+# Incremental rebuilds (issue 4): after each -j2 build, the same command
+# again into the OUT it wrote (nothing changed: the build cache's level 1),
+# then again after appending one boundary call to one file (restored after).
+#
 # Environment: BENCH_REPS, BENCH_DIR (scratch, default /tmp/currant-bench.$UID),
 # CURRANTC (default build/currantc), CURRANTC_FLAGS (default -q),
 # BENCH_DOC (default docs/BENCHMARKS.md; empty: do not write it),
@@ -95,11 +99,12 @@ find "$CORPUS" -type f -exec cat {} + >/dev/null
 
 # ---- one measurement -------------------------------------------------------
 : >"$RESULTS"
-# measure TOOL CORPUS REP CMD...   (OUT is $OUTS/TOOL-CORPUS, emptied first)
+# measure TOOL CORPUS REP CMD...   (OUT is $OUTS/TOOL-CORPUS, emptied first;
+# with OUT_OF=OTHER it is OTHER's OUT as that left it: a rebuild)
 measure() {
   local tool=$1 corpus=$2 rep=$3; shift 3
-  local out=$OUTS/$tool-$corpus log=$LOGS/$tool-$corpus-$rep.log rss=$LOGS/$tool-$corpus-$rep.rss
-  rm -rf "$out"; mkdir -p "$out"
+  local out=$OUTS/${OUT_OF:-$tool}-$corpus log=$LOGS/$tool-$corpus-$rep.log rss=$LOGS/$tool-$corpus-$rep.rss
+  [ -n "${OUT_OF:-}" ] || { rm -rf "$out"; mkdir -p "$out"; }
   local cmd=("${@//@OUT@/$out}")
   sync
   local t0 t1 rc=0 load
@@ -120,6 +125,26 @@ measure() {
     "$(awk -v a="$t0" -v b="$t1" 'BEGIN{print (b-a)/1e9}')" "$(awk -v c="${cpu:-0}" 'BEGIN{print c/1e6}')" "${kb:-?}" "$rc"
 }
 
+# The file an incremental rebuild finds edited, and the line appended to it.
+EDITED_py=$CORPUS/py/json/encoder.py
+EDITED_js=$(find "$CORPUS/js" -name '*.js' | LC_ALL=C sort | sed -n 1p)
+EDIT_py='import time as _bench_t; _bench_stamp = _bench_t.time()'
+EDIT_js=';globalThis.__benchStamp = Date.now();'
+
+# rebuilds CORPUS REP: the -j2 build's OUT rebuilt unchanged, then with one file edited.
+rebuilds() {
+  local c=$1 rep=$2 file edit
+  file=EDITED_$c edit=EDIT_$c
+  file=${!file} edit=${!edit}
+  # shellcheck disable=SC2086
+  OUT_OF=currantc-j2 measure currantc-nochange "$c" "$rep" "$CURRANTC" build -o @OUT@ -j 2 $CURRANTC_FLAGS "$CORPUS/$c"
+  cp "$file" "$SCRATCH/edited.orig"
+  printf '\n%s\n' "$edit" >>"$file"
+  # shellcheck disable=SC2086
+  OUT_OF=currantc-j2 measure currantc-oneedit "$c" "$rep" "$CURRANTC" build -o @OUT@ -j 2 $CURRANTC_FLAGS "$CORPUS/$c"
+  cp "$SCRATCH/edited.orig" "$file"
+}
+
 for rep in $(seq 1 "$REPS"); do
   for c in py js; do
     measure floor "$c" "$rep" "$B/parse_floor" "$CORPUS/$c"
@@ -128,6 +153,7 @@ for rep in $(seq 1 "$REPS"); do
       measure currantc-j1 "$c" "$rep" "$CURRANTC" build -o @OUT@ -j 1 $CURRANTC_FLAGS "$CORPUS/$c"
       # shellcheck disable=SC2086
       measure currantc-j2 "$c" "$rep" "$CURRANTC" build -o @OUT@ -j 2 $CURRANTC_FLAGS "$CORPUS/$c"
+      rebuilds "$c" "$rep"
     fi
   done
   measure cpython py "$rep" python3 "$ROOT/bench/py_ast_wrap.py" "$CORPUS/py" @OUT@

@@ -174,6 +174,32 @@ for c, name in (("py", "Python"), ("js", "JavaScript")):
             parts.append(f"{m[0] / o[0]:.2f}x {other}")
     w(f"- {name}: " + ", ".join(parts))
 w("")
+REBUILDS = [
+    ("currantc-nochange", "no change (level 1: inputs and OUT checked, nothing rebuilt)", 0.10),
+    ("currantc-oneedit", "one file edited (level 2: the others loaded from the cache)", None),
+]
+w("## Incremental rebuilds (issue 4)")
+w("")
+w("The -j2 build again into the OUT it just wrote, with the build cache (OUT/.currant-cache):")
+w("unchanged, then with one boundary call appended to one file (Python `json/encoder.py`, the")
+w("first JavaScript file by path). Seconds of wall time, and the share of the full -j2 build.")
+w("")
+w("| rebuild | Python | share of full | JavaScript | share of full | target |")
+w("|---|---:|---:|---:|---:|---|")
+for tool, label, target in REBUILDS:
+    cells = []
+    verdicts = []
+    for c in ("py", "js"):
+        m, full = med(tool, c), med("currantc-j2", c)
+        if m is None or full is None:
+            cells += ["–", "–"]
+            continue
+        share = m[2] / full[2]
+        cells += [f"{m[2]:.2f} s", f"{100 * share:.1f}%"]
+        verdicts.append(target is None or share <= target)
+    goal = "–" if target is None else f"≤ {100 * target:.0f}%: " + ("met" if verdicts and all(verdicts) else "**missed**")
+    w(f"| {label} | " + " | ".join(cells) + f" | {goal} |")
+w("")
 w("Notes: the baselines do the job literally as issue 2 describes it: every file goes through")
 w("parse + transform + print (CPython `ast.unparse`, Babel `transformSync`), and only files that")
 w("parse are written. currantc copies a file without sites unchanged and writes a source map for")

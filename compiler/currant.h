@@ -12,7 +12,7 @@
  * config_ (config.c), parse_ (parse.c), names_ (names_*.c), link_ (link.c),
  * cat_ (catalogue.c), bound_ (boundaries.c), graph_ (graph.c), edit_/splice_
  * (splice.c), smap_ (sourcemap.c), rewrite_ (rewrite_*.c), manifest_
- * (manifest.c), driver_ (driver.c).
+ * (manifest.c), cache_ (cache.c), driver_ (driver.c).
  */
 #ifndef CURRANT_H
 #define CURRANT_H
@@ -88,6 +88,21 @@ bool diag_is_tty(void); /* stderr is a terminal (progress line) */
 /* Redraws the progress line "phase done/total" on a TTY (not quiet); done ==
  * total clears it.  Thread-safe and rate-limited by the caller. */
 void diag_progress(const char *phase, int done, int total);
+
+/* One report kept instead of printed (diag_defer), to be replayed later. */
+typedef struct DiagRecord {
+  DiagLevel level; /* severity */
+  char *path;      /* as reported, NULL for none */
+  uint32_t line;   /* 1-based; 0 omits the position */
+  uint32_t col;    /* 1-based */
+  char *message;   /* formatted message */
+} DiagRecord;
+
+/* From now on this thread's diag_report calls append DiagRecord* to into
+ * instead of printing and counting (NULL: print again). */
+void diag_defer(Vec *into);
+void diag_replay(const Vec *records); /* reports each record (prints, counts) in order */
+void diag_records_free(Vec *records); /* frees the records and the vector */
 
 /* ------------------------------------------------------------- config.c */
 
@@ -178,6 +193,8 @@ typedef struct Import {
   uint32_t line;     /* 1-based */
   uint32_t col;      /* 1-based */
   int resolved_file; /* link: index into Codebase.modules, -1 if external */
+  const struct Module *bridge_to; /* link: cross_lang and resolved: that module (the rewrite reads its path, defs) */
+  bool bridge_missing; /* link: a cross_lang IMPORT_NAME naming no function the other module exports */
 } Import;
 
 typedef enum {
@@ -210,6 +227,7 @@ typedef enum {
   BOUND_TASK,      /* a user task */
   BOUND_CATALOGUE, /* the built-in catalogue of the language */
   BOUND_CONFIG,    /* listed in currant.json */
+  BOUND_BRIDGE,    /* a function of a module of the other language (docs/BRIDGE.md) */
 } BoundKind;
 
 /* One call (or catalogued read) in a file. */
@@ -235,6 +253,7 @@ typedef struct Call {
   const char *category; /* catalogue category ("clock", "random", "file", ...) or NULL */
   int site_index;       /* index among the file's sites (emitted in the call), -1 if none */
   char *site_id;        /* stable id: "rel:qualname:callee#n" */
+  const struct Module *bridge_to; /* BOUND_BRIDGE: the module of target_def (the manifest's target id) */
 } Call;
 
 /* An assignment inside a function, for data dependencies through plain
@@ -286,10 +305,12 @@ typedef struct Module {
   Vec globals;      /* char*: module-level names */
   Vec errors;       /* SyntaxError* */
   int nsites;       /* boundary sites (after boundaries) */
+  int nbridges;     /* cross-language imports to rewrite (after boundaries) */
   char *out_text;   /* emitted text (NULL: copy unchanged) */
   size_t out_len;   /* bytes of out_text */
   char *source_map;  /* JS: v3 source map JSON, NULL otherwise */
   char *manifest_part[3]; /* manifest records of this file (file, nodes, unresolved), see manifest.c */
+  struct CacheFile *cache; /* the build cache's state of this file (cache.c), NULL without a cache */
   void *strings;    /* names pass arena, or NULL: when set it owns the char* items of globals, defs'
                        locals, calls' uses/assigned/scope and assigns' targets/sources (freed whole
                        by names_strings_free, not item by item: millions of small copies otherwise) */
@@ -368,8 +389,42 @@ const char *cat_origin(Lang lang, const char *canonical);
 /* --------------------------------------------------------- boundaries.c */
 
 /* Classifies every call of m (bound, category), numbers the sites and gives
- * each its stable id. */
+ * each its stable id; counts the cross-language imports to rewrite. */
 void bound_module(const Codebase *cb, Module *m);
+/* True for a site calling the std prompt (currant.prompt / prompt_async):
+ * a "prompt" node of the manifest. */
+bool bound_is_prompt(const Call *c);
+
+/* ------------------------------------------------------------- bridge.c */
+
+/* One misuse of a cross-language import or call (docs/BRIDGE.md). */
+typedef struct BridgeProblem {
+  const char *rule; /* `currantc check` rule id: "unresolved-cross-language", "bridge-arity" */
+  uint32_t line;    /* 1-based, of the import or call */
+  uint32_t col;     /* 1-based, bytes */
+  int func;         /* enclosing Def index, -1 at module level */
+  const Call *call; /* the call, or NULL */
+  const Import *import; /* the import, or NULL */
+  char *message;    /* one line, naming the target's location when there is one */
+} BridgeProblem;
+
+/* The module of the other language whose function c calls (a bridge call),
+ * or NULL (after link). */
+const Module *bridge_target(const Codebase *cb, const Module *m, const Call *c);
+/* Appends m's bridge problems (BridgeProblem*) to out, in source order
+ * (after link, trees alive: arguments are counted on the call nodes). */
+void bridge_problems(const Codebase *cb, const Module *m, Vec *out);
+void bridge_problem_free(BridgeProblem *p);
+/* Reports every module's bridge problems as errors (the build exits 1),
+ * in module order. */
+void bridge_report(const Codebase *cb);
+/* True if the rewrite turns imp into a bridge module: resolved into the
+ * other language, binding a name (not `import *`, not Python's bare
+ * `import currant.js.p`). */
+bool bridge_rewritable(const Module *m, const Import *imp);
+/* The names of m's async functions a bridge proxy returns awaitables for,
+ * as a JSON/Python list literal ("[\"a\", \"b\"]"). */
+char *bridge_async_list(const Module *m);
 
 /* --------------------------------------------------------------- splice.c */
 
@@ -514,6 +569,73 @@ int report_write(FILE *out, ReportFormat fmt, const CheckReport *r, bool color);
  * clean, 1 findings at or above --fail-on, 2 usage or internal error. */
 int check_command(int argc, char **argv);
 
+/* -------------------------------------------------------------- cache.c */
+
+/* The incremental build cache in OUT/.currant-cache/ (docs/ARCHITECTURE.md,
+ * "The build cache").  Level 1: the inputs and OUT are exactly what the
+ * last build recorded, so only its diagnostics are replayed.  Level 2:
+ * unchanged files are loaded instead of parsed, and those whose link
+ * results are unchanged reuse their sites and output.  Anything in the
+ * cache that does not check out is ignored, never trusted. */
+typedef struct Cache Cache;
+typedef struct CacheFile CacheFile;
+
+/* Reads the cache in dir for a build with cfg (absent or unusable parts are
+ * ignored, with a -v note).  NULL when the compiler's own binary cannot be
+ * read: its hash is the build id that keys everything. */
+Cache *cache_open(const char *dir, const Config *cfg);
+void cache_free(Cache *c); /* NULL is fine */
+/* Level 1, inputs: cb's files (path, language, package type, sha256 of the
+ * text each module holds), the assets, config and compiler are recorded. */
+bool cache_inputs_unchanged(const Cache *c, const Codebase *cb, const Vec *assets);
+/* Level 1, outputs: the recorded sha256 (64 hex, not NUL-terminated) of
+ * module i's output (its .map when map; i < 0: currant.graph.json), NULL
+ * when none was written.  Valid once cache_inputs_unchanged said true. */
+const char *cache_output_hash(const Cache *c, int i, bool map);
+const char *cache_asset_hash(const Cache *c, int i); /* recorded sha256 (64 hex) of asset i, or NULL */
+/* Level 1: replays the recorded diagnostics in build order and gives the
+ * recorded totals (files instrumented, sites).  False if they do not decode. */
+bool cache_replay(const Cache *c, const Codebase *cb, int totals[2]);
+/* Level 2: gives each module its CacheFile (Module.cache) and old entry. */
+void cache_attach(Cache *c, Codebase *cb);
+/* Analyse: fills m's names state from its entry when path, language,
+ * package type and content match (its diagnostics wait for
+ * cache_replay_analysis).  Else false. */
+bool cache_load(Module *m);
+/* Analyse: keeps m's fresh names state (before link; none when m could
+ * not be read) and takes the diagnostics parse and names reported. */
+void cache_keep_names(Module *m, Vec *diags);
+/* True if fresh (the same file parsed and named again) has exactly the
+ * names state m was loaded with. */
+bool cache_same_names(const Module *m, const Module *fresh);
+/* Reports every file's analyse diagnostics (loaded or kept), in file order. */
+void cache_replay_analysis(const Cache *c);
+/* Drops every old entry and this build's states: the build starts over
+ * from the sources (after an entry was found to lie). */
+void cache_forget(Cache *c);
+/* After link: true when m was loaded and its link digest is the one its
+ * sites and output were made with (they are reused: m needs no tree). */
+bool cache_settle(const Codebase *cb, Module *m);
+/* Instrument: restores m's sites and output and replays their diagnostics
+ * when cache_settle said so; else false (instrument it). */
+bool cache_reuse(Module *m);
+void cache_keep_build(Module *m, Vec *diags); /* instrument: takes its diagnostics */
+/* The build printed reports of its own (bridge_report), whose messages may
+ * name other files: the next build is never a level-1 replay. */
+void cache_note_build_wide(Cache *c, bool reported);
+void cache_report(const Cache *c);            /* -v: files loaded and reused */
+/* Write phase: encodes m's new pack entry and index record (m is final). */
+void cache_seal(Module *m);
+/* Writes pack and index atomically after a build that wrote everything,
+ * every module sealed (manifest_path: the currant.graph.json written).  0,
+ * or -1 (-v note). */
+int cache_save(Cache *c, const Codebase *cb, const Vec *assets, const char *manifest_path);
+/* m's names state (what names_* fill, before link) as bytes, appended to out. */
+void cache_encode_names(const Module *m, StrBuf *out);
+/* The reverse, into a module holding only file, lang, name, text and len.
+ * False for bytes that do not decode to a consistent state (m left clear). */
+bool cache_decode_names(const void *data, size_t len, Module *m);
+
 /* ------------------------------------------------------------- driver.c */
 
 typedef struct BuildOptions {
@@ -522,6 +644,8 @@ typedef struct BuildOptions {
   const char *out; /* OUT directory */
   int jobs;        /* worker threads (>= 1) */
   int verbosity;   /* -1 quiet, 0, 1 verbose */
+  const char *cache_dir; /* build cache directory (NULL: OUT/.currant-cache) */
+  bool no_cache;   /* --no-cache: neither read nor write the cache */
 } BuildOptions;
 
 /* Exit codes (documented in README and --help). */
@@ -533,6 +657,9 @@ enum {
 };
 
 int driver_build(const BuildOptions *opt);
+/* Frees what the passes filled in m (names state, link and site results,
+ * tree, output) and zeroes it; file, lang, name, text and len stay. */
+void driver_clear_module(Module *m);
 /* Runs walk, parse + names, link and the boundaries pass (no rewrite,
  * nothing written; opt->out is unused), then calls visit(cb, ctx) while the
  * parse trees are still alive, and frees everything.  EXIT_OK, or

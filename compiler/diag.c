@@ -5,6 +5,9 @@
  *
  * Worker threads report concurrently, so every message is formatted first
  * and written with one locked fputs: lines from two files never interleave.
+ * A thread may defer its reports into records instead (diag_defer): the
+ * build cache keeps a file's diagnostics that way and replays them when it
+ * reuses the file's results, so a cached build says what a clean one says.
  */
 #include "currant.h"
 
@@ -45,7 +48,8 @@ static const char *level_color(DiagLevel level) {
   }
 }
 
-void diag_report(DiagLevel level, const char *path, uint32_t line, uint32_t col, const char *fmt, ...) {
+/* Prints one formatted report and counts it. */
+static void emit(DiagLevel level, const char *path, uint32_t line, uint32_t col, const char *msg) {
   StrBuf b = {0};
   if (use_color) str_puts(&b, "\033[1m");
   if (path) str_puts(&b, path);
@@ -55,14 +59,7 @@ void diag_report(DiagLevel level, const char *path, uint32_t line, uint32_t col,
   str_printf(&b, "%s:", level_name(level));
   if (use_color) str_puts(&b, "\033[0m");
   str_puts(&b, " ");
-  va_list ap;
-  va_start(ap, fmt);
-  char *msg = NULL;
-  if (vasprintf(&msg, fmt, ap) >= 0) {
-    str_puts(&b, msg);
-    free(msg);
-  }
-  va_end(ap);
+  str_puts(&b, msg);
   str_puts(&b, "\n");
   pthread_mutex_lock(&diag_lock);
   if (level == DIAG_ERROR) errors++;
@@ -72,6 +69,42 @@ void diag_report(DiagLevel level, const char *path, uint32_t line, uint32_t col,
   if (verbosity >= 0 || level == DIAG_ERROR) fputs(b.data, stderr);
   pthread_mutex_unlock(&diag_lock);
   str_free(&b);
+}
+
+/* Where this thread's reports go instead of stderr (diag_defer), or NULL. */
+static __thread Vec *deferred;
+
+void diag_report(DiagLevel level, const char *path, uint32_t line, uint32_t col, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  char *msg = NULL;
+  if (vasprintf(&msg, fmt, ap) < 0) msg = NULL;
+  va_end(ap);
+  if (deferred) {
+    DiagRecord *r = xcalloc(1, sizeof *r);
+    *r = (DiagRecord){level, path ? xstrdup(path) : NULL, line, col, xstrdup(msg ? msg : "")};
+    vec_push(deferred, r);
+  } else {
+    emit(level, path, line, col, msg ? msg : "");
+  }
+  free(msg);
+}
+
+void diag_defer(Vec *into) { deferred = into; }
+
+void diag_replay(const Vec *v) {
+  for (int i = 0; i < v->len; i++) {
+    const DiagRecord *r = v->items[i];
+    emit(r->level, r->path, r->line, r->col, r->message);
+  }
+}
+
+void diag_records_free(Vec *v) {
+  for (int i = 0; i < v->len; i++) {
+    DiagRecord *r = v->items[i];
+    free(r->path), free(r->message), free(r);
+  }
+  vec_free(v);
 }
 
 void diag_verbose(const char *fmt, ...) {

@@ -28,9 +28,12 @@ typedef struct Phase {
   int done;                          /* modules finished (atomic) */
   const char *out_dir;               /* OUT, for the write phase */
   int write_failures;                /* files that could not be written (atomic) */
+  Cache *cache;                      /* the build cache, or NULL */
+  int mismatch;                      /* (atomic) level 1: an output differs; level 2: an entry lied */
 } Phase;
 
 static __thread Phase *current_phase;
+static __thread int current_index; /* index of the module being run */
 
 static void *phase_worker(void *arg) {
   Phase *p = arg;
@@ -39,6 +42,7 @@ static void *phase_worker(void *arg) {
   for (;;) {
     int i = __atomic_fetch_add(&p->next, 1, __ATOMIC_RELAXED);
     if (i >= total) break;
+    current_index = i;
     p->run(p->cb, p->cb->modules.items[i]);
     int done = __atomic_add_fetch(&p->done, 1, __ATOMIC_RELAXED);
     if (p->name && total >= 200 && (done % 64 == 0 || done == total)) diag_progress(p->name, done, total);
@@ -77,9 +81,12 @@ static void run_phase(Phase *p, int jobs) {
 
 /* ---- per-file stages ---------------------------------------------------- */
 
-static void analyse(Codebase *cb, Module *m) {
-  (void)cb;
-  parse_module(m);
+/* Parses m (its text, when already read) and runs the names pass. */
+static void parse_and_name(Module *m) {
+  if (m->text)
+    parse_source(m);
+  else
+    parse_module(m);
   if (m->status != MOD_OK) return;
   if (m->lang == LANG_PYTHON)
     names_python(m);
@@ -87,9 +94,27 @@ static void analyse(Codebase *cb, Module *m) {
     names_javascript(m);
 }
 
+/* With a cache, m is loaded from it when unchanged; else parsed and named,
+ * its state kept for the next build.  Its reports wait in the cache until
+ * every file is settled (cache_replay_analysis): an entry found to lie after
+ * link makes the build start over, and nothing must be printed twice. */
+static void analyse(Codebase *cb, Module *m) {
+  (void)cb;
+  if (!m->cache) {
+    parse_and_name(m);
+    return;
+  }
+  if (cache_load(m)) return;
+  Vec diags = {0};
+  diag_defer(&diags);
+  parse_and_name(m);
+  diag_defer(NULL);
+  cache_keep_names(m, &diags);
+}
+
 static void instrument(Codebase *cb, Module *m) {
   bound_module(cb, m);
-  if (m->status != MOD_OK || m->nsites == 0) return;
+  if (m->status != MOD_OK || (m->nsites == 0 && m->nbridges == 0)) return;
   EditList edits = {0};
   if (m->lang == LANG_PYTHON)
     rewrite_python(m, &edits);
@@ -103,9 +128,20 @@ static void instrument(Codebase *cb, Module *m) {
 }
 
 /* After instrumenting, nothing reads the tree again (graph and manifest use
- * what the passes extracted): free it now, not at the end of the build. */
+ * what the passes extracted): free it now, not at the end of the build.
+ * With a cache, m's sites and output are reused when its entry allows, else
+ * what instrumenting reports is kept for the next build. */
 static void instrument_and_drop_tree(Codebase *cb, Module *m) {
-  instrument(cb, m);
+  if (!m->cache) {
+    instrument(cb, m);
+  } else if (!cache_reuse(m)) {
+    Vec diags = {0};
+    diag_defer(&diags);
+    instrument(cb, m);
+    diag_defer(NULL);
+    diag_replay(&diags);
+    cache_keep_build(m, &diags);
+  }
   if (m->tree) ts_tree_delete(m->tree), m->tree = NULL;
 }
 
@@ -125,6 +161,18 @@ static bool path_crosses_symlink(const char *out_dir, const char *path) {
   return crosses;
 }
 
+/* True if path is a regular file holding exactly data: writing it again
+ * would change nothing but its time stamp (and cost a rebuild its time). */
+static bool holds(const char *path, const char *data, size_t len) {
+  struct stat st;
+  if (lstat(path, &st) != 0 || !S_ISREG(st.st_mode) || (size_t)st.st_size != len) return false;
+  size_t n;
+  char *old = read_file(path, &n);
+  bool same = old && n == len && memcmp(old, data, len) == 0;
+  free(old);
+  return same;
+}
+
 static int write_output(const char *out_dir, const char *rel, const char *data, size_t len) {
   if (strstr(rel, "..") && (strncmp(rel, "../", 3) == 0 || strstr(rel, "/../"))) {
     diag_report(DIAG_ERROR, rel, 0, 0, "refusing to write outside the output directory");
@@ -134,6 +182,8 @@ static int write_output(const char *out_dir, const char *rel, const char *data, 
   int rc = -1;
   if (path_crosses_symlink(out_dir, path))
     diag_report(DIAG_ERROR, path, 0, 0, "refusing to write through a symlink inside the output directory");
+  else if (holds(path, data, len))
+    rc = 0;
   else if (make_parent_dirs(path) < 0 || write_file_atomic(path, data, len) < 0)
     diag_report(DIAG_ERROR, path, 0, 0, "cannot write: %s", strerror(errno));
   else
@@ -155,6 +205,7 @@ static void write_module(Codebase *cb, Module *m) {
   }
   if (rc < 0) __atomic_add_fetch(&p->write_failures, 1, __ATOMIC_RELAXED);
   manifest_module_part(m);
+  if (m->cache) cache_seal(m);
 }
 
 /* package.json files go to OUT verbatim: Node needs their "type" to load
@@ -222,7 +273,7 @@ static void call_free(const Module *m, Call *c) {
   free(c);
 }
 
-static void module_free(Module *m) {
+void driver_clear_module(Module *m) {
   for (int i = 0; i < m->defs.len; i++) {
     Def *d = m->defs.items[i];
     free(d->name), free(d->qualname), free_names(m, &d->locals), free(d);
@@ -249,8 +300,17 @@ static void module_free(Module *m) {
   free_names(m, &m->globals);
   names_strings_free(m->strings);
   if (m->tree) ts_tree_delete(m->tree);
-  free(m->name), free(m->text), free(m->out_text), free(m->source_map);
+  free(m->out_text), free(m->source_map);
   for (int k = 0; k < 3; k++) free(m->manifest_part[k]);
+  Module kept = {
+      .file = m->file, .lang = m->lang, .name = m->name, .text = m->text, .len = m->len, .cache = m->cache};
+  memcpy(kept.sha256, m->sha256, sizeof kept.sha256);
+  *m = kept;
+}
+
+static void module_free(Module *m) {
+  driver_clear_module(m);
+  free(m->name), free(m->text);
   free(m);
 }
 
@@ -306,11 +366,15 @@ typedef struct BuildRun {
   Vec files;    /* InputFile*: sources */
   Vec assets;   /* InputFile*: package.json files */
   Codebase cb;  /* modules, in files' order */
+  Cache *cache; /* the build cache, or NULL */
 } BuildRun;
 
-/* Loads the config, walks the sources, then runs the analyse phase and the
- * link: what build and check share.  Returns 0 or an exit status. */
-static int run_open(BuildRun *r, const BuildOptions *opt, const char *skip_dir) {
+static void new_modules(BuildRun *r) {
+  for (int i = 0; i < r->files.len; i++) vec_push(&r->cb.modules, module_new(r->files.items[i]));
+}
+
+/* Loads the config and walks the sources.  Returns 0 or an exit status. */
+static int run_walk(BuildRun *r, const BuildOptions *opt, const char *skip_dir) {
   *r = (BuildRun){0};
   char *root = config_root(opt->srcs[0]);
   int cfg_rc = config_load(root, &r->cfg);
@@ -321,14 +385,24 @@ static int run_open(BuildRun *r, const BuildOptions *opt, const char *skip_dir) 
   }
   walk_sources(opt->srcs, opt->nsrcs, &r->cfg, skip_dir, &r->files, &r->assets);
   r->cb.config = &r->cfg;
-  for (int i = 0; i < r->files.len; i++) vec_push(&r->cb.modules, module_new(r->files.items[i]));
+  new_modules(r);
   diag_verbose("%d source files", r->files.len);
+  return 0;
+}
+
+/* The analyse phase and the link: what build and check share. */
+static void run_analyse(BuildRun *r, int jobs) {
   Phase analysis = {.name = "parsing", .cb = &r->cb, .run = analyse};
-  run_phase(&analysis, opt->jobs);
+  run_phase(&analysis, jobs);
   double t0 = now_seconds();
   link_codebase(&r->cb);
   diag_verbose("linking: %.3f s", now_seconds() - t0);
-  return 0;
+}
+
+static int run_open(BuildRun *r, const BuildOptions *opt, const char *skip_dir) {
+  int rc = run_walk(r, opt, skip_dir);
+  if (rc == 0) run_analyse(r, opt->jobs);
+  return rc;
 }
 
 static void free_module(Codebase *cb, Module *m) {
@@ -338,10 +412,15 @@ static void free_module(Codebase *cb, Module *m) {
 
 /* Frees the modules on the worker threads: millions of small blocks, a
  * serial tail of the build otherwise.  No name: no progress line. */
-static void run_close(BuildRun *r, int jobs) {
+static void free_modules(BuildRun *r, int jobs) {
   Phase freeing = {.name = NULL, .cb = &r->cb, .run = free_module};
   run_phase_threads(&freeing, jobs);
   vec_free(&r->cb.modules);
+}
+
+static void run_close(BuildRun *r, int jobs) {
+  free_modules(r, jobs);
+  cache_free(r->cache);
   walk_free(&r->files);
   walk_free(&r->assets);
   config_free(&r->cfg);
@@ -357,17 +436,162 @@ static void report_totals(const Codebase *cb, const char *out) {
   diag_verbose("%d files instrumented, %d sites, output in %s", instrumented, sites, out);
 }
 
+/* ---- the build cache (cache.c) ------------------------------------------ */
+
+static Cache *open_cache(const BuildOptions *opt, const Config *cfg) {
+  if (opt->no_cache) return NULL;
+  char *dir = opt->cache_dir ? xstrdup(opt->cache_dir) : xasprintf("%s/.currant-cache", opt->out);
+  Cache *c = cache_open(dir, cfg);
+  free(dir);
+  return c;
+}
+
+/* Reads and hashes m's text, what the cache compares.  An unreadable file
+ * keeps text NULL: parse_module reports it. */
+static void read_source(Codebase *cb, Module *m) {
+  (void)cb;
+  m->text = read_file(m->file->abs, &m->len);
+  if (m->text) sha256_hex(m->text, m->len, m->sha256);
+}
+
+/* True if OUT/rel is a regular file, reached through no symlink (a build
+ * would refuse to write there), whose sha256 is want. */
+static bool output_has_hash(const char *out_dir, const char *rel, const char *want) {
+  char *path = xasprintf("%s/%s", out_dir, rel);
+  struct stat st;
+  bool same = false;
+  if (want && lstat(path, &st) == 0 && S_ISREG(st.st_mode) && !path_crosses_symlink(out_dir, path)) {
+    size_t len;
+    char *data = read_file(path, &len), got[65];
+    if (data) sha256_hex(data, len, got), same = memcmp(got, want, 64) == 0;
+    free(data);
+  }
+  free(path);
+  return same;
+}
+
+static void verify_output(Codebase *cb, Module *m) {
+  (void)cb;
+  Phase *p = current_phase;
+  const char *map = cache_output_hash(p->cache, current_index, true);
+  char *map_rel = xasprintf("%s.map", m->file->rel);
+  bool same = output_has_hash(p->out_dir, m->file->rel, cache_output_hash(p->cache, current_index, false)) &&
+              (!map || output_has_hash(p->out_dir, map_rel, map));
+  free(map_rel);
+  if (!same) __atomic_store_n(&p->mismatch, 1, __ATOMIC_RELAXED);
+}
+
+/* Level 1: the sources, config, compiler and OUT are exactly what the last
+ * build recorded, so its diagnostics are replayed and nothing is rebuilt.
+ * Reads every source either way (the analyse phase uses the texts). */
+static bool build_unchanged(BuildRun *r, const BuildOptions *opt) {
+  Phase reading = {.name = "reading", .cb = &r->cb, .run = read_source};
+  run_phase(&reading, opt->jobs);
+  if (!cache_inputs_unchanged(r->cache, &r->cb, &r->assets)) return false;
+  Phase verifying = {
+      .name = "verifying", .cb = &r->cb, .run = verify_output, .out_dir = opt->out, .cache = r->cache};
+  run_phase(&verifying, opt->jobs);
+  bool same = !verifying.mismatch &&
+              output_has_hash(opt->out, "currant.graph.json", cache_output_hash(r->cache, -1, false));
+  for (int i = 0; same && i < r->assets.len; i++)
+    same = output_has_hash(opt->out, ((InputFile *)r->assets.items[i])->rel, cache_asset_hash(r->cache, i));
+  int totals[2];
+  if (!same || !cache_replay(r->cache, &r->cb, totals)) return false;
+  diag_verbose("no change since the last build: %d files checked, nothing rebuilt", r->cb.modules.len);
+  diag_verbose("%d files instrumented, %d sites, output in %s", totals[0], totals[1], opt->out);
+  return true;
+}
+
+/* After link: a loaded file whose sites must be found again needs its tree
+ * back.  The names pass over the same bytes gives the same state, whose
+ * call nodes the loaded calls take; an entry that does not match what its
+ * source gives has lied, and the build starts over (analyse_cached). */
+static void settle(Codebase *cb, Module *m) {
+  if (cache_settle(cb, m) || m->tree || m->status != MOD_OK) return;
+  Module *fresh = module_new(m->file);
+  fresh->text = m->text, fresh->len = m->len;
+  Vec quiet = {0};
+  diag_defer(&quiet); /* the entry's diagnostics stand for these */
+  parse_and_name(fresh);
+  diag_defer(NULL);
+  diag_records_free(&quiet);
+  if (cache_same_names(m, fresh)) {
+    for (int i = 0; i < m->calls.len; i++)
+      ((Call *)m->calls.items[i])->node = ((Call *)fresh->calls.items[i])->node;
+    m->tree = fresh->tree, fresh->tree = NULL;
+  } else {
+    __atomic_store_n(&current_phase->mismatch, 1, __ATOMIC_RELAXED);
+  }
+  fresh->text = NULL;
+  module_free(fresh);
+}
+
+/* Level 2: analyse (loading what the cache holds), link, settle; then the
+ * analyse diagnostics, once, whatever happened. */
+static void analyse_cached(BuildRun *r, int jobs) {
+  cache_attach(r->cache, &r->cb);
+  run_analyse(r, jobs);
+  Phase settling = {.name = "settling", .cb = &r->cb, .run = settle};
+  run_phase(&settling, jobs);
+  if (settling.mismatch) {
+    diag_verbose("cache: an entry does not match its source: analysing every file again");
+    free_modules(r, jobs);
+    new_modules(r);
+    cache_forget(r->cache);
+    cache_attach(r->cache, &r->cb);
+    run_analyse(r, jobs);
+    settling = (Phase){.name = "settling", .cb = &r->cb, .run = settle};
+    run_phase(&settling, jobs); /* digests only: nothing was loaded */
+  }
+  cache_replay_analysis(r->cache);
+}
+
+/* Build-wide reports (cross-language problems) name other files in their
+ * messages: the cache does not replay them, it notes that there were some.
+ * Nothing else runs meanwhile, so the counts tell. */
+static void report_bridges(BuildRun *r) {
+  int before = diag_error_count() + diag_warning_count();
+  bridge_report(&r->cb);
+  if (r->cache) cache_note_build_wide(r->cache, diag_error_count() + diag_warning_count() > before);
+}
+
+static void save_cache(BuildRun *r, const char *out_dir) {
+  double t0 = now_seconds();
+  char *manifest = xasprintf("%s/currant.graph.json", out_dir);
+  cache_save(r->cache, &r->cb, &r->assets, manifest);
+  free(manifest);
+  diag_verbose("saving the cache: %.3f s", now_seconds() - t0);
+}
+
+/* ---- building, with or without the cache -------------------------------- */
+
+static int build_all(BuildRun *r, const BuildOptions *opt) {
+  if (r->cache)
+    analyse_cached(r, opt->jobs);
+  else
+    run_analyse(r, opt->jobs);
+  copy_assets(&r->assets, opt->out);
+  report_bridges(r);
+  Phase instrumenting = {.name = "instrumenting", .cb = &r->cb, .run = instrument_and_drop_tree};
+  run_phase(&instrumenting, opt->jobs);
+  if (r->cache) cache_report(r->cache);
+  int rc = finish_build(&r->cb, opt, opt->jobs);
+  report_totals(&r->cb, opt->out);
+  if (r->cache && rc != EXIT_FATAL) save_cache(r, opt->out);
+  return rc;
+}
+
 int driver_build(const BuildOptions *opt) {
   int rc = check_out_dir(opt);
   if (rc) return rc;
   BuildRun r;
-  rc = run_open(&r, opt, opt->out);
+  rc = run_walk(&r, opt, opt->out);
   if (rc) return rc;
-  copy_assets(&r.assets, opt->out);
-  Phase instrumenting = {.name = "instrumenting", .cb = &r.cb, .run = instrument_and_drop_tree};
-  run_phase(&instrumenting, opt->jobs);
-  rc = finish_build(&r.cb, opt, opt->jobs);
-  report_totals(&r.cb, opt->out);
+  r.cache = open_cache(opt, &r.cfg);
+  if (r.cache && build_unchanged(&r, opt))
+    rc = diag_error_count() ? EXIT_INPUT_ERRORS : EXIT_OK;
+  else
+    rc = build_all(&r, opt);
   run_close(&r, opt->jobs);
   return rc;
 }

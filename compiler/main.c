@@ -1,7 +1,7 @@
 /*
  * main.c — the currantc command line.
  *
- *   currantc build SRC... -o OUT [-j N] [-q|-v]
+ *   currantc build SRC... -o OUT [-j N] [-q|-v] [--no-cache | --cache-dir DIR]
  *   currantc check SRC... [--format F] [--baseline FILE] ...
  *   currantc graph MANIFEST [--format F] [-o FILE]
  *   currantc catalogue [--markdown]
@@ -18,7 +18,7 @@
 #include <unistd.h>
 
 static const char usage_text[] =
-    "usage: currantc build SRC... -o OUT [-j N] [-q | -v]\n"
+    "usage: currantc build SRC... -o OUT [-j N] [-q | -v] [--no-cache | --cache-dir DIR]\n"
     "       currantc graph MANIFEST [--format dot|mermaid|json|html|svg] [-o FILE]\n"
     "       currantc check SRC... [--format text|json|sarif|github] [-o FILE]\n"
     "                      [--fail-on LEVEL] [--baseline FILE] [--write-baseline FILE]\n"
@@ -34,6 +34,8 @@ static const char usage_text[] =
     "skips .git, node_modules, __pycache__, virtualenvs and .gitignore'd paths;\n"
     "reads currant.json at the first SRC). OUT receives the instrumented tree at\n"
     "the same relative paths (JS with .map source maps) and currant.graph.json.\n"
+    "A rebuild redoes only what changed: OUT/.currant-cache keeps what the last\n"
+    "build learned, keyed by content hash, currant.json and the compiler binary.\n"
     "\n"
     "graph: renders OUT/currant.graph.json (or OUT) as Graphviz DOT, Mermaid,\n"
     "normalized JSON, one self-contained HTML page, or SVG (needs Graphviz);\n"
@@ -52,6 +54,8 @@ static const char usage_text[] =
     "  -j, --jobs N       worker threads (default: all cores)\n"
     "  -q, --quiet        only errors\n"
     "  -v, --verbose      say what is done\n"
+    "      --no-cache     neither use nor update the build cache\n"
+    "      --cache-dir DIR  keep the build cache in DIR (default OUT/.currant-cache)\n"
     "  -h, --help         this text\n"
     "      --version      print the version\n"
     "\n"
@@ -80,10 +84,14 @@ static int parse_jobs(const char *s, int *jobs) {
 }
 
 static int cmd_build(int argc, char **argv) {
-  static const struct option opts[] = {
-      {"output", required_argument, 0, 'o'}, {"jobs", required_argument, 0, 'j'},
-      {"quiet", no_argument, 0, 'q'},        {"verbose", no_argument, 0, 'v'},
-      {"help", no_argument, 0, 'h'},         {0, 0, 0, 0}};
+  static const struct option opts[] = {{"output", required_argument, 0, 'o'},
+                                       {"jobs", required_argument, 0, 'j'},
+                                       {"quiet", no_argument, 0, 'q'},
+                                       {"verbose", no_argument, 0, 'v'},
+                                       {"help", no_argument, 0, 'h'},
+                                       {"no-cache", no_argument, 0, 'N'},
+                                       {"cache-dir", required_argument, 0, 'C'},
+                                       {0, 0, 0, 0}};
   BuildOptions opt = {.jobs = (int)sysconf(_SC_NPROCESSORS_ONLN)};
   if (opt.jobs < 1) opt.jobs = 1;
   int c;
@@ -98,6 +106,8 @@ static int cmd_build(int argc, char **argv) {
     case 'q': opt.verbosity = -1; break;
     case 'v': opt.verbosity = 1; break;
     case 'h': fputs(usage_text, stdout); return EXIT_OK;
+    case 'N': opt.no_cache = true; break;
+    case 'C': opt.cache_dir = optarg; break;
     default: return usage_error("unknown or incomplete option '%s'", argv[optind - 1]);
     }
   }

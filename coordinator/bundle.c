@@ -34,7 +34,8 @@ typedef struct Files {
 
 static bool skipped(const char *name) {
   return !strcmp(name, ".") || !strcmp(name, "..") || !strcmp(name, "node_modules") ||
-         !strcmp(name, ".currant") || !strcmp(name, ".git") || !strcmp(name, "__pycache__");
+         !strcmp(name, ".currant") || !strcmp(name, ".currant-cache") || !strcmp(name, ".git") ||
+         !strcmp(name, "__pycache__");
 }
 
 static int collect(const char *root, const char *rel, Files *f, int depth) {

@@ -5,11 +5,13 @@
  * opens the journal (journal.c: the one file that knows SQLite; everything
  * else goes through the jr_ interface so a PostgreSQL backend can follow),
  * spawns python3 or node on a private socketpair and serves the runtime's
- * checkpoint messages (run.c, over the framing of chan.c).  The listing
- * and debugging commands live in cmd.c, the CLI in main.c.
+ * checkpoint messages (run.c, over the framing of chan.c), starting a
+ * worker of the other language when the script calls across runtimes
+ * (worker.c, docs/BRIDGE.md).  The listing and debugging commands live in
+ * cmd.c, the CLI in main.c.
  *
- * Prefixes: jr_ (journal), ch_ (channel), sha256_, bundle_, run_, cmd_,
- * out_ (terminal output helpers in cmd.c).
+ * Prefixes: jr_ (journal), ch_ (channel), sha256_, bundle_, run_, wk_,
+ * cmd_, out_ (terminal output helpers in cmd.c).
  */
 #ifndef COORD_H
 #define COORD_H
@@ -160,6 +162,61 @@ int run_new(Ctx *cx, const char *want_id, const char *script, int argc, char **a
 char *run_new_id(void);
 double now_s(void);
 char *self_owner(void);
+
+/* ---------------------------------------------------- run.c + worker.c */
+
+/* A process served over its own channel: the script, or a bridge worker. */
+typedef struct Peer {
+  const char *lang; /* "py" or "js" */
+  int fd;           /* our end of its channel, -1 when not running */
+  pid_t pid;        /* 0 when not running */
+  bool busy;        /* running an invoke: on the bridge call stack */
+} Peer;
+
+/* One run being served. */
+typedef struct Serve {
+  Ctx *cx;
+  RunRec *run;
+  RunMode mode;
+  Peer main;       /* the script */
+  Peer workers[2]; /* bridge workers: [0] Python, [1] JavaScript */
+  char *owner;
+  char *bdir; /* the frozen bundle */
+  Manifest *man;
+  double last_lease;
+  double last_cancel_check;
+  bool diverged, suspended, cancelled, bad, exited;
+  bool stopping; /* we killed every process (fault, cancel, bad input) */
+  bool first;    /* first session of the run: nothing was printed before */
+  double wake_at;
+  long unvisited;
+  char fault[32];
+  long fault_at;
+  char why[2048];
+} Serve;
+
+/* One message from p: 0 go on, -1 bad input (the run is stopped). */
+int run_dispatch(Serve *sv, Peer *p, json_t *msg);
+/* Sends msg to p and releases it. */
+int run_reply(Peer *p, json_t *msg);
+/* Answers p's hello: init, the run's journal rows, ready. */
+int run_hello(Serve *sv, Peer *p);
+/* Forks p (the script, or a worker when p is not &sv->main). */
+int run_spawn(Serve *sv, Peer *p);
+/* Sends sig to the script and every worker. */
+void run_kill_all(Serve *sv, int sig);
+/* Lease renewal and the cancel check, due while anything is served. */
+void run_renew(Serve *sv);
+/* How a reaped process ended: "exit status N" / "killed by signal N". */
+const char *run_status_text(int wstatus, char *buf, size_t n);
+
+/* In a forked worker: exec its interpreter (never returns). */
+void wk_exec(Serve *sv, const Peer *p);
+/* A `bridge` request from caller: served by the target worker, whose
+ * result is forwarded to caller.  0 go on, -1 bad input. */
+int wk_bridge(Serve *sv, Peer *caller, json_t *msg);
+/* Ends every worker (the script has exited). */
+void wk_close_all(Serve *sv);
 
 /* ------------------------------------------------------------- cmd.c */
 

@@ -12,14 +12,16 @@
  *            journaled in one transaction, or a timeout;
  *   suspend  a long durable sleep: the run becomes `suspended`;
  *   diverged the runtime reached another site than the journal holds;
- *   exit     the script is ending (replay checks all was revisited).
+ *   exit     the script is ending (replay checks all was revisited);
+ *   bridge   a call into the other language, served by a worker (worker.c).
  * Anything else (garbage, an oversized frame) kills the child: the journal
  * only ever holds whole, committed checkpoints.  A lease renewed while we
  * serve tells `serve` that this run has a live coordinator.
  *
  * Fault injection for the crash tests: CURRANT_FAULT=child:K kills the
- * child right after checkpoint seq K is committed, child-before:K just
- * before committing it, self:K kills this coordinator after committing K.
+ * child (the script and any worker: the whole run crashes) right after
+ * checkpoint seq K is committed, child-before:K just before committing it,
+ * self:K kills this coordinator after committing K.
  */
 #include "coord.h"
 
@@ -41,25 +43,6 @@
 
 #define LEASE_SECONDS 15.0
 #define LEASE_RENEW 5.0
-
-typedef struct Serve {
-  Ctx *cx;
-  RunRec *run;
-  RunMode mode;
-  int fd;
-  pid_t child;
-  char *owner;
-  Manifest *man;
-  double last_lease;
-  double last_cancel_check;
-  bool diverged, suspended, cancelled, bad, exited;
-  bool first;       /* first session of the run: nothing was printed before */
-  double wake_at;
-  long unvisited;
-  char fault[32];
-  long fault_at;
-  char why[2048];
-} Serve;
 
 double now_s(void) {
   struct timespec ts;
@@ -90,8 +73,8 @@ char *run_new_id(void) {
 
 /* A reply that cannot be written means the child is gone: the next read
  * sees the EOF, so this is not an error of the child's making. */
-static int reply(Serve *sv, json_t *msg) {
-  ch_send(sv->fd, msg);
+int run_reply(Peer *p, json_t *msg) {
+  ch_send(p->fd, msg);
   json_decref(msg);
   return 0;
 }
@@ -128,7 +111,7 @@ static void append_raw(char **buf, size_t *len, size_t *cap, const char *s, size
 }
 
 typedef struct Batch {
-  Serve *sv;
+  int fd;
   char *buf;
   size_t len, cap;
   int rows;
@@ -137,7 +120,7 @@ typedef struct Batch {
 
 static int flush_batch(Batch *b) {
   append_raw(&b->buf, &b->len, &b->cap, "]}", 2);
-  int rc = ch_send_raw(b->sv->fd, b->buf, b->len);
+  int rc = ch_send_raw(b->fd, b->buf, b->len);
   b->len = 0;
   b->rows = 0;
   return rc;
@@ -177,27 +160,34 @@ static int add_row(const CkRec *c, void *ctx) {
   return 0;
 }
 
-static int on_hello(Serve *sv) {
+int run_hello(Serve *sv, Peer *p) {
   json_t *init = json_pack("{s:s, s:s, s:s, s:b}", "op", "init", "run", sv->run->id, "mode",
                            sv->mode == RUN_REPLAY ? "replay" : "run", "mute", !sv->first);
-  if (reply(sv, init) < 0) return -1;
-  Batch b = {.sv = sv, .cap = 1 << 16};
+  if (run_reply(p, init) < 0) return -1;
+  Batch b = {.fd = p->fd, .cap = 1 << 16};
   b.buf = malloc(b.cap);
   int rc = jr_ck_each(sv->cx->jr, sv->run->id, -1, add_row, &b);
   if (rc == 0 && b.rows) rc = flush_batch(&b);
   free(b.buf);
   if (rc < 0) return -1;
-  return reply(sv, json_pack("{s:s}", "op", "ready"));
+  return run_reply(p, json_pack("{s:s}", "op", "ready"));
 }
 
 /* ------------------------------------------------------------- faults */
 
+void run_kill_all(Serve *sv, int sig) {
+  sv->stopping = true;
+  if (sv->main.pid > 0) kill(sv->main.pid, sig);
+  for (int i = 0; i < 2; i++)
+    if (sv->workers[i].pid > 0) kill(sv->workers[i].pid, sig);
+}
+
 static void fault_check(Serve *sv, long seq, bool before) {
   if (sv->fault_at != seq) return;
   if (before && !strcmp(sv->fault, "child-before")) {
-    kill(sv->child, SIGKILL);
+    run_kill_all(sv, SIGKILL);
   } else if (!before && !strcmp(sv->fault, "child")) {
-    kill(sv->child, SIGKILL);
+    run_kill_all(sv, SIGKILL);
   } else if (!before && !strcmp(sv->fault, "self")) {
     raise(SIGKILL);
   }
@@ -207,7 +197,7 @@ static void fault_check(Serve *sv, long seq, bool before) {
 
 /* Renews the lease every LEASE_RENEW seconds and looks for a cancel
  * request every second (cheap reads; commits call this too). */
-static void renew_lease(Serve *sv) {
+void run_renew(Serve *sv) {
   double t = now_s();
   if (sv->mode == RUN_RECORD && t - sv->last_lease >= LEASE_RENEW &&
       jr_lease(sv->cx->jr, sv->run->id, sv->owner, t + LEASE_SECONDS) == 0)
@@ -216,7 +206,7 @@ static void renew_lease(Serve *sv) {
   sv->last_cancel_check = t;
   if (!sv->cancelled && sv->mode == RUN_RECORD && jr_cancel_requested(sv->cx->jr, sv->run->id) > 0) {
     sv->cancelled = true;
-    kill(sv->child, SIGTERM);
+    run_kill_all(sv, SIGTERM);
   }
 }
 
@@ -224,7 +214,7 @@ static bool valid_str(json_t *v, size_t max) {
   return json_is_string(v) && json_string_length(v) <= max;
 }
 
-static int on_commit(Serve *sv, json_t *msg) {
+static int on_commit(Serve *sv, Peer *p, json_t *msg) {
   json_t *key = json_object_get(msg, "key"), *file = json_object_get(msg, "file");
   json_t *kind = json_object_get(msg, "kind"), *status = json_object_get(msg, "status");
   if (!valid_str(key, 4096) || !json_string_length(key) || !valid_str(file, PATH_MAX) ||
@@ -235,7 +225,7 @@ static int on_commit(Serve *sv, json_t *msg) {
   if (sv->mode == RUN_REPLAY) {
     sv->diverged = true;
     snprintf(sv->why, sizeof sv->why, "replay reached a checkpoint that is not in the journal");
-    return reply(sv, json_pack("{s:s}", "error", sv->why));
+    return run_reply(p, json_pack("{s:s}", "error", sv->why));
   }
   char *value = json_dumps(json_object_get(msg, "value") ? json_object_get(msg, "value")
                                                          : json_null(),
@@ -259,11 +249,11 @@ static int on_commit(Serve *sv, json_t *msg) {
   free(value);
   if (rc < 0) {
     fprintf(stderr, "currant: journal: %s\n", jr_error(sv->cx->jr));
-    return reply(sv, json_pack("{s:s}", "error", jr_error(sv->cx->jr)));
+    return run_reply(p, json_pack("{s:s}", "error", jr_error(sv->cx->jr)));
   }
   fault_check(sv, c.seq, false);
-  renew_lease(sv);
-  return reply(sv, json_pack("{s:b}", "ok", 1));
+  run_renew(sv);
+  return run_reply(p, json_pack("{s:b}", "ok", 1));
 }
 
 static void print_divergence(Serve *sv, json_t *msg) {
@@ -285,7 +275,7 @@ static void print_divergence(Serve *sv, json_t *msg) {
   fprintf(stderr, "currant: error: %s\n", sv->why);
 }
 
-static int on_event(Serve *sv, json_t *msg) {
+static int on_event(Serve *sv, Peer *p, json_t *msg) {
   json_t *key = json_object_get(msg, "key"), *name = json_object_get(msg, "name");
   json_t *file = json_object_get(msg, "file");
   if (!valid_str(key, 4096) || !valid_str(name, 256) || !valid_str(file, PATH_MAX)) {
@@ -302,50 +292,50 @@ static int on_event(Serve *sv, json_t *msg) {
     c.t1 = now_s();
     char *payload = NULL;
     int rc = jr_event_take(sv->cx->jr, sv->run->id, json_string_value(name), &c, &payload);
-    if (rc < 0) return reply(sv, json_pack("{s:s}", "error", jr_error(sv->cx->jr)));
+    if (rc < 0) return run_reply(p, json_pack("{s:s}", "error", jr_error(sv->cx->jr)));
     if (rc == 0) {
       json_t *v = json_loads(payload, JSON_DECODE_ANY, NULL);
       free(payload);
-      return reply(sv, json_pack("{s:o}", "value", v ? v : json_null()));
+      return run_reply(p, json_pack("{s:o}", "value", v ? v : json_null()));
     }
     if (has_deadline && now_s() >= deadline) {
       c.value = "null";
       c.t1 = now_s();
       if (jr_ck_append(sv->cx->jr, sv->run->id, &c) < 0)
-        return reply(sv, json_pack("{s:s}", "error", jr_error(sv->cx->jr)));
-      return reply(sv, json_pack("{s:b}", "timeout", 1));
+        return run_reply(p, json_pack("{s:s}", "error", jr_error(sv->cx->jr)));
+      return run_reply(p, json_pack("{s:b}", "timeout", 1));
     }
-    struct pollfd p = {.fd = sv->fd, .events = POLLIN};
-    if (poll(&p, 1, 100) > 0) return 0; /* child died: the main loop reads the EOF */
-    renew_lease(sv);
+    struct pollfd pf = {.fd = p->fd, .events = POLLIN};
+    if (poll(&pf, 1, 100) > 0) return 0; /* child died: the serving loop reads the EOF */
+    run_renew(sv);
     if (sv->cancelled) return 0;
   }
 }
 
-/* One message from the child: 0 go on, -1 bad input (kill the child). */
-static int dispatch(Serve *sv, json_t *msg) {
+int run_dispatch(Serve *sv, Peer *p, json_t *msg) {
   const char *op = json_string_value(json_object_get(msg, "op"));
   if (!op) {
     snprintf(sv->why, sizeof sv->why, "message without op");
     return -1;
   }
-  if (!strcmp(op, "commit")) return on_commit(sv, msg);
-  if (!strcmp(op, "hello")) return on_hello(sv);
-  if (!strcmp(op, "event")) return on_event(sv, msg);
+  if (!strcmp(op, "commit")) return on_commit(sv, p, msg);
+  if (!strcmp(op, "hello")) return run_hello(sv, p);
+  if (!strcmp(op, "event")) return on_event(sv, p, msg);
+  if (!strcmp(op, "bridge")) return wk_bridge(sv, p, msg);
   if (!strcmp(op, "diverged")) {
     sv->diverged = true;
     print_divergence(sv, msg);
-    return reply(sv, json_pack("{s:b}", "ok", 1));
+    return run_reply(p, json_pack("{s:b}", "ok", 1));
   }
   if (!strcmp(op, "suspend")) {
     sv->suspended = true;
     sv->wake_at = json_number_value(json_object_get(msg, "wake_at"));
-    return reply(sv, json_pack("{s:b}", "ok", 1));
+    return run_reply(p, json_pack("{s:b}", "ok", 1));
   }
-  if (!strcmp(op, "exit")) {
+  if (!strcmp(op, "exit") && p == &sv->main) {
     sv->exited = true;
     sv->unvisited = (long)json_integer_value(json_object_get(msg, "unvisited"));
-    return reply(sv, json_pack("{s:b}", "ok", 1));
+    return run_reply(p, json_pack("{s:b}", "ok", 1));
   }
   snprintf(sv->why, sizeof sv->why, "unknown message op \"%.64s\"", op);
   return -1;
@@ -362,8 +352,9 @@ static void prepend_env(const char *name, const char *dir) {
   free(v);
 }
 
-/* In the child: environment, working directory, then exec the interpreter. */
-static void exec_child(Serve *sv, int fd, const char *bdir) {
+/* In a forked child: the channel, the runtimes and the manifest in the
+ * environment, the run's working directory. */
+static void child_env(Serve *sv, int fd) {
   char buf[PATH_MAX + 64];
   prctl(PR_SET_PDEATHSIG, SIGKILL); /* the run must not outlive its coordinator */
   if (getppid() == 1) _exit(70);
@@ -371,7 +362,7 @@ static void exec_child(Serve *sv, int fd, const char *bdir) {
   setenv("CURRANT_FD", buf, 1);
   setenv("CURRANT_RUN", sv->run->id, 1);
   setenv("CURRANT_MODE", sv->mode == RUN_REPLAY ? "replay" : "run", 1);
-  snprintf(buf, sizeof buf, "%s/currant.graph.json", bdir);
+  snprintf(buf, sizeof buf, "%s/currant.graph.json", sv->bdir);
   setenv("CURRANT_MANIFEST", buf, 1);
   unsetenv("CURRANT_FAULT");
   snprintf(buf, sizeof buf, "%s/runtime-py", sv->cx->datadir);
@@ -382,6 +373,11 @@ static void exec_child(Serve *sv, int fd, const char *bdir) {
     fprintf(stderr, "currant: cannot enter %s: %s\n", sv->run->cwd, strerror(errno));
     _exit(127);
   }
+}
+
+/* In the child: exec the interpreter on the frozen entry script. */
+static void exec_script(Serve *sv) {
+  char buf[PATH_MAX + 64];
   json_t *args = json_loads(sv->run->args, 0, NULL);
   size_t nargs = json_array_size(args);
   char **argv = calloc(nargs + 4, sizeof(char *));
@@ -390,7 +386,7 @@ static void exec_child(Serve *sv, int fd, const char *bdir) {
   const char *interp = getenv(py ? "CURRANT_PYTHON" : "CURRANT_NODE");
   argv[k++] = (char *)(interp ? interp : py ? "python3" : "node");
   if (!py) argv[k++] = "--enable-source-maps";
-  snprintf(buf, sizeof buf, "%s/%s", bdir, sv->run->entry);
+  snprintf(buf, sizeof buf, "%s/%s", sv->bdir, sv->run->entry);
   argv[k++] = strdup(buf);
   for (size_t i = 0; i < nargs; i++) argv[k++] = (char *)json_string_value(json_array_get(args, i));
   execvp(argv[0], argv);
@@ -398,26 +394,37 @@ static void exec_child(Serve *sv, int fd, const char *bdir) {
   _exit(127);
 }
 
-static int spawn(Serve *sv) {
+int run_spawn(Serve *sv, Peer *p) {
   int sp[2];
   if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sp) != 0) return -1;
-  char *bdir = bundle_dir(sv->cx->home, sv->run->bundle);
   fflush(NULL);
   pid_t pid = fork();
-  if (pid < 0) return -1;
+  if (pid < 0) {
+    close(sp[0]);
+    close(sp[1]);
+    return -1;
+  }
   if (pid == 0) {
     close(sp[0]);
-    int fd = dup(sp[1]); /* without CLOEXEC: the interpreter inherits it */
-    exec_child(sv, fd, bdir);
+    child_env(sv, dup(sp[1])); /* without CLOEXEC: the interpreter inherits it */
+    if (p == &sv->main) exec_script(sv);
+    wk_exec(sv, p);
   }
-  free(bdir);
   close(sp[1]);
-  sv->fd = sp[0];
-  sv->child = pid;
+  p->fd = sp[0];
+  p->pid = pid;
   return 0;
 }
 
 /* ------------------------------------------------------------- finish */
+
+const char *run_status_text(int wstatus, char *buf, size_t n) {
+  if (WIFSIGNALED(wstatus))
+    snprintf(buf, n, "killed by signal %d", WTERMSIG(wstatus));
+  else
+    snprintf(buf, n, "exit status %d", WEXITSTATUS(wstatus));
+  return buf;
+}
 
 static int finish(Serve *sv, int wstatus) {
   Journal *jr = sv->cx->jr;
@@ -459,8 +466,7 @@ static int finish(Serve *sv, int wstatus) {
   }
   if (WIFSIGNALED(wstatus)) {
     char why[64];
-    snprintf(why, sizeof why, "killed by signal %d", WTERMSIG(wstatus));
-    jr_run_set_status(jr, id, "crashed", code, 0, why);
+    jr_run_set_status(jr, id, "crashed", code, 0, run_status_text(wstatus, why, sizeof why));
     return code;
   }
   jr_run_set_status(jr, id, code == 0 ? "done" : "failed", code, 0, NULL);
@@ -469,28 +475,27 @@ static int finish(Serve *sv, int wstatus) {
 
 static int serve_loop(Serve *sv) {
   for (;;) {
-    struct pollfd p = {.fd = sv->fd, .events = POLLIN};
+    struct pollfd p = {.fd = sv->main.fd, .events = POLLIN};
     int r = poll(&p, 1, 500);
     if (r < 0 && errno == EINTR) continue;
     if (r == 0) {
-      renew_lease(sv);
+      run_renew(sv);
       continue;
     }
     json_t *msg;
     char err[256];
-    int rc = ch_recv(sv->fd, &msg, err, sizeof err);
+    int rc = ch_recv(sv->main.fd, &msg, err, sizeof err);
     if (rc == 1) return 0;
     if (rc == 0) {
-      rc = dispatch(sv, msg);
+      rc = run_dispatch(sv, &sv->main, msg);
       json_decref(msg);
       if (rc == 0) continue;
-      if (rc > 0) return 0;
     } else {
       snprintf(sv->why, sizeof sv->why, "bad message on the channel: %s", err);
     }
     if (!sv->why[0]) snprintf(sv->why, sizeof sv->why, "the channel failed");
     sv->bad = true;
-    kill(sv->child, SIGKILL);
+    run_kill_all(sv, SIGKILL);
     return -1;
   }
 }
@@ -501,7 +506,10 @@ int run_serve(Ctx *cx, const char *id, RunMode mode) {
     fprintf(stderr, "currant: no run %s\n", id);
     return EXIT_USAGE;
   }
-  Serve sv = {.cx = cx, .run = &run, .mode = mode, .fd = -1, .fault_at = -1};
+  Serve sv = {.cx = cx, .run = &run, .mode = mode, .fault_at = -1};
+  sv.main = (Peer){.lang = run.lang, .fd = -1};
+  sv.workers[0] = (Peer){.lang = "py", .fd = -1};
+  sv.workers[1] = (Peer){.lang = "js", .fd = -1};
   sv.owner = self_owner();
   const char *fault = getenv("CURRANT_FAULT");
   if (fault && mode == RUN_RECORD) {
@@ -524,24 +532,25 @@ int run_serve(Ctx *cx, const char *id, RunMode mode) {
     sv.first = !strcmp(run.status, "created");
     jr_run_set_status(cx->jr, run.id, "running", -1, 0, NULL);
   }
-  char *bdir = bundle_dir(cx->home, run.bundle);
-  sv.man = manifest_load(bdir);
-  free(bdir);
-  if (spawn(&sv) < 0) {
+  sv.bdir = bundle_dir(cx->home, run.bundle);
+  sv.man = manifest_load(sv.bdir);
+  if (run_spawn(&sv, &sv.main) < 0) {
     fprintf(stderr, "currant: cannot start the script: %s\n", strerror(errno));
     status = 70;
     goto out;
   }
   signal(SIGPIPE, SIG_IGN);
   serve_loop(&sv);
-  close(sv.fd);
+  close(sv.main.fd);
   int ws = 0;
-  while (waitpid(sv.child, &ws, 0) < 0 && errno == EINTR) {
+  while (waitpid(sv.main.pid, &ws, 0) < 0 && errno == EINTR) {
   }
+  wk_close_all(&sv);
   status = finish(&sv, ws);
   if (mode == RUN_RECORD) jr_lease_release(cx->jr, run.id, sv.owner);
 out:
   manifest_free(sv.man);
+  free(sv.bdir);
   free(sv.owner);
   jr_run_free(&run);
   return status;

@@ -146,6 +146,7 @@ static const char *bound_name(BoundKind k) {
   case BOUND_TASK: return "task";
   case BOUND_CATALOGUE: return "catalogue";
   case BOUND_CONFIG: return "config";
+  case BOUND_BRIDGE: return "bridge";
   default: return "none";
   }
 }
@@ -262,10 +263,11 @@ static void str_array(StrBuf *b, const Vec *v) {
   str_append(b, "]", 1);
 }
 
+/* A prompt is a site of its own kind: the node an LLM answer hangs on. */
 static void site_node(StrBuf *b, const Module *m, const Call *c) {
   str_puts(b, "{\"id\":");
   put_site_id(b, c);
-  str_puts(b, ",\"kind\":\"site\"");
+  str_puts(b, bound_is_prompt(c) ? ",\"kind\":\"prompt\"" : ",\"kind\":\"site\"");
   set_str(b, ",\"site_id\":", c->site_id);
   set_int(b, ",\"index\":", c->site_index);
   set_str(b, ",\"file\":", rel_of(m));
@@ -280,6 +282,10 @@ static void site_node(StrBuf *b, const Module *m, const Call *c) {
   set_str(b, ",\"form\":", form_name(c->form));
   str_puts(b, ",\"scope\":");
   str_array(b, &c->scope);
+  if (c->bridge_to) {
+    str_puts(b, ",\"target\":");
+    put_def_id(b, c->bridge_to, c->bridge_to->defs.items[c->target_def]);
+  }
   str_append(b, "}", 1);
 }
 
@@ -421,7 +427,7 @@ static void put_parts(Writer *w, const Codebase *cb, int k) {
 }
 
 typedef struct Stats {
-  long long files, instrumented, sites, by_kind[BOUND_CONFIG + 1], calls, unresolved;
+  long long files, instrumented, sites, by_kind[BOUND_BRIDGE + 1], calls, unresolved;
 } Stats;
 
 static void count_module(const Module *m, Stats *s) {
@@ -431,7 +437,7 @@ static void count_module(const Module *m, Stats *s) {
     const Call *c = m->calls.items[i];
     s->calls++;
     s->unresolved += c->ref.kind == REF_UNRESOLVED;
-    if (!is_site(c) || (unsigned)c->bound > BOUND_CONFIG) continue;
+    if (!is_site(c) || (unsigned)c->bound > BOUND_BRIDGE) continue;
     s->sites++;
     s->by_kind[c->bound]++;
   }
@@ -443,7 +449,7 @@ static void stats_object(StrBuf *b, const Codebase *cb) {
   set_int(b, "{\"files\":", s.files);
   set_int(b, ",\"instrumented\":", s.instrumented);
   set_int(b, ",\"sites\":{\"total\":", s.sites);
-  for (BoundKind k = BOUND_STD; k <= BOUND_CONFIG; k++) {
+  for (BoundKind k = BOUND_STD; k <= BOUND_BRIDGE; k++) {
     str_puts(b, ",\"");
     str_puts(b, bound_name(k));
     set_int(b, "\":", s.by_kind[k]);

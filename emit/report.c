@@ -54,6 +54,8 @@ static const char check_usage[] =
     "                                      checkpoints, in code a run executes\n"
     "  unresolved-cross-language  error    import/call into the other language\n"
     "                                      that names nothing\n"
+    "  bridge-arity               error    call into the other language with\n"
+    "                                      arguments its function cannot take\n"
     "  task-cycle                 error    tasks that call each other in a cycle\n"
     "  stale-baseline             note     baseline entry that matches nothing\n"
     "\n"

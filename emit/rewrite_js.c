@@ -380,6 +380,108 @@ static void bind_runtime(R *r) {
   str_free(&rel);
 }
 
+/* ---- imports of Python modules ------------------------------------------ */
+
+static bool is_require(R *r, TSNode n) {
+  TSNode fn = field(n, "function");
+  return is_type(n, "call_expression") && is_type(fn, "identifier") &&
+         ts_node_end_byte(fn) - ts_node_start_byte(fn) == 7 &&
+         memcmp(r->m->text + ts_node_start_byte(fn), "require", 7) == 0;
+}
+
+/* The require call a declarator's value reads (`require(x)`, `require(x).a`). */
+static TSNode declared_require(R *r, TSNode decl) {
+  TSNode v = strip_parens(field(decl, "value"));
+  while (is_type(v, "member_expression")) v = strip_parens(field(v, "object"));
+  return is_require(r, v) ? v : (TSNode){0};
+}
+
+/* What the bridge replaces for imp: its import/export statement or its
+ * require call (found from the import's position), or a null node. */
+static TSNode bridge_node(R *r, const Import *imp) {
+  TSPoint pt = {imp->line - 1, imp->col - 1};
+  for (TSNode n = ts_node_descendant_for_point_range(ts_tree_root_node(r->m->tree), pt, pt);
+       !ts_node_is_null(n); n = ts_node_parent(n)) {
+    if (is_type(n, "import_statement") || is_type(n, "export_statement") || is_require(r, n)) return n;
+    if (is_type(n, "variable_declarator")) return declared_require(r, n);
+  }
+  return (TSNode){0};
+}
+
+static void bridge_expr(StrBuf *b, const Module *target) {
+  str_puts(b, "_currant.bridge(\"py\", \"");
+  for (const char *p = target->file->rel; *p; p++) {
+    if (*p == '"' || *p == '\\') str_append(b, "\\", 1);
+    str_append(b, p, 1);
+  }
+  char *async = bridge_async_list(target);
+  str_printf(b, "\", %s)", async);
+  free(async);
+}
+
+static bool is_identifier(const char *s) {
+  if (!*s || (*s >= '0' && *s <= '9')) return false;
+  for (; *s; s++)
+    if (!(*s == '_' || *s == '$' || (*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+          (*s >= '0' && *s <= '9') || (unsigned char)*s >= 0x80))
+      return false;
+  return true;
+}
+
+/* `{ a, b: c }` entry of a named import (a quoted key when not an identifier). */
+static void pattern_entry(StrBuf *b, const Import *imp) {
+  if (is_identifier(imp->name))
+    str_puts(b, imp->name);
+  else
+    str_printf(b, "\"%s\"", imp->name);
+  if (strcmp(imp->name, imp->local) != 0) str_printf(b, ": %s", imp->local);
+}
+
+/* `[export ]const d = BRIDGE, { a, b: c } = BRIDGE;` for the imports of
+ * statement st, or `BRIDGE;` for a side-effect import. */
+static void statement_text(R *r, TSNode st, StrBuf *b) {
+  StrBuf names = {0}, decls = {0};
+  const Module *target = NULL;
+  for (int i = 0; i < r->m->imports.len; i++) {
+    const Import *imp = r->m->imports.items[i];
+    if (!bridge_rewritable(r->m, imp) || !ts_node_eq(bridge_node(r, imp), st)) continue;
+    target = imp->bridge_to;
+    if (imp->kind == IMPORT_NAME) {
+      str_puts(&names, names.len ? ", " : "{ ");
+      pattern_entry(&names, imp);
+    } else if (imp->local) {
+      str_printf(&decls, "%s%s = ", decls.len ? ", " : "", imp->local);
+      bridge_expr(&decls, imp->bridge_to);
+    }
+  }
+  if (is_type(st, "export_statement")) str_puts(b, "export ");
+  if (names.len || decls.len) str_puts(b, "const ");
+  if (decls.len) str_printf(b, "%s%s", decls.data, names.len ? ", " : "");
+  if (names.len) str_printf(b, "%s } = ", names.data);
+  if (names.len || !decls.len) bridge_expr(b, target);
+  str_puts(b, ";");
+  str_free(&names), str_free(&decls);
+}
+
+/* Each statement or require call importing a Python module becomes a
+ * bridge module (once, however many names it imports). */
+static void rewrite_bridges(R *r) {
+  uint32_t done = 0; /* the imports of one statement come one after another */
+  for (int i = 0; i < r->m->imports.len; i++) {
+    const Import *imp = r->m->imports.items[i];
+    TSNode n = bridge_rewritable(r->m, imp) ? bridge_node(r, imp) : (TSNode){0};
+    if (ts_node_is_null(n) || ts_node_start_byte(n) < done) continue;
+    done = ts_node_end_byte(n);
+    StrBuf b = {0};
+    if (is_require(r, n))
+      bridge_expr(&b, imp->bridge_to);
+    else
+      statement_text(r, n, &b);
+    ledit(r, ts_node_start_byte(n), ts_node_end_byte(n), LE_REPLACE, 0, 0, b.data);
+    str_free(&b);
+  }
+}
+
 /* ---- entry -------------------------------------------------------------- */
 
 static void rewrite_site(R *r, Call *c) {
@@ -403,6 +505,7 @@ void rewrite_javascript(Module *m, EditList *out) {
     if (c->site_index >= 0) r.sites[r.nsites++] = c;
   }
   for (int i = 0; i < r.nsites; i++) rewrite_site(&r, r.sites[i]);
+  rewrite_bridges(&r);
   if (r.n) bind_runtime(&r);
   qsort(r.e, (size_t)r.n, sizeof *r.e, lcmp);
   for (int i = 0; i < r.n; i++) {

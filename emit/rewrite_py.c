@@ -220,6 +220,108 @@ static bool place_binding(Module *m, EditList *out, uint32_t first_site) {
   return ok;
 }
 
+/* ---- bridge imports --------------------------------------------------------- */
+
+/* The statement holding imp (found from its position), or a null node. */
+static TSNode statement_of(const Module *m, const Import *imp) {
+  TSPoint pt = {imp->line - 1, imp->col - 1};
+  TSNode n = ts_node_descendant_for_point_range(ts_tree_root_node(m->tree), pt, pt);
+  while (!ts_node_is_null(n) && !is_type(n, "import_statement") && !is_type(n, "import_from_statement"))
+    n = ts_node_parent(n);
+  return n;
+}
+
+/* The import recorded for a child of an import statement. */
+static const Import *import_at(const Module *m, TSNode child) {
+  TSPoint pt = ts_node_start_point(child);
+  for (int i = 0; i < m->imports.len; i++) {
+    const Import *imp = m->imports.items[i];
+    if (imp->line == pt.row + 1 && imp->col == pt.column + 1) return imp;
+  }
+  return NULL;
+}
+
+/* `NAME = _currant.bridge("js", "REL", [ASYNC...])[.attr]`; *value gets
+ * where the value starts in b. */
+static void bridge_binding(StrBuf *b, const Import *imp, size_t *value) {
+  str_printf(b, "%s = ", imp->local);
+  *value = b->len;
+  str_puts(b, "_currant.bridge(\"js\", ");
+  put_py_string(b, imp->bridge_to->file->rel);
+  char *async = bridge_async_list(imp->bridge_to);
+  str_printf(b, ", %s)", async);
+  free(async);
+  if (imp->kind == IMPORT_NAME) str_printf(b, ".%s", imp->name);
+}
+
+/* One statement per child, `; `-joined: `import X` for the children that
+ * are not bridged (`import os, currant.js.p as p`), then the assignments
+ * of the bridged ones.  *value: where the last assignment's value starts. */
+static void statement_text(const Module *m, TSNode st, StrBuf *b, size_t *value) {
+  bool from = is_type(st, "import_from_statement");
+  TSNode mod = field_of(st, "module_name");
+  uint32_t k = ts_node_named_child_count(st);
+  for (int bridged = 0; bridged < 2; bridged++) {
+    for (uint32_t i = 0; i < k; i++) {
+      TSNode c = ts_node_named_child(st, i);
+      if ((from && ts_node_eq(c, mod)) || is_type(c, "comment")) continue;
+      const Import *imp = import_at(m, c);
+      if ((imp && bridge_rewritable(m, imp)) != bridged) continue;
+      if (b->len) str_puts(b, "; ");
+      if (bridged) {
+        bridge_binding(b, imp, value);
+        continue;
+      }
+      str_puts(b, "import ");
+      str_append(b, m->text + ts_node_start_byte(c), ts_node_end_byte(c) - ts_node_start_byte(c));
+    }
+  }
+}
+
+static int newlines_in(const char *s, size_t n) {
+  int k = 0;
+  for (size_t i = 0; i < n; i++) k += s[i] == '\n';
+  return k;
+}
+
+/* Replaces the statement on the lines it had: the newlines of a multi-line
+ * import go inside parentheses around the last assignment's value, where
+ * Python joins lines whatever the indentation, so the result stays valid
+ * in any block and after `if x:` on one line. */
+static void rewrite_statement(const Module *m, TSNode st, EditList *out) {
+  StrBuf b = {0};
+  size_t value = 0;
+  statement_text(m, st, &b, &value);
+  uint32_t s = ts_node_start_byte(st), e = ts_node_end_byte(st);
+  int pad = newlines_in(m->text + s, e - s) - newlines_in(b.data, b.len);
+  if (pad > 0) {
+    StrBuf t = {0};
+    str_append(&t, b.data, value);
+    str_printf(&t, "(%s", b.data + value);
+    for (int i = 0; i < pad; i++) str_puts(&t, "\n");
+    str_puts(&t, ")");
+    str_free(&b);
+    b = t;
+  }
+  edit_add(out, s, e, b.data);
+  str_free(&b);
+}
+
+/* The statements holding rewritable bridge imports, in source order. */
+static void bridge_statements(const Module *m, Vec *out) {
+  uint32_t done = 0;
+  for (int i = 0; i < m->imports.len; i++) {
+    const Import *imp = m->imports.items[i];
+    if (!bridge_rewritable(m, imp)) continue;
+    TSNode st = statement_of(m, imp);
+    if (ts_node_is_null(st) || ts_node_start_byte(st) < done) continue;
+    done = ts_node_end_byte(st);
+    TSNode *keep = xmalloc(sizeof *keep);
+    *keep = st;
+    vec_push(out, keep);
+  }
+}
+
 /* ---- f"{expr=}" ------------------------------------------------------------- */
 
 /* An interpolation with `=` that holds a site, and whether it can be
@@ -464,12 +566,24 @@ void rewrite_python(Module *m, EditList *out) {
     live++;
     if (c->span.start < first_site) first_site = c->span.start;
   }
-  if (live && !place_binding(m, out, first_site)) {
+  Vec bridges = {0};
+  bridge_statements(m, &bridges);
+  if (bridges.len) {
+    uint32_t s = ts_node_start_byte(*(TSNode *)bridges.items[0]);
+    if (s < first_site) first_site = s;
+  }
+  bool bound = (live || bridges.len) && place_binding(m, out, first_site);
+  if ((live || bridges.len) && !bound) {
     diag_report(DIAG_WARNING, rel, 1, 1,
                 "no line to bind the currant runtime on without adding one (the file starts with a "
                 "statement that runs code); the file is not instrumented");
     live = 0;
   }
+  for (int i = 0; i < bridges.len; i++) {
+    if (bound) rewrite_statement(m, *(TSNode *)bridges.items[i], out);
+    free(bridges.items[i]);
+  }
+  vec_free(&bridges);
   for (int i = 0; live && i < m->calls.len; i++) {
     Call *c = m->calls.items[i];
     if (c->site_index < 0 || pl.skip[i]) continue;

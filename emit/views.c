@@ -61,7 +61,7 @@ static const char *const edge_kinds[EK_COUNT] = {"call", "data", "import", "cros
 typedef struct VNode {
   json_t *j;        /* the manifest node (borrowed) */
   const char *id;   /* manifest id */
-  const char *kind; /* module, function, task, site */
+  const char *kind; /* module, function, task, site, prompt */
   const char *def;  /* function, class, method (defs), else NULL */
   int file;         /* index into View.files */
   char *label;      /* short text to draw */
@@ -181,7 +181,8 @@ static char *short_label(const char *s) {
 
 static char *node_label(json_t *n, const char *kind) {
   const char *s = NULL;
-  if (strcmp(kind, "site") == 0) s = jget_str(n, "callee");
+  if (strcmp(kind, "site") == 0 || strcmp(kind, "prompt") == 0)
+    s = jget_str(n, "callee");
   else if (strcmp(kind, "module") == 0) s = jget_str(n, "file");
   else s = jget_str(n, "qualname");
   if (!s) s = jget_str(n, "name");
@@ -291,7 +292,7 @@ static int line_style(unsigned kinds) {
   return EK_CONTAINS;
 }
 
-/* Visual class of a node: module, class, function, method, task, site. */
+/* Visual class of a node: module, class, function, method, task, site, prompt. */
 static const char *node_class(const VNode *n) {
   if (strcmp(n->kind, "function") == 0 && n->def) return n->def;
   return n->kind;
@@ -320,8 +321,10 @@ static const char *dot_node_style(const char *cls) {
       {"class", "shape=box3d, style=filled, fillcolor=\"#ede9fe\", color=\"#6d28d9\""},
       {"function", "shape=box, style=\"rounded,filled\", fillcolor=\"#ffffff\", color=\"#374151\""},
       {"method", "shape=box, style=\"rounded,filled\", fillcolor=\"#f9fafb\", color=\"#6b7280\""},
-      {"task", "shape=box, style=\"rounded,filled,bold\", fillcolor=\"#fde68a\", color=\"#b45309\", penwidth=2"},
+      {"task",
+       "shape=box, style=\"rounded,filled,bold\", fillcolor=\"#fde68a\", color=\"#b45309\", penwidth=2"},
       {"site", "shape=ellipse, style=filled, fillcolor=\"#fee2e2\", color=\"#b91c1c\", fontsize=10"},
+      {"prompt", "shape=hexagon, style=filled, fillcolor=\"#cffafe\", color=\"#0e7490\", fontsize=10"},
   };
   for (size_t i = 0; i < sizeof t / sizeof t[0]; i++)
     if (strcmp(cls, t[i].cls) == 0) return t[i].style;
@@ -414,7 +417,11 @@ static void mermaid_quote(StrBuf *b, const char *s) {
 static void mermaid_node(StrBuf *b, const VNode *n, int i) {
   static const struct {
     const char *cls, *open, *close;
-  } t[] = {{"module", "[[", "]]"}, {"class", "[/", "/]"}, {"task", "{{", "}}"}, {"site", "([", "])"}};
+  } t[] = {{"module", "[[", "]]"},
+           {"class", "[/", "/]"},
+           {"task", "{{", "}}"},
+           {"site", "([", "])"},
+           {"prompt", "{{", "}}"}};
   const char *open = "[", *close = "]", *cls = node_class(n);
   for (size_t k = 0; k < sizeof t / sizeof t[0]; k++)
     if (strcmp(cls, t[k].cls) == 0) open = t[k].open, close = t[k].close;
@@ -446,7 +453,8 @@ static void mermaid_render(const View *v, StrBuf *b) {
               "  classDef c_function fill:#ffffff,stroke:#374151\n"
               "  classDef c_method fill:#f9fafb,stroke:#6b7280\n"
               "  classDef c_task fill:#fde68a,stroke:#b45309,stroke-width:2px\n"
-              "  classDef c_site fill:#fee2e2,stroke:#b91c1c\n");
+              "  classDef c_site fill:#fee2e2,stroke:#b91c1c\n"
+              "  classDef c_prompt fill:#cffafe,stroke:#0e7490\n");
   mermaid_clusters(b, v);
   int n;
   VLine *l = view_lines(v, &n);

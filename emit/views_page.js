@@ -112,6 +112,11 @@
     return 'contains';
   }
 
+  /* A prompt is a boundary site of its own kind (drawn apart). */
+  function isSite(n) {
+    return n.kind === 'site' || n.kind === 'prompt';
+  }
+
   function nodeClass(n) {
     return n.kind === 'function' && n.def ? n.def : n.kind;
   }
@@ -410,7 +415,7 @@
   function buildLegend() {
     var f = el('footer', { id: 'legend' });
     [['module', 'module'], ['function', 'function'], ['method', 'method'], ['class', 'class'], ['task', 'task'],
-      ['site', 'boundary site']].forEach(function (p) {
+      ['site', 'boundary site'], ['prompt', 'prompt']].forEach(function (p) {
       var s = el('span', { class: 'legend-item' });
       s.appendChild(el('span', { class: 'chip c-' + p[0] }));
       s.appendChild(document.createTextNode(p[1]));
@@ -443,7 +448,7 @@
   /* ---------------------------------------------------------- layout */
 
   function nodeSize(n) {
-    var small = n.kind === 'site';
+    var small = isSite(n);
     var px = small ? 11 : 12;
     return { w: Math.max(small ? 40 : 56, Math.ceil(textWidth(n.label, px)) + (small ? 22 : 24)), h: small ? 24 : 30 };
   }
@@ -575,7 +580,7 @@
     var i = Number(c.id.slice(1)), n = model.nodes[i];
     state.pos.set(c.id, { x: c.x, y: c.y, w: c.width, h: c.height });
     var g = svg('g', { class: 'node c-' + nodeClass(n), 'data-idx': i });
-    var r = n.kind === 'site' ? c.height / 2 : n.kind === 'module' ? 2 : 6;
+    var r = isSite(n) ? c.height / 2 : n.kind === 'module' ? 2 : 6;
     g.appendChild(svg('rect', { x: c.x, y: c.y, width: c.width, height: c.height, rx: r }));
     g.appendChild(svg('text', { class: 'label', x: c.x + c.width / 2, y: c.y + c.height / 2 + 4 }, n.label));
     g.appendChild(svg('title', null, n.id));
@@ -742,7 +747,7 @@
     p.appendChild(el('div', { class: 'kind' }, describeKind(n)));
     p.appendChild(el('div', { class: 'loc' }, location(n)));
     p.appendChild(facts(n));
-    if (n.kind === 'site') siteSections(n, p);
+    if (isSite(n)) siteSections(n, p);
     else ownerSections(n, p);
     if (run) runSection(n, p);
   }
@@ -759,7 +764,7 @@
   function facts(n) {
     var dl = el('dl');
     var rows = [['id', n.id], ['qualname', n.qualname], ['callee', n.callee], ['canonical', n.canonical],
-      ['category', n.category], ['boundary', n.boundary], ['form', n.form], ['in function', n.kind === 'site' ?
+      ['category', n.category], ['boundary', n.boundary], ['form', n.form], ['in function', isSite(n) ?
         (n['function'] || '(module level)') : null]];
     rows.forEach(function (r) {
       if (r[1] === undefined || r[1] === null || r[1] === '') return;
@@ -784,7 +789,7 @@
 
   function ownerSections(n, p) {
     var sites = ends(n.out, function (e) { return e.b; }, ['contains']).filter(function (j) {
-      return model.nodes[j].kind === 'site';
+      return isSite(model.nodes[j]);
     });
     section(p, 'boundary sites', sites, 'sites');
     if (n.kind === 'module') {
@@ -794,7 +799,7 @@
     section(p, 'callers', ends(n.inc, function (e) { return e.a; }, ['call', 'cross_lang']), 'callers');
     section(p, 'callees', ends(n.out, function (e) { return e.b; }, ['call', 'cross_lang']), 'callees');
     var members = ends(n.out, function (e) { return e.b; }, ['contains']).filter(function (j) {
-      return model.nodes[j].kind !== 'site';
+      return !isSite(model.nodes[j]);
     });
     if (members.length) section(p, 'definitions', members, 'members');
   }
@@ -821,10 +826,10 @@
 
   function entry(m) {
     var li = el('li');
-    var b = el('button', { type: 'button', class: 'jump c-' + nodeClass(m) }, m.kind === 'site' ? m.callee || m.label : m.label);
+    var b = el('button', { type: 'button', class: 'jump c-' + nodeClass(m) }, isSite(m) ? m.callee || m.label : m.label);
     b.addEventListener('click', function () { select(m.idx, true); });
     li.appendChild(b);
-    var extra = m.kind === 'site' ? (m.category ? m.category + ' \u00b7 ' : '') + 'line ' + m.line : location(m);
+    var extra = isSite(m) ? (m.category ? m.category + ' \u00b7 ' : '') + 'line ' + m.line : location(m);
     li.appendChild(el('span', { class: 'where' }, extra));
     return li;
   }

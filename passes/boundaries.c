@@ -2,12 +2,11 @@
  * boundaries.c — decides which calls are boundaries, numbers them and gives
  * each a stable id.
  *
- * A call is a boundary when it resolves to (in this order) a user task, the
- * currant std API, an entry of the language's catalogue, or a pattern of
- * currant.json.  Sites are numbered in source order (the index emitted in
- * the call) and named REL:QUALNAME:CALLEE#N, N counting earlier sites with
- * the same QUALNAME and CALLEE: editing another function, or code after the
- * site, leaves the id alone.
+ * A call is a boundary when it resolves to (in this order) a function of
+ * the other language (a bridge call), a user task, the currant std API, an
+ * entry of the language's catalogue, or a pattern of currant.json.  Sites are numbered in source order (the
+ * index emitted in the call) and named REL:QUALNAME:CALLEE#N, N counting earlier sites with the same QUALNAME
+ * and CALLEE: editing another function, or code after the site, leaves the id alone.
  */
 #include "currant.h"
 
@@ -36,6 +35,14 @@ static void classify(const Codebase *cb, const Module *m, Call *c) {
   c->bound = BOUND_NONE;
   c->category = NULL;
   const Def *d = target_def(cb, c);
+  /* A call into the other language goes through the bridge, whatever the
+   * function is there (a task too: the worker runs it). */
+  c->bridge_to = bridge_target(cb, m, c);
+  if (c->bridge_to) {
+    c->bound = BOUND_BRIDGE;
+    c->category = "bridge";
+    return;
+  }
   if (d && d->is_task && c->form != CALL_READ) {
     c->bound = BOUND_TASK;
     c->category = "task";
@@ -74,9 +81,16 @@ static int occurrence(const Module *m, const Vec *sites, const Call *c) {
   return n;
 }
 
+bool bound_is_prompt(const Call *c) {
+  return c->bound == BOUND_STD && c->canonical &&
+         (strcmp(c->canonical, "currant.prompt") == 0 || strcmp(c->canonical, "currant.prompt_async") == 0);
+}
+
 void bound_module(const Codebase *cb, Module *m) {
   m->nsites = 0;
+  m->nbridges = 0;
   if (m->status != MOD_OK) return;
+  for (int i = 0; i < m->imports.len; i++) m->nbridges += bridge_rewritable(m, m->imports.items[i]);
   Vec sites = {0};
   for (int i = 0; i < m->calls.len; i++) {
     Call *c = m->calls.items[i];

@@ -14,6 +14,8 @@
  *                                       by a function that has checkpoints
  *   unresolved-cross-language  error    an import or call into the other
  *                                       language that names nothing
+ *   bridge-arity               error    a call into the other language with
+ *                                       arguments its function cannot take
  *   task-cycle                 error    tasks that reach each other by calls
  *
  * "Code a run executes" is what is reachable from module-level code (a run
@@ -50,6 +52,9 @@ static const CheckRule rules[] = {
      "can diverge."},
     {"unresolved-cross-language", DIAG_ERROR,
      "An import or call into the other language names a module or function the codebase does not have."},
+    {"bridge-arity", DIAG_ERROR,
+     "A call into the other language passes arguments its function cannot take: too few or too many "
+     "positional arguments, or Python keyword arguments to a JavaScript function."},
     {"task-cycle", DIAG_ERROR, "Tasks reach each other through calls: the task graph must be acyclic."},
     {"stale-baseline", DIAG_NOTE,
      "A baseline entry matches no current finding: refresh the baseline with --write-baseline."},
@@ -866,33 +871,28 @@ static void rule_global_state(Ctx *cx, int mi) {
   vec_free(&done);
 }
 
-/* ---- unresolved-cross-language ---------------------------------------- */
+/* ---- unresolved-cross-language, bridge-arity ------------------------- */
 
-static bool names_python_file(const char *spec) {
-  size_t n = strlen(spec);
-  return n > 3 && !strcmp(spec + n - 3, ".py");
-}
-
-static void rule_cross_language(Ctx *cx, int mi) {
+/* What the build reports as errors for imports and calls across languages
+ * (bridge.c), as findings. */
+static void rule_bridge(Ctx *cx, int mi) {
   const Module *m = cx->cb->modules.items[mi];
-  for (int i = 0; i < m->imports.len; i++) {
-    const Import *im = m->imports.items[i];
-    bool bridge = im->cross_lang || (m->lang == LANG_JAVASCRIPT && names_python_file(im->spec));
-    if (!bridge || im->resolved_file >= 0) continue;
-    const char *other = m->lang == LANG_PYTHON ? "JavaScript" : "Python";
-    add(cx, m, "unresolved-cross-language", im->line, im->col, -1, xasprintf("import %s", im->spec),
-        xasprintf("no %s module '%s' in the codebase: the import fails when the run reaches it", other,
-                  im->spec));
+  Vec probs = {0};
+  bridge_problems(cx->cb, m, &probs);
+  for (int i = 0; i < probs.len; i++) {
+    BridgeProblem *p = probs.items[i];
+    const Import *im = p->import;
+    /* A missing module's snippet is its spec alone, as before names were checked: baselines still match. */
+    if (p->call)
+      add_at_call(cx, m, p->call, p->rule, p->message);
+    else if (im->resolved_file < 0 || !im->name)
+      add(cx, m, p->rule, p->line, p->col, p->func, xasprintf("import %s", im->spec), p->message);
+    else
+      add(cx, m, p->rule, p->line, p->col, p->func, xasprintf("import %s %s", im->spec, im->name), p->message);
+    p->message = NULL;
+    bridge_problem_free(p);
   }
-  for (int i = 0; i < m->calls.len; i++) {
-    const Call *c = m->calls.items[i];
-    if (c->ref.kind != REF_UNRESOLVED || c->target_module < 0) continue;
-    const Module *t = cx->cb->modules.items[c->target_module];
-    if (t->lang == m->lang) continue;
-    add_at_call(cx, m, c, "unresolved-cross-language",
-                xasprintf("'%s' is not defined in %s (%s): the call fails when the run reaches it", c->text,
-                          t->file->rel, t->lang == LANG_PYTHON ? "Python" : "JavaScript"));
-  }
+  vec_free(&probs);
 }
 
 /* ---- task-cycle --------------------------------------------------------- */
@@ -1091,7 +1091,7 @@ void check_codebase(const Codebase *cb, char *const *skip_reasons, Vec *out, int
     rule_unrecordable(&cx, mi);
     rule_nondet_calls(&cx, mi);
     rule_global_state(&cx, mi);
-    rule_cross_language(&cx, mi);
+    rule_bridge(&cx, mi);
   }
   rule_task_cycles(&cx);
   lines_done();

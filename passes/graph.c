@@ -13,9 +13,12 @@
  *              read a name bound from A's result, directly or through plain
  *              assignments that follow A (a forward taint, no kills: a
  *              branch may or may not rebind a name, and a missing edge would
- *              hide a dependency while an extra one only over-approximates)
+ *              hide a dependency while an extra one only over-approximates);
+ *              also user function -> prompt when a plain call's result
+ *              feeds the prompt's arguments the same way
  *   import     module -> codebase module it imports
- *   cross_lang call or import whose two ends are in different languages
+ *   cross_lang call or import whose two ends are in different languages,
+ *              and bridge site -> the function it calls
  *
  * Edges are sorted by (from, to, kind) and deduplicated, so the manifest
  * does not depend on the order modules were processed in.
@@ -80,7 +83,10 @@ static void contains_edges(const Module *m, const ModIds *ids, char **site_ids, 
   }
 }
 
-static void call_edges(const Codebase *cb, const ModIds *all, const Module *m, const ModIds *ids, Graph *g) {
+/* site_ids: the node id of each site, by call index; a bridge site gets
+ * its own cross_lang edge to the function it calls. */
+static void call_edges(const Codebase *cb, const ModIds *all, const Module *m, const ModIds *ids,
+                       char *const *site_ids, Graph *g) {
   for (int i = 0; i < m->calls.len; i++) {
     const Call *c = m->calls.items[i];
     const Module *tm = module_at(cb, c->target_module);
@@ -89,6 +95,7 @@ static void call_edges(const Codebase *cb, const ModIds *all, const Module *m, c
     char *to = all[c->target_module].defs[c->target_def];
     add_edge(g, owner_id(m, ids, c->func), to, EDGE_CALL);
     if (tm->lang != m->lang) add_edge(g, owner_id(m, ids, c->func), to, EDGE_CROSS_LANG);
+    if (tm->lang != m->lang && site_ids[i]) add_edge(g, site_ids[i], to, EDGE_CROSS_LANG);
   }
 }
 
@@ -125,11 +132,12 @@ static void taint_all(Vec *tainted, const Vec *names) {
     if (!vec_has_str(tainted, names->items[i])) vec_push(tainted, names->items[i]);
 }
 
-/* Follows site a's result forward through the body: assignments reading a
- * tainted name taint their targets; a later site reading one depends on a.
+/* Follows call a's result forward through the body: assignments reading a
+ * tainted name taint their targets; a later site reading one depends on a
+ * (only a prompt when prompts_only: a is a plain call of a user function).
  * Events are merged by position, an assignment first on a tie (its pos is
  * the statement start, before any call on its right-hand side). */
-static void follow_site(const Body *b, const Call *a, char *a_id, Graph *g) {
+static void follow_result(const Body *b, const Call *a, char *a_id, bool prompts_only, Graph *g) {
   Vec tainted = {0};
   taint_all(&tainted, &a->assigned);
   int si = 0, ai = 0;
@@ -142,14 +150,27 @@ static void follow_site(const Body *b, const Call *a, char *a_id, Graph *g) {
       continue;
     }
     si++;
+    if (prompts_only && !bound_is_prompt(s)) continue;
     if (s->span.start >= a->span.end && shares_name(&s->uses, &tainted))
       add_edge(g, a_id, b->ids.items[si - 1], EDGE_DATA);
   }
   vec_free(&tainted);
 }
 
-/* site_ids: the node id of each site, by call index. */
-static void data_edges(const Module *m, char *const *site_ids, Graph *g) {
+/* A prompt's arguments are data: a user function whose result feeds one is
+ * a dependency of the prompt even though calling it is not a checkpoint. */
+static void function_results(const Module *m, const ModIds *all, const Body *bodies, Graph *g) {
+  for (int i = 0; i < m->calls.len; i++) {
+    const Call *c = m->calls.items[i];
+    if (is_site(c) || c->target_module < 0 || c->target_def < 0 || !c->assigned.len) continue;
+    if (c->func >= -1 && c->func < m->defs.len)
+      follow_result(&bodies[c->func + 1], c, all[c->target_module].defs[c->target_def], true, g);
+  }
+}
+
+/* site_ids: the node id of each site, by call index; all: every module's
+ * def ids (targets of plain calls). */
+static void data_edges(const Module *m, const ModIds *all, char *const *site_ids, Graph *g) {
   int nbodies = m->defs.len + 1; /* slot 0: module level; slot f+1: def f */
   Body *bodies = xcalloc((size_t)nbodies, sizeof *bodies);
   for (int i = 0; i < m->calls.len; i++) {
@@ -163,10 +184,11 @@ static void data_edges(const Module *m, char *const *site_ids, Graph *g) {
     Assign *as = m->assigns.items[i];
     if (as->func >= -1 && as->func < m->defs.len) vec_push(&bodies[as->func + 1].assigns, as);
   }
+  function_results(m, all, bodies, g);
   for (int f = 0; f < nbodies; f++) {
     for (int i = 0; i < bodies[f].sites.len; i++) {
       const Call *a = bodies[f].sites.items[i];
-      if (a->assigned.len > 0) follow_site(&bodies[f], a, bodies[f].ids.items[i], g);
+      if (a->assigned.len > 0) follow_result(&bodies[f], a, bodies[f].ids.items[i], false, g);
     }
     vec_free(&bodies[f].sites);
     vec_free(&bodies[f].ids);
@@ -215,9 +237,9 @@ void graph_build(const Codebase *cb, Graph *g) {
     for (int c = 0; c < m->calls.len; c++)
       if (is_site(m->calls.items[c])) site_ids[c] = own_id(g, graph_site_id(m->calls.items[c]));
     contains_edges(m, &all[i], site_ids, g);
-    call_edges(cb, all, m, &all[i], g);
+    call_edges(cb, all, m, &all[i], site_ids, g);
     import_edges(cb, all, m, &all[i], g);
-    data_edges(m, site_ids, g);
+    data_edges(m, all, site_ids, g);
     free(site_ids);
   }
   for (int i = 0; i < n; i++) free(all[i].defs);

@@ -369,7 +369,8 @@ static Target follow_import(Linker *lk, int mod, const Import *imp, const char *
       free(head);
       return top >= 0 && *rest ? lookup_in_module(lk, top, rest, hops + 1) : (Target){top, -1};
     }
-    inner = xstrdup(rest);
+    /* `require("x").f()` binds no name: the whole path is inside x. */
+    inner = xstrdup(imp->local ? rest : path);
     break;
   }
   free(head);
@@ -421,16 +422,43 @@ static void link_call(Linker *lk, int mod, Call *c) {
   }
 }
 
+/* `from currant.js.pricing import quote` / `import { score } from
+ * "./model.py"`: the name must lead to a function the worker can call, a
+ * top-level Python def or an exported JavaScript one. */
+static bool bridge_name_missing(Linker *lk, int mod, const Import *imp) {
+  if (imp->kind != IMPORT_NAME || !imp->local) return false;
+  Target t = follow_import(lk, mod, imp, imp->local, 0);
+  if (t.module < 0 || t.def < 0) return true;
+  const Module *tm = lk->cb->modules.items[t.module];
+  const Def *d = tm->defs.items[t.def];
+  return tm->lang == LANG_PYTHON ? d->parent >= 0 : !d->exported;
+}
+
+static void link_import(Linker *lk, int mod, Import *imp) {
+  const Module *m = lk->cb->modules.items[mod];
+  imp->resolved_file = resolve_import(lk, m, imp);
+  imp->bridge_to = NULL;
+  imp->bridge_missing = false;
+  if (imp->resolved_file < 0) return;
+  const Module *tm = lk->cb->modules.items[imp->resolved_file];
+  if (tm->lang == m->lang) return;
+  imp->cross_lang = true;
+  imp->bridge_to = tm;
+}
+
 void link_codebase(Codebase *cb) {
   Linker lk = {0};
   linker_init(&lk, cb);
   for (int i = 0; i < cb->modules.len; i++) {
     Module *m = cb->modules.items[i];
+    for (int k = 0; k < m->imports.len; k++) link_import(&lk, i, m->imports.items[k]);
+  }
+  /* Names are followed once every import knows its file (re-exports). */
+  for (int i = 0; i < cb->modules.len; i++) {
+    Module *m = cb->modules.items[i];
     for (int k = 0; k < m->imports.len; k++) {
       Import *imp = m->imports.items[k];
-      imp->resolved_file = resolve_import(&lk, m, imp);
-      if (imp->resolved_file >= 0 && ((Module *)cb->modules.items[imp->resolved_file])->lang != m->lang)
-        imp->cross_lang = true;
+      if (imp->bridge_to) imp->bridge_missing = bridge_name_missing(&lk, i, imp);
     }
   }
   for (int i = 0; i < cb->modules.len; i++) {

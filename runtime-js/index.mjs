@@ -7,7 +7,7 @@ const core = createRequire(import.meta.url)("./index.js");
 
 export const {
   module, Module, Ref, task, sleep, now, random, uuid, waitEvent, prompt,
-  poll, parseDuration, CurrantError, NonDeterminismError,
+  poll, parseDuration, CurrantError, NonDeterminismError, BridgeError,
   UnrecordableValueError, RunCancelled, TimeoutError, PromptError,
   PromptConfigError, PromptHTTPError, PromptRateLimitError, PromptResponseError,
   PromptTimeoutError, PromptConnectionError,

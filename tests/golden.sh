@@ -14,7 +14,8 @@
 #               <case>.<ext>.map    TMP/<case>.<ext>.map (compared only when
 #                                   this expectation exists)
 #               <case>.graph.json   TMP/currant.graph.json (required)
-#   dir case    <case>.expected/    the whole TMP tree (diff -r)
+#   dir case    <case>.expected/    the whole TMP tree (diff -r), less the
+#                                   build cache (.currant-cache/)
 #   both        <case>.stderr       the compiler's stderr (NO_COLOR=1; the
 #                                   temporary OUT path reads as $OUT); only
 #                                   compared when it exists.
@@ -99,18 +100,18 @@ PY
     local exp="$dir/$name.expected"
     if [ "$UPDATE" = 1 ]; then
       rm -rf "$exp"
-      if [ -d "$out" ]; then cp -a "$out" "$exp"; else mkdir -p "$exp"; fi
+      if [ -d "$out" ]; then cp -a "$out" "$exp" && rm -rf "$exp/.currant-cache"; else mkdir -p "$exp"; fi
     fi
     if [ ! -d "$exp" ]; then
       fail "$label" "no expectation $name.expected/ (run with UPDATE=1)"; ok=0
     else
       [ -d "$out" ] || mkdir -p "$out"
       local d
-      if ! d="$(diff -r "$exp" "$out" 2>&1)"; then
+      if ! d="$(diff -r -x .currant-cache "$exp" "$out" 2>&1)"; then
         fail "$label" "output tree differs from $name.expected/:"
         # Unified diffs file by file for files present on both sides.
         (cd "$exp" && find . -type f | LC_ALL=C sort) >"$WORK/l1"
-        (cd "$out" && find . -type f | LC_ALL=C sort) >"$WORK/l2"
+        (cd "$out" && find . -path ./.currant-cache -prune -o -type f -print | LC_ALL=C sort) >"$WORK/l2"
         comm -23 "$WORK/l1" "$WORK/l2" | sed 's/^/    missing from output: /'
         comm -13 "$WORK/l1" "$WORK/l2" | sed 's/^/    not expected: /'
         local f

@@ -12,6 +12,11 @@
 #      inspected; the output before the crash plus the output after the
 #      resume must equal one uninterrupted run.
 #
+# samples/crosslang is one run across runtimes: a Python pipeline calls a
+# JavaScript pricing function and asks a model to summarise; the model is a
+# fake OpenAI-compatible server on 127.0.0.1 (runtime-py/tests/fake_llm.py)
+# that the demo starts, so nothing leaves the machine.
+#
 # The samples write their files into temporary directories (removed at the
 # end), never into the repository.  Exit status: 0 when every check passed.
 # Environment: CURRANTC, CURRANT (tool paths), NO_COLOR, DEMO_KEEP=1 (keep the
@@ -23,7 +28,7 @@ ROOT=$PWD
 CURRANTC=${CURRANTC:-$ROOT/build/currantc}
 CURRANT=${CURRANT:-$ROOT/build/currant}
 OUT=$ROOT/build/demo-out
-LANGS=(python javascript)
+LANGS=(python javascript crosslang)
 # Plain runs of samples/ must leave nothing in the repository, not even
 # __pycache__ directories.
 export PYTHONDONTWRITEBYTECODE=1
@@ -49,6 +54,7 @@ cleanup() {
   if [ -n "${run_pid:-}" ] && kill -0 "$run_pid" 2>/dev/null; then
     kill -KILL -- "-$run_pid" 2>/dev/null
   fi
+  if [ -n "${llm_pid:-}" ]; then kill "$llm_pid" 2>/dev/null; wait "$llm_pid" 2>/dev/null; fi
   if [ "${DEMO_KEEP:-0}" = 1 ]; then echo "kept $TMP"; else rm -rf "$TMP"; fi
 }
 trap cleanup EXIT
@@ -60,6 +66,15 @@ if [ ! -x "$CURRANTC" ]; then
   echo "demo: $CURRANTC is missing: run make first" >&2
   exit 3
 fi
+
+# The model samples/crosslang asks: a fake OpenAI-compatible server on
+# loopback, whatever the environment says, so the demo never reaches out.
+unset OPENAI_BASE_URL OPENAI_API_KEY CURRANT_LLM_API_KEY CURRANT_PROMPT_CACHE CURRANT_PROMPT_CMD
+python3 "$ROOT/runtime-py/tests/fake_llm.py" "$TMP/llm.port" "$TMP/llm.count" &
+llm_pid=$!
+for _ in $(seq 1 100); do [ -s "$TMP/llm.port" ] && break; sleep 0.05; done
+if [ ! -s "$TMP/llm.port" ]; then echo "demo: the fake model server did not start" >&2; exit 3; fi
+export CURRANT_LLM_BASE_URL="http://127.0.0.1:$(cat "$TMP/llm.port")/v1" CURRANT_LLM_MODEL=fake-model
 
 # ---------------------------------------------------------------- 1. build
 step "1. instrument the samples"
@@ -110,7 +125,7 @@ for lang in langs:
         graph = json.load(f)
     files = graph["files"]
     nodes = graph["nodes"]
-    sites = [n for n in nodes if n["kind"] == "site"]
+    sites = [n for n in nodes if n["kind"] in ("site", "prompt")]
     stats = graph["stats"]
     print(f"{B}{lang}{N}: {stats['files']} files, {stats['instrumented']} instrumented, "
           f"{stats['sites']['total']} boundary sites  "
@@ -164,16 +179,24 @@ fi
 
 # ---------------------------------------------------- 3. plain vs instrumented
 step "3. plain run vs instrumented run (pass-through runtime, no coordinator)"
+main_of() { # lang -> the sample's entry script
+  case $1 in
+    python) echo main.py ;;
+    javascript) echo main.mjs ;;
+    crosslang) echo pipeline.py ;;
+  esac
+}
 run_sample() { # lang dir datadir -> stdout
   case $1 in
-    python) PYTHONPATH="$ROOT/runtime-py" python3 "$2/main.py" "$3" ;;
     javascript) NODE_PATH="$ROOT/runtime-js" node "$2/main.mjs" "$3" ;;
+    *) PYTHONPATH="$ROOT/runtime-py" python3 "$2/$(main_of "$1")" "$3" ;;
   esac
 }
 for lang in "${LANGS[@]}"; do
+  main=$(main_of "$lang")
   case $lang in
-    python) env_hint="PYTHONPATH=runtime-py python3" main=main.py ;;
-    javascript) env_hint="NODE_PATH=runtime-js node" main=main.mjs ;;
+    javascript) env_hint="NODE_PATH=runtime-js node" ;;
+    *) env_hint="PYTHONPATH=runtime-py python3" ;;
   esac
   mkdir -p "$TMP/$lang-plain" "$TMP/$lang-instr"
   show "$env_hint samples/$lang/$main DIR"
@@ -252,7 +275,7 @@ durable_demo() { # lang main
   run_pid=$!
   waited=0
   while kill -0 "$run_pid" 2>/dev/null && [ "$waited" -lt 1500 ]; do
-    [ "$(grep -c '^order-' "$TMP/$crash.out")" -ge 2 ] && break
+    [ "$(grep -c "^order-" <"$TMP/$crash.out" 2>/dev/null || true)" -ge 2 ] 2>/dev/null && break
     sleep 0.02
     waited=$((waited + 1))
   done
@@ -299,8 +322,7 @@ else
   # The journal and the frozen bundles live in the demo's temporary
   # directory; the coordinator finds the runtimes itself (no PYTHONPATH).
   HOME_DIR=$TMP/currant-home
-  durable_demo python main.py
-  durable_demo javascript main.mjs
+  for lang in "${LANGS[@]}"; do durable_demo "$lang" "$(main_of "$lang")"; done
 fi
 
 step "done"

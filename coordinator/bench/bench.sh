@@ -2,8 +2,11 @@
 # coordinator/bench/bench.sh [N] — per-checkpoint cost of currant, record
 # and replay, Python and JavaScript, beside the plain script, a
 # hand-written sqlite3 commit-per-step loop and the fdatasync floor.
-# Prints a Markdown table.  (The DBOS/Restate peers of issue 3 are not
-# measured here.)
+# Prints a Markdown table, then peers/peers.py's: the DBOS and Restate
+# peers and the no-boundary overhead (also written into
+# docs/BENCHMARKS-coordinator.md); then the cost of a call across runtimes
+# (a bridge call to the other language's no-op) against a same-language
+# task call, as a ratio.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 N="${1:-2000}"
@@ -14,6 +17,7 @@ trap 'rm -rf "$W"' EXIT
 cd "$W"
 export CURRANT_QUIET=1
 t() { local s e; s=$(date +%s%N); "$@" >/dev/null; e=$(date +%s%N); echo $(((e - s) / 1000)); }
+tmin() { local m=0 v i; for i in 1 2 3; do v=$(t "$@"); if ((i == 1 || v < m)); then m=$v; fi; done; echo "$m"; }
 row() { printf '| %s | %s | %.1f | %.0f |\n' "$1" "$2" "$(echo "$3 / $N" | bc -l)" "$(echo "$N * 1000000 / $3" | bc -l)"; }
 read -r floor sq < <(python3 "$B/floor.py" "$N")
 echo "| what | mode | µs per step | steps/s |"
@@ -30,7 +34,50 @@ for lang in py js; do
     rec=$(t "$C" --sync "$sync" run --id "$lang-$sync" "$s" "$N")
     row "$lang currant record" "sync=$sync" "$((rec - cbase))"
   done
-  rbase=$(t "$C" replay "$lang-zero")
-  rep=$(t "$C" replay "$lang-full")
-  row "$lang currant replay" replay "$((rep - rbase))"
+  # Replay is ~10 µs a step: at N steps it would drown in start-up noise
+  # (100-500 ms here).  Replay RN steps instead (recorded with --sync normal,
+  # the same journal), less the fastest of 3 replays of the 0-step run.
+  RN="${REPLAY_N:-50000}"
+  "$C" --sync normal run --id "$lang-replay" "$s" "$RN" >/dev/null
+  rbase=$(tmin "$C" replay "$lang-zero")
+  rep=$(tmin "$C" replay "$lang-replay")
+  N="$RN" row "$lang currant replay" "replay, $RN steps" "$((rep - rbase))"
+done
+echo
+python3 "$B/peers/peers.py" --doc "$ROOT/docs/BENCHMARKS-coordinator.md"
+
+# Per call, the first call (worker start-up) excluded: (t(N) - t(1)) / (N - 1),
+# each time the best of 3 (the machine is shared; start-up jitter is large).
+# Replay runs REPLAY_N calls (recorded with --sync normal) so that its few
+# µs a call are not lost in start-up noise.
+best() {
+  local lang="$1" kind="$2" mode="$3" steps="$4" i us min=
+  for i in 1 2 3; do
+    if [ "$mode" = replay ]; then
+      us=$(t "$C" replay "$lang-$kind-$steps-rec" 2>/dev/null)
+    else
+      us=$(t "$C" --sync "$mode" run --id "$lang-$kind-$steps-$mode-$i" "$B/steps.$lang" "$steps" "$kind")
+    fi
+    if [ -z "$min" ] || [ "$us" -lt "$min" ]; then min=$us; fi
+  done
+  echo "$min"
+}
+cost() {
+  local lang="$1" kind="$2" mode="$3" n="$N" k
+  if [ "$mode" = replay ]; then
+    n="${REPLAY_N:-20000}"
+    for k in 1 "$n"; do "$C" --sync normal run --id "$lang-$kind-$k-rec" "$B/steps.$lang" "$k" "$kind" >/dev/null; done
+  fi
+  echo "($(best "$lang" "$kind" "$mode" "$n") - $(best "$lang" "$kind" "$mode" 1)) / ($n - 1)" | bc -l
+}
+echo
+echo "| caller | mode | task µs/call | bridge µs/call | bridge / task |"
+echo "|---|---|---|---|---|"
+for lang in py js; do
+  for mode in full normal replay; do
+    task=$(cost "$lang" task "$mode")
+    bridge=$(cost "$lang" bridge "$mode")
+    label=$([ "$mode" = replay ] && echo replay || echo "record, sync=$mode")
+    printf '| %s | %s | %.1f | %.1f | %.2f |\n' "$lang" "$label" "$task" "$bridge" "$(echo "$bridge / $task" | bc -l)"
+  done
 done

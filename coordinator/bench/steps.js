@@ -1,6 +1,12 @@
 const _currant = require("currant").module("steps.js");
-// N sequential no-op boundary calls (argv[2]), for `coordinator/bench/bench.sh`.
-const step = (i) => i;
+// N sequential boundary calls (argv[2]) of a no-op, for
+// `coordinator/bench/bench.sh`: a plain call, or with argv[3] a task
+// ("task") or a Python function through the bridge ("bridge").
+const currant = require("currant");
+
+let step = (i) => i;
+if (process.argv[3] === "task") step = currant.task(step);
+else if (process.argv[3] === "bridge") step = _currant.bridge("py", "bridge_target.py", []).step;
 const n = Number(process.argv[2]);
 let total = 0;
 for (let i = 0; i < n; i++) total += _currant.call(0, step, i);

@@ -5,7 +5,8 @@
 //   const _currant = require("currant").module("app/x.js");
 // and every boundary call site becomes _currant.call(INDEX, fn, ...args),
 // _currant.construct(INDEX, C, ...args), _currant.read(INDEX, obj, key) or
-// _currant.tag(INDEX, tagFn)`...`.  Method calls keep their receiver through
+// _currant.tag(INDEX, tagFn)`...`; imports of Python modules become
+// _currant.bridge("py", FILE, ASYNC_NAMES).  Method calls keep their receiver through
 // ref(obj, key), which reads the property once, where the original
 // expression read it.  Without a coordinator every operation simply happens
 // (pass-through), at the cost of one property read.
@@ -112,6 +113,18 @@ class Module {
     const session = state.session;
     if (session === null) return obj[key];
     return session.read(this.rel, site, obj, key);
+  }
+
+  /**
+   * The module `file` (relative to the build root) of the other runtime
+   * `lang`, as a proxy whose properties are its functions.
+   * @param {string} lang "py"
+   * @param {string} file
+   * @param {string[]} [asyncNames] its async functions
+   */
+  bridge(lang, file, asyncNames = []) {
+    const { bridgeModule, rootOf } = require("./bridge");
+    return bridgeModule(lang, file, asyncNames, rootOf(this.rel, Module.prototype.bridge));
   }
 
   /**

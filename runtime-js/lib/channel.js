@@ -54,11 +54,13 @@ class Channel {
 
   writeAll(buf) {
     let off = 0;
+    let idle = 0;
     while (off < buf.length) {
       try {
         off += fs.writeSync(this.fd, buf, off, buf.length - off);
       } catch (err) {
         if (err.code !== "EAGAIN") throw err;
+        idle = nap(idle);
       }
     }
   }
@@ -66,19 +68,34 @@ class Channel {
   readExact(n) {
     const buf = Buffer.alloc(n);
     let off = 0;
+    let idle = 0;
     while (off < n) {
       let got;
       try {
         got = fs.readSync(this.fd, buf, off, n - off, null);
       } catch (err) {
-        if (err.code === "EAGAIN") continue;
-        throw err;
+        if (err.code !== "EAGAIN") throw err;
+        idle = nap(idle);
+        continue;
       }
       if (got === 0) throw new Error("coordinator closed the channel");
       off += got;
     }
     return buf;
   }
+}
+
+const napCell = new Int32Array(new SharedArrayBuffer(4));
+
+/**
+ * Waits a little before retrying a non-blocking fd (the pipe libuv gives a
+ * pass-through bridge worker; Node cannot poll an fd synchronously): from
+ * 20 µs, doubling up to 1 ms.  Returns the next wait.
+ * @param {number} ms
+ */
+function nap(ms) {
+  if (ms > 0) Atomics.wait(napCell, 0, 0, ms);
+  return Math.min(1, ms > 0 ? ms * 2 : 0.02);
 }
 
 function lost(err) {

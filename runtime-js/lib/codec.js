@@ -146,11 +146,17 @@ class RecordedResponse {
   }
 }
 
+/** Where an error from the other runtime keeps the record it came with. */
+const ORIGIN = Symbol.for("currant.bridge.error");
+
 /**
- * The journal form of an error: type, message, code, args.
+ * The journal form of an error: type, message, code, args.  An error that
+ * came from the other runtime keeps its record, so that it is journaled
+ * (and replayed) as it was raised there.
  * @param {any} err
  */
 function encodeError(err) {
+  if (err !== null && err !== undefined && err[ORIGIN] !== undefined) return err[ORIGIN];
   if (!(err instanceof Error)) {
     let value = null;
     try { value = encode(err); } catch { value = String(err); }
@@ -200,10 +206,13 @@ function findErrorClass(name) {
 
 /**
  * Rebuilds an error of the recorded type (a built-in class when there is
- * one, else an Error whose name is the recorded type) with its message.
+ * one, else an Error whose name is the recorded type) with its message;
+ * a Python exception (a bridge call's) becomes a BridgeError subclass
+ * named after its type.
  * @param {any} data
  */
 function decodeError(data) {
+  if (data.lang === "py") return bridgedError(data);
   if (data.type === "Thrown" && "thrown" in data) return decode(data.thrown);
   const C = findErrorClass(data.type);
   const name = data.name || data.type;
@@ -228,6 +237,17 @@ function decodeError(data) {
   }
   if (err.name !== name) err.name = name;
   if (data.code !== undefined) err.code = data.code;
+  return err;
+}
+
+/**
+ * A Python exception raised through a bridge call, as a JS error.
+ * @param {any} data
+ */
+function bridgedError(data) {
+  const { bridgedErrorClass } = require("./errors");
+  const err = new (bridgedErrorClass(String(data.type || "Exception")))(data.message);
+  Object.defineProperty(err, ORIGIN, { value: data });
   return err;
 }
 

@@ -1,7 +1,8 @@
 "use strict";
 // Errors the runtime raises on its own account.  Errors thrown by boundary
 // calls themselves are never wrapped: they reach the script as they are,
-// live or replayed.
+// live or replayed.  Errors of the other runtime (a bridge call into
+// Python) become BridgeError subclasses named after the Python type.
 
 /** Base class of the runtime's own errors. */
 class CurrantError extends Error {
@@ -13,6 +14,31 @@ class NonDeterminismError extends CurrantError {}
 class UnrecordableValueError extends CurrantError {}
 /** The run was cancelled with `currant cancel`. */
 class RunCancelled extends CurrantError {}
+/**
+ * A call into the other runtime failed (docs/BRIDGE.md): the worker died,
+ * or the call re-entered a worker already on the stack.  Errors raised by
+ * the Python function are subclasses named after the Python type.
+ */
+class BridgeError extends CurrantError {}
+
+/** @type {Map<string, typeof BridgeError>} */
+const bridged = new Map();
+
+/**
+ * The BridgeError subclass standing for the Python exception type `name`
+ * (one per name, so a replayed error has the class the live one had).
+ * @param {string} name
+ * @returns {typeof BridgeError}
+ */
+function bridgedErrorClass(name) {
+  let C = bridged.get(name);
+  if (C === undefined) {
+    C = { [name]: class extends BridgeError {} }[name];
+    bridged.set(name, C);
+  }
+  return C;
+}
+
 /** An attempt, a poll or a wait ran out of time. */
 class TimeoutError extends Error {
   constructor(message) { super(message); this.name = "TimeoutError"; }
@@ -55,7 +81,7 @@ PromptConnectionError.code = "connection";
 
 module.exports = {
   CurrantError, NonDeterminismError, UnrecordableValueError, RunCancelled,
-  TimeoutError, PromptError, PromptConfigError, PromptHTTPError,
+  BridgeError, bridgedErrorClass, TimeoutError, PromptError, PromptConfigError, PromptHTTPError,
   PromptRateLimitError, PromptResponseError, PromptTimeoutError,
   PromptConnectionError,
 };

@@ -12,6 +12,11 @@
 // Calls inside a live checkpoint (a task's body) get keys under it.
 // Output is muted while recorded checkpoints replay, so a resumed run
 // does not print twice what its first attempt printed.
+// A bridge call (a Python function, docs/BRIDGE.md) takes a frame like a
+// task: the worker running it commits its boundaries under the call's key.
+// The same Session runs in a worker (CURRANT_WORKER=1), where each
+// invocation is a frame whose prefix is the caller's key; the worker's
+// imports use keys under "@FILE." (rows no script call ever reaches).
 
 const fs = require("node:fs");
 const crypto = require("node:crypto");
@@ -65,7 +70,11 @@ class Session {
     this.retries = new Map();
     /** @type {Map<string, string[]>} */
     this.children = new Map();
+    /** @type {Set<string>} */
+    this.linked = new Set();
     this.unvisited = 0;
+    this.worker = process.env.CURRANT_WORKER === "1";
+    delete process.env.CURRANT_WORKER;
     this.mode = "run";
     this.runId = "";
     this.suspendAfter = Number(process.env.CURRANT_SUSPEND_AFTER || 60) * 1000;
@@ -88,11 +97,8 @@ class Session {
       if (msg.op === "ready") break;
       for (const r of msg.rows || []) this.load(r);
     }
-    if (this.unvisited > 0 && this.mode === "run" && init.mute !== false) {
-      this.muted = [process.stdout.write, process.stderr.write];
-      process.stdout.write = muteWrite;
-      process.stderr.write = muteWrite;
-    }
+    if (this.worker) return; // muted per invocation; the script says exit, not us
+    if (this.unvisited > 0 && this.mode === "run" && init.mute !== false) this.mute();
     process.on("exit", () => this.atExit());
   }
 
@@ -105,16 +111,29 @@ class Session {
       return;
     }
     this.recorded.set(key, r);
+    if (key.startsWith("@")) return; // a worker's import: never revisited by the script
     if (r[8] !== null && r[8] !== undefined) {
       const pk = poolKey(keyPrefix(key), r[1], r[2], r[8]);
       if (!this.pool.has(pk)) this.pool.set(pk, []);
       this.pool.get(pk).push(key);
     }
     this.unvisited += 1;
-    const parent = parentKey(key);
-    if (parent !== null) {
+    this.link(key);
+  }
+
+  /**
+   * Records key under its parent, and the parent under its own (a bridge
+   * call or task cut short has rows below it but none of its own).
+   * @param {string} key
+   */
+  link(key) {
+    while (!this.linked.has(key)) {
+      this.linked.add(key);
+      const parent = parentKey(key);
+      if (parent === null) return;
       if (!this.children.has(parent)) this.children.set(parent, []);
       this.children.get(parent).push(key);
+      key = parent;
     }
   }
 
@@ -123,10 +142,8 @@ class Session {
     const stack = [key];
     while (stack.length) {
       for (const child of this.children.get(stack.pop()) || []) {
-        if (this.recorded.has(child)) {
-          n += 1;
-          stack.push(child);
-        }
+        if (this.recorded.has(child)) n += 1;
+        stack.push(child);
       }
     }
     return n;
@@ -135,6 +152,12 @@ class Session {
   visited(key) {
     this.unvisited -= 1 + (this.children.size ? this.descendants(key) : 0);
     if (this.unvisited <= 0) this.unmute();
+  }
+
+  mute() {
+    this.muted = [process.stdout.write, process.stderr.write];
+    process.stdout.write = muteWrite;
+    process.stderr.write = muteWrite;
   }
 
   unmute() {
@@ -174,9 +197,9 @@ class Session {
     }
     const target = fn instanceof Ref ? fn.fn : fn;
     const kind = target && target._currantKind;
-    if (kind !== undefined && how === undefined) return this.special(kind, k, rel, site, args);
+    if (kind !== undefined && kind !== "bridge" && how === undefined) return this.special(kind, k, rel, site, args);
     this.pendingH.set(k, fingerprint(args));
-    return this.live(k, rel, site, fn, args, invoke, how || "call", target);
+    return this.live(k, rel, site, fn, args, invoke, kind === "bridge" ? kind : how || "call", target);
   }
 
   /** A key for a live call whose counter key holds another call's row. */
@@ -417,6 +440,50 @@ class Session {
     return this.inner(() => this.pollBody(fn, every, timeout, until, isDone));
   }
 
+  // ---------------------------------------------------------------- bridges
+
+  /**
+   * Has the coordinator run bridge function fn in its worker; returns the
+   * `result` reply.  Through call() the function owns its frame and the
+   * key is the checkpoint's; a plain call takes a key here.
+   * @param {Function & {currantBridge: any}} fn
+   * @param {any[]} args
+   */
+  bridge(fn, args) {
+    const { encodeArgs } = require("./bridge");
+    const spec = fn.currantBridge;
+    const frame = this.als.getStore();
+    const key = frame && frame.fn === fn && frame.owner !== null ? frame.owner : this.nextKey();
+    const msg = { op: "bridge", lang: spec.lang, file: spec.file, fn: spec.name, args: encodeArgs(spec, args), key, mute: this.muted !== null };
+    const reply = this.chan.request(msg);
+    // the worker went through the rows under key (replayed or not)
+    this.unvisited -= this.descendants(key);
+    if (this.unvisited <= 0) this.unmute();
+    if (reply.stop !== undefined) {
+      // the worker suspended the run or diverged
+      this.exiting = true;
+      this.unmute();
+      process.reallyExit(reply.stop);
+    }
+    return reply;
+  }
+
+  /**
+   * In a worker: the frame of bridge call `key`, muted while its recorded
+   * rows replay if the caller is.
+   * @param {string} key
+   * @param {string} rel
+   * @param {Function} fn
+   * @param {boolean} mute
+   */
+  beginInvocation(key, rel, fn, mute) {
+    const frame = new Frame(`${key}.`, key, fn);
+    frame.rel = rel;
+    this.unvisited = this.descendants(key);
+    if (mute && this.unvisited > 0) this.mute();
+    return frame;
+  }
+
   // ------------------------------------------------------------------ tasks
 
   /** Attempts of a task, each failure journaled under its checkpoint. */
@@ -574,4 +641,4 @@ function connect(state) {
   session.start();
 }
 
-module.exports = { Session, connect, parentKey, NonDeterminismError };
+module.exports = { Session, Frame, connect, parentKey, NonDeterminismError };

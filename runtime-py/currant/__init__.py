@@ -4,8 +4,8 @@ currantc rewrites every boundary call of a script (clock, randomness,
 environment, files, network, subprocesses, LLM prompts, the std API below and
 user tasks) into ``_currant.call(SITE, fn, *args, **kwargs)`` where
 ``_currant = __import__("currant").module("app/x.py")``.  This package
-implements that surface (``module`` and the binding's ``call``/``read``)
-and the std API users write against: ``task``, ``sleep``, ``now``,
+implements that surface (``module`` and the binding's ``call``/``read``/
+``bridge``: calls into JavaScript, docs/BRIDGE.md) and the std API users write against: ``task``, ``sleep``, ``now``,
 ``random``, ``uuid``, ``wait_event``, ``prompt`` and ``poll``.
 
 Two modes.  When the ``currant`` coordinator started the process it hands
@@ -22,6 +22,7 @@ does; the coordinator puts it on PYTHONPATH itself.
 
 from currant._binding import Module, module
 from currant._errors import (
+    BridgeError,
     CurrantError,
     NonDeterminismError,
     PromptConfigError,
@@ -51,6 +52,7 @@ from currant._std import (
 )
 
 __all__ = [
+    "BridgeError",
     "CurrantError",
     "Module",
     "NonDeterminismError",
@@ -80,6 +82,12 @@ __all__ = [
 ]
 
 __version__ = "0.1.0"
+
+# `from currant.js.pricing import quote` in plain scripts.
+import sys as _sys  # noqa: E402
+from currant._bridge import JsFinder as _JsFinder  # noqa: E402
+
+_sys.meta_path.append(_JsFinder())
 
 # Under the coordinator, connect now: before the script's first checkpoint.
 from currant import _session as _session_module  # noqa: E402

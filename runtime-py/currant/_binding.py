@@ -2,9 +2,11 @@
 
 Each instrumented file starts with
 ``_currant = __import__("currant").module("app/x.py")`` and every boundary
-call site becomes ``_currant.call(INDEX, fn, *args, **kwargs)``.  The site
-index alone travels with the call; the file comes from the binding, and the
-coordinator maps (file, index) to the stable site id through the manifest.
+call site becomes ``_currant.call(INDEX, fn, *args, **kwargs)``; imports
+from the other runtime become ``_currant.bridge(LANG, FILE, ASYNC_NAMES)``.
+The site index alone travels with the call; the file comes from the
+binding, and the coordinator maps (file, index) to the stable site id
+through the manifest.
 
 The binding does the least possible work when no coordinator is present: a
 module-level check and the call itself, so pass-through scripts pay almost
@@ -13,8 +15,9 @@ nothing for being instrumented.
 
 from __future__ import annotations
 
+import sys
 import threading
-from typing import Any, Callable, Dict
+from typing import Any, Callable, Dict, Iterable
 
 from currant import _state
 
@@ -44,6 +47,15 @@ class Module:
         if session is None:
             return fn(*args, **kwargs)
         return session.call(self.rel, site, fn, args, kwargs)
+
+    def bridge(self, lang: str, file: str,
+               async_names: Iterable[str] = ()) -> Any:
+        """The module ``file`` (relative to the build root) of the other
+        runtime ``lang``; ``async_names`` are its async functions."""
+        from currant._bridge import BridgeModule, root_of
+        caller = sys._getframe(1).f_globals.get("__file__")
+        return BridgeModule(lang, file, async_names,
+                            root_of(self.rel, caller))
 
     def read(self, site: int, obj: Any, key: Any) -> Any:
         """Perform the read ``obj[key]`` (``os.environ["K"]``) as a checkpoint."""

@@ -192,7 +192,14 @@ def _hashable(v: Any) -> Any:
 
 
 def encode_error(exc: BaseException) -> dict:
-    """The journal form of an exception: type, module, message, args."""
+    """The journal form of an exception: type, module, message, args.
+
+    An error that came from the other runtime keeps the record it came
+    with, so that it is journaled (and replayed) as it was thrown there.
+    """
+    record = getattr(exc, "_currant_error", None)
+    if record is not None:
+        return record
     kind = type(exc)
     try:
         args = encode(list(exc.args))
@@ -212,8 +219,11 @@ def decode_error(data: dict) -> BaseException:
     The type is looked up by module and qualified name; a type from
     JavaScript, or one that no longer exists, becomes a subclass of
     ReplayedError with the recorded name, so ``type(e).__name__`` and
-    ``str(e)`` still match.
+    ``str(e)`` still match.  An error thrown by JavaScript code through a
+    bridge call (``"lang": "js"``) becomes a BridgeError subclass of its name.
     """
+    if data.get("lang") == "js":
+        return _bridged_error(data)
     cls = _find_class(data.get("module", ""), data.get("type", "Exception"))
     args = decode(data.get("args", [data.get("message", "")]))
     exc: BaseException
@@ -224,6 +234,14 @@ def decode_error(data: dict) -> BaseException:
     except Exception:
         exc = cls.__new__(cls)
         exc.args = (data.get("message", ""),)
+    return exc
+
+
+def _bridged_error(data: dict) -> BaseException:
+    from currant._errors import bridged_error_class
+    exc = bridged_error_class(str(data.get("type") or "Error"))(
+        data.get("message", ""))
+    exc._currant_error = data  # type: ignore[attr-defined]
     return exc
 
 

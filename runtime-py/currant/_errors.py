@@ -1,8 +1,13 @@
 """Exceptions the runtime raises on its own account.
 
 Errors raised by the boundary calls themselves are never wrapped: they reach
-the script with their own type and message, live or replayed.
+the script with their own type and message, live or replayed.  Errors of the
+other runtime (a bridge call into JavaScript) become BridgeError subclasses
+named after them.
 """
+
+import builtins
+from typing import Dict
 
 
 class CurrantError(Exception):
@@ -19,6 +24,40 @@ class UnrecordableValueError(CurrantError, TypeError):
 
 class RunCancelled(CurrantError):
     """The run was cancelled with ``currant cancel``."""
+
+
+class BridgeError(CurrantError):
+    """A call into the other runtime failed (docs/BRIDGE.md).
+
+    Errors thrown by a JavaScript function are raised as subclasses named
+    after the JS error (see ``bridged_error_class``); the worker dying or a
+    call re-entering a worker already on the stack raise BridgeError itself.
+    """
+
+
+_bridged: Dict[str, type] = {}
+
+
+def bridged_error_class(name: str) -> type:
+    """The BridgeError subclass standing for the other runtime's ``name``.
+
+    A builtin exception of the same name is a base too, so that
+    ``except TypeError`` catches a JavaScript TypeError.  One class per
+    name, so a replayed error has the class the live one had.
+    """
+    cls = _bridged.get(name)
+    if cls is None:
+        builtin = getattr(builtins, name, None)
+        bases: tuple = (BridgeError,)
+        if isinstance(builtin, type) and issubclass(builtin, Exception) \
+                and not issubclass(BridgeError, builtin):
+            bases += (builtin,)
+        try:
+            cls = type(name, bases, {"__module__": "currant"})
+        except TypeError:  # a builtin whose layout cannot be mixed in
+            cls = type(name, (BridgeError,), {"__module__": "currant"})
+        _bridged[name] = cls
+    return cls
 
 
 class Suspended(BaseException):

@@ -12,6 +12,12 @@ Calls made inside a live checkpoint (a task's body) get keys under it
 ("K.0", "K.1", retries "K~2.0"), so a finished task replays as one value
 while an unfinished one re-runs with its own finished steps replayed.
 
+A bridge call (a function of the other runtime, docs/BRIDGE.md) takes a
+frame like a task: the worker running it commits its boundaries under the
+call's key.  The same Session runs in a worker (CURRANT_WORKER=1), where
+each invocation is a frame whose prefix is the caller's key; the worker's
+imports use keys under "@FILE." (rows no script call ever reaches).
+
 Threads share the root frame and its counter: keys are deterministic only
 if threads reach checkpoints in a deterministic order (documented).
 Output written while recorded checkpoints are being replayed is muted, so a
@@ -105,7 +111,9 @@ class Session:
         self.recorded: Dict[str, Row] = {}
         self.retries: Dict[str, List[Row]] = {}
         self.children: Dict[str, List[str]] = {}
+        self.linked: set = set()
         self.unvisited = 0
+        self.worker = os.environ.pop("CURRANT_WORKER", "") == "1"
         self.mode = "run"
         self.run_id = ""
         self.suspend_after = float(os.environ.get("CURRANT_SUSPEND_AFTER",
@@ -134,10 +142,10 @@ class Session:
                 break
             for r in msg.get("rows", ()):
                 self._load(Row(r))
+        if self.worker:
+            return  # muted per invocation; the script says exit, not us
         if self.unvisited and self.mode == "run" and init.get("mute", True):
-            self.muted = (sys.stdout, sys.stderr)
-            sys.stdout = _Muted(sys.stdout)  # type: ignore[assignment]
-            sys.stderr = _Muted(sys.stderr)  # type: ignore[assignment]
+            self._mute()
         atexit.register(self._at_exit)
 
     def _load(self, row: Row) -> None:
@@ -145,13 +153,25 @@ class Session:
             self.retries.setdefault(row.key, []).append(row)
             return
         self.recorded[row.key] = row
+        if row.key.startswith("@"):
+            return  # a worker's import: never revisited by the script
         if row.h is not None:
             self.pool.setdefault((key_prefix(row.key), row.file, row.site,
                                   row.h), []).append(row.key)
         self.unvisited += 1
-        parent = parent_key(row.key)
-        if parent is not None:
-            self.children.setdefault(parent, []).append(row.key)
+        self._link(row.key)
+
+    def _link(self, key: str) -> None:
+        """Records key under its parent, and the parent under its own
+        (a bridge call or task cut short has rows below it but none of its
+        own)."""
+        while key not in self.linked:
+            self.linked.add(key)
+            parent = parent_key(key)
+            if parent is None:
+                return
+            self.children.setdefault(parent, []).append(key)
+            key = parent
 
     def _descendants(self, key: str) -> int:
         n, stack = 0, [key]
@@ -159,7 +179,7 @@ class Session:
             for child in self.children.get(stack.pop(), ()):
                 if child in self.recorded:
                     n += 1
-                    stack.append(child)
+                stack.append(child)
         return n
 
     def _visited(self, key: str) -> None:
@@ -382,6 +402,11 @@ class Session:
             except Exception:
                 pass
 
+    def _mute(self) -> None:
+        self.muted = (sys.stdout, sys.stderr)
+        sys.stdout = _Muted(sys.stdout)  # type: ignore[assignment]
+        sys.stderr = _Muted(sys.stderr)  # type: ignore[assignment]
+
     def _unmute(self) -> None:
         if self.muted is not None:
             sys.stdout, sys.stderr = self.muted
@@ -402,6 +427,9 @@ class Session:
             return self._event_at(key, rel, site, fn, *args, **kwargs)
         if kind == "poll":
             return self._poll_at(key, rel, site, fn, *args, **kwargs)
+        if kind == "bridge":
+            return self._live(key, rel, site, fn, args, kwargs, "bridge",
+                              h=fingerprint(args, kwargs))
         return self._live(key, rel, site, fn, args, kwargs)
 
     def _sub(self, parent: str, n: int, make: Callable[[], Any],
@@ -541,6 +569,51 @@ class Session:
                          timeout: Optional[float], until: Any) -> Any:
         return await self._inner_call(self._poll_async_body, fn, every,
                                       timeout, until)
+
+    # ------------------------------------------------------------ bridges
+
+    def bridge(self, fn: Any, args: tuple) -> Dict[str, Any]:
+        """Have the coordinator run bridge function ``fn`` in its worker;
+        the ``result`` reply.  Through ``call`` the function owns its frame
+        and the key is the checkpoint's; a plain call takes a key here."""
+        from currant._bridge import encode_args
+        frame = _frame.get(self.root)
+        if frame.fn is fn and frame.owner is not None:
+            key = frame.owner
+        else:
+            key, _ = self._key()
+        msg = {"op": "bridge", "lang": fn.lang, "file": fn.file,
+               "fn": fn.name, "args": encode_args(fn, args), "key": key,
+               "mute": self.muted is not None}
+        self._flush()
+        reply = self.chan.request(msg)
+        # the worker went through the rows under key (replayed or not)
+        self.unvisited -= self._descendants(key)
+        if self.unvisited <= 0:
+            self._unmute()
+        if "stop" in reply:  # the worker suspended the run or diverged
+            self.exiting = True
+            self._unmute()
+            self._flush()
+            os._exit(int(reply["stop"]))
+        return reply
+
+    def begin_invocation(self, key: str, rel: str, fn: Any,
+                         mute: bool) -> Any:
+        """In a worker: run the next calls in the frame of bridge call
+        ``key``, muted while its recorded rows replay if the caller is."""
+        frame = Frame(key + ".", key, fn)
+        frame.rel = rel
+        self.unvisited = self._descendants(key)
+        if mute and self.unvisited > 0:
+            self._mute()
+        return _frame.set(frame)
+
+    def end_invocation(self, token: Any) -> None:
+        """In a worker: the invocation is over; its output is flushed."""
+        _frame.reset(token)
+        self._unmute()
+        self._flush()
 
     # -------------------------------------------------------------- tasks
 
@@ -704,9 +777,12 @@ def _retry_ok(policy: Any, exc: BaseException, attempt: int,
 # code (json.load(f), `for line in f`) reads replays exactly.  A file opened
 # for writing stays a real file; it is flushed before every commit, so
 # "checkpoint K is committed" implies "everything written before K is on
-# disk".  On replay it becomes a _ReplayedWriter that drops writes while the
-# run is still replaying (they happened the first time) and, once the run is
-# live again, appends to the real file.
+# disk".  On replay it becomes a _ReplayedWriter that holds back writes
+# while the run is still replaying (they happened the first time).  Once
+# the run is live again it opens the real file: in "w"/"x"/"r+" modes anew,
+# writing what it held back first, so the file ends up as one uninterrupted
+# run leaves it (bytes written after the last checkpoint before the crash
+# are written again, not twice); in "a" mode it appends what comes next.
 
 MAX_RECORDED_FILE = 4 * 1024 * 1024
 
@@ -745,14 +821,23 @@ class _ReplayedWriter:
     def __init__(self, session: "Session", fn: Any, args: tuple,
                  kwargs: dict) -> None:
         self.__dict__.update(_session=session, _spec=(fn, args, kwargs),
-                             _real=None)
+                             _real=None, _held=[])
 
     def _live(self) -> Any:
         if self.__dict__["_real"] is None:
             fn, args, kwargs = self.__dict__["_spec"]
-            args, kwargs = _append_mode(args, kwargs)
-            self.__dict__["_real"] = fn(*args, **kwargs)
-            self.__dict__["_session"].track_file(self.__dict__["_real"])
+            mode = _mode_of(args, kwargs)
+            held = self.__dict__["_held"]
+            if "a" in mode:
+                held.clear()  # appended the first time already
+            else:
+                args, kwargs = _with_mode(args, kwargs, mode.replace("x", "w"))
+            real = fn(*args, **kwargs)
+            for data in held:
+                real.write(data)
+            held.clear()
+            self.__dict__["_real"] = real
+            self.__dict__["_session"].track_file(real)
         return self.__dict__["_real"]
 
     def _replaying(self) -> bool:
@@ -761,13 +846,13 @@ class _ReplayedWriter:
 
     def write(self, data: Any) -> int:
         if self._replaying():
+            self.__dict__["_held"].append(data)
             return len(data)
         return self._live().write(data)
 
     def writelines(self, lines: Any) -> None:
         if self._replaying():
-            for _ in lines:
-                pass
+            self.__dict__["_held"].extend(lines)
             return None
         return self._live().writelines(lines)
 
@@ -794,12 +879,12 @@ class _ReplayedWriter:
         return getattr(self._live(), name)
 
 
-def _append_mode(args: tuple, kwargs: dict) -> Tuple[list, dict]:
+def _with_mode(args: tuple, kwargs: dict, mode: str) -> Tuple[list, dict]:
     args_l, kwargs = list(args), dict(kwargs)
-    if len(args_l) > 1 and isinstance(args_l[1], str):
-        args_l[1] = args_l[1].replace("w", "a").replace("x", "a")
-    elif isinstance(kwargs.get("mode"), str):
-        kwargs["mode"] = kwargs["mode"].replace("w", "a").replace("x", "a")
+    if len(args_l) > 1:
+        args_l[1] = mode
+    else:
+        kwargs["mode"] = mode
     return args_l, kwargs  # type: ignore[return-value]
 
 

@@ -13,14 +13,15 @@ import sys
 
 
 def golden_sites(golden_dir: str, lang: str) -> set:
-    """(canonical, form) of every site in the golden manifests of lang."""
+    """(canonical, form) of every site (and prompt) in the golden manifests of lang."""
     seen = set()
     pattern = f"{golden_dir}/{lang}/**/*.json"
     for path in glob.glob(pattern, recursive=True):
         with open(path, encoding="utf-8") as f:
             for line in f:
                 line = line.strip().rstrip(",")
-                if not line.startswith("{") or '"kind":"site"' not in line.replace(" ", ""):
+                flat = line.replace(" ", "")
+                if not line.startswith("{") or ('"kind":"site"' not in flat and '"kind":"prompt"' not in flat):
                     continue
                 try:
                     node = json.loads(line)

@@ -116,10 +116,10 @@ def integrity(m):
     by_file = {}
     site_ids = []
     for n in nodes:
-        if n.get("kind") in ("site", "function", "task") and n.get("file") not in files:
+        if n.get("kind") in ("site", "prompt", "function", "task") and n.get("file") not in files:
             errs.append(f"node {n.get('id')} names file {n.get('file')!r} not in files")
             break
-        if n.get("kind") == "site":
+        if n.get("kind") in ("site", "prompt"):
             by_file.setdefault(n["file"], []).append(n.get("index"))
             site_ids.append(n.get("site_id"))
             sid = n.get("site_id") or ""

@@ -16,22 +16,7 @@ if ! out="$(mk build/currant build/currantc 2>&1)"; then
   exit 1
 fi
 
-unset CURRANT_PROMPT_CMD CURRANT_PROMPT_CACHE OPENAI_BASE_URL OPENAI_API_KEY CURRANT_LLM_API_KEY
-PORTF="$TMP/llm.port"
-COUNTF="$TMP/llm.count"
-python3 "$ROOT/runtime-py/tests/fake_llm.py" "$PORTF" "$COUNTF" &
-LLM_PID=$!
-cleanup_llm() { kill "$LLM_PID" 2>/dev/null || true; wait "$LLM_PID" 2>/dev/null || true; }
-trap 'cleanup_llm; cleanup_tmp' EXIT
-for _ in $(seq 1 100); do [ -s "$PORTF" ] && break; sleep 0.05; done
-if [ ! -s "$PORTF" ]; then
-  bad fake-llm "the fake server did not start"
-  finish
-  exit 1
-fi
-export CURRANT_LLM_BASE_URL="http://127.0.0.1:$(cat "$PORTF")/v1"
-export CURRANT_LLM_MODEL="fake-model"
-hits() { cat "$COUNTF" 2>/dev/null || echo 0; }
+start_fake_llm
 
 SRC="$TMP/src"
 mkdir -p "$SRC"

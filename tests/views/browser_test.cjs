@@ -127,7 +127,7 @@ async function clickTests(page, data) {
     const items = await page.locator('#panel section[data-section="callers"] li').count();
     return items === callers.get(best).size || `${items} callers listed, ${callers.get(best).size} expected`;
   });
-  const owner = data.edges.find((e) => e.kind === 'contains' && data.nodes[e.target].kind === 'site' &&
+  const owner = data.edges.find((e) => e.kind === 'contains' && ['site', 'prompt'].includes(data.nodes[e.target].kind) &&
     data.nodes[e.source].kind !== 'module');
   await check('samples: panel lists boundary sites with callee text', async () => {
     await page.click(`#graph g.node[data-idx="${owner.source}"]`);

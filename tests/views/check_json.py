@@ -6,7 +6,7 @@ kinds from the documented sets.  Prints problems; exit 1 on any."""
 import json
 import sys
 
-NODE_KINDS = {'module', 'function', 'task', 'site'}
+NODE_KINDS = {'module', 'function', 'task', 'site', 'prompt'}
 EDGE_KINDS = {'call', 'data', 'import', 'cross_lang', 'contains'}
 
 

@@ -14,24 +14,6 @@ APP="$E2E/$LANG_DIR/app"
 export SIDE="$TMP/side.txt"
 cur() { "$CURRANT" "$@"; }
 
-# expect NAME WANT_STATUS CMD...: one test on a command's exit status;
-# its stdout+stderr land in $TMP/last.
-expect() {
-  local name="$1" want="$2" rc=0
-  shift 2
-  "$@" >"$TMP/last" 2>&1 || rc=$?
-  if [ "$rc" = "$want" ]; then ok "$name"; else
-    bad "$name" "exit status $rc, wanted $want: $*"
-    head -20 "$TMP/last" | sed 's/^/    /'
-  fi
-}
-# has NAME PATTERN FILE: FILE matches the extended regex PATTERN.
-has() {
-  if grep -qE "$2" "$3"; then ok "$1"; else
-    bad "$1" "no /$2/ in $3:"
-    head -20 "$3" | sed 's/^/    /'
-  fi
-}
 status_is() {
   local got
   got="$(field "$2" status)"

@@ -7,6 +7,16 @@
 #                      is the journal home of what follows
 #   run_id             the id of the newest run (from `currant runs --json`)
 #   field RUN KEY      a field of `currant runs --json` for RUN
+#   expect NAME WANT_STATUS CMD...
+#                      one test on a command's exit status; its
+#                      stdout+stderr land in $TMP/last
+#   has NAME PATTERN FILE
+#                      one test: FILE matches the extended regex PATTERN
+#   need_currant       builds build/currant, or ends the suite (one failure)
+#   start_fake_llm     starts runtime-py/tests/fake_llm.py on 127.0.0.1 (stopped
+#                      at exit), exports CURRANT_LLM_BASE_URL and
+#                      CURRANT_LLM_MODEL=fake-model; `hits` prints how many
+#                      requests it has served; ends the suite if it fails
 #   crash_matrix LABEL PREP CMP SCRIPT [ARGS...]
 #                      runs SCRIPT once uninterrupted, then for every
 #                      checkpoint K and every fault (child killed after K is
@@ -40,8 +50,51 @@ for r in json.load(sys.stdin):
         print("" if v is None else v)' "$1" "$2"
 }
 
+need_currant() {
+  local out
+  if ! out="$(mk build/currant 2>&1)"; then
+    bad currant-build "make build/currant failed"
+    printf '%s\n' "$out" | tail -n 20 | sed 's/^/    /'
+    finish
+    exit 1
+  fi
+}
+
+expect() {
+  local name="$1" want="$2" rc=0
+  shift 2
+  "$@" >"$TMP/last" 2>&1 || rc=$?
+  if [ "$rc" = "$want" ]; then ok "$name"; else
+    bad "$name" "exit status $rc, wanted $want: $*"
+    head -20 "$TMP/last" | sed 's/^/    /'
+  fi
+}
+
+has() {
+  if grep -qE "$2" "$3"; then ok "$1"; else
+    bad "$1" "no /$2/ in $3:"
+    head -20 "$3" | sed 's/^/    /'
+  fi
+}
+
 # resume_until_end RUN: resumes while the run was killed (exit 137) or lost
 # its coordinator (70); prints the outputs in order.
+start_fake_llm() {
+  unset CURRANT_PROMPT_CMD CURRANT_PROMPT_CACHE OPENAI_BASE_URL OPENAI_API_KEY CURRANT_LLM_API_KEY
+  python3 "$ROOT/runtime-py/tests/fake_llm.py" "$TMP/llm.port" "$TMP/llm.count" &
+  LLM_PID=$!
+  trap 'kill "$LLM_PID" 2>/dev/null || true; wait "$LLM_PID" 2>/dev/null || true; cleanup_tmp' EXIT
+  for _ in $(seq 1 100); do [ -s "$TMP/llm.port" ] && break; sleep 0.05; done
+  if [ ! -s "$TMP/llm.port" ]; then
+    bad fake-llm "the fake server did not start"
+    finish
+    exit 1
+  fi
+  export CURRANT_LLM_BASE_URL="http://127.0.0.1:$(cat "$TMP/llm.port")/v1"
+  export CURRANT_LLM_MODEL="fake-model"
+}
+hits() { cat "$TMP/llm.count" 2>/dev/null || echo 0; }
+
 resume_until_end() {
   local i rc=137
   for i in 1 2 3 4; do

@@ -1,0 +1,1118 @@
+/*
+ * cache.c — the incremental build cache: what the last build of OUT learned,
+ * kept in OUT/.currant-cache/ (or --cache-dir) so that the next build redoes
+ * only what changed.  Two files:
+ *
+ *   index  the last build's inputs and outputs: compiler build id, config
+ *          hash, every source's path, language, package type and sha256, the
+ *          sha256 of every file written, and the diagnostics printed.  When
+ *          the walk finds exactly these inputs and OUT still holds exactly
+ *          these bytes, a build only replays the diagnostics (level 1).
+ *   pack   one entry per source, keyed by path and content hash: the names
+ *          pass result (the Module before link mutates it) and what the
+ *          boundaries pass and the rewrite made of it, with the digest of
+ *          the link results they saw.  An unchanged file is loaded instead of
+ *          parsed; link runs over everything; a loaded file whose link digest
+ *          is unchanged reuses its sites and output, the others are parsed
+ *          again and instrumented (level 2).
+ *
+ * Both are functions of the inputs, the config and the compiler binary only
+ * (no time, no absolute path, nothing from -j), so OUT stays byte-identical
+ * to a clean build's.  Both are written atomically and carry the format and
+ * the compiler's build id; each pack entry and the index end with a sha256
+ * of their bytes, and every index and count is checked while reading: a
+ * cache that does not check out is ignored (a miss, with a -v note), never
+ * trusted.  The encoding is varints and length-prefixed strings; the names
+ * state's strings are written once per entry and referred to afterwards.
+ */
+#include "currant.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#define CACHE_FORMAT 1
+#define INDEX_MAGIC "currant-cache-index\n"
+#define PACK_MAGIC "currant-cache-pack\n"
+
+/* ---- writing ------------------------------------------------------------ */
+
+/* An encoder: bytes plus the strings already written (id = position). */
+typedef struct Wr {
+  StrBuf b;           /* output */
+  const char **keys;  /* open-addressing table of written strings */
+  uint32_t *ids;      /* their ids */
+  uint32_t cap, used; /* table size (power of two), strings written */
+} Wr;
+
+static void put_uv(StrBuf *b, uint64_t v) {
+  char t[10];
+  int n = 0;
+  do {
+    uint8_t c = v & 0x7f;
+    v >>= 7;
+    t[n++] = (char)(c | (v ? 0x80 : 0));
+  } while (v);
+  str_append(b, t, (size_t)n);
+}
+
+static void put_sv(StrBuf *b, int64_t v) { put_uv(b, ((uint64_t)v << 1) ^ (uint64_t)(v >> 63)); }
+
+static void put_bytes(StrBuf *b, const char *s, size_t n) {
+  put_uv(b, n);
+  if (n) str_append(b, s, n);
+}
+
+static uint32_t str_hash(const char *s) {
+  uint32_t h = 2166136261u;
+  for (; *s; s++) h = (h ^ (uint8_t)*s) * 16777619u;
+  return h;
+}
+
+static void wr_grow(Wr *w) {
+  uint32_t ncap = w->cap ? w->cap * 2 : 256;
+  const char **keys = xcalloc(ncap, sizeof *keys);
+  uint32_t *ids = xcalloc(ncap, sizeof *ids);
+  for (uint32_t i = 0; i < w->cap; i++) {
+    if (!w->keys[i]) continue;
+    uint32_t h = str_hash(w->keys[i]) & (ncap - 1);
+    while (keys[h]) h = (h + 1) & (ncap - 1);
+    keys[h] = w->keys[i], ids[h] = w->ids[i];
+  }
+  free(w->keys), free(w->ids);
+  w->keys = keys, w->ids = ids, w->cap = ncap;
+}
+
+/* A string: 0 for NULL, 1 + bytes the first time, 2 + id afterwards. */
+static void put_str(Wr *w, const char *s) {
+  if (!s) {
+    put_uv(&w->b, 0);
+    return;
+  }
+  if (2 * (w->used + 1) > w->cap) wr_grow(w);
+  uint32_t h = str_hash(s) & (w->cap - 1);
+  for (; w->keys[h]; h = (h + 1) & (w->cap - 1))
+    if (w->keys[h] == s || strcmp(w->keys[h], s) == 0) {
+      put_uv(&w->b, 2 + (uint64_t)w->ids[h]);
+      return;
+    }
+  w->keys[h] = s, w->ids[h] = w->used++;
+  put_uv(&w->b, 1);
+  put_bytes(&w->b, s, strlen(s));
+}
+
+static void put_list(Wr *w, const Vec *v) {
+  put_uv(&w->b, (uint64_t)v->len);
+  for (int i = 0; i < v->len; i++) put_str(w, v->items[i]);
+}
+
+static void wr_done(Wr *w) { free(w->keys), free(w->ids); }
+
+/* ---- reading ------------------------------------------------------------ */
+
+/* A decoder over [p, end); `bad` sticks at the first inconsistency. */
+typedef struct Rd {
+  const uint8_t *p, *end; /* unread bytes */
+  bool bad;               /* something did not check out */
+  Vec strs;               /* strings read so far (in the module's arena) */
+  void **arena;           /* Module.strings the strings go to */
+} Rd;
+
+static uint64_t get_uv(Rd *r) {
+  uint64_t v = 0;
+  for (int shift = 0; shift < 64 && r->p < r->end; shift += 7) {
+    uint8_t c = *r->p++;
+    v |= (uint64_t)(c & 0x7f) << shift;
+    if (!(c & 0x80)) return v;
+  }
+  r->bad = true;
+  return 0;
+}
+
+/* An unsigned value that must be at most max. */
+static uint32_t get_u(Rd *r, uint32_t max) {
+  uint64_t v = get_uv(r);
+  if (v > max) r->bad = true;
+  return r->bad ? 0 : (uint32_t)v;
+}
+
+/* A signed value that must lie in [lo, hi). */
+static int get_int(Rd *r, int lo, int hi) {
+  uint64_t z = get_uv(r);
+  int64_t v = (int64_t)(z >> 1) ^ -(int64_t)(z & 1);
+  if (v < lo || v >= hi) r->bad = true;
+  return r->bad ? lo : (int)v;
+}
+
+static bool get_bool(Rd *r) { return get_u(r, 1) == 1; }
+
+/* A count of items that each take at least one more byte. */
+static int get_count(Rd *r) { return (int)get_u(r, (uint32_t)(r->end - r->p)); }
+
+static const char *get_raw(Rd *r, size_t *n) {
+  *n = get_u(r, (uint32_t)(r->end - r->p));
+  if (r->bad) return NULL;
+  const char *s = (const char *)r->p;
+  r->p += *n;
+  return s;
+}
+
+/* A string of put_str, in the arena (shared by equal strings), or NULL. */
+static const char *get_str(Rd *r) {
+  uint64_t v = get_uv(r);
+  if (r->bad || v == 0) return NULL;
+  if (v >= 2) {
+    if (v - 2 >= (uint64_t)r->strs.len) r->bad = true;
+    return r->bad ? NULL : r->strs.items[v - 2];
+  }
+  size_t n;
+  const char *s = get_raw(r, &n);
+  if (!s) return NULL;
+  char *copy = names_strndup(r->arena, s, n);
+  vec_push(&r->strs, copy);
+  return copy;
+}
+
+/* A string that must be present: a NULL marks the entry bad. */
+static const char *get_req(Rd *r) {
+  const char *s = get_str(r);
+  if (!s) r->bad = true;
+  return s;
+}
+
+/* Heap copies for the fields module_free frees one by one. */
+static char *own(const char *s) { return s ? xstrdup(s) : NULL; }
+
+static void get_list(Rd *r, Vec *v) {
+  int n = get_count(r);
+  for (int i = 0; i < n && !r->bad; i++) vec_push(v, (void *)get_req(r));
+}
+
+/* ---- the names state ---------------------------------------------------- */
+
+static void put_span(StrBuf *b, Span s, uint32_t line, uint32_t col) {
+  put_uv(b, s.start), put_uv(b, s.end), put_uv(b, line), put_uv(b, col);
+}
+
+static void put_defs(Wr *w, const Module *m) {
+  put_uv(&w->b, (uint64_t)m->defs.len);
+  for (int i = 0; i < m->defs.len; i++) {
+    const Def *d = m->defs.items[i];
+    put_uv(&w->b, d->kind), put_str(w, d->name), put_str(w, d->qualname), put_sv(&w->b, d->parent);
+    put_span(&w->b, d->span, d->line, d->col);
+    put_uv(&w->b, (uint64_t)d->is_task | (uint64_t)d->is_async << 1 | (uint64_t)d->exported << 2);
+    put_sv(&w->b, d->min_args), put_sv(&w->b, d->max_args), put_list(w, &d->locals);
+  }
+}
+
+static void put_imports(Wr *w, const Module *m) {
+  put_uv(&w->b, (uint64_t)m->imports.len);
+  for (int i = 0; i < m->imports.len; i++) {
+    const Import *imp = m->imports.items[i];
+    put_uv(&w->b, imp->kind), put_str(w, imp->local), put_str(w, imp->spec), put_str(w, imp->name);
+    put_uv(&w->b, (uint64_t)imp->reexport | (uint64_t)imp->cross_lang << 1);
+    put_uv(&w->b, imp->line), put_uv(&w->b, imp->col);
+  }
+}
+
+static void put_call(Wr *w, const Call *c, const Call *prev) {
+  bool same_scope = prev && prev->scope.len == c->scope.len &&
+                    (c->scope.len == 0 ||
+                     memcmp(prev->scope.items, c->scope.items, (size_t)c->scope.len * sizeof(void *)) == 0);
+  put_uv(&w->b, c->form), put_span(&w->b, c->span, c->line, c->col), put_sv(&w->b, c->func);
+  put_str(w, c->text), put_uv(&w->b, c->ref.kind), put_sv(&w->b, c->ref.import_index);
+  put_sv(&w->b, c->ref.def_index), put_str(w, c->ref.path), put_str(w, c->ref.reason);
+  put_uv(&w->b, (uint64_t)c->awaited | (uint64_t)c->in_optional << 1 | (uint64_t)same_scope << 2);
+  put_list(w, &c->uses), put_list(w, &c->assigned);
+  if (!same_scope) put_list(w, &c->scope);
+}
+
+static void put_rest(Wr *w, const Module *m) {
+  put_uv(&w->b, (uint64_t)m->assigns.len);
+  for (int i = 0; i < m->assigns.len; i++) {
+    const Assign *a = m->assigns.items[i];
+    put_sv(&w->b, a->func), put_uv(&w->b, a->pos), put_list(w, &a->targets), put_list(w, &a->sources);
+  }
+  put_uv(&w->b, (uint64_t)m->exports.len);
+  for (int i = 0; i < m->exports.len; i++) {
+    const Export *e = m->exports.items[i];
+    put_str(w, e->name), put_sv(&w->b, e->def_index), put_sv(&w->b, e->import_index);
+  }
+}
+
+void cache_encode_names(const Module *m, StrBuf *out) {
+  Wr w = {.b = *out};
+  put_uv(&w.b, m->status), put_uv(&w.b, m->esm);
+  put_uv(&w.b, (uint64_t)m->errors.len);
+  for (int i = 0; i < m->errors.len; i++) {
+    const SyntaxError *e = m->errors.items[i];
+    put_uv(&w.b, e->line), put_uv(&w.b, e->col), put_str(&w, e->message);
+  }
+  put_list(&w, &m->globals);
+  put_defs(&w, m);
+  put_imports(&w, m);
+  put_uv(&w.b, (uint64_t)m->calls.len);
+  for (int i = 0; i < m->calls.len; i++) put_call(&w, m->calls.items[i], i ? m->calls.items[i - 1] : NULL);
+  put_rest(&w, m);
+  *out = w.b;
+  wr_done(&w);
+}
+
+/* A span inside the text, with its position. */
+static Span get_span(Rd *r, size_t len, uint32_t *line, uint32_t *col) {
+  Span s;
+  s.start = get_u(r, (uint32_t)len);
+  s.end = get_u(r, (uint32_t)len);
+  if (s.start > s.end) r->bad = true;
+  *line = get_u(r, UINT32_MAX), *col = get_u(r, UINT32_MAX);
+  return s;
+}
+
+/* Reads a count, then that many items of size bytes, each pushed on v
+ * (so that a failure frees what was made) and filled by one(r, m, item, i). */
+static void get_items(Rd *r, Module *m, Vec *v, size_t size, void (*one)(Rd *, Module *, void *, int)) {
+  int n = get_count(r);
+  for (int i = 0; i < n && !r->bad; i++) {
+    void *item = xcalloc(1, size);
+    vec_push(v, item);
+    one(r, m, item, i);
+  }
+}
+
+static void get_error(Rd *r, Module *m, void *item, int i) {
+  (void)m, (void)i;
+  SyntaxError *e = item;
+  e->line = get_u(r, UINT32_MAX), e->col = get_u(r, UINT32_MAX), e->message = own(get_req(r));
+}
+
+static void get_def(Rd *r, Module *m, void *item, int i) {
+  Def *d = item;
+  d->kind = (DefKind)get_u(r, DEF_METHOD);
+  d->name = own(get_req(r)), d->qualname = own(get_req(r));
+  d->parent = get_int(r, -1, i); /* an enclosing definition comes first */
+  d->span = get_span(r, m->len, &d->line, &d->col);
+  uint32_t flags = get_u(r, 7);
+  d->is_task = flags & 1, d->is_async = flags >> 1 & 1, d->exported = flags >> 2 & 1;
+  d->min_args = get_int(r, -1, INT32_MAX), d->max_args = get_int(r, -1, INT32_MAX);
+  get_list(r, &d->locals);
+}
+
+static void get_import(Rd *r, Module *m, void *item, int i) {
+  (void)m, (void)i;
+  Import *imp = item;
+  imp->kind = (ImportKind)get_u(r, IMPORT_STAR);
+  imp->local = own(get_str(r)), imp->spec = own(get_req(r)), imp->name = own(get_str(r));
+  uint32_t flags = get_u(r, 3);
+  imp->reexport = flags & 1, imp->cross_lang = flags >> 1 & 1;
+  imp->line = get_u(r, UINT32_MAX), imp->col = get_u(r, UINT32_MAX);
+  imp->resolved_file = -1;
+}
+
+static void get_ref(Rd *r, const Module *m, Ref *ref) {
+  ref->kind = (RefKind)get_u(r, REF_VALUE);
+  ref->import_index = get_int(r, -1, m->imports.len);
+  ref->def_index = get_int(r, -1, m->defs.len);
+  if ((ref->kind == REF_IMPORT && ref->import_index < 0) || (ref->kind == REF_DEF && ref->def_index < 0))
+    r->bad = true;
+  ref->path = own(get_str(r)), ref->reason = own(get_str(r));
+}
+
+static void get_call(Rd *r, Module *m, void *item, int i) {
+  Call *c = item;
+  c->form = (CallForm)get_u(r, CALL_READ);
+  c->span = get_span(r, m->len, &c->line, &c->col);
+  c->func = get_int(r, -1, m->defs.len);
+  c->text = own(get_req(r));
+  get_ref(r, m, &c->ref);
+  uint32_t flags = get_u(r, 7);
+  c->awaited = flags & 1, c->in_optional = flags >> 1 & 1;
+  get_list(r, &c->uses), get_list(r, &c->assigned);
+  const Call *prev = i ? m->calls.items[i - 1] : NULL;
+  if (!(flags & 4))
+    get_list(r, &c->scope);
+  else if (prev)
+    for (int k = 0; k < prev->scope.len; k++) vec_push(&c->scope, prev->scope.items[k]);
+  else
+    r->bad = true;
+  c->target_module = c->target_def = c->site_index = -1;
+}
+
+static void get_assign(Rd *r, Module *m, void *item, int i) {
+  (void)i;
+  Assign *a = item;
+  a->func = get_int(r, -1, m->defs.len);
+  a->pos = get_u(r, (uint32_t)m->len);
+  get_list(r, &a->targets), get_list(r, &a->sources);
+}
+
+static void get_export(Rd *r, Module *m, void *item, int i) {
+  (void)i;
+  Export *e = item;
+  e->name = own(get_req(r));
+  e->def_index = get_int(r, -1, m->defs.len);
+  e->import_index = get_int(r, -1, m->imports.len);
+}
+
+bool cache_decode_names(const void *data, size_t len, Module *m) {
+  Rd r = {.p = data, .end = (const uint8_t *)data + len, .arena = &m->strings};
+  m->status = (ModStatus)get_u(&r, MOD_SYNTAX);
+  m->esm = get_bool(&r);
+  get_items(&r, m, &m->errors, sizeof(SyntaxError), get_error);
+  get_list(&r, &m->globals);
+  get_items(&r, m, &m->defs, sizeof(Def), get_def);
+  get_items(&r, m, &m->imports, sizeof(Import), get_import);
+  get_items(&r, m, &m->calls, sizeof(Call), get_call);
+  get_items(&r, m, &m->assigns, sizeof(Assign), get_assign);
+  get_items(&r, m, &m->exports, sizeof(Export), get_export);
+  bool ok = !r.bad && r.p == r.end;
+  vec_free(&r.strs);
+  if (!ok) driver_clear_module(m);
+  return ok;
+}
+
+/* ---- diagnostics -------------------------------------------------------- */
+
+/* A file's reports name it by its abs or rel path: kept as "this file's
+ * abs/rel path" (codes 2, 3), so the cache holds no absolute path and a
+ * moved SRC replays its own paths.  Other paths are kept as they are. */
+static void put_diags(StrBuf *b, const Vec *diags, const Module *m) {
+  put_uv(b, (uint64_t)diags->len);
+  for (int i = 0; i < diags->len; i++) {
+    const DiagRecord *d = diags->items[i];
+    uint64_t code = !d->path                             ? 0
+                    : strcmp(d->path, m->file->abs) == 0 ? 2
+                    : strcmp(d->path, m->file->rel) == 0 ? 3
+                                                         : 1;
+    put_uv(b, d->level);
+    put_uv(b, code);
+    if (code == 1) put_bytes(b, d->path, strlen(d->path));
+    put_uv(b, d->line), put_uv(b, d->col), put_bytes(b, d->message, strlen(d->message));
+  }
+}
+
+static char *get_heap(Rd *r) {
+  size_t n;
+  const char *s = get_raw(r, &n);
+  return s ? xstrndup(s, n) : NULL;
+}
+
+static char *get_path(Rd *r, const Module *m) {
+  uint32_t code = get_u(r, 3);
+  if (code == 0 || r->bad) return NULL;
+  if (code == 1) return get_heap(r);
+  return xstrdup(code == 2 ? m->file->abs : m->file->rel);
+}
+
+static bool get_diags(Rd *r, Vec *out, const Module *m) {
+  int n = get_count(r);
+  for (int i = 0; i < n && !r->bad; i++) {
+    DiagRecord *d = xcalloc(1, sizeof *d);
+    vec_push(out, d);
+    d->level = (DiagLevel)get_u(r, DIAG_NOTE);
+    d->path = get_path(r, m);
+    d->line = get_u(r, UINT32_MAX), d->col = get_u(r, UINT32_MAX);
+    d->message = get_heap(r);
+    if (!d->message) r->bad = true;
+  }
+  if (r->bad) diag_records_free(out);
+  return !r->bad;
+}
+
+/* Decodes the diagnostics in [p, p+n), all of it. */
+static bool decode_diags(const void *p, size_t n, Vec *out, const Module *m) {
+  Rd r = {.p = p, .end = (const uint8_t *)p + n};
+  bool ok = get_diags(&r, out, m) && r.p == r.end;
+  if (!ok) diag_records_free(out);
+  return ok;
+}
+
+/* ---- the link digest ---------------------------------------------------- */
+
+static void put_opt(StrBuf *b, const char *s) {
+  put_uv(b, s != NULL);
+  if (s) put_bytes(b, s, strlen(s));
+}
+
+static void put_target(StrBuf *b, const Codebase *cb, int module, int def) {
+  put_sv(b, module), put_sv(b, def);
+  if (module < 0 || module >= cb->modules.len) return;
+  const Module *t = cb->modules.items[module];
+  put_opt(b, t->file->rel), put_uv(b, t->lang), put_uv(b, t->esm), put_uv(b, t->status);
+  if (def < 0 || def >= t->defs.len) return;
+  const Def *d = t->defs.items[def];
+  put_uv(b, d->kind), put_opt(b, d->name), put_opt(b, d->qualname), put_sv(b, d->parent);
+  put_uv(b, (uint64_t)d->is_task | (uint64_t)d->is_async << 1 | (uint64_t)d->exported << 2);
+  put_sv(b, d->min_args), put_sv(b, d->max_args);
+}
+
+static bool other_lang(const Codebase *cb, const Module *m, int module) {
+  return module >= 0 && module < cb->modules.len &&
+         ((const Module *)cb->modules.items[module])->lang != m->lang;
+}
+
+/* What the boundaries pass and the rewrite see beyond m's own text and
+ * names state: currant.json, the link results of m's imports and calls, and
+ * the modules and definitions they lead to.  Equal digests give equal sites
+ * and output.  False (no digest) for a module that reaches the other
+ * language: the bridge rewrite reads the whole target module. */
+static bool link_digest(const Codebase *cb, const Module *m, char out[65]) {
+  StrBuf b = {0};
+  bool bridged = false;
+  put_opt(&b, cb->config && cb->config->hash ? cb->config->hash : "");
+  for (int i = 0; i < m->imports.len; i++) {
+    const Import *imp = m->imports.items[i];
+    bridged |= imp->cross_lang || other_lang(cb, m, imp->resolved_file);
+    put_uv(&b, imp->kind), put_target(&b, cb, imp->resolved_file, -1);
+  }
+  for (int i = 0; i < m->calls.len; i++) {
+    const Call *c = m->calls.items[i];
+    bridged |= other_lang(cb, m, c->target_module);
+    put_uv(&b, c->ref.kind), put_sv(&b, c->ref.import_index), put_sv(&b, c->ref.def_index);
+    put_opt(&b, c->ref.path), put_opt(&b, c->ref.reason), put_opt(&b, c->canonical);
+    put_target(&b, cb, c->target_module, c->target_def);
+  }
+  sha256_hex(b.data ? b.data : "", b.len, out);
+  str_free(&b);
+  return !bridged;
+}
+
+/* ---- sites and output (the build section of an entry) ------------------- */
+
+/* What boundaries and the rewrite made of a file, decoded for reuse. */
+typedef struct Built {
+  int nsites;       /* sites */
+  int *call;        /* call index of each site, increasing */
+  BoundKind *bound; /* kind of each site */
+  char **category;  /* category of each site */
+  char **site_id;   /* stable id of each site */
+  char *out;        /* emitted text, NULL when unchanged */
+  size_t out_len;   /* its bytes */
+  char *map;        /* source map, or NULL */
+  Vec diags;        /* DiagRecord*: what instrumenting it reported */
+} Built;
+
+static void built_free(Built *t) {
+  for (int i = 0; i < t->nsites; i++) free(t->category[i]), free(t->site_id[i]);
+  free(t->call), free(t->bound), free(t->category), free(t->site_id);
+  free(t->out), free(t->map);
+  diag_records_free(&t->diags);
+  *t = (Built){0};
+}
+
+static void encode_built(StrBuf *b, const Module *m, const char *digest, const Vec *diags) {
+  put_bytes(b, digest, 64);
+  put_uv(b, (uint64_t)m->nsites);
+  for (int i = 0; i < m->calls.len; i++) {
+    const Call *c = m->calls.items[i];
+    if (c->site_index < 0) continue;
+    put_uv(b, (uint64_t)i), put_uv(b, c->bound), put_opt(b, c->category), put_opt(b, c->site_id);
+  }
+  put_uv(b, m->out_text != NULL);
+  if (m->out_text) put_bytes(b, m->out_text, m->out_len);
+  put_opt(b, m->source_map);
+  put_diags(b, diags, m);
+}
+
+static char *get_opt(Rd *r) { return get_bool(r) ? get_heap(r) : NULL; }
+
+static bool decode_sites(Rd *r, Built *t, int ncalls) {
+  t->nsites = (int)get_u(r, (uint32_t)ncalls);
+  if (r->bad) t->nsites = 0;
+  t->call = xcalloc((size_t)t->nsites + 1, sizeof *t->call);
+  t->bound = xcalloc((size_t)t->nsites + 1, sizeof *t->bound);
+  t->category = xcalloc((size_t)t->nsites + 1, sizeof *t->category);
+  t->site_id = xcalloc((size_t)t->nsites + 1, sizeof *t->site_id);
+  for (int i = 0; i < t->nsites && !r->bad; i++) {
+    t->call[i] = (int)get_u(r, (uint32_t)ncalls - 1);
+    if (i && t->call[i] <= t->call[i - 1]) r->bad = true;
+    t->bound[i] = (BoundKind)get_u(r, BOUND_CONFIG);
+    if (t->bound[i] == BOUND_NONE) r->bad = true;
+    t->category[i] = get_opt(r), t->site_id[i] = get_opt(r);
+    if (!t->site_id[i]) r->bad = true;
+  }
+  return !r->bad;
+}
+
+/* The build section of m's old entry, if it was made with this digest. */
+static bool decode_built(const void *p, size_t n, Module *m, const char *digest, Built *t) {
+  Rd r = {.p = p, .end = (const uint8_t *)p + n};
+  size_t dn;
+  const char *d = get_raw(&r, &dn);
+  if (!d || dn != 64 || memcmp(d, digest, 64) != 0) return false;
+  bool ok = decode_sites(&r, t, m->calls.len);
+  if (ok && get_bool(&r)) {
+    size_t len;
+    const char *s = get_raw(&r, &len);
+    if (s) t->out = xstrndup(s, len), t->out_len = len;
+  }
+  t->map = get_opt(&r);
+  ok = ok && !r.bad && get_diags(&r, &t->diags, m) && r.p == r.end;
+  if (!ok) built_free(t);
+  return ok;
+}
+
+/* ---- the cache ---------------------------------------------------------- */
+
+/* One entry of the pack as read: slices of the pack's bytes. */
+typedef struct PackEntry {
+  const char *rel;     /* path (not NUL-terminated) */
+  size_t rel_len;      /* its bytes */
+  const uint8_t *body; /* key, names state, diagnostics, build section */
+  size_t len;          /* bytes of body */
+  const char *sum;     /* 64 hex: sha256 of body */
+} PackEntry;
+
+/* One source as the last build's index recorded it. */
+typedef struct IndexFile {
+  const char *rel;            /* path (not NUL-terminated) */
+  size_t rel_len;             /* its bytes */
+  uint32_t lang, pkg;         /* Lang, InputFile.js_package_type */
+  const char *in, *out, *map; /* sha256 (64 hex) of the source, of its output, of its map (NULL: none) */
+  const uint8_t *diags;       /* its analyse then instrument diagnostics (two encoded lists) */
+  size_t diags_len;           /* bytes of diags */
+} IndexFile;
+
+/* This build's state of one source (Module.cache). */
+struct CacheFile {
+  const PackEntry *entry; /* its old pack entry, or NULL */
+  bool loaded;            /* names state decoded from the entry */
+  bool reusable;          /* sites and output decoded from the entry (built) */
+  const char *names;      /* encoded names state for the new pack */
+  size_t names_len;       /* its bytes */
+  StrBuf fresh;           /* the encoding when it was made in this build */
+  StrBuf sealed[2];       /* its new pack entry and index record (cache_seal) */
+  char digest[65];        /* link digest; "" when m reaches the other language */
+  Built built;            /* the old entry's build section, when reusable */
+  Vec diags[2];           /* DiagRecord*: analyse, instrument */
+};
+
+struct Cache {
+  char *dir;               /* where index and pack live */
+  char build_id[65];       /* sha256 of the compiler binary and the format */
+  const char *config_hash; /* currant.json's */
+  char *pack;              /* the old pack's bytes, or NULL */
+  size_t pack_len;         /* bytes */
+  PackEntry *entries;      /* its entries, sorted by rel */
+  int nentries;            /* how many */
+  char *index;             /* the old index's bytes, or NULL */
+  size_t index_len;        /* bytes */
+  IndexFile *files;        /* its sources, in build order */
+  int nfiles;              /* how many */
+  const uint8_t *assets;   /* its package.json records (encoded) */
+  size_t assets_len;       /* bytes */
+  const char *manifest;    /* sha256 of currant.graph.json as written */
+  bool build_wide;         /* it printed build-wide reports (not replayed: no level 1) */
+  uint32_t totals[2];      /* files instrumented, sites */
+  CacheFile *state;        /* this build: one per module */
+  int nstate;              /* how many */
+  bool now_build_wide;     /* this build printed build-wide reports */
+};
+
+/* sha256 of the running compiler and the cache format: any other binary
+ * (a new version, a rebuild, a patched copy) reads no old cache. */
+static bool compute_build_id(char out[65]) {
+  size_t n;
+  char *exe = read_file("/proc/self/exe", &n);
+  if (!exe) return false;
+  StrBuf b = {0};
+  str_printf(&b, "%s/%d/", CURRANTC_VERSION, CACHE_FORMAT);
+  str_append(&b, exe, n);
+  sha256_hex(b.data, b.len, out);
+  str_free(&b);
+  free(exe);
+  return true;
+}
+
+/* The header both files start with: magic, format, build id. */
+static void put_header(StrBuf *b, const char *magic, const char *build_id) {
+  str_puts(b, magic);
+  put_uv(b, CACHE_FORMAT);
+  put_bytes(b, build_id, 64);
+}
+
+static bool get_header(Rd *r, const char *magic, const char *build_id) {
+  size_t n = strlen(magic), idn;
+  if ((size_t)(r->end - r->p) < n || memcmp(r->p, magic, n) != 0) return false;
+  r->p += n;
+  if (get_uv(r) != CACHE_FORMAT) return false;
+  const char *id = get_raw(r, &idn);
+  return id && idn == 64 && memcmp(id, build_id, 64) == 0;
+}
+
+static int cmp_rel(const char *a, size_t an, const char *b, size_t bn) {
+  int c = memcmp(a, b, an < bn ? an : bn);
+  return c ? c : (an > bn) - (an < bn);
+}
+
+static int cmp_entries(const void *a, const void *b) {
+  const PackEntry *x = a, *y = b;
+  return cmp_rel(x->rel, x->rel_len, y->rel, y->rel_len);
+}
+
+/* Splits the pack into entries (their checksums are checked on use). */
+static bool read_pack(Cache *c) {
+  Rd r = {.p = (const uint8_t *)c->pack, .end = (const uint8_t *)c->pack + c->pack_len};
+  if (!get_header(&r, PACK_MAGIC, c->build_id)) return false;
+  int n = get_count(&r);
+  c->entries = xcalloc((size_t)n + 1, sizeof *c->entries);
+  for (int i = 0; i < n && !r.bad; i++) {
+    PackEntry *e = &c->entries[i];
+    size_t sn;
+    e->body = (const uint8_t *)get_raw(&r, &e->len);
+    e->sum = get_raw(&r, &sn);
+    if (!e->body || sn != 64) break;
+    Rd k = {.p = e->body, .end = e->body + e->len};
+    e->rel = get_raw(&k, &e->rel_len);
+    if (!e->rel) break;
+    c->nentries = i + 1;
+  }
+  qsort(c->entries, (size_t)c->nentries, sizeof *c->entries, cmp_entries);
+  return c->nentries == n && r.p == r.end;
+}
+
+static const char *get_hex(Rd *r) {
+  size_t n;
+  const char *s = get_raw(r, &n);
+  if (s && n != 64) r->bad = true;
+  return r->bad ? NULL : s;
+}
+
+/* A hash that may be absent (empty). */
+static const char *get_hex_opt(Rd *r) {
+  size_t n;
+  const char *s = get_raw(r, &n);
+  if (s && n != 0 && n != 64) r->bad = true;
+  return r->bad || n == 0 ? NULL : s;
+}
+
+static void read_index_file(Rd *r, IndexFile *f) {
+  f->rel = get_raw(r, &f->rel_len);
+  f->lang = get_u(r, LANG_COUNT - 1), f->pkg = get_u(r, 2);
+  f->in = get_hex_opt(r), f->out = get_hex(r), f->map = get_hex_opt(r);
+  f->diags = (const uint8_t *)get_raw(r, &f->diags_len);
+  if (!f->rel || !f->diags) r->bad = true;
+}
+
+/* Checks the index's checksum and header and splits it into records. */
+static bool read_index(Cache *c) {
+  if (c->index_len < 64) return false;
+  size_t body = c->index_len - 64;
+  char sum[65];
+  sha256_hex(c->index, body, sum);
+  if (memcmp(sum, c->index + body, 64) != 0) return false;
+  Rd r = {.p = (const uint8_t *)c->index, .end = (const uint8_t *)c->index + body};
+  if (!get_header(&r, INDEX_MAGIC, c->build_id)) return false;
+  size_t hn;
+  const char *cfg = get_raw(&r, &hn);
+  if (!cfg || hn != strlen(c->config_hash) || memcmp(cfg, c->config_hash, hn) != 0) return false;
+  c->nfiles = get_count(&r);
+  c->files = xcalloc((size_t)c->nfiles + 1, sizeof *c->files);
+  for (int i = 0; i < c->nfiles && !r.bad; i++) read_index_file(&r, &c->files[i]);
+  c->assets = (const uint8_t *)get_raw(&r, &c->assets_len);
+  c->manifest = get_hex(&r);
+  c->build_wide = get_bool(&r);
+  c->totals[0] = get_u(&r, UINT32_MAX), c->totals[1] = get_u(&r, UINT32_MAX);
+  return !r.bad && c->assets && r.p == r.end;
+}
+
+static char *cache_path(const Cache *c, const char *name) { return xasprintf("%s/%s", c->dir, name); }
+
+/* Reads dir/name whole, or NULL (absent is the usual first build). */
+static char *read_part(const Cache *c, const char *name, size_t *len) {
+  char *path = cache_path(c, name);
+  char *data = read_file(path, len);
+  if (!data && errno != ENOENT) diag_verbose("cache: cannot read %s: %s", path, strerror(errno));
+  free(path);
+  return data;
+}
+
+Cache *cache_open(const char *dir, const Config *cfg) {
+  Cache *c = xcalloc(1, sizeof *c);
+  c->dir = xstrdup(dir);
+  c->config_hash = cfg->hash ? cfg->hash : "";
+  if (!compute_build_id(c->build_id)) {
+    diag_verbose("cache: cannot read the compiler binary (/proc/self/exe): not caching");
+    cache_free(c);
+    return NULL;
+  }
+  struct stat st;
+  if (lstat(dir, &st) == 0 && !S_ISDIR(st.st_mode)) {
+    diag_verbose("cache: %s is not a directory (a symlink is not followed): not used", dir);
+    return c;
+  }
+  c->index = read_part(c, "index", &c->index_len);
+  if (c->index && !read_index(c)) {
+    diag_verbose("cache: %s/index is from another compiler or config, or damaged: not used", dir);
+    free(c->index), c->index = NULL, c->nfiles = 0;
+  }
+  c->pack = read_part(c, "pack", &c->pack_len);
+  if (c->pack && !read_pack(c)) {
+    diag_verbose("cache: %s/pack is from another compiler, or damaged: %d entries usable", dir, c->nentries);
+  }
+  return c;
+}
+
+static void drop_state(Cache *c);
+
+void cache_free(Cache *c) {
+  if (!c) return;
+  drop_state(c);
+  free(c->state), free(c->entries), free(c->files), free(c->pack), free(c->index), free(c->dir), free(c);
+}
+
+/* ---- level 1: nothing changed ------------------------------------------- */
+
+static bool same_rel(const char *rel, size_t n, const char *s) {
+  return strlen(s) == n && memcmp(rel, s, n) == 0;
+}
+
+/* The assets' records: (rel, sha256) pairs, checked against the sources. */
+static bool assets_unchanged(const Cache *c, const Vec *assets) {
+  Rd r = {.p = c->assets, .end = c->assets + c->assets_len};
+  if (get_count(&r) != assets->len) return false;
+  for (int i = 0; i < assets->len && !r.bad; i++) {
+    const InputFile *f = assets->items[i];
+    size_t n, len;
+    const char *rel = get_raw(&r, &n), *sha = get_hex(&r);
+    char *text = read_file(f->abs, &len), now[65];
+    if (text) sha256_hex(text, len, now);
+    bool same = rel && sha && text && same_rel(rel, n, f->rel) && memcmp(sha, now, 64) == 0;
+    free(text);
+    if (!same) return false;
+  }
+  return !r.bad;
+}
+
+bool cache_inputs_unchanged(const Cache *c, const Codebase *cb, const Vec *assets) {
+  if (!c->index || c->build_wide || c->nfiles != cb->modules.len) return false;
+  for (int i = 0; i < c->nfiles; i++) {
+    const IndexFile *f = &c->files[i];
+    const Module *m = cb->modules.items[i];
+    if (!m->text || !f->in || memcmp(f->in, m->sha256, 64) != 0 ||
+        !same_rel(f->rel, f->rel_len, m->file->rel) || f->lang != (uint32_t)m->lang ||
+        f->pkg != (uint32_t)m->file->js_package_type)
+      return false;
+  }
+  return assets_unchanged(c, assets);
+}
+
+const char *cache_output_hash(const Cache *c, int i, bool map) {
+  return i < 0 ? c->manifest : map ? c->files[i].map : c->files[i].out;
+}
+
+const char *cache_asset_hash(const Cache *c, int i) {
+  Rd r = {.p = c->assets, .end = c->assets + c->assets_len};
+  int n = get_count(&r);
+  const char *sha = NULL;
+  for (int k = 0; k <= i && k < n && !r.bad; k++) {
+    size_t rn;
+    get_raw(&r, &rn);
+    sha = get_hex(&r);
+  }
+  return i < n && !r.bad ? sha : NULL;
+}
+
+/* Replays the recorded diagnostics in the order a build prints them: every
+ * file's analyse reports, then every file's instrument reports.  False if a
+ * record does not decode (then nothing is printed). */
+bool cache_replay(const Cache *c, const Codebase *cb, int totals[2]) {
+  int n = cb->modules.len;
+  Vec *lists = xcalloc((size_t)(2 * n + 1), sizeof *lists);
+  bool ok = true;
+  for (int i = 0; i < n && ok; i++) {
+    const Module *m = cb->modules.items[i];
+    Rd r = {.p = c->files[i].diags, .end = c->files[i].diags + c->files[i].diags_len};
+    ok = get_diags(&r, &lists[i], m) && get_diags(&r, &lists[n + i], m) && r.p == r.end;
+  }
+  for (int i = 0; ok && i < 2 * n; i++) diag_replay(&lists[i]);
+  for (int i = 0; i < 2 * n; i++) diag_records_free(&lists[i]);
+  free(lists);
+  totals[0] = (int)c->totals[0], totals[1] = (int)c->totals[1];
+  return ok;
+}
+
+/* ---- level 2: file by file ---------------------------------------------- */
+
+void cache_attach(Cache *c, Codebase *cb) {
+  c->nstate = cb->modules.len;
+  c->state = xcalloc((size_t)c->nstate + 1, sizeof *c->state);
+  for (int i = 0; i < c->nstate; i++) {
+    Module *m = cb->modules.items[i];
+    m->cache = &c->state[i];
+    PackEntry key = {.rel = m->file->rel, .rel_len = strlen(m->file->rel)};
+    if (c->nentries)
+      m->cache->entry = bsearch(&key, c->entries, (size_t)c->nentries, sizeof key, cmp_entries);
+  }
+}
+
+/* The names state and diagnostics of m's entry, when its key (path,
+ * language, package type, content) is m's and its checksum holds. */
+static bool load_entry(const PackEntry *e, Module *m) {
+  char sum[65];
+  sha256_hex(e->body, e->len, sum);
+  if (memcmp(sum, e->sum, 64) != 0) {
+    diag_verbose("cache: damaged entry for %s: not used", m->file->rel);
+    return false;
+  }
+  Rd r = {.p = e->body, .end = e->body + e->len};
+  size_t n, adn;
+  get_raw(&r, &n);
+  uint32_t lang = get_u(&r, LANG_COUNT - 1), pkg = get_u(&r, 2);
+  const char *sha = get_hex(&r);
+  if (r.bad || lang != (uint32_t)m->lang || pkg != (uint32_t)m->file->js_package_type ||
+      memcmp(sha, m->sha256, 64))
+    return false;
+  CacheFile *f = m->cache;
+  f->names = get_raw(&r, &f->names_len);
+  const char *adiags = get_raw(&r, &adn);
+  if (!f->names || !adiags || !cache_decode_names(f->names, f->names_len, m)) return false;
+  if (!decode_diags(adiags, adn, &f->diags[0], m)) {
+    driver_clear_module(m);
+    return false;
+  }
+  return true;
+}
+
+bool cache_load(Module *m) {
+  CacheFile *f = m->cache;
+  if (!f->entry || !m->text) return false;
+  f->loaded = load_entry(f->entry, m);
+  if (!f->loaded) f->names = NULL;
+  return f->loaded;
+}
+
+void cache_keep_names(Module *m, Vec *diags) {
+  CacheFile *f = m->cache;
+  f->diags[0] = *diags;
+  *diags = (Vec){0};
+  if (!m->sha256[0]) return; /* unreadable: nothing to key an entry by */
+  cache_encode_names(m, &f->fresh);
+  f->names = f->fresh.data ? f->fresh.data : "";
+  f->names_len = f->fresh.len;
+}
+
+bool cache_same_names(const Module *m, const Module *fresh) {
+  StrBuf b = {0};
+  cache_encode_names(fresh, &b);
+  bool same = m->cache->names && b.len == m->cache->names_len &&
+              (b.len == 0 || memcmp(b.data, m->cache->names, b.len) == 0);
+  str_free(&b);
+  return same;
+}
+
+void cache_replay_analysis(const Cache *c) {
+  for (int i = 0; i < c->nstate; i++) diag_replay(&c->state[i].diags[0]);
+}
+
+/* Frees this build's per-file states. */
+static void drop_state(Cache *c) {
+  for (int i = 0; i < c->nstate; i++) {
+    CacheFile *f = &c->state[i];
+    str_free(&f->fresh), str_free(&f->sealed[0]), str_free(&f->sealed[1]), built_free(&f->built);
+    diag_records_free(&f->diags[0]), diag_records_free(&f->diags[1]);
+  }
+  free(c->state);
+  c->state = NULL, c->nstate = 0;
+}
+
+void cache_forget(Cache *c) {
+  drop_state(c);
+  c->nentries = 0;
+}
+
+/* The build section of m's entry (after key, names and diagnostics). */
+static const uint8_t *entry_built(const PackEntry *e, size_t *n) {
+  Rd r = {.p = e->body, .end = e->body + e->len};
+  for (int k = 0; k < 6; k++) {
+    size_t skip;
+    if (k == 1 || k == 2)
+      get_uv(&r);
+    else
+      get_raw(&r, &skip);
+  }
+  const uint8_t *p = (const uint8_t *)get_raw(&r, n);
+  return r.bad ? NULL : p;
+}
+
+bool cache_settle(const Codebase *cb, Module *m) {
+  CacheFile *f = m->cache;
+  if (!link_digest(cb, m, f->digest)) f->digest[0] = '\0';
+  if (!f->loaded || !f->digest[0] || m->status != MOD_OK) return false;
+  size_t n;
+  const uint8_t *p = entry_built(f->entry, &n);
+  f->reusable = p && decode_built(p, n, m, f->digest, &f->built);
+  return f->reusable;
+}
+
+bool cache_reuse(Module *m) {
+  CacheFile *f = m->cache;
+  if (!f || !f->reusable) return false;
+  Built *t = &f->built;
+  for (int k = 0; k < t->nsites; k++) {
+    Call *c = m->calls.items[t->call[k]];
+    c->bound = t->bound[k];
+    c->category = t->category[k] ? names_strndup(&m->strings, t->category[k], strlen(t->category[k])) : NULL;
+    c->site_index = k;
+    c->site_id = t->site_id[k], t->site_id[k] = NULL;
+  }
+  m->nsites = t->nsites;
+  m->out_text = t->out, m->out_len = t->out_len, m->source_map = t->map;
+  t->out = t->map = NULL;
+  f->diags[1] = t->diags, t->diags = (Vec){0};
+  diag_replay(&f->diags[1]);
+  return true;
+}
+
+void cache_keep_build(Module *m, Vec *diags) {
+  m->cache->diags[1] = *diags;
+  *diags = (Vec){0};
+}
+
+void cache_note_build_wide(Cache *c, bool reported) { c->now_build_wide = reported; }
+
+void cache_report(const Cache *c) {
+  int loaded = 0, reused = 0;
+  for (int i = 0; i < c->nstate; i++) loaded += c->state[i].loaded, reused += c->state[i].reusable;
+  diag_verbose("cache: %d of %d files loaded, %d reused as they were, the others parsed", loaded, c->nstate,
+               reused);
+}
+
+/* ---- saving ------------------------------------------------------------- */
+
+static const char no_digest[] = "----------------------------------------------------------------";
+
+static void put_entry(StrBuf *pack, Module *m) {
+  CacheFile *f = m->cache;
+  StrBuf body = {0}, part = {0};
+  put_bytes(&body, m->file->rel, strlen(m->file->rel));
+  put_uv(&body, m->lang), put_uv(&body, (uint64_t)m->file->js_package_type);
+  put_bytes(&body, m->sha256, 64);
+  put_bytes(&body, f->names, f->names_len);
+  put_diags(&part, &f->diags[0], m);
+  put_bytes(&body, part.data, part.len);
+  part.len = 0;
+  encode_built(&part, m, f->digest[0] ? f->digest : no_digest, &f->diags[1]);
+  put_bytes(&body, part.data, part.len);
+  char sum[65];
+  sha256_hex(body.data, body.len, sum);
+  put_bytes(pack, body.data, body.len);
+  put_bytes(pack, sum, 64);
+  str_free(&body), str_free(&part);
+}
+
+static void put_hash_of(StrBuf *b, const char *data, size_t len) {
+  char sha[65];
+  sha256_hex(data ? data : "", len, sha);
+  put_bytes(b, sha, 64);
+}
+
+static void put_index_file(StrBuf *b, Module *m) {
+  CacheFile *f = m->cache;
+  put_bytes(b, m->file->rel, strlen(m->file->rel));
+  put_uv(b, m->lang), put_uv(b, (uint64_t)m->file->js_package_type);
+  put_bytes(b, m->sha256, f->names ? 64 : 0); /* an unreadable file never counts as unchanged */
+  if (m->out_text)
+    put_hash_of(b, m->out_text, m->out_len);
+  else
+    put_hash_of(b, m->text, m->len);
+  if (m->source_map)
+    put_hash_of(b, m->source_map, strlen(m->source_map));
+  else
+    put_uv(b, 0);
+  StrBuf d = {0};
+  put_diags(&d, &f->diags[0], m);
+  put_diags(&d, &f->diags[1], m);
+  put_bytes(b, d.data, d.len);
+  str_free(&d);
+}
+
+void cache_seal(Module *m) {
+  CacheFile *f = m->cache;
+  if (f->names) put_entry(&f->sealed[0], m);
+  put_index_file(&f->sealed[1], m);
+}
+
+static void put_assets(StrBuf *b, const Vec *assets) {
+  StrBuf a = {0};
+  put_uv(&a, (uint64_t)assets->len);
+  for (int i = 0; i < assets->len; i++) {
+    const InputFile *f = assets->items[i];
+    size_t len;
+    char *text = read_file(f->abs, &len);
+    put_bytes(&a, f->rel, strlen(f->rel));
+    if (text)
+      put_hash_of(&a, text, len);
+    else
+      put_bytes(&a, no_digest, 64); /* unreadable: never matches */
+    free(text);
+  }
+  put_bytes(b, a.data, a.len);
+  str_free(&a);
+}
+
+static void encode_index(StrBuf *b, const Cache *c, const Codebase *cb, const Vec *assets,
+                         const char *manifest_sha) {
+  put_header(b, INDEX_MAGIC, c->build_id);
+  put_bytes(b, c->config_hash, strlen(c->config_hash));
+  put_uv(b, (uint64_t)cb->modules.len);
+  uint64_t instrumented = 0, sites = 0;
+  for (int i = 0; i < cb->modules.len; i++) {
+    Module *m = cb->modules.items[i];
+    str_append(b, m->cache->sealed[1].data, m->cache->sealed[1].len);
+    instrumented += m->out_text != NULL, sites += (uint64_t)m->nsites;
+  }
+  put_assets(b, assets);
+  put_bytes(b, manifest_sha, 64);
+  put_uv(b, c->now_build_wide);
+  put_uv(b, instrumented), put_uv(b, sites);
+  char sum[65];
+  sha256_hex(b->data, b->len, sum);
+  str_append(b, sum, 64);
+}
+
+static int write_part(const Cache *c, const char *name, const char *data, size_t len) {
+  char *path = cache_path(c, name);
+  int rc = write_file_atomic(path, data, len);
+  if (rc < 0) diag_verbose("cache: cannot write %s: %s", path, strerror(errno));
+  free(path);
+  return rc;
+}
+
+/* The cache directory, created if needed; a symlink there is refused (the
+ * default one lies inside OUT, where nothing is written through a link). */
+static bool cache_dir_ready(const Cache *c) {
+  char *probe = cache_path(c, "index");
+  struct stat st;
+  bool ok = make_parent_dirs(probe) == 0 && lstat(c->dir, &st) == 0 && S_ISDIR(st.st_mode);
+  if (!ok) diag_verbose("cache: %s is not a directory this build can write: not saved", c->dir);
+  free(probe);
+  return ok;
+}
+
+int cache_save(Cache *c, const Codebase *cb, const Vec *assets, const char *manifest_path) {
+  size_t mlen;
+  char *manifest = read_file(manifest_path, &mlen), msha[65];
+  if (!manifest || !cache_dir_ready(c)) {
+    free(manifest);
+    return -1;
+  }
+  sha256_hex(manifest, mlen, msha);
+  free(manifest);
+  StrBuf pack = {0};
+  int n = 0;
+  for (int i = 0; i < cb->modules.len; i++) n += ((Module *)cb->modules.items[i])->cache->sealed[0].len != 0;
+  put_header(&pack, PACK_MAGIC, c->build_id);
+  put_uv(&pack, (uint64_t)n);
+  for (int i = 0; i < cb->modules.len; i++) {
+    const StrBuf *e = &((Module *)cb->modules.items[i])->cache->sealed[0];
+    if (e->len) str_append(&pack, e->data, e->len);
+  }
+  StrBuf index = {0};
+  encode_index(&index, c, cb, assets, msha);
+  /* The pack first: an index never names outputs whose entries are missing. */
+  int rc = write_part(c, "pack", pack.data, pack.len);
+  if (rc == 0) rc = write_part(c, "index", index.data, index.len);
+  str_free(&pack), str_free(&index);
+  return rc;
+}

@@ -1,0 +1,2 @@
+// The no-op JavaScript function steps.py calls through the bridge.
+exports.step = (i) => i;

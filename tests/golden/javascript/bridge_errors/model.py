@@ -1,0 +1,2 @@
+def score(a, b=1):
+    return a + b

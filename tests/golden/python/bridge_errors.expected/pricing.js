@@ -1,0 +1,5 @@
+function quote(n, rate) {
+  return n * rate;
+}
+function helper() {}
+module.exports = { quote };
