@@ -84,12 +84,16 @@ __all__ = [
 __version__ = "0.1.0"
 
 # `from currant.js.pricing import quote` in plain scripts.
+import os as _os  # noqa: E402
 import sys as _sys  # noqa: E402
-from currant._bridge import JsFinder as _JsFinder  # noqa: E402
+from currant._jsimport import JsFinder as _JsFinder  # noqa: E402
 
 _sys.meta_path.append(_JsFinder())
 
 # Under the coordinator, connect now: before the script's first checkpoint.
-from currant import _session as _session_module  # noqa: E402
+# Without one (pass-through) the session is never loaded: a plain run pays
+# only for what it uses.
+if "CURRANT_FD" in _os.environ:
+    from currant import _session as _session_module
 
-_session_module.connect()
+    _session_module.connect()

@@ -10,7 +10,7 @@ and nothing is journaled.
 
 Plain scripts (not instrumented) reach JavaScript through the ``currant.js``
 namespace: ``from currant.js.pricing import quote`` finds ``pricing.js``
-(``.mjs``, ``.cjs``, ``/index.js``) on sys.path (JsFinder).
+(``.mjs``, ``.cjs``, ``/index.js``) on sys.path (_jsimport.JsFinder).
 """
 
 from __future__ import annotations
@@ -220,53 +220,3 @@ def encode_args(fn: BridgeFunction, args: tuple) -> Any:
         from currant._errors import UnrecordableValueError
         raise UnrecordableValueError(
             f"cannot pass an argument to {fn.file}:{fn.name}: {exc}") from None
-
-
-# ------------------------------------------------------ currant.js imports
-
-_JS_PREFIX = "currant.js"
-_JS_EXTENSIONS = (".js", ".mjs", ".cjs", "/index.js")
-
-
-class JsFinder:
-    """Resolves ``currant.js.a.b`` to a/b.js (.mjs, .cjs, /index.js) on
-    sys.path, for plain (uninstrumented) scripts."""
-
-    def find_spec(self, fullname: str, path: Any = None,
-                  target: Any = None) -> Any:
-        """A spec for a ``currant.js`` name, or None for any other name."""
-        if fullname != _JS_PREFIX and \
-                not fullname.startswith(_JS_PREFIX + "."):
-            return None
-        from importlib.machinery import ModuleSpec
-        rel = fullname[len(_JS_PREFIX) + 1:].replace(".", "/")
-        if not rel:
-            return ModuleSpec(fullname, _JsLoader(None), is_package=True)
-        for entry in sys.path:
-            base = os.path.abspath(entry or ".")
-            for ext in _JS_EXTENSIONS:
-                if os.path.isfile(os.path.join(base, rel + ext)):
-                    loader = _JsLoader((base, rel + ext))
-                    return ModuleSpec(fullname, loader,
-                                      origin=os.path.join(base, rel + ext))
-            if os.path.isdir(os.path.join(base, rel)):
-                return ModuleSpec(fullname, _JsLoader(None), is_package=True)
-        return None
-
-
-class _JsLoader:
-    """Fills a ``currant.js`` module: a package, or a JS module's proxy."""
-
-    def __init__(self, target: Optional[Tuple[str, str]]) -> None:
-        self.target = target
-
-    def create_module(self, spec: Any) -> None:
-        return None
-
-    def exec_module(self, module: Any) -> None:
-        if self.target is None:
-            module.__path__ = []
-            return
-        root, file = self.target
-        proxy = BridgeModule("js", file, None, root)
-        module.__getattr__ = proxy.__getattr__

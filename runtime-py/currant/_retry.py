@@ -9,15 +9,17 @@ run computes, only when.
 from __future__ import annotations
 
 import random as _random
-from dataclasses import dataclass, field
-from typing import Optional, Tuple, Union
+from typing import Any, Optional, Tuple, Union
 
 ErrorSpec = Union[type, str]
 
 
-@dataclass(frozen=True)
 class RetryPolicy:
     """When and how often a failing task is attempted again.
+
+    Immutable, compared and hashed by value.  (A plain class rather than a
+    frozen dataclass: importing dataclasses costs a third of ``import
+    currant``, which every instrumented script pays.)
 
     Attributes:
         max_attempts: attempts in all, the first included (1 = no retry).
@@ -31,24 +33,46 @@ class RetryPolicy:
         non_retryable: exception types (or their names) never retried.
     """
 
-    max_attempts: int = 1
-    backoff: str = "exponential"
-    initial_interval: float = 1.0
-    max_interval: float = 60.0
-    jitter: float = 0.1
-    total_timeout: Optional[float] = None
-    timeout: Optional[float] = None
-    non_retryable: Tuple[ErrorSpec, ...] = field(default_factory=tuple)
+    __slots__ = ("max_attempts", "backoff", "initial_interval",
+                 "max_interval", "jitter", "total_timeout", "timeout",
+                 "non_retryable")
 
-    def __post_init__(self) -> None:
-        if self.max_attempts < 1:
+    def __init__(self, max_attempts: int = 1, backoff: str = "exponential",
+                 initial_interval: float = 1.0, max_interval: float = 60.0,
+                 jitter: float = 0.1, total_timeout: Optional[float] = None,
+                 timeout: Optional[float] = None,
+                 non_retryable: Tuple[ErrorSpec, ...] = ()) -> None:
+        if max_attempts < 1:
             raise ValueError("max_attempts must be at least 1")
-        if self.backoff not in ("exponential", "fixed"):
+        if backoff not in ("exponential", "fixed"):
             raise ValueError("backoff must be 'exponential' or 'fixed'")
-        if self.initial_interval < 0 or self.max_interval < 0:
+        if initial_interval < 0 or max_interval < 0:
             raise ValueError("intervals must not be negative")
-        if not 0 <= self.jitter <= 1:
+        if not 0 <= jitter <= 1:
             raise ValueError("jitter must be between 0 and 1")
+        values = (max_attempts, backoff, initial_interval, max_interval,
+                  jitter, total_timeout, timeout, tuple(non_retryable))
+        for name, value in zip(self.__slots__, values):
+            object.__setattr__(self, name, value)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError(f"RetryPolicy is immutable: cannot set {name}")
+
+    def _values(self) -> tuple:
+        return tuple(getattr(self, name) for name in self.__slots__)
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is not type(self):
+            return NotImplemented
+        return self._values() == other._values()  # type: ignore[attr-defined]
+
+    def __hash__(self) -> int:
+        return hash(self._values())
+
+    def __repr__(self) -> str:
+        fields = ", ".join(f"{name}={value!r}" for name, value
+                           in zip(self.__slots__, self._values()))
+        return f"RetryPolicy({fields})"
 
     def delay(self, attempt: int) -> float:
         """Seconds to wait after failed attempt number ``attempt`` (1-based)."""

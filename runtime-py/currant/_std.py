@@ -18,7 +18,6 @@ import os
 import random as _random
 import threading
 import time
-import uuid as _uuid
 from typing import Any, Awaitable, Callable, Optional, TypeVar
 
 from currant import _state
@@ -46,6 +45,7 @@ def random() -> float:
 
 def uuid() -> str:
     """A random (version 4) UUID as its canonical string (recorded)."""
+    import uuid as _uuid  # few scripts need it: not on every import
     return str(_uuid.uuid4())
 
 
