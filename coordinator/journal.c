@@ -25,14 +25,31 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 struct Journal {
   sqlite3 *db;
-  sqlite3_stmt *ck_insert; /* the hot path, prepared once */
+  /* the hot path, prepared once: a checkpoint is BEGIN, next seq, INSERT,
+   * COMMIT, none of them parsed again */
+  sqlite3_stmt *begin, *commit, *rollback;
+  sqlite3_stmt *ck_insert;
   sqlite3_stmt *ck_next;
+  JrSync sync;
+  int page_size;
+  long wal_frames;         /* frames in the WAL after our last commit (wal hook) */
+  sqlite3_int64 wal_bytes; /* the WAL is known to be at least this long */
   char err[512];
 };
+
+/* SQLite's own autocheckpoint threshold, which the wal hook below replaces. */
+#define WAL_CHECKPOINT 1000
+/* The WAL is kept WAL_AHEAD frames ahead of its last frame, grown by
+ * WAL_CHUNK bytes at a time (see wal_reserve). */
+#define WAL_AHEAD 8
+#define WAL_CHUNK (64 * 1024)
+#define WAL_HEADER 32
+#define WAL_FRAME_HEADER 24
 
 static const char *SCHEMA =
     "CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);"
@@ -43,11 +60,15 @@ static const char *SCHEMA =
     " created REAL NOT NULL, updated REAL NOT NULL, wake_at REAL,"
     " exit_code INTEGER NOT NULL DEFAULT -1, cancel INTEGER NOT NULL DEFAULT 0,"
     " owner TEXT, lease_until REAL);"
+    /* WITHOUT ROWID: the rows live in the (run, seq) b-tree itself, so a
+     * commit writes two pages (that b-tree's leaf and the UNIQUE index's),
+     * not three (rowid table, its (run, seq) index, UNIQUE index).  Journals
+     * made before keep their rowid table: same columns, same SQL. */
     "CREATE TABLE IF NOT EXISTS checkpoints("
     " run TEXT NOT NULL, seq INTEGER NOT NULL, key TEXT NOT NULL, file TEXT NOT NULL,"
     " site INTEGER NOT NULL, kind TEXT NOT NULL, attempt INTEGER NOT NULL,"
     " status TEXT NOT NULL, value TEXT, started REAL NOT NULL, ended REAL NOT NULL,"
-    " arghash TEXT, PRIMARY KEY(run, seq), UNIQUE(run, key, attempt, status));"
+    " arghash TEXT, PRIMARY KEY(run, seq), UNIQUE(run, key, attempt, status)) WITHOUT ROWID;"
     "CREATE TABLE IF NOT EXISTS events("
     " id INTEGER PRIMARY KEY, run TEXT NOT NULL, name TEXT NOT NULL,"
     " payload TEXT NOT NULL, sent REAL NOT NULL, consumed_by TEXT);"
@@ -68,6 +89,77 @@ static int exec(Journal *j, const char *sql) {
     return -1;
   }
   return 0;
+}
+
+/* Steps one of the cached BEGIN IMMEDIATE / COMMIT / ROLLBACK statements;
+ * on failure j->err holds SQLite's message, as exec() would. */
+static int tx(Journal *j, sqlite3_stmt *st) {
+  int rc = sqlite3_step(st);
+  if (rc != SQLITE_DONE) snprintf(j->err, sizeof j->err, "%s", sqlite3_errmsg(j->db));
+  sqlite3_reset(st);
+  return rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* Abandons the open transaction, if any, keeping j->err: a COMMIT that
+ * failed (I/O error, disk full) must not leave its rows pending for a later
+ * COMMIT to publish. */
+static void abandon(Journal *j) {
+  if (sqlite3_get_autocommit(j->db)) return;
+  char keep[sizeof j->err];
+  memcpy(keep, j->err, sizeof keep);
+  tx(j, j->rollback);
+  memcpy(j->err, keep, sizeof keep);
+}
+
+static int commit(Journal *j) {
+  if (tx(j, j->commit) == 0) return 0;
+  abandon(j);
+  return -1;
+}
+
+/* Called by SQLite after each commit with the frames now in the WAL: what
+ * SQLite's default hook (wal_autocheckpoint) does, plus noting the count. */
+static int on_wal_commit(void *ctx, sqlite3 *db, const char *name, int frames) {
+  Journal *j = ctx;
+  j->wal_frames = frames;
+  if (frames >= WAL_CHECKPOINT) sqlite3_wal_checkpoint(db, name);
+  return SQLITE_OK;
+}
+
+/*
+ * Keeps the WAL file ahead of its frames.  SQLite deletes the WAL at the
+ * last close and grows it again, frame by frame, up to the first
+ * checkpoint (WAL_CHECKPOINT pages): every commit of a process's first few
+ * hundred checkpoints appended, and an fdatasync that extends a file must
+ * also allocate blocks and write the inode, about twice an overwrite's cost
+ * here (ext4; measured in docs/BENCHMARKS-coordinator.md).  So, under the
+ * write lock of the transaction, bytes past the end of the WAL are written
+ * as zeros WAL_CHUNK at a time, and the commits' frames overwrite them.
+ * Only bytes past the end of the file are ever written, so no frame is
+ * touched; SQLite ignores what follows the last valid frame (a zero frame
+ * fails the salt and checksum test; a WAL whose header is zeros is empty),
+ * so what a crash or power loss leaves is read exactly as before.  An
+ * estimate that is wrong (another process's commits) costs an append, not
+ * correctness.  FULL only: without fsync the allocation is not waited for.
+ */
+static void wal_reserve(Journal *j) {
+  static const char zeros[WAL_CHUNK];
+  sqlite3_file *f = NULL;
+  sqlite3_int64 size;
+  if (j->sync != JR_SYNC_FULL || j->page_size <= 0) return;
+  sqlite3_int64 need =
+      WAL_HEADER + (sqlite3_int64)(j->wal_frames + WAL_AHEAD) * (j->page_size + WAL_FRAME_HEADER);
+  if (need <= j->wal_bytes) return; /* no system call on most commits */
+  if (sqlite3_file_control(j->db, "main", SQLITE_FCNTL_JOURNAL_POINTER, &f) != SQLITE_OK || !f ||
+      !f->pMethods || f->pMethods->xFileSize(f, &size) != SQLITE_OK)
+    return;
+  sqlite3_int64 to = size >= need ? size : (need + WAL_CHUNK - 1) / WAL_CHUNK * WAL_CHUNK;
+  while (size < to) {
+    int n = to - size < WAL_CHUNK ? (int)(to - size) : WAL_CHUNK;
+    if (f->pMethods->xWrite(f, zeros, n, size) != SQLITE_OK) return;
+    size += n;
+  }
+  j->wal_bytes = size;
 }
 
 /* A journal is ours if it is empty or carries our meta format. */
@@ -102,16 +194,39 @@ Journal *jr_open(const char *path, JrSync sync, char *err, size_t errlen) {
     return NULL;
   }
   sqlite3_busy_timeout(j->db, 10000);
-  const char *pragmas = sync == JR_SYNC_FULL ? "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
-                                             : "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;";
-  if (check_format(j) < 0 || exec(j, pragmas) < 0 || exec(j, "BEGIN IMMEDIATE") < 0 ||
-      exec(j, SCHEMA) < 0 ||
-      exec(j, "INSERT OR IGNORE INTO meta VALUES('format','" JOURNAL_FORMAT "')") < 0 ||
-      exec(j, "COMMIT") < 0) {
-    snprintf(err, errlen, "%s: %s", path, j->err);
+  if (sqlite3_prepare_v3(j->db, "BEGIN IMMEDIATE", -1, SQLITE_PREPARE_PERSISTENT, &j->begin, NULL) !=
+          SQLITE_OK ||
+      sqlite3_prepare_v3(j->db, "COMMIT", -1, SQLITE_PREPARE_PERSISTENT, &j->commit, NULL) != SQLITE_OK ||
+      sqlite3_prepare_v3(j->db, "ROLLBACK", -1, SQLITE_PREPARE_PERSISTENT, &j->rollback, NULL) != SQLITE_OK) {
+    snprintf(err, errlen, "%s: %s", path, sqlite3_errmsg(j->db));
     jr_close(j);
     return NULL;
   }
+  j->sync = sync;
+  const char *pragmas = sync == JR_SYNC_FULL ? "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
+                                             : "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;";
+  /* Coordinators opening a new journal at once can meet SQLITE_BUSY where
+   * the busy handler is not called (two of them turning it to WAL): the
+   * setup is retried for up to ~10 s, as the busy timeout would. */
+  for (int tries = 0;; tries++) {
+    if (check_format(j) == 0 && exec(j, pragmas) == 0 && tx(j, j->begin) == 0 && exec(j, SCHEMA) == 0 &&
+        exec(j, "INSERT OR IGNORE INTO meta VALUES('format','" JOURNAL_FORMAT "')") == 0 && commit(j) == 0)
+      break;
+    int code = sqlite3_errcode(j->db) & 0xff;
+    abandon(j);
+    if ((code != SQLITE_BUSY && code != SQLITE_LOCKED) || tries == 500) {
+      snprintf(err, errlen, "%s: %s", path, j->err);
+      jr_close(j);
+      return NULL;
+    }
+    nanosleep(&(struct timespec){.tv_nsec = 20 * 1000 * 1000}, NULL);
+  }
+  sqlite3_stmt *ps;
+  if (sqlite3_prepare_v2(j->db, "PRAGMA page_size", -1, &ps, NULL) == SQLITE_OK &&
+      sqlite3_step(ps) == SQLITE_ROW)
+    j->page_size = sqlite3_column_int(ps, 0);
+  sqlite3_finalize(ps);
+  sqlite3_wal_hook(j->db, on_wal_commit, j);
   if (sqlite3_prepare_v2(j->db,
                          "INSERT INTO checkpoints(run,seq,key,file,site,kind,attempt,status,value,"
                          "started,ended,arghash) VALUES(?,?,?,?,?,?,?,?,?,?,?,?)",
@@ -129,6 +244,9 @@ void jr_close(Journal *j) {
   if (!j) return;
   sqlite3_finalize(j->ck_insert);
   sqlite3_finalize(j->ck_next);
+  sqlite3_finalize(j->begin);
+  sqlite3_finalize(j->commit);
+  sqlite3_finalize(j->rollback);
   sqlite3_close(j->db);
   free(j);
 }
@@ -274,7 +392,7 @@ static bool owner_dead(const char *owner) {
 }
 
 int jr_lease(Journal *j, const char *id, const char *owner, double until) {
-  if (exec(j, "BEGIN IMMEDIATE") < 0) return -1;
+  if (tx(j, j->begin) < 0) return -1;
   sqlite3_stmt *st;
   int rc = -1;
   if (sqlite3_prepare_v2(j->db, "SELECT owner, lease_until FROM runs WHERE id=?", -1, &st, NULL) !=
@@ -305,10 +423,11 @@ int jr_lease(Journal *j, const char *id, const char *owner, double until) {
 out:
   if (rc < 0) {
     fail(j, "lease");
-    exec(j, "ROLLBACK");
+    abandon(j);
     return -1;
   }
-  return exec(j, rc == 0 ? "COMMIT" : "ROLLBACK") < 0 ? -1 : rc;
+  if (rc == 1) return tx(j, j->rollback) < 0 ? -1 : 1;
+  return commit(j);
 }
 
 static int update_simple(Journal *j, const char *sql, const char *id, const char *arg) {
@@ -370,15 +489,13 @@ static int ck_insert(Journal *j, const char *run, CkRec *c) {
 }
 
 int jr_ck_append(Journal *j, const char *run, CkRec *c) {
-  if (exec(j, "BEGIN IMMEDIATE") < 0) return -1;
+  if (tx(j, j->begin) < 0) return -1;
+  wal_reserve(j);
   if (ck_insert(j, run, c) < 0) {
-    char keep[512];
-    snprintf(keep, sizeof keep, "%s", j->err);
-    exec(j, "ROLLBACK");
-    snprintf(j->err, sizeof j->err, "%s", keep);
+    abandon(j);
     return -1;
   }
-  return exec(j, "COMMIT");
+  return commit(j);
 }
 
 int jr_ck_each(Journal *j, const char *run, long limit, int (*cb)(const CkRec *c, void *ctx),
@@ -456,7 +573,7 @@ int jr_event_add(Journal *j, const char *run, const char *name, const char *payl
 
 int jr_event_take(Journal *j, const char *run, const char *name, CkRec *c, char **payload_out) {
   sqlite3_stmt *st;
-  if (exec(j, "BEGIN IMMEDIATE") < 0) return -1;
+  if (tx(j, j->begin) < 0) return -1;
   if (sqlite3_prepare_v2(j->db,
                          "SELECT id, payload FROM events WHERE run=? AND name=? AND consumed_by "
                          "IS NULL ORDER BY id LIMIT 1",
@@ -466,13 +583,13 @@ int jr_event_take(Journal *j, const char *run, const char *name, CkRec *c, char 
   sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
   if (sqlite3_step(st) != SQLITE_ROW) {
     sqlite3_finalize(st);
-    exec(j, "ROLLBACK");
-    return 1;
+    return tx(j, j->rollback) < 0 ? -1 : 1;
   }
   long long id = sqlite3_column_int64(st, 0);
   char *payload = col_dup(st, 1);
   sqlite3_finalize(st);
   c->value = payload;
+  wal_reserve(j);
   int rc = ck_insert(j, run, c);
   c->value = NULL;
   if (rc < 0) {
@@ -487,15 +604,17 @@ int jr_event_take(Journal *j, const char *run, const char *name, CkRec *c, char 
   sqlite3_bind_text(st, 2, c->key, -1, SQLITE_STATIC);
   rc = sqlite3_step(st);
   sqlite3_finalize(st);
-  if (rc != SQLITE_DONE || exec(j, "COMMIT") < 0) {
+  if (rc != SQLITE_DONE) fail(j, "take event");
+  if (rc != SQLITE_DONE || commit(j) < 0) {
     free(*payload_out);
     *payload_out = NULL;
-    goto bad;
+    abandon(j);
+    return -1;
   }
   return 0;
 bad:
   fail(j, "take event");
-  exec(j, "ROLLBACK");
+  abandon(j);
   return -1;
 }
 

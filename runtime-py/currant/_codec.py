@@ -28,7 +28,7 @@ from typing import Any
 # and imported when decoding, so the runtime does not pay for them upfront.
 
 # Ints past this magnitude lose precision in JavaScript numbers.
-_SAFE_INT = 2 ** 53 - 1
+SAFE_INT = 2 ** 53 - 1
 
 
 def encode(value: Any, depth: int = 0) -> Any:
@@ -41,7 +41,7 @@ def encode(value: Any, depth: int = 0) -> Any:
     if kind is str:
         return value
     if kind is int:
-        if -_SAFE_INT <= value <= _SAFE_INT:
+        if -SAFE_INT <= value <= SAFE_INT:
             return value
         return {"$t": "bigint", "v": str(value)}
     if kind is float:

@@ -30,6 +30,7 @@ import atexit
 import contextvars
 import io
 import json
+import math
 import os
 import sys
 import time
@@ -81,8 +82,7 @@ class Row:
 
     def __init__(self, r: List[Any]) -> None:
         (self.key, self.file, self.site, self.kind, self.attempt,
-         self.status, self.value, self.ended) = r[:8]
-        self.h = r[8] if len(r) > 8 else None
+         self.status, self.value, self.ended, self.h) = r
 
 
 class _Muted(io.TextIOBase):
@@ -159,7 +159,8 @@ class Session:
             self.pool.setdefault((key_prefix(row.key), row.file, row.site,
                                   row.h), []).append(row.key)
         self.unvisited += 1
-        self._link(row.key)
+        if "." in row.key:  # a top-level key has no parent to link to
+            self._link(row.key)
 
     def _link(self, key: str) -> None:
         """Records key under its parent, and the parent under its own
@@ -722,21 +723,48 @@ def key_prefix(key: str) -> str:
     return key[:dot + 1]
 
 
+# One encoder, built once: json.dumps with options builds a new one per call.
+_FP_JSON = json.JSONEncoder(sort_keys=True, separators=(",", ":"),
+                            allow_nan=False)
+_json_str = json.encoder.encode_basestring_ascii  # what _FP_JSON does to a str
+
+
 def fingerprint(args: tuple, kwargs: dict) -> str:
     """A short, stable digest of a call's arguments (what could be encoded
-    of them; the type name of what could not)."""
-    parts = []
-    for a in list(args) + sorted(kwargs.items()):
+    of them; the type name of what could not).  Journals keep it: it must
+    not change between versions (a resumed run compares against it)."""
+    text = None if kwargs else _plain_json(args)
+    if text is None:
+        parts = []
+        for a in list(args) + sorted(kwargs.items()):
+            try:
+                parts.append(_codec.encode(a))
+            except (TypeError, RecursionError):
+                parts.append("<" + type(a).__name__ + ">")
         try:
-            parts.append(_codec.encode(a))
-        except (TypeError, RecursionError):
-            parts.append("<" + type(a).__name__ + ">")
-    try:
-        text = json.dumps(parts, sort_keys=True, separators=(",", ":"),
-                          allow_nan=False)
-    except (TypeError, ValueError):
-        text = repr(len(parts))
+            text = _FP_JSON.encode(parts)
+        except (TypeError, ValueError):
+            text = repr(len(parts))
     return format(zlib.crc32(text.encode("utf-8", "surrogatepass")), "08x")
+
+
+def _plain_json(args: tuple) -> Optional[str]:
+    """The text _FP_JSON gives for args when each is a value _codec.encode
+    returns unchanged (the common case, and the replay hot path), else None."""
+    out = []
+    for value in args:
+        kind = type(value)
+        if kind is str:
+            out.append(_json_str(value))
+        elif kind is int and -_codec.SAFE_INT <= value <= _codec.SAFE_INT:
+            out.append(int.__repr__(value))
+        elif kind is float and math.isfinite(value):
+            out.append(float.__repr__(value))
+        elif value is None or kind is bool:
+            out.append("null" if value is None else "true" if value else "false")
+        else:
+            return None
+    return "[" + ",".join(out) + "]"
 
 
 def _subscript(obj: Any, key: Any) -> Any:

@@ -146,9 +146,11 @@ def main():
             print(f"    also: {p}")
     if len(failures) > 60:
         print(f"... and {len(failures) - 60} more failing files")
-    # Outputs for files that are not inputs (nothing but the tree and manifest).
+    # Outputs for files that are not inputs (nothing but the tree, the
+    # manifest and the build cache, docs/ARCHITECTURE.md).
     extra = []
     for dp, dns, fns in os.walk(out):
+        dns[:] = [d for d in dns if not (dp == out and d == ".currant-cache")]
         for fn in fns:
             rel = os.path.relpath(os.path.join(dp, fn), out).replace(os.sep, "/")
             if rel != "currant.graph.json" and not os.path.isfile(os.path.join(src, rel)):
