@@ -199,6 +199,8 @@ typedef struct Serve {
 int run_dispatch(Serve *sv, Peer *p, json_t *msg);
 /* Sends msg to p and releases it. */
 int run_reply(Peer *p, json_t *msg);
+/* Sends p the constant {"ok":true} (the reply to a commit). */
+int run_reply_ok(Peer *p);
 /* Answers p's hello: init, the run's journal rows, ready. */
 int run_hello(Serve *sv, Peer *p);
 /* Forks p (the script, or a worker when p is not &sv->main). */

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import base64
 import collections.abc
-import email.message
 import types
 import io
 import json

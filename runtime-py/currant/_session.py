@@ -41,8 +41,7 @@ from typing import Any, Callable, Dict, List, Optional, Tuple
 from currant import _codec, _recorders
 from currant._channel import Channel
 from currant._util import is_async, is_awaitable
-from currant._errors import (NonDeterminismError, RunCancelled, Suspended,
-                             UnrecordableValueError)
+from currant._errors import RunCancelled, UnrecordableValueError
 
 FINAL = ("ok", "error", "resource")
 
