@@ -14,7 +14,8 @@ class Channel {
   /** @param {number} fd */
   constructor(fd) {
     this.fd = fd;
-    this.header = Buffer.alloc(4);
+    /** @type {Buffer} bytes read past the last message */
+    this.pending = Buffer.alloc(0);
   }
 
   /** @param {object} msg */
@@ -65,23 +66,30 @@ class Channel {
     }
   }
 
+  /**
+   * The next n bytes.  Reads ahead (up to 64 KiB at a time) and keeps what
+   * is past them: a reply's header and body usually come in one read, so a
+   * checkpoint costs one read call.
+   * @param {number} n
+   */
   readExact(n) {
-    const buf = Buffer.alloc(n);
-    let off = 0;
     let idle = 0;
-    while (off < n) {
+    while (this.pending.length < n) {
+      const chunk = Buffer.allocUnsafe(Math.max(n - this.pending.length, 1 << 16));
       let got;
       try {
-        got = fs.readSync(this.fd, buf, off, n - off, null);
+        got = fs.readSync(this.fd, chunk, 0, chunk.length, null);
       } catch (err) {
         if (err.code !== "EAGAIN") throw err;
         idle = nap(idle);
         continue;
       }
       if (got === 0) throw new Error("coordinator closed the channel");
-      off += got;
+      this.pending = this.pending.length ? Buffer.concat([this.pending, chunk.subarray(0, got)]) : chunk.subarray(0, got);
     }
-    return buf;
+    const out = this.pending.subarray(0, n);
+    this.pending = this.pending.subarray(n);
+    return out;
   }
 }
 

@@ -33,6 +33,9 @@ class Channel:
     def __init__(self, fd: int) -> None:
         self.fd = fd
         self.lock = threading.Lock()
+        # Bytes read past the last message: a reply's header and body
+        # usually arrive in one read, so a checkpoint costs one read call.
+        self._pending = bytearray()
         self._dumps = json.JSONEncoder(ensure_ascii=False,
                                        separators=(",", ":"),
                                        allow_nan=False).encode
@@ -75,14 +78,15 @@ class Channel:
             view = view[n:]
 
     def _read_exact(self, n: int) -> bytes:
-        chunks = []
-        while n:
-            chunk = os.read(self.fd, min(n, 1 << 20))
+        buf = self._pending
+        while len(buf) < n:
+            chunk = os.read(self.fd, max(n - len(buf), 1 << 16))
             if not chunk:
                 raise ChannelClosed("coordinator closed the channel")
-            chunks.append(chunk)
-            n -= len(chunk)
-        return b"".join(chunks)
+            buf += chunk
+        data = bytes(buf[:n])
+        del buf[:n]
+        return data
 
 
 def lost(exc: BaseException) -> None:
