@@ -14,7 +14,9 @@
  *          the link results they saw.  An unchanged file is loaded instead of
  *          parsed; link runs over everything; a loaded file whose link digest
  *          is unchanged reuses its sites and output, the others are parsed
- *          again and instrumented (level 2).
+ *          again and instrumented (level 2).  An entry holds the sha256
+ *          of its output and source map, not their bytes: OUT has them,
+ *          and they are read back from there (and checked) when reused.
  *
  * Both are functions of the inputs, the config and the compiler binary only
  * (no time, no absolute path, nothing from -j), so OUT stays byte-identical
@@ -32,7 +34,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#define CACHE_FORMAT 1
+#define CACHE_FORMAT 2
 #define INDEX_MAGIC "currant-cache-index\n"
 #define PACK_MAGIC "currant-cache-pack\n"
 
@@ -42,9 +44,22 @@
 typedef struct Wr {
   StrBuf b;           /* output */
   const char **keys;  /* open-addressing table of written strings */
+  uint32_t *lens;     /* their lengths */
   uint32_t *ids;      /* their ids */
   uint32_t cap, used; /* table size (power of two), strings written */
 } Wr;
+
+/* Appends n bytes, in place when they fit: the encoders append millions of
+ * one-byte varints, and str_append is a call into another unit. */
+static void put_raw(StrBuf *b, const char *s, size_t n) {
+  if (b->len + n >= b->cap) {
+    str_append(b, s, n);
+    return;
+  }
+  memcpy(b->data + b->len, s, n);
+  b->len += n;
+  b->data[b->len] = '\0';
+}
 
 static void put_uv(StrBuf *b, uint64_t v) {
   char t[10];
@@ -54,34 +69,39 @@ static void put_uv(StrBuf *b, uint64_t v) {
     v >>= 7;
     t[n++] = (char)(c | (v ? 0x80 : 0));
   } while (v);
-  str_append(b, t, (size_t)n);
+  put_raw(b, t, (size_t)n);
 }
 
 static void put_sv(StrBuf *b, int64_t v) { put_uv(b, ((uint64_t)v << 1) ^ (uint64_t)(v >> 63)); }
 
 static void put_bytes(StrBuf *b, const char *s, size_t n) {
   put_uv(b, n);
-  if (n) str_append(b, s, n);
+  if (n) put_raw(b, s, n);
 }
 
-static uint32_t str_hash(const char *s) {
-  uint32_t h = 2166136261u;
-  for (; *s; s++) h = (h ^ (uint8_t)*s) * 16777619u;
-  return h;
+/* Eight bytes at a time: the encoder hashes every string it writes, and
+ * ids depend only on the order strings come in, not on this function. */
+static uint32_t str_hash(const char *s, size_t n) {
+  uint64_t h = n * 0x9e3779b97f4a7c15u, w;
+  for (; n >= 8; s += 8, n -= 8) memcpy(&w, s, 8), h = (h ^ w) * 0xff51afd7ed558ccdu;
+  w = 0;
+  memcpy(&w, s, n);
+  h = (h ^ w) * 0xc4ceb9fe1a85ec53u;
+  return (uint32_t)(h ^ h >> 32);
 }
 
 static void wr_grow(Wr *w) {
   uint32_t ncap = w->cap ? w->cap * 2 : 256;
   const char **keys = xcalloc(ncap, sizeof *keys);
-  uint32_t *ids = xcalloc(ncap, sizeof *ids);
+  uint32_t *lens = xcalloc(ncap, sizeof *lens), *ids = xcalloc(ncap, sizeof *ids);
   for (uint32_t i = 0; i < w->cap; i++) {
     if (!w->keys[i]) continue;
-    uint32_t h = str_hash(w->keys[i]) & (ncap - 1);
+    uint32_t h = str_hash(w->keys[i], w->lens[i]) & (ncap - 1);
     while (keys[h]) h = (h + 1) & (ncap - 1);
-    keys[h] = w->keys[i], ids[h] = w->ids[i];
+    keys[h] = w->keys[i], lens[h] = w->lens[i], ids[h] = w->ids[i];
   }
-  free(w->keys), free(w->ids);
-  w->keys = keys, w->ids = ids, w->cap = ncap;
+  free(w->keys), free(w->lens), free(w->ids);
+  w->keys = keys, w->lens = lens, w->ids = ids, w->cap = ncap;
 }
 
 /* A string: 0 for NULL, 1 + bytes the first time, 2 + id afterwards. */
@@ -91,15 +111,16 @@ static void put_str(Wr *w, const char *s) {
     return;
   }
   if (2 * (w->used + 1) > w->cap) wr_grow(w);
-  uint32_t h = str_hash(s) & (w->cap - 1);
+  size_t n = strlen(s);
+  uint32_t h = str_hash(s, n) & (w->cap - 1);
   for (; w->keys[h]; h = (h + 1) & (w->cap - 1))
-    if (w->keys[h] == s || strcmp(w->keys[h], s) == 0) {
+    if (w->keys[h] == s || (w->lens[h] == n && memcmp(w->keys[h], s, n) == 0)) {
       put_uv(&w->b, 2 + (uint64_t)w->ids[h]);
       return;
     }
-  w->keys[h] = s, w->ids[h] = w->used++;
+  w->keys[h] = s, w->lens[h] = (uint32_t)n, w->ids[h] = w->used++;
   put_uv(&w->b, 1);
-  put_bytes(&w->b, s, strlen(s));
+  put_bytes(&w->b, s, n);
 }
 
 static void put_list(Wr *w, const Vec *v) {
@@ -107,7 +128,7 @@ static void put_list(Wr *w, const Vec *v) {
   for (int i = 0; i < v->len; i++) put_str(w, v->items[i]);
 }
 
-static void wr_done(Wr *w) { free(w->keys), free(w->ids); }
+static void wr_done(Wr *w) { free(w->keys), free(w->lens), free(w->ids); }
 
 /* ---- reading ------------------------------------------------------------ */
 
@@ -156,6 +177,13 @@ static const char *get_raw(Rd *r, size_t *n) {
   const char *s = (const char *)r->p;
   r->p += *n;
   return s;
+}
+
+static const char *get_hex(Rd *r) {
+  size_t n;
+  const char *s = get_raw(r, &n);
+  if (s && n != 64) r->bad = true;
+  return r->bad ? NULL : s;
 }
 
 /* A string of put_str, in the arena (shared by equal strings), or NULL. */
@@ -500,7 +528,10 @@ static void built_free(Built *t) {
   *t = (Built){0};
 }
 
-static void encode_built(StrBuf *b, const Module *m, const char *digest, const Vec *diags) {
+/* The output and map are recorded by hash (out_sha, map_sha: 64 hex, or
+ * NULL when none was written): a reuse reads them back from OUT. */
+static void encode_built(StrBuf *b, const Module *m, const char *digest, const char *out_sha,
+                         const char *map_sha, const Vec *diags) {
   put_bytes(b, digest, 64);
   put_uv(b, (uint64_t)m->nsites);
   for (int i = 0; i < m->calls.len; i++) {
@@ -508,9 +539,7 @@ static void encode_built(StrBuf *b, const Module *m, const char *digest, const V
     if (c->site_index < 0) continue;
     put_uv(b, (uint64_t)i), put_uv(b, c->bound), put_opt(b, c->category), put_opt(b, c->site_id);
   }
-  put_uv(b, m->out_text != NULL);
-  if (m->out_text) put_bytes(b, m->out_text, m->out_len);
-  put_opt(b, m->source_map);
+  put_opt(b, out_sha), put_opt(b, map_sha);
   put_diags(b, diags, m);
 }
 
@@ -534,19 +563,29 @@ static bool decode_sites(Rd *r, Built *t, int ncalls) {
   return !r->bad;
 }
 
-/* The build section of m's old entry, if it was made with this digest. */
-static bool decode_built(const void *p, size_t n, Module *m, const char *digest, Built *t) {
+/* A recorded hash of an output, which must then be OUT/rel's: its bytes
+ * (NULL with *ok cleared when OUT no longer holds them). */
+static char *get_output(Rd *r, const char *out_dir, const char *rel, size_t *len, bool *ok) {
+  if (!get_bool(r)) return NULL;
+  const char *sha = get_hex(r);
+  char *data = sha && *ok ? driver_read_output(out_dir, rel, sha, len) : NULL;
+  if (!data) *ok = false;
+  return data;
+}
+
+/* The build section of m's old entry, if it was made with this digest and
+ * OUT still holds the output and map it recorded. */
+static bool decode_built(const void *p, size_t n, Module *m, const char *digest, const char *out_dir,
+                         Built *t) {
   Rd r = {.p = p, .end = (const uint8_t *)p + n};
-  size_t dn;
+  size_t dn, map_len;
   const char *d = get_raw(&r, &dn);
   if (!d || dn != 64 || memcmp(d, digest, 64) != 0) return false;
   bool ok = decode_sites(&r, t, m->calls.len);
-  if (ok && get_bool(&r)) {
-    size_t len;
-    const char *s = get_raw(&r, &len);
-    if (s) t->out = xstrndup(s, len), t->out_len = len;
-  }
-  t->map = get_opt(&r);
+  t->out = get_output(&r, out_dir, m->file->rel, &t->out_len, &ok);
+  char *map_rel = xasprintf("%s.map", m->file->rel);
+  t->map = get_output(&r, out_dir, map_rel, &map_len, &ok);
+  free(map_rel);
   ok = ok && !r.bad && get_diags(&r, &t->diags, m) && r.p == r.end;
   if (!ok) built_free(t);
   return ok;
@@ -575,6 +614,7 @@ typedef struct IndexFile {
 
 /* This build's state of one source (Module.cache). */
 struct CacheFile {
+  const Cache *owner;     /* the cache it belongs to */
   const PackEntry *entry; /* its old pack entry, or NULL */
   bool loaded;            /* names state decoded from the entry */
   bool reusable;          /* sites and output decoded from the entry (built) */
@@ -583,12 +623,15 @@ struct CacheFile {
   StrBuf fresh;           /* the encoding when it was made in this build */
   StrBuf sealed[2];       /* its new pack entry and index record (cache_seal) */
   char digest[65];        /* link digest; "" when m reaches the other language */
+  char out_sha[65];       /* sha256 of what OUT/rel receives (cache_seal) */
+  char map_sha[65];       /* sha256 of its source map, "" without one */
   Built built;            /* the old entry's build section, when reusable */
   Vec diags[2];           /* DiagRecord*: analyse, instrument */
 };
 
 struct Cache {
   char *dir;               /* where index and pack live */
+  char *out_dir;           /* OUT, where reused outputs are read back */
   char build_id[65];       /* sha256 of the compiler binary and the format */
   const char *config_hash; /* currant.json's */
   char *pack;              /* the old pack's bytes, or NULL */
@@ -615,12 +658,12 @@ static bool compute_build_id(char out[65]) {
   size_t n;
   char *exe = read_file("/proc/self/exe", &n);
   if (!exe) return false;
-  StrBuf b = {0};
-  str_printf(&b, "%s/%d/", CURRANTC_VERSION, CACHE_FORMAT);
-  str_append(&b, exe, n);
-  sha256_hex(b.data, b.len, out);
-  str_free(&b);
+  char exe_sha[65];
+  sha256_hex(exe, n, exe_sha); /* hashed in place: the binary is megabytes */
   free(exe);
+  char *id = xasprintf("%s/%d/%s", CURRANTC_VERSION, CACHE_FORMAT, exe_sha);
+  sha256_hex(id, strlen(id), out);
+  free(id);
   return true;
 }
 
@@ -669,13 +712,6 @@ static bool read_pack(Cache *c) {
   }
   qsort(c->entries, (size_t)c->nentries, sizeof *c->entries, cmp_entries);
   return c->nentries == n && r.p == r.end;
-}
-
-static const char *get_hex(Rd *r) {
-  size_t n;
-  const char *s = get_raw(r, &n);
-  if (s && n != 64) r->bad = true;
-  return r->bad ? NULL : s;
 }
 
 /* A hash that may be absent (empty). */
@@ -727,9 +763,10 @@ static char *read_part(const Cache *c, const char *name, size_t *len) {
   return data;
 }
 
-Cache *cache_open(const char *dir, const Config *cfg) {
+Cache *cache_open(const char *dir, const char *out_dir, const Config *cfg) {
   Cache *c = xcalloc(1, sizeof *c);
   c->dir = xstrdup(dir);
+  c->out_dir = xstrdup(out_dir);
   c->config_hash = cfg->hash ? cfg->hash : "";
   if (!compute_build_id(c->build_id)) {
     diag_verbose("cache: cannot read the compiler binary (/proc/self/exe): not caching");
@@ -758,7 +795,8 @@ static void drop_state(Cache *c);
 void cache_free(Cache *c) {
   if (!c) return;
   drop_state(c);
-  free(c->state), free(c->entries), free(c->files), free(c->pack), free(c->index), free(c->dir), free(c);
+  free(c->state), free(c->entries), free(c->files), free(c->pack), free(c->index);
+  free(c->dir), free(c->out_dir), free(c);
 }
 
 /* ---- level 1: nothing changed ------------------------------------------- */
@@ -840,6 +878,7 @@ void cache_attach(Cache *c, Codebase *cb) {
   for (int i = 0; i < c->nstate; i++) {
     Module *m = cb->modules.items[i];
     m->cache = &c->state[i];
+    m->cache->owner = c;
     PackEntry key = {.rel = m->file->rel, .rel_len = strlen(m->file->rel)};
     if (c->nentries)
       m->cache->entry = bsearch(&key, c->entries, (size_t)c->nentries, sizeof key, cmp_entries);
@@ -941,7 +980,7 @@ bool cache_settle(const Codebase *cb, Module *m) {
   if (!f->loaded || !f->digest[0] || m->status != MOD_OK) return false;
   size_t n;
   const uint8_t *p = entry_built(f->entry, &n);
-  f->reusable = p && decode_built(p, n, m, f->digest, &f->built);
+  f->reusable = p && decode_built(p, n, m, f->digest, f->owner->out_dir, &f->built);
   return f->reusable;
 }
 
@@ -992,7 +1031,8 @@ static void put_entry(StrBuf *pack, Module *m) {
   put_diags(&part, &f->diags[0], m);
   put_bytes(&body, part.data, part.len);
   part.len = 0;
-  encode_built(&part, m, f->digest[0] ? f->digest : no_digest, &f->diags[1]);
+  encode_built(&part, m, f->digest[0] ? f->digest : no_digest, m->out_text ? f->out_sha : NULL,
+               m->source_map ? f->map_sha : NULL, &f->diags[1]);
   put_bytes(&body, part.data, part.len);
   char sum[65];
   sha256_hex(body.data, body.len, sum);
@@ -1001,25 +1041,13 @@ static void put_entry(StrBuf *pack, Module *m) {
   str_free(&body), str_free(&part);
 }
 
-static void put_hash_of(StrBuf *b, const char *data, size_t len) {
-  char sha[65];
-  sha256_hex(data ? data : "", len, sha);
-  put_bytes(b, sha, 64);
-}
-
 static void put_index_file(StrBuf *b, Module *m) {
   CacheFile *f = m->cache;
   put_bytes(b, m->file->rel, strlen(m->file->rel));
   put_uv(b, m->lang), put_uv(b, (uint64_t)m->file->js_package_type);
   put_bytes(b, m->sha256, f->names ? 64 : 0); /* an unreadable file never counts as unchanged */
-  if (m->out_text)
-    put_hash_of(b, m->out_text, m->out_len);
-  else
-    put_hash_of(b, m->text, m->len);
-  if (m->source_map)
-    put_hash_of(b, m->source_map, strlen(m->source_map));
-  else
-    put_uv(b, 0);
+  put_bytes(b, f->out_sha, 64);
+  put_bytes(b, f->map_sha, strlen(f->map_sha));
   StrBuf d = {0};
   put_diags(&d, &f->diags[0], m);
   put_diags(&d, &f->diags[1], m);
@@ -1027,8 +1055,22 @@ static void put_index_file(StrBuf *b, Module *m) {
   str_free(&d);
 }
 
+/* Hashes what m writes to OUT, for its entry and index record.  A copied
+ * file's hash is its source's, already known when it was read. */
+static void hash_outputs(const Module *m, CacheFile *f) {
+  if (m->out_text)
+    sha256_hex(m->out_text, m->out_len, f->out_sha);
+  else if (m->text && m->sha256[0])
+    memcpy(f->out_sha, m->sha256, sizeof f->out_sha);
+  else
+    sha256_hex(m->text ? m->text : "", m->len, f->out_sha);
+  f->map_sha[0] = '\0';
+  if (m->source_map) sha256_hex(m->source_map, strlen(m->source_map), f->map_sha);
+}
+
 void cache_seal(Module *m) {
   CacheFile *f = m->cache;
+  hash_outputs(m, f);
   if (f->names) put_entry(&f->sealed[0], m);
   put_index_file(&f->sealed[1], m);
 }
@@ -1039,10 +1081,10 @@ static void put_assets(StrBuf *b, const Vec *assets) {
   for (int i = 0; i < assets->len; i++) {
     const InputFile *f = assets->items[i];
     size_t len;
-    char *text = read_file(f->abs, &len);
+    char *text = read_file(f->abs, &len), sha[65];
     put_bytes(&a, f->rel, strlen(f->rel));
     if (text)
-      put_hash_of(&a, text, len);
+      sha256_hex(text, len, sha), put_bytes(&a, sha, 64);
     else
       put_bytes(&a, no_digest, 64); /* unreadable: never matches */
     free(text);
@@ -1090,15 +1132,8 @@ static bool cache_dir_ready(const Cache *c) {
   return ok;
 }
 
-int cache_save(Cache *c, const Codebase *cb, const Vec *assets, const char *manifest_path) {
-  size_t mlen;
-  char *manifest = read_file(manifest_path, &mlen), msha[65];
-  if (!manifest || !cache_dir_ready(c)) {
-    free(manifest);
-    return -1;
-  }
-  sha256_hex(manifest, mlen, msha);
-  free(manifest);
+int cache_save(Cache *c, const Codebase *cb, const Vec *assets, const char *manifest_sha) {
+  if (!cache_dir_ready(c)) return -1;
   StrBuf pack = {0};
   int n = 0;
   for (int i = 0; i < cb->modules.len; i++) n += ((Module *)cb->modules.items[i])->cache->sealed[0].len != 0;
@@ -1109,7 +1144,7 @@ int cache_save(Cache *c, const Codebase *cb, const Vec *assets, const char *mani
     if (e->len) str_append(&pack, e->data, e->len);
   }
   StrBuf index = {0};
-  encode_index(&index, c, cb, assets, msha);
+  encode_index(&index, c, cb, assets, manifest_sha);
   /* The pack first: an index never names outputs whose entries are missing. */
   int rc = write_part(c, "pack", pack.data, pack.len);
   if (rc == 0) rc = write_part(c, "index", index.data, index.len);

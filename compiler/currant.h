@@ -507,8 +507,8 @@ char *graph_site_id(const Call *c);
  * parallel so that manifest_write only concatenates. */
 void manifest_module_part(Module *m);
 /* Writes OUT/currant.graph.json (deterministic, atomic) from the parts and
- * the graph.  0 or -1. */
-int manifest_write(const Codebase *cb, const Graph *g, const char *out_dir);
+ * the graph, and its sha256 (64 hex) to sha unless NULL.  0 or -1. */
+int manifest_write(const Codebase *cb, const Graph *g, const char *out_dir, char *sha);
 
 /* -------------------------------------------------------------- views.c */
 
@@ -580,10 +580,10 @@ int check_command(int argc, char **argv);
 typedef struct Cache Cache;
 typedef struct CacheFile CacheFile;
 
-/* Reads the cache in dir for a build with cfg (absent or unusable parts are
- * ignored, with a -v note).  NULL when the compiler's own binary cannot be
- * read: its hash is the build id that keys everything. */
-Cache *cache_open(const char *dir, const Config *cfg);
+/* Reads the cache in dir for a build into out_dir with cfg (absent or
+ * unusable parts are ignored, with a -v note).  NULL when the compiler's own
+ * binary cannot be read: its hash is the build id that keys everything. */
+Cache *cache_open(const char *dir, const char *out_dir, const Config *cfg);
 void cache_free(Cache *c); /* NULL is fine */
 /* Level 1, inputs: cb's files (path, language, package type, sha256 of the
  * text each module holds), the assets, config and compiler are recorded. */
@@ -627,9 +627,9 @@ void cache_report(const Cache *c);            /* -v: files loaded and reused */
 /* Write phase: encodes m's new pack entry and index record (m is final). */
 void cache_seal(Module *m);
 /* Writes pack and index atomically after a build that wrote everything,
- * every module sealed (manifest_path: the currant.graph.json written).  0,
- * or -1 (-v note). */
-int cache_save(Cache *c, const Codebase *cb, const Vec *assets, const char *manifest_path);
+ * every module sealed (manifest_sha: sha256, 64 hex, of the
+ * currant.graph.json written).  0, or -1 (-v note). */
+int cache_save(Cache *c, const Codebase *cb, const Vec *assets, const char *manifest_sha);
 /* m's names state (what names_* fill, before link) as bytes, appended to out. */
 void cache_encode_names(const Module *m, StrBuf *out);
 /* The reverse, into a module holding only file, lang, name, text and len.
@@ -668,6 +668,10 @@ int driver_analyse(const BuildOptions *opt, void (*visit)(Codebase *, void *), v
 /* Runs every per-file stage on one in-memory file, as a one-file codebase
  * (for the fuzzer and unit tests).  *out gets the emitted text or NULL when
  * unchanged; returns the module status. */
+/* The bytes of OUT/rel when it is a regular file, reached through no
+ * symlink (a build would refuse to write there), whose sha256 is want (64
+ * hex); else NULL.  NUL-terminated, *len bytes before it. */
+char *driver_read_output(const char *out_dir, const char *rel, const char *want, size_t *len);
 ModStatus driver_compile_buffer(Lang lang, const char *rel, const char *text, size_t len, char **out,
                                 size_t *out_len);
 

@@ -347,13 +347,15 @@ static int check_out_dir(const BuildOptions *opt) {
   return 0;
 }
 
-static int finish_build(Codebase *cb, const BuildOptions *opt, int jobs) {
+/* Writes the files and the manifest; the manifest's hash goes to
+ * manifest_sha unless NULL (for the cache). */
+static int finish_build(Codebase *cb, const BuildOptions *opt, int jobs, char *manifest_sha) {
   Phase emit = {.name = "writing", .cb = cb, .run = write_module, .out_dir = opt->out};
   run_phase(&emit, jobs);
   double t0 = now_seconds();
   Graph g = {0};
   graph_build(cb, &g);
-  int rc = manifest_write(cb, &g, opt->out);
+  int rc = manifest_write(cb, &g, opt->out, manifest_sha);
   graph_free(&g);
   diag_verbose("graph and manifest: %.3f s", now_seconds() - t0);
   if (rc < 0 || emit.write_failures) return EXIT_FATAL;
@@ -441,7 +443,7 @@ static void report_totals(const Codebase *cb, const char *out) {
 static Cache *open_cache(const BuildOptions *opt, const Config *cfg) {
   if (opt->no_cache) return NULL;
   char *dir = opt->cache_dir ? xstrdup(opt->cache_dir) : xasprintf("%s/.currant-cache", opt->out);
-  Cache *c = cache_open(dir, cfg);
+  Cache *c = cache_open(dir, opt->out, cfg);
   free(dir);
   return c;
 }
@@ -454,19 +456,27 @@ static void read_source(Codebase *cb, Module *m) {
   if (m->text) sha256_hex(m->text, m->len, m->sha256);
 }
 
+char *driver_read_output(const char *out_dir, const char *rel, const char *want, size_t *len) {
+  char *path = xasprintf("%s/%s", out_dir, rel);
+  struct stat st;
+  char *data = NULL;
+  if (want && lstat(path, &st) == 0 && S_ISREG(st.st_mode) && !path_crosses_symlink(out_dir, path)) {
+    char got[65];
+    data = read_file(path, len);
+    if (data) sha256_hex(data, *len, got);
+    if (data && memcmp(got, want, 64) != 0) free(data), data = NULL;
+  }
+  free(path);
+  return data;
+}
+
 /* True if OUT/rel is a regular file, reached through no symlink (a build
  * would refuse to write there), whose sha256 is want. */
 static bool output_has_hash(const char *out_dir, const char *rel, const char *want) {
-  char *path = xasprintf("%s/%s", out_dir, rel);
-  struct stat st;
-  bool same = false;
-  if (want && lstat(path, &st) == 0 && S_ISREG(st.st_mode) && !path_crosses_symlink(out_dir, path)) {
-    size_t len;
-    char *data = read_file(path, &len), got[65];
-    if (data) sha256_hex(data, len, got), same = memcmp(got, want, 64) == 0;
-    free(data);
-  }
-  free(path);
+  size_t len;
+  char *data = driver_read_output(out_dir, rel, want, &len);
+  bool same = data != NULL;
+  free(data);
   return same;
 }
 
@@ -555,11 +565,9 @@ static void report_bridges(BuildRun *r) {
   if (r->cache) cache_note_build_wide(r->cache, diag_error_count() + diag_warning_count() > before);
 }
 
-static void save_cache(BuildRun *r, const char *out_dir) {
+static void save_cache(BuildRun *r, const char *manifest_sha) {
   double t0 = now_seconds();
-  char *manifest = xasprintf("%s/currant.graph.json", out_dir);
-  cache_save(r->cache, &r->cb, &r->assets, manifest);
-  free(manifest);
+  cache_save(r->cache, &r->cb, &r->assets, manifest_sha);
   diag_verbose("saving the cache: %.3f s", now_seconds() - t0);
 }
 
@@ -575,9 +583,10 @@ static int build_all(BuildRun *r, const BuildOptions *opt) {
   Phase instrumenting = {.name = "instrumenting", .cb = &r->cb, .run = instrument_and_drop_tree};
   run_phase(&instrumenting, opt->jobs);
   if (r->cache) cache_report(r->cache);
-  int rc = finish_build(&r->cb, opt, opt->jobs);
+  char manifest_sha[65];
+  int rc = finish_build(&r->cb, opt, opt->jobs, r->cache ? manifest_sha : NULL);
   report_totals(&r->cb, opt->out);
-  if (r->cache && rc != EXIT_FATAL) save_cache(r, opt->out);
+  if (r->cache && rc != EXIT_FATAL) save_cache(r, manifest_sha);
   return rc;
 }
 

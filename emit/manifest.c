@@ -499,9 +499,10 @@ static void put_document(Writer *w, const Codebase *cb, const Graph *g) {
   str_puts(&w->b, "\n}\n");
 }
 
-int manifest_write(const Codebase *cb, const Graph *g, const char *out_dir) {
+int manifest_write(const Codebase *cb, const Graph *g, const char *out_dir, char *sha) {
   Writer w = {0};
   put_document(&w, cb, g);
+  if (sha) sha256_hex(w.b.data, w.b.len, sha);
   char *path = xasprintf("%s/currant.graph.json", out_dir);
   int rc = write_file_atomic(path, w.b.data, w.b.len);
   if (rc < 0) diag_report(DIAG_ERROR, path, 0, 0, "cannot write: %s", strerror(errno));

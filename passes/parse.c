@@ -187,7 +187,7 @@ void parse_module(Module *m) {
 }
 
 void parse_source(Module *m) {
-  sha256_hex(m->text, m->len, m->sha256);
+  if (!m->sha256[0]) sha256_hex(m->text, m->len, m->sha256); /* the cache hashed it on reading */
   if (!check_bytes(m)) return;
   m->tree = ts_parser_parse_string(parser_for(m->lang), NULL, m->text, (uint32_t)m->len);
   if (!m->tree) {

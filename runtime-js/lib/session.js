@@ -194,6 +194,10 @@ class Session {
       const row = this.match(key, rel, site, args);
       if (row === FRESH || (row === undefined && this.recorded.has(key))) k = this.fresh(key);
       else if (row !== undefined) return this.replay(row, rel, site);
+    } else if (this.recorded.has(key)) {
+      // every row has been replayed, this key's by a concurrent sibling
+      // that took it from the pool: the key is taken
+      k = this.fresh(key);
     }
     const target = fn instanceof Ref ? fn.fn : fn;
     const kind = target && target._currantKind;

@@ -225,6 +225,10 @@ class Session:
                 key = self._fresh(key)
             elif row is not None:
                 return self._replay(row, rel, site, fn, args, kwargs)
+        elif key in self.recorded:
+            # every row has been replayed, this key's by a concurrent sibling
+            # that took it from the pool: the key is taken
+            key = self._fresh(key)
         if kind is not None:
             return self._special(kind, key, rel, site, fn, args, kwargs)
         return self._live(key, rel, site, fn, args, kwargs,

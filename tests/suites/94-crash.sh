@@ -27,6 +27,17 @@ fresh js
 crash_matrix js-main side_reset side_show "$E2E/js/app/main.js"
 CRASH_MODES=child crash_matrix js-values side_reset side_show "$E2E/js/app/values.js"
 CRASH_MODES=child crash_matrix js-race side_reset side_show "$E2E/js/app/race.js"
+# The same with the interleavings set by the test (race_plan: the first
+# execution starts the second calls in order and they end in reverse; the
+# resume starts them otherwise): from K = 5 on, resumed calls find their
+# key's row taken by a sibling, or holding a sibling's row, deterministically.
+export RACE_PLAN="$TMP/race.plan"
+race_reset() { side_reset; printf '01234 43210\n40123 02413\n' >"$RACE_PLAN"; }
+for lang in py js; do
+  fresh "race-plan-$lang"
+  CRASH_MODES=child crash_matrix "$lang-race-plan" race_reset side_show "$E2E/$lang/app/race_plan.$lang"
+done
+unset RACE_PLAN
 
 # The samples: their side effects are the files of their data directory
 # (stock, receipts, log); times and ids in them are normalised away.  The

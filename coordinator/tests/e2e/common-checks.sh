@@ -73,6 +73,25 @@ status_is "$EXT-crash-status" crash crashed
 expect "$EXT-crash-resume" 0 cur resume crash
 status_is "$EXT-crash-resumed-done" crash done
 
+# --- concurrent plain async calls resumed in another order --------------------
+# Killed after worker 1's second call (key 4) committed while worker 0's
+# (key 3) ran; the resume starts them the other way round: worker 1 takes
+# its row from the pool at key 3, and worker 0, reaching key 4 once every
+# row was replayed, must run under a fresh key, not journal key 4 again.
+rm -f "$SIDE"
+export RACE_PLAN="$TMP/race.plan"
+printf '012 102\n102 012\n' >"$RACE_PLAN"
+(CURRANT_FAULT=child:3 "$CURRANT" run --id race "$APP/race_plan.$EXT" >/dev/null 2>&1; exit $?) 2>/dev/null || true
+status_is "$EXT-race-crashed" race crashed
+expect "$EXT-race-resume" 0 cur resume race
+has "$EXT-race-output" "^\[ ?'?\"?0A0B.*2A2B" "$TMP/last"
+if [ "$(sort "$SIDE" | tr '\n' ,)" = "0a,0b,1a,1b,2a,2b," ]; then ok "$EXT-race-side-effects-once"; else
+  bad "$EXT-race-side-effects-once" "side file: $(tr '\n' , <"$SIDE")"
+fi
+expect "$EXT-race-show" 0 cur show race
+has "$EXT-race-fresh-key" "^ +[0-9]+ +4'1 " "$TMP/last"
+unset RACE_PLAN
+
 # --- the coordinator dies: `serve` takes the orphaned run over ---------------
 rm -f "$SIDE"
 (CURRANT_FAULT=self:2 "$CURRANT" run --id orphan "$APP/main.$EXT" >/dev/null 2>&1; exit $?) 2>/dev/null || true
