@@ -274,10 +274,22 @@ class Session {
     process.reallyExit(3);
   }
 
-  live(key, rel, site, fn, args, invoke, kind, target = fn) {
+  /**
+   * A call is about to run live.  In replay mode that is divergence.
+   * Otherwise, when nothing recorded lies below it (not a task or bridge
+   * call cut short, whose finished steps replay first), it is the run's
+   * first live checkpoint: output is not muted past it, even if rows that
+   * concurrent siblings would have taken were never reached.
+   */
+  goingLive(key, rel, site) {
     if (this.mode === "replay") {
       this.diverged(null, rel, site, `replay reached a checkpoint that is not in the journal (key ${key})`);
     }
+    if (this.muted && this.descendants(key) === 0) this.unmute();
+  }
+
+  live(key, rel, site, fn, args, invoke, kind, target = fn) {
+    this.goingLive(key, rel, site);
     const child = new Frame(key + ".", key, target);
     child.rel = rel;
     child.site = site;
@@ -343,9 +355,7 @@ class Session {
   // ---------------------------------------------------------- std specials
 
   special(kind, key, rel, site, args) {
-    if (this.mode === "replay") {
-      this.diverged(null, rel, site, `replay reached a checkpoint that is not in the journal (key ${key})`);
-    }
+    this.goingLive(key, rel, site);
     const { parseDuration, isDone } = require("./std");
     if (kind === "sleep") return this.sleepAt(key, rel, site, parseDuration(args[0]));
     if (kind === "event") {

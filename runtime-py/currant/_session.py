@@ -305,12 +305,22 @@ class Session:
 
     # --------------------------------------------------------------- live
 
-    def _live(self, key: str, rel: str, site: int, fn: Callable[..., Any],
-              args: tuple, kwargs: dict, kind: str = "call",
-              h: Optional[str] = None) -> Any:
+    def _going_live(self, key: str, rel: str, site: int) -> None:
+        """A call is about to run live.  In replay mode that is divergence.
+        Otherwise, when nothing recorded lies below it (not a task or bridge
+        call cut short, whose finished steps replay first), it is the run's
+        first live checkpoint: output is not muted past it, even if rows
+        that concurrent siblings would have taken were never reached."""
         if self.mode == "replay":
             self.diverged(None, rel, site, "replay reached a checkpoint "
                           "that is not in the journal (key " + key + ")")
+        if self.muted is not None and not self._descendants(key):
+            self._unmute()
+
+    def _live(self, key: str, rel: str, site: int, fn: Callable[..., Any],
+              args: tuple, kwargs: dict, kind: str = "call",
+              h: Optional[str] = None) -> Any:
+        self._going_live(key, rel, site)
         child = Frame(key + ".", key, getattr(fn, "__func__", fn))
         child.rel, child.site = rel, site
         self.pending_h[key] = h
@@ -420,9 +430,7 @@ class Session:
 
     def _special(self, kind: str, key: str, rel: str, site: int, fn: Any,
                  args: tuple, kwargs: dict) -> Any:
-        if self.mode == "replay":
-            self.diverged(None, rel, site, "replay reached a checkpoint "
-                          "that is not in the journal (key " + key + ")")
+        self._going_live(key, rel, site)
         if kind == "sleep":
             if is_async(fn):
                 return self._sleep_async_at(key, rel, site, *args, **kwargs)
