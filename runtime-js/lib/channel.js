@@ -74,8 +74,10 @@ class Channel {
    */
   readExact(n) {
     let idle = 0;
-    while (this.pending.length < n) {
-      const chunk = Buffer.allocUnsafe(Math.max(n - this.pending.length, 1 << 16));
+    const parts = [this.pending];
+    let have = this.pending.length;
+    while (have < n) {
+      const chunk = Buffer.allocUnsafe(Math.max(n - have, 1 << 16));
       let got;
       try {
         got = fs.readSync(this.fd, chunk, 0, chunk.length, null);
@@ -85,11 +87,12 @@ class Channel {
         continue;
       }
       if (got === 0) throw new Error("coordinator closed the channel");
-      this.pending = this.pending.length ? Buffer.concat([this.pending, chunk.subarray(0, got)]) : chunk.subarray(0, got);
+      parts.push(chunk.subarray(0, got));
+      have += got;
     }
-    const out = this.pending.subarray(0, n);
-    this.pending = this.pending.subarray(n);
-    return out;
+    const all = parts.length === 1 ? parts[0] : Buffer.concat(parts, have); // one copy, however many reads
+    this.pending = all.subarray(n);
+    return all.subarray(0, n);
   }
 }
 
