@@ -602,20 +602,30 @@ function poolKey(prefix, file, site, h) {
  * @param {any[]} args
  */
 function fingerprint(args) {
-  const parts = args.map((a) => {
-    try {
-      return codec.encode(a);
-    } catch {
-      return `<${codec.typeName(a)}>`;
-    }
-  });
   let text;
-  try {
-    text = JSON.stringify(parts);
-  } catch {
-    text = String(parts.length);
+  if (args.every(isPlainArg)) {
+    text = JSON.stringify(args); // codec.encode returns each unchanged: the replay hot path
+  } else {
+    const parts = args.map((a) => {
+      try {
+        return codec.encode(a);
+      } catch {
+        return `<${codec.typeName(a)}>`;
+      }
+    });
+    try {
+      text = JSON.stringify(parts);
+    } catch {
+      text = String(parts.length);
+    }
   }
   return crypto.createHash("md5").update(text).digest("hex").slice(0, 8);
+}
+
+/** Values codec.encode returns as they are. @param {any} a */
+function isPlainArg(a) {
+  const t = typeof a;
+  return a === null || t === "string" || t === "boolean" || (t === "number" && Number.isFinite(a));
 }
 
 function enterAttempt(frame, key, attempt) {
