@@ -8,7 +8,8 @@ import tempfile
 import time
 
 n = int(sys.argv[1])
-d = tempfile.mkdtemp()
+tmp = tempfile.TemporaryDirectory()  # removed at exit: a bench run leaves nothing behind
+d = tmp.name
 fd = os.open(os.path.join(d, "f"), os.O_WRONLY | os.O_CREAT | os.O_APPEND)
 t = time.perf_counter()
 for i in range(n):
@@ -25,4 +26,6 @@ for i in range(n):
     db.execute("INSERT INTO s VALUES(?, ?)", (i, str(i)))
     db.execute("COMMIT")
 sq = (time.perf_counter() - t) / n * 1e6
+os.close(fd)
+db.close()
 print(f"{floor:.1f} {sq:.1f}")
