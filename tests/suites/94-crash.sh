@@ -8,12 +8,7 @@
 # done exactly once.
 source "$(dirname "$0")/../lib/common.sh"
 source "$ROOT/coordinator/tests/e2e/lib.sh"
-if ! out="$(mk build/currant 2>&1)"; then
-  bad currant-build "make build/currant failed"
-  printf '%s\n' "$out" | tail -n 20 | sed 's/^/    /'
-  finish
-  exit 1
-fi
+need_currant
 
 export SIDE="$TMP/side.txt"
 side_reset() { rm -f "$SIDE"; }

@@ -9,12 +9,7 @@
 # fresh run without it.  No network beyond loopback.
 source "$(dirname "$0")/../lib/common.sh"
 source "$ROOT/coordinator/tests/e2e/lib.sh"
-if ! out="$(mk build/currant build/currantc 2>&1)"; then
-  bad prompts-build "make build/currant build/currantc failed"
-  printf '%s\n' "$out" | tail -n 20 | sed 's/^/    /'
-  finish
-  exit 1
-fi
+need_currant build/currantc
 
 start_fake_llm
 

@@ -4,11 +4,7 @@
 # `currant` is run with PYTHONPATH and NODE_PATH unset: it must find the
 # runtimes itself.
 
-if ! out="$(mk build/currant 2>&1)"; then
-  bad currant-build "make build/currant failed"
-  printf '%s\n' "$out" | tail -n 20 | sed 's/^/    /'
-  return 0
-fi
+need_currant
 unset PYTHONPATH NODE_PATH
 APP="$E2E/$LANG_DIR/app"
 export SIDE="$TMP/side.txt"

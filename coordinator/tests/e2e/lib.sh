@@ -12,7 +12,9 @@
 #                      stdout+stderr land in $TMP/last
 #   has NAME PATTERN FILE
 #                      one test: FILE matches the extended regex PATTERN
-#   need_currant       builds build/currant, or ends the suite (one failure)
+#   need_currant [TARGET...]
+#                      builds build/currant (and the make TARGETs), or ends the
+#                      suite (one failure)
 #   start_fake_llm     starts runtime-py/tests/fake_llm.py on 127.0.0.1 (stopped
 #                      at exit), exports CURRANT_LLM_BASE_URL and
 #                      CURRANT_LLM_MODEL=fake-model; `hits` prints how many
@@ -52,8 +54,8 @@ for r in json.load(sys.stdin):
 
 need_currant() {
   local out
-  if ! out="$(mk build/currant 2>&1)"; then
-    bad currant-build "make build/currant failed"
+  if ! out="$(mk build/currant "$@" 2>&1)"; then
+    bad currant-build "make build/currant $* failed"
     printf '%s\n' "$out" | tail -n 20 | sed 's/^/    /'
     finish
     exit 1
