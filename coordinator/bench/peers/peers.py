@@ -19,7 +19,9 @@ Issue 3's comparative figures, run at the end of coordinator/bench/bench.sh
 2. The no-boundary overhead: a CPU-bound script (../overhead/cpu.{py,js})
    plain, compiled by currantc and run without the coordinator, and compiled
    and run under `currant run`; median wall and CPU time of R interleaved
-   runs each, with and without the work (start-up).
+   runs each, with and without the work (start-up); then the same
+   variants' instructions counted by valgrind (callgrind, every process of
+   the run), which the machine's load does not move.
 
 Prints Markdown; with --doc, also replaces the part of FILE between the
 "peers:begin" and "peers:end" markers (appending it when absent).  A peer
@@ -52,6 +54,7 @@ CURRANTC = os.path.join(BUILD, "currantc")
 MODULES = os.path.join(BUILD, "bench-peers", "node_modules")
 BEGIN, END = "<!-- peers:begin -->", "<!-- peers:end -->"
 PY_WORK, JS_WORK = 6_000_000, 120_000_000  # about 1 s of CPU each here
+INSN_WORK = (1_000_000, 20_000_000)  # about 0.2 s each: ~10 s under valgrind
 
 
 def log(msg):
@@ -366,23 +369,33 @@ def bench_steps(tmp, n, reps):
 
 # ---- the no-boundary overhead ----
 
-def bench_overhead(tmp, reps):
+def overhead_setup(tmp):
+    """Compiles ../overhead once; returns (env, variants(lang, interp, n))."""
     src = os.path.join(BENCH, "overhead")
     out = os.path.join(tmp, "overhead-out")
-    subprocess.run([CURRANTC, "build", src, "-o", out, "-q"], check=True)
+    if not os.path.isdir(out):
+        subprocess.run([CURRANTC, "build", src, "-o", out, "-q"], check=True)
     home = os.path.join(tmp, "overhead-home")
     env = dict(os.environ, CURRANT_QUIET="1", PYTHONPATH=os.path.join(ROOT, "runtime-py"),
                NODE_PATH=os.path.join(ROOT, "runtime-js"))
-    res = {}
-    for lang, interp, work in (("py", ["python3"], PY_WORK), ("js", ["node"], JS_WORK)):
+
+    def variants(lang, interp, n):
         with open(os.path.join(out, f"cpu.{lang}")) as f:
             if "currant" not in f.readline():
                 raise RuntimeError(f"currantc did not instrument cpu.{lang}")
-        variants = {
-            "plain": interp + [os.path.join(src, f"cpu.{lang}"), str(work)],
-            "compiled": interp + [os.path.join(out, f"cpu.{lang}"), str(work)],
-            "currant": [CURRANT, "--home", home, "run", os.path.join(out, f"cpu.{lang}"), str(work)],
+        return {
+            "plain": interp + [os.path.join(src, f"cpu.{lang}"), str(n)],
+            "compiled": interp + [os.path.join(out, f"cpu.{lang}"), str(n)],
+            "currant": [CURRANT, "--home", home, "run", os.path.join(out, f"cpu.{lang}"), str(n)],
         }
+    return env, variants
+
+
+def bench_overhead(tmp, reps):
+    env, make_variants = overhead_setup(tmp)
+    res = {}
+    for lang, interp, work in (("py", ["python3"], PY_WORK), ("js", ["node"], JS_WORK)):
+        variants = make_variants(lang, interp, work)
         t = {(v, z): [] for v in variants for z in (0, 1)}
         for _ in range(reps):  # interleaved, so that drifting load hits all alike
             for v, cmd in variants.items():
@@ -390,6 +403,57 @@ def bench_overhead(tmp, reps):
                 t[v, 0].append(timed(cmd[:-1] + ["0"], env, tmp))  # start-up only
         med = {k: (statistics.median(w for w, _ in x), statistics.median(c for _, c in x)) for k, x in t.items()}
         res[lang] = {v: (med[v, 1], med[v, 0]) for v in variants}
+    return res
+
+
+def instructions(cmd, env, tmp):
+    """User-space instructions executed by cmd and every process it starts
+    (valgrind's callgrind, all processes summed): unlike time, the same on
+    a loaded machine and an idle one, to a fraction of a percent."""
+    d = tempfile.mkdtemp(dir=tmp, prefix="cg.")
+    try:
+        p = subprocess.run(["valgrind", "--tool=callgrind", "--trace-children=yes",
+                            f"--callgrind-out-file={d}/cg.%p"] + cmd, env=env, cwd=tmp,
+                           stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        if p.returncode != 0:
+            raise RuntimeError(f"valgrind {' '.join(cmd)}: exit {p.returncode}: {p.stderr.decode()[-300:]}")
+        total = 0
+        for name in os.listdir(d):
+            with open(os.path.join(d, name)) as f:
+                total += sum(int(line.split()[1]) for line in f if line.startswith("summary:"))
+        return total
+    finally:
+        shutil.rmtree(d, ignore_errors=True)
+
+
+def single_threaded_node(tmp):
+    """A directory holding a `node` that runs the real one with V8's
+    --single-threaded (a flag NODE_OPTIONS refuses): V8 compiles and
+    collects on background threads, and under valgrind, which runs threads
+    one at a time, when optimised code arrives varies from run to run (the
+    same script's count moved 30%); on the main thread it does not.  Every
+    variant, `currant run`'s child included, goes through it."""
+    d = os.path.join(tmp, "st-node")
+    os.makedirs(d, exist_ok=True)
+    path = os.path.join(d, "node")
+    with open(path, "w") as f:
+        f.write(f'#!/bin/sh\nexec {shutil.which("node")} --single-threaded "$@"\n')
+    os.chmod(path, 0o755)
+    return d
+
+
+def bench_overhead_instructions(tmp):
+    """The no-boundary overhead counted in instructions, once per variant
+    with INSN_WORK iterations and once with none (start-up)."""
+    if not shutil.which("valgrind"):
+        raise RuntimeError("valgrind not found (Debian package valgrind)")
+    env, make_variants = overhead_setup(tmp)
+    env = dict(env, PATH=single_threaded_node(tmp) + os.pathsep + env["PATH"])
+    res = {}
+    for lang, interp, work in (("py", ["python3"], INSN_WORK[0]), ("js", ["node"], INSN_WORK[1])):
+        res[lang] = {}
+        for v, cmd in make_variants(lang, interp, work).items():
+            res[lang][v] = (instructions(cmd, env, tmp), instructions(cmd[:-1] + ["0"], env, tmp))
     return res
 
 
@@ -406,7 +470,7 @@ def ratio(peer, cur):
     return f"{r:.1f}x {'(≥ 10x)' if r >= 10 else '(below 10x)'}"
 
 
-def report(n, reps, steps, ovh, load0, load1, cores):
+def report(n, reps, steps, ovh, insn, load0, load1, cores):
     rows, floor = steps
     date = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     L = [f"## Durable-execution peers and the no-boundary overhead: `make bench` run, {date}", ""]
@@ -464,7 +528,36 @@ def report(n, reps, steps, ovh, load0, load1, cores):
                          f"{c0 * 1e3:.0f} ({w0 * 1e3:.0f}) | {(c - c0) * 1e3:.0f} ({(w - w0) * 1e3:.0f}) | {ow} |")
     else:
         L.append(f"| | not measured: {ovh[0]} | | | | | |")
+    L += report_instructions(insn)
     return "\n".join(L) + "\n"
+
+
+def report_instructions(insn):
+    """The instruction-count table of the no-boundary overhead."""
+    L = ["", "### No-boundary overhead in instructions (valgrind, one run each)", "",
+         "The same three variants counted by valgrind's callgrind (user-space instructions of every "
+         f"process of the run: python3/node, the pyenv shim if any, the coordinator), with "
+         f"{INSN_WORK[0]:,} (Python) and {INSN_WORK[1]:,} (JavaScript) iterations, and with none "
+         "(start-up). Unlike the CPU times above these counts do not move with the machine's load "
+         "(repeat runs agree within 0.3%), so they settle what the timings cannot resolve at 2%. The "
+         "last column applies the counted start-up and per-iteration costs to the ~1 s runs of the "
+         f"table above ({PY_WORK:,} / {JS_WORK:,} iterations): the overhead a script of that length "
+         "pays, start-up included.", "",
+         "| script | variant | instructions (M) | start-up (M) | work only (M) | work-only overhead | "
+         "overhead on a ~1 s run |", "|---|---|---|---|---|---|---|"]
+    if not isinstance(insn, dict):
+        return L + [f"| | not measured: {insn} | | | | | |"]
+    for lang, res in insn.items():
+        k = (PY_WORK if lang == "py" else JS_WORK) / INSN_WORK[0 if lang == "py" else 1]
+        p, p0 = res["plain"]
+        for v, label in (("plain", "plain, uninstrumented"), ("compiled", "compiled, no coordinator"),
+                         ("currant", "compiled, `currant run`")):
+            n, n0 = res[v]
+            wo = "" if v == "plain" else f"{((n - n0) / (p - p0) - 1) * 100:+.2f}%"
+            big = "" if v == "plain" else f"{((n0 + (n - n0) * k) / (p0 + (p - p0) * k) - 1) * 100:+.2f}%"
+            L.append(f"| cpu.{lang} | {label} | {n / 1e6:.1f} | {n0 / 1e6:.1f} | {(n - n0) / 1e6:.1f} | "
+                     f"{wo} | {big} |")
+    return L
 
 
 def rewrite_doc(path, text):
@@ -499,10 +592,16 @@ def main():
         except Exception as e:
             log(f"the no-boundary overhead: {e}")
             ovh = (" ".join(str(e).split())[:300], a.overhead_reps)
+        log("counting the no-boundary overhead's instructions (valgrind)")
+        try:
+            insn = bench_overhead_instructions(tmp)
+        except Exception as e:
+            log(f"the no-boundary overhead in instructions: {e}")
+            insn = " ".join(str(e).split())[:300]
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     load1 = " ".join(open("/proc/loadavg").read().split()[:3])
-    text = report(a.steps, a.reps, steps, ovh, load0, load1, os.cpu_count())
+    text = report(a.steps, a.reps, steps, ovh, insn, load0, load1, os.cpu_count())
     print(text, end="")
     if a.doc:
         rewrite_doc(a.doc, text)
