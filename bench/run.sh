@@ -24,6 +24,8 @@
 # BENCH_DOC (default docs/BENCHMARKS.md; empty: do not write it),
 # BENCH_EXTRA=1 (also the Babel plugin with source maps), BENCH_TABLE_ONLY=1
 # (rewrite the table from the last run's results without measuring).
+# After the timings, bench/insn.sh counts the instructions of the floor and
+# of -j1 (valgrind); its section follows the table.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -164,6 +166,14 @@ for rep in $(seq 1 "$REPS"); do
   measure istanbul js "$rep" node "$ROOT/bench/istanbul-run.js" "$CORPUS/js" @OUT@
 done
 
+if [ "$HAVE_CURRANTC" = 1 ] && command -v valgrind >/dev/null; then
+  echo "bench: counting instructions (valgrind, several minutes)"
+  bench/insn.sh "$CORPUS" "$CURRANTC" "$B/parse_floor" >"$SCRATCH/insn.md"
+else
+  echo "## Instructions (callgrind), -j1 against the floor" >"$SCRATCH/insn.md"
+  printf '\nnot measured: %s\n' "$( [ "$HAVE_CURRANTC" = 1 ] && echo "valgrind missing" || echo "currantc not built")" >>"$SCRATCH/insn.md"
+fi
+
 fi  # BENCH_TABLE_ONLY
 
 # ---- the table -------------------------------------------------------------
@@ -182,6 +192,7 @@ export BENCH_TSVER=$(awk '$1=="tree-sitter"{print $2}' grammars/pins.txt)
 export BENCH_CURRANTC_VER=$( [ "$HAVE_CURRANTC" = 1 ] && "$CURRANTC" --version 2>/dev/null | head -1 || echo "not built")
 export BENCH_LOAD=$(cut -d' ' -f1-3 /proc/loadavg)
 TABLE=$(python3 "$ROOT/bench/table.py" "$RESULTS")
+[ -f "$SCRATCH/insn.md" ] && TABLE=$(printf '%s\n\n%s' "$TABLE" "$(cat "$SCRATCH/insn.md")")
 echo
 echo "$TABLE"
 if [ -n "$DOC" ]; then
