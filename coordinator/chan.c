@@ -16,47 +16,86 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
-/* Reads exactly n bytes: n on success, 0 on EOF before any byte, -1 else. */
-static ssize_t read_full(int fd, void *buf, size_t n) {
-  size_t got = 0;
-  while (got < n) {
-    ssize_t r = read(fd, (char *)buf + got, n - got);
-    if (r < 0 && errno == EINTR) continue;
-    /* a peer that died with our reply unread resets the connection: at a
-     * message boundary that is an ordinary end, not bad input */
-    if (r <= 0) return got == 0 && (r == 0 || errno == ECONNRESET) ? 0 : -1;
-    got += (size_t)r;
-  }
-  return (ssize_t)got;
+/* Past this, a buffer emptied by a large message is given back. */
+#define IN_KEEP (1u << 20)
+#define IN_CHUNK (64u * 1024u)
+
+void ch_in_reset(ChIn *in) {
+  free(in->buf);
+  *in = (ChIn){.exact = in->exact};
 }
 
-int ch_recv(int fd, json_t **msg, char *err, size_t errlen) {
-  unsigned char hdr[4];
-  *msg = NULL;
-  ssize_t r = read_full(fd, hdr, 4);
-  if (r == 0) return 1;
+/* Has at least want bytes unread in in: 0 yes, 1 EOF (or a reset) with
+ * nothing unread, 2 the read timed out (SO_RCVTIMEO) with nothing unread,
+ * -1 EOF or error inside a message.  Unless in->exact, reads ahead what
+ * the peer has sent: a message's header and body usually come in one
+ * read. */
+static int fill(int fd, ChIn *in, size_t want) {
+  if (in->len - in->off >= want) return 0;
+  if (in->off) { /* what is unread goes to the front */
+    memmove(in->buf, in->buf + in->off, in->len - in->off);
+    in->len -= in->off;
+    in->off = 0;
+  }
+  if (want > in->cap) {
+    size_t cap = want > IN_CHUNK ? want : IN_CHUNK;
+    char *buf = realloc(in->buf, cap);
+    if (!buf) return -1;
+    in->buf = buf;
+    in->cap = cap;
+  }
+  while (in->len < want) {
+    ssize_t r = read(fd, in->buf + in->len, (in->exact ? want : in->cap) - in->len);
+    if (r > 0) {
+      in->len += (size_t)r;
+      continue;
+    }
+    if (r < 0 && errno == EINTR) continue;
+    if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+      if (in->len == 0) return 2;
+      continue; /* inside a message: wait on */
+    }
+    /* a peer that died with our reply unread resets the connection: at a
+     * message boundary that is an ordinary end, not bad input */
+    return in->len == 0 && (r == 0 || errno == ECONNRESET) ? 1 : -1;
+  }
+  return 0;
+}
+
+/* The next frame's body, left in the buffer (*body, *n): 0 ok, 1 EOF,
+ * 2 timeout, -1 bad. */
+static int read_frame(int fd, ChIn *in, char **body, uint32_t *n, char *err, size_t errlen) {
+  int r = fill(fd, in, 4);
+  if (r == 1 || r == 2) return r;
   if (r < 0) {
     snprintf(err, errlen, "truncated message header");
     return -1;
   }
-  uint32_t n = (uint32_t)hdr[0] << 24 | (uint32_t)hdr[1] << 16 | (uint32_t)hdr[2] << 8 | hdr[3];
-  if (n > CH_MAX_MESSAGE) {
-    snprintf(err, errlen, "oversized message (%u bytes, limit %u)", n, CH_MAX_MESSAGE);
+  const unsigned char *hdr = (const unsigned char *)in->buf + in->off;
+  *n = (uint32_t)hdr[0] << 24 | (uint32_t)hdr[1] << 16 | (uint32_t)hdr[2] << 8 | hdr[3];
+  if (*n > CH_MAX_MESSAGE) {
+    snprintf(err, errlen, "oversized message (%u bytes, limit %u)", *n, CH_MAX_MESSAGE);
     return -1;
   }
-  char *buf = malloc(n ? n : 1);
-  if (!buf) {
-    snprintf(err, errlen, "out of memory");
+  if (fill(fd, in, 4 + (size_t)*n) != 0) {
+    snprintf(err, errlen, "truncated message (%u bytes announced)", *n);
     return -1;
   }
-  if (n && read_full(fd, buf, n) != (ssize_t)n) {
-    free(buf);
-    snprintf(err, errlen, "truncated message (%u bytes announced)", n);
-    return -1;
-  }
+  *body = in->buf + in->off + 4;
+  in->off += 4 + (size_t)*n;
+  return 0;
+}
+
+int ch_recv_in(int fd, ChIn *in, json_t **msg, CkRec *ck, char *err, size_t errlen) {
+  char *body;
+  uint32_t n;
+  *msg = NULL;
+  if (in->off == in->len && in->cap > IN_KEEP) ch_in_reset(in); /* after a large message */
+  int r = read_frame(fd, in, &body, &n, err, errlen);
+  if (r != 0) return r;
+  if (ck && ck_parse_commit(body, n, ck) == 0) return 0;
   json_error_t je;
-  json_t *j = json_loadb(buf, n, JSON_REJECT_DUPLICATES, &je);
-  free(buf);
+  json_t *j = json_loadb(body, n, JSON_REJECT_DUPLICATES, &je);
   if (!j || !json_is_object(j)) {
     snprintf(err, errlen, "malformed message: %s", j ? "not a JSON object" : je.text);
     json_decref(j);
@@ -64,6 +103,13 @@ int ch_recv(int fd, json_t **msg, char *err, size_t errlen) {
   }
   *msg = j;
   return 0;
+}
+
+int ch_recv(int fd, json_t **msg, char *err, size_t errlen) {
+  ChIn in = {.exact = true};
+  int rc = ch_recv_in(fd, &in, msg, NULL, err, errlen);
+  ch_in_reset(&in);
+  return rc;
 }
 
 int ch_send_raw(int fd, const char *json, size_t n) {

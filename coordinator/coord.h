@@ -104,11 +104,34 @@ int jr_due_runs(Journal *j, double now, char ***ids, int *n);
 
 /* ------------------------------------------------------------- chan.c */
 
-/* Reads one framed message: 0 ok (*msg set), 1 clean EOF, -1 bad input
- * (oversized, truncated, not a JSON object: reason in err). */
+/* What was read from a peer past the messages handed out so far. */
+typedef struct ChIn {
+  char *buf;
+  size_t off, len, cap; /* unread: buf[off..len) */
+  bool exact;           /* never read past the message asked for */
+} ChIn;
+
+/* Reads one framed message, and not a byte more: 0 ok (*msg set), 1 clean
+ * EOF, -1 bad input (oversized, truncated, not a JSON object: reason in
+ * err). */
 int ch_recv(int fd, json_t **msg, char *err, size_t errlen);
+/* ch_recv through in, which keeps what was read ahead for the next call;
+ * 2 when the fd's SO_RCVTIMEO expired before any byte of a message.  With
+ * ck, a commit that ck_parse_commit accepts is not parsed into *msg (left
+ * NULL) but into *ck, whose strings point into in's buffer (valid until
+ * the next read). */
+int ch_recv_in(int fd, ChIn *in, json_t **msg, CkRec *ck, char *err, size_t errlen);
+/* Forgets what in holds (a peer that ended) and frees it. */
+void ch_in_reset(ChIn *in);
 int ch_send(int fd, json_t *msg);              /* 0 ok, -1 error */
 int ch_send_raw(int fd, const char *json, size_t n);
+
+/* ----------------------------------------------------------- commit.c */
+
+/* Reads buf (n bytes) as a compact commit request into ck, in place (its
+ * strings are ended with NULs inside buf): 0 done, -1 declined (buf is
+ * unchanged; jansson must read it). */
+int ck_parse_commit(char *buf, size_t n, CkRec *ck);
 
 /* ----------------------------------------------------------- sha256.c */
 
@@ -171,6 +194,7 @@ typedef struct Peer {
   int fd;           /* our end of its channel, -1 when not running */
   pid_t pid;        /* 0 when not running */
   bool busy;        /* running an invoke: on the bridge call stack */
+  ChIn in;          /* read ahead of its channel */
 } Peer;
 
 /* One run being served. */
@@ -197,6 +221,10 @@ typedef struct Serve {
 
 /* One message from p: 0 go on, -1 bad input (the run is stopped). */
 int run_dispatch(Serve *sv, Peer *p, json_t *msg);
+/* Reads p's next message (ch_recv's results): a commit in the runtimes'
+ * compact form is served on the spot (*msg NULL), anything else is left
+ * in *msg for run_dispatch. */
+int run_recv(Serve *sv, Peer *p, json_t **msg, char *err, size_t errlen);
 /* Sends msg to p and releases it. */
 int run_reply(Peer *p, json_t *msg);
 /* Sends p the constant {"ok":true} (the reply to a commit). */

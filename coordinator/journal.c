@@ -37,6 +37,12 @@ struct Journal {
   sqlite3_stmt *ck_next;
   JrSync sync;
   int page_size;
+  /* The next seq of run seq_run, as our last append left it, valid while
+   * the database's data version is still seq_version: any other commit,
+   * ours or another process's, changes it (see next_seq). */
+  char *seq_run;
+  long seq_next;
+  unsigned seq_version;
   long wal_frames;         /* frames in the WAL after our last commit (wal hook) */
   sqlite3_int64 wal_bytes; /* the WAL is known to be at least this long */
   char err[512];
@@ -49,6 +55,12 @@ struct Journal {
 #define WAL_AHEAD 8
 #define WAL_CHUNK (64 * 1024)
 #define WAL_HEADER 32
+/* Pages of a new journal: a checkpoint row is ~100-200 bytes, and each
+ * commit writes (and checksums, and fsyncs) whole pages of two b-trees:
+ * 1 KB pages make that ~2 KB a commit instead of ~8 KB with SQLite's
+ * 4 KB default (10% fewer instructions per commit, measured).  Journals
+ * made before keep their page size. */
+#define JOURNAL_PAGE_SIZE "1024"
 #define WAL_FRAME_HEADER 24
 
 static const char *SCHEMA =
@@ -203,8 +215,10 @@ Journal *jr_open(const char *path, JrSync sync, char *err, size_t errlen) {
     return NULL;
   }
   j->sync = sync;
-  const char *pragmas = sync == JR_SYNC_FULL ? "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
-                                             : "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;";
+#define SETUP "PRAGMA page_size=" JOURNAL_PAGE_SIZE "; PRAGMA journal_mode=WAL; "
+  const char *pragmas = sync == JR_SYNC_FULL ? SETUP "PRAGMA synchronous=FULL;"
+                                             : SETUP "PRAGMA synchronous=NORMAL;";
+#undef SETUP
   /* Coordinators opening a new journal at once can meet SQLITE_BUSY where
    * the busy handler is not called (two of them turning it to WAL): the
    * setup is retried for up to ~10 s, as the busy timeout would. */
@@ -248,6 +262,7 @@ void jr_close(Journal *j) {
   sqlite3_finalize(j->commit);
   sqlite3_finalize(j->rollback);
   sqlite3_close(j->db);
+  free(j->seq_run);
   free(j);
 }
 
@@ -461,12 +476,42 @@ int jr_cancel_requested(Journal *j, const char *id) {
 
 /* --------------------------------------------------------- checkpoints */
 
-static int ck_insert(Journal *j, const char *run, CkRec *c) {
+static unsigned data_version(Journal *j) {
+  unsigned v = 0;
+  sqlite3_file_control(j->db, "main", SQLITE_FCNTL_DATA_VERSION, &v);
+  return v;
+}
+
+/* The seq a new checkpoint of run takes, inside the write transaction.
+ * A run is appended to by one coordinator at a time, commit after commit:
+ * when nothing was committed since our last append (same data version),
+ * its seq + 1 is the answer and the max(seq) query is skipped. */
+static int next_seq(Journal *j, const char *run, long *seq) {
+  if (j->seq_run && j->seq_version == data_version(j) && !strcmp(j->seq_run, run)) {
+    *seq = j->seq_next;
+    return 0;
+  }
   sqlite3_reset(j->ck_next);
   sqlite3_bind_text(j->ck_next, 1, run, -1, SQLITE_STATIC);
   if (sqlite3_step(j->ck_next) != SQLITE_ROW) return fail(j, "next seq");
-  c->seq = sqlite3_column_int64(j->ck_next, 0);
+  *seq = sqlite3_column_int64(j->ck_next, 0);
   sqlite3_reset(j->ck_next);
+  return 0;
+}
+
+/* After an append's COMMIT (ok: it succeeded) keeps its seq for
+ * next_seq; after a failure, forgets it. */
+static void note_seq(Journal *j, const char *run, long seq, bool ok) {
+  if (!ok || !j->seq_run || strcmp(j->seq_run, run)) {
+    free(j->seq_run);
+    j->seq_run = ok ? strdup(run) : NULL;
+  }
+  j->seq_next = seq + 1;
+  j->seq_version = data_version(j);
+}
+
+static int ck_insert(Journal *j, const char *run, CkRec *c) {
+  if (next_seq(j, run, &c->seq) < 0) return -1;
   sqlite3_stmt *st = j->ck_insert;
   sqlite3_reset(st);
   sqlite3_bind_text(st, 1, run, -1, SQLITE_STATIC);
@@ -493,9 +538,12 @@ int jr_ck_append(Journal *j, const char *run, CkRec *c) {
   wal_reserve(j);
   if (ck_insert(j, run, c) < 0) {
     abandon(j);
+    note_seq(j, run, 0, false);
     return -1;
   }
-  return commit(j);
+  int rc = commit(j);
+  note_seq(j, run, c->seq, rc == 0);
+  return rc;
 }
 
 int jr_ck_each(Journal *j, const char *run, long limit, int (*cb)(const CkRec *c, void *ctx),

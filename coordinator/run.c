@@ -28,6 +28,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <math.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -37,12 +38,14 @@
 #include <sys/random.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #define LEASE_SECONDS 15.0
 #define LEASE_RENEW 5.0
+#define LEASE_WAIT 500 /* ms without a message before the lease is looked at */
 
 double now_s(void) {
   struct timespec ts;
@@ -118,6 +121,51 @@ static void append_raw(char **buf, size_t *len, size_t *cap, const char *s, size
   *len += n;
 }
 
+/* The decimal digits of u into s, zero-padded to width: the length. */
+static size_t fmt_digits(char *s, unsigned long long u, size_t width) {
+  char tmp[24];
+  size_t n = 0, len = 0;
+  do tmp[n++] = (char)('0' + u % 10);
+  while ((u /= 10) || n < width);
+  while (n) s[len++] = tmp[--n];
+  return len;
+}
+
+/* "%d" of v into s (12 bytes at least): the length. */
+static size_t fmt_int(char *s, int v) {
+  if (v >= 0) return fmt_digits(s, (unsigned)v, 1);
+  s[0] = '-';
+  return 1 + fmt_digits(s + 1, 0u - (unsigned)v, 1);
+}
+
+/*
+ * "%.6f" of x into s (n bytes): the length.  Replay sends every row's end
+ * time, and printf's exact decimal conversion was half the coordinator's
+ * work per row.  The result is the same, digit for digit: |x| < 1e12 is
+ * m * 2^e exactly (m < 2^53, e < 0), so x * 10^6 = m * 10^6 / 2^-e is
+ * divided exactly in 128 bits and rounded to nearest, ties to even, as
+ * glibc's printf rounds.  Larger or non-finite values go to printf.
+ */
+static size_t fmt_fixed6(char *s, size_t n, double x) {
+  if (!isfinite(x) || fabs(x) >= 1e12) return (size_t)snprintf(s, n, "%.6f", x);
+  int e;
+  uint64_t m = (uint64_t)ldexp(frexp(fabs(x), &e), 53);
+  unsigned shift = (unsigned)(53 - e); /* > 13: |x| < 2^40 */
+  unsigned __int128 v = (unsigned __int128)m * 1000000u;
+  uint64_t q = 0; /* past 120 bits v < 2^73 rounds to 0 */
+  if (shift < 120) {
+    unsigned __int128 one = 1;
+    q = (uint64_t)(v >> shift);
+    unsigned __int128 rem = v - ((unsigned __int128)q << shift), half = one << (shift - 1);
+    if (rem > half || (rem == half && (q & 1))) q++;
+  }
+  size_t len = 0;
+  if (signbit(x)) s[len++] = '-';
+  len += fmt_digits(s + len, q / 1000000, 1);
+  s[len++] = '.';
+  return len + fmt_digits(s + len, q % 1000000, 6);
+}
+
 typedef struct Batch {
   int fd;
   char *buf;
@@ -132,6 +180,13 @@ static int flush_batch(Batch *b) {
   b->len = 0;
   b->rows = 0;
   return rc;
+}
+
+/* Appends ",NUM," (the len bytes at num) to b. */
+static void append_num(Batch *b, size_t len, const char *num) {
+  append_raw(&b->buf, &b->len, &b->cap, ",", 1);
+  append_raw(&b->buf, &b->len, &b->cap, num, len);
+  append_raw(&b->buf, &b->len, &b->cap, ",", 1);
 }
 
 /* Rows travel as [key, file, site, kind, attempt, status, value, ended,
@@ -149,17 +204,14 @@ static int add_row(const CkRec *c, void *ctx) {
   append_escaped(&b->buf, &b->len, &b->cap, c->key);
   append_raw(&b->buf, &b->len, &b->cap, ",", 1);
   append_escaped(&b->buf, &b->len, &b->cap, c->file);
-  snprintf(num, sizeof num, ",%d,", c->site);
-  append_raw(&b->buf, &b->len, &b->cap, num, strlen(num));
+  append_num(b, fmt_int(num, c->site), num);
   append_escaped(&b->buf, &b->len, &b->cap, c->kind);
-  snprintf(num, sizeof num, ",%d,", c->attempt);
-  append_raw(&b->buf, &b->len, &b->cap, num, strlen(num));
+  append_num(b, fmt_int(num, c->attempt), num);
   append_escaped(&b->buf, &b->len, &b->cap, c->status);
   append_raw(&b->buf, &b->len, &b->cap, ",", 1);
   const char *v = c->value ? c->value : "null";
   append_raw(&b->buf, &b->len, &b->cap, v, strlen(v));
-  snprintf(num, sizeof num, ",%.6f,", c->t1);
-  append_raw(&b->buf, &b->len, &b->cap, num, strlen(num));
+  append_num(b, fmt_fixed6(num, sizeof num, c->t1), num);
   if (c->arghash) append_escaped(&b->buf, &b->len, &b->cap, c->arghash);
   else append_raw(&b->buf, &b->len, &b->cap, "null", 4);
   append_raw(&b->buf, &b->len, &b->cap, "]", 1);
@@ -222,6 +274,24 @@ static bool valid_str(json_t *v, size_t max) {
   return json_is_string(v) && json_string_length(v) <= max;
 }
 
+/* A live checkpoint's outcome: appended and committed, then the reply. */
+static int commit_rec(Serve *sv, Peer *p, CkRec *c) {
+  if (sv->mode == RUN_REPLAY) {
+    sv->diverged = true;
+    snprintf(sv->why, sizeof sv->why, "replay reached a checkpoint that is not in the journal");
+    return run_reply(p, json_pack("{s:s}", "error", sv->why));
+  }
+  if (sv->fault_at >= 0) fault_check(sv, jr_ck_count(sv->cx->jr, sv->run->id), true);
+  if (jr_ck_append(sv->cx->jr, sv->run->id, c) < 0) {
+    fprintf(stderr, "currant: journal: %s\n", jr_error(sv->cx->jr));
+    return run_reply(p, json_pack("{s:s}", "error", jr_error(sv->cx->jr)));
+  }
+  fault_check(sv, c->seq, false);
+  run_renew(sv);
+  return run_reply_ok(p);
+}
+
+/* A commit ck_parse_commit declined: read through jansson. */
 static int on_commit(Serve *sv, Peer *p, json_t *msg) {
   json_t *key = json_object_get(msg, "key"), *file = json_object_get(msg, "file");
   json_t *kind = json_object_get(msg, "kind"), *status = json_object_get(msg, "status");
@@ -229,11 +299,6 @@ static int on_commit(Serve *sv, Peer *p, json_t *msg) {
       !valid_str(kind, 64) || !valid_str(status, 16)) {
     snprintf(sv->why, sizeof sv->why, "malformed commit message");
     return -1;
-  }
-  if (sv->mode == RUN_REPLAY) {
-    sv->diverged = true;
-    snprintf(sv->why, sizeof sv->why, "replay reached a checkpoint that is not in the journal");
-    return run_reply(p, json_pack("{s:s}", "error", sv->why));
   }
   char *value = json_dumps(json_object_get(msg, "value") ? json_object_get(msg, "value")
                                                          : json_null(),
@@ -252,16 +317,16 @@ static int on_commit(Serve *sv, Peer *p, json_t *msg) {
                      ? json_string_value(json_object_get(msg, "h")) : NULL,
   };
   if (c.attempt < 1) c.attempt = 1;
-  if (sv->fault_at >= 0) fault_check(sv, jr_ck_count(sv->cx->jr, sv->run->id), true);
-  int rc = jr_ck_append(sv->cx->jr, sv->run->id, &c);
+  int rc = commit_rec(sv, p, &c);
   free(value);
-  if (rc < 0) {
-    fprintf(stderr, "currant: journal: %s\n", jr_error(sv->cx->jr));
-    return run_reply(p, json_pack("{s:s}", "error", jr_error(sv->cx->jr)));
-  }
-  fault_check(sv, c.seq, false);
-  run_renew(sv);
-  return run_reply_ok(p);
+  return rc;
+}
+
+int run_recv(Serve *sv, Peer *p, json_t **msg, char *err, size_t errlen) {
+  CkRec c;
+  int rc = ch_recv_in(p->fd, &p->in, msg, &c, err, errlen);
+  if (rc != 0 || *msg) return rc;
+  return commit_rec(sv, p, &c); /* 0: it replies, whatever happens */
 }
 
 static void print_divergence(Serve *sv, json_t *msg) {
@@ -421,6 +486,7 @@ int run_spawn(Serve *sv, Peer *p) {
   close(sp[1]);
   p->fd = sp[0];
   p->pid = pid;
+  ch_in_reset(&p->in); /* nothing a former worker sent is read */
   return 0;
 }
 
@@ -481,19 +547,22 @@ static int finish(Serve *sv, int wstatus) {
   return code;
 }
 
+/* Serves the script until its EOF.  The socket's receive timeout (not a
+ * poll before each read: one system call less per checkpoint) wakes us
+ * every LEASE_WAIT ms of silence to renew the lease. */
 static int serve_loop(Serve *sv) {
+  struct timeval tv = {.tv_usec = LEASE_WAIT * 1000};
+  setsockopt(sv->main.fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
   for (;;) {
-    struct pollfd p = {.fd = sv->main.fd, .events = POLLIN};
-    int r = poll(&p, 1, 500);
-    if (r < 0 && errno == EINTR) continue;
-    if (r == 0) {
+    json_t *msg;
+    char err[256];
+    int rc = run_recv(sv, &sv->main, &msg, err, sizeof err);
+    if (rc == 2) {
       run_renew(sv);
       continue;
     }
-    json_t *msg;
-    char err[256];
-    int rc = ch_recv(sv->main.fd, &msg, err, sizeof err);
     if (rc == 1) return 0;
+    if (rc == 0 && !msg) continue; /* a commit, served */
     if (rc == 0) {
       rc = run_dispatch(sv, &sv->main, msg);
       json_decref(msg);
@@ -550,6 +619,7 @@ int run_serve(Ctx *cx, const char *id, RunMode mode) {
   signal(SIGPIPE, SIG_IGN);
   serve_loop(&sv);
   close(sv.main.fd);
+  ch_in_reset(&sv.main.in);
   int ws = 0;
   while (waitpid(sv.main.pid, &ws, 0) < 0 && errno == EINTR) {
   }

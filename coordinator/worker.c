@@ -54,6 +54,7 @@ static Peer *worker_of(Serve *sv, const char *lang) { return &sv->workers[strcmp
 static void reap(Peer *w, char *status, size_t n) {
   int ws = 0;
   if (w->fd >= 0) close(w->fd);
+  ch_in_reset(&w->in);
   if (w->pid <= 0) {
     snprintf(status, n, "could not be started: %s", strerror(errno));
   } else {
@@ -71,7 +72,7 @@ static int start(Serve *sv, Peer *w) {
   if (run_spawn(sv, w) < 0) return 1;
   json_t *msg;
   char err[256];
-  int rc = ch_recv(w->fd, &msg, err, sizeof err);
+  int rc = ch_recv_in(w->fd, &w->in, &msg, NULL, err, sizeof err);
   if (rc == 1) return 1;
   const char *op = rc == 0 ? json_string_value(json_object_get(msg, "op")) : NULL;
   if (!op || strcmp(op, "hello")) {
@@ -89,7 +90,7 @@ static int start(Serve *sv, Peer *w) {
 static int wait_result(Serve *sv, Peer *w, json_t **res) {
   for (;;) {
     struct pollfd pf[2] = {{.fd = w->fd, .events = POLLIN}, {.fd = sv->main.fd, .events = POLLIN}};
-    int r = poll(pf, 2, 500);
+    int r = w->in.off < w->in.len ? 1 : poll(pf, 2, 500); /* read ahead: no need to wait */
     if (r < 0 && errno == EINTR) continue;
     if (sv->stopping || (r > 0 && pf[1].revents)) return 2;
     if (r <= 0) {
@@ -98,12 +99,13 @@ static int wait_result(Serve *sv, Peer *w, json_t **res) {
     }
     json_t *msg;
     char err[256];
-    int rc = ch_recv(w->fd, &msg, err, sizeof err);
+    int rc = run_recv(sv, w, &msg, err, sizeof err);
     if (rc == 1) return 1;
     if (rc < 0) {
       snprintf(sv->why, sizeof sv->why, "bad message from the %s worker: %s", w->lang, err);
       return -1;
     }
+    if (!msg) continue; /* a commit, served */
     const char *op = json_string_value(json_object_get(msg, "op"));
     if (op && !strcmp(op, "result")) {
       *res = msg;
@@ -197,6 +199,7 @@ void wk_close_all(Serve *sv) {
     Peer *w = &sv->workers[i];
     if (w->pid <= 0) continue;
     close(w->fd); /* an idle worker ends at the EOF */
+    ch_in_reset(&w->in);
     reap_idle(w->pid);
     w->fd = -1;
     w->pid = 0;

@@ -17,10 +17,11 @@ import os
 import struct
 import sys
 import threading
-from typing import Any, Dict
+from typing import Any, Callable, Dict
 
 MAX_MESSAGE = 16 * 1024 * 1024
 _HEADER = struct.Struct(">I")
+_OK_BODY = b'{"ok":true}'
 
 
 class ChannelClosed(Exception):
@@ -42,27 +43,42 @@ class Channel:
 
     def send(self, msg: Dict[str, Any]) -> None:
         """Write one message (raises ValueError when it is too large)."""
-        data = self._dumps(msg).encode("utf-8")
+        self.send_text(self._dumps(msg))
+
+    def send_text(self, text: str) -> None:
+        """Write one message given as its JSON text (an object)."""
+        data = text.encode("utf-8")
         if len(data) > MAX_MESSAGE:
             raise ValueError(f"message of {len(data)} bytes exceeds the "
                              f"{MAX_MESSAGE}-byte channel limit")
-        self._write_all(_HEADER.pack(len(data)) + data)
+        data = _HEADER.pack(len(data)) + data
+        n = os.write(self.fd, data)
+        if n < len(data):
+            self._write_all(data[n:])
 
     def recv(self) -> Dict[str, Any]:
         """Read one message."""
-        (size,) = _HEADER.unpack(self._read_exact(4))
-        if size > MAX_MESSAGE:
-            raise ChannelClosed(f"oversized message ({size} bytes)")
-        msg = json.loads(self._read_exact(size))
+        body = self._read_message()
+        if body == _OK_BODY:
+            return {"ok": True}  # the reply to every commit: no parse
+        msg = json.loads(body)
         if not isinstance(msg, dict):
             raise ChannelClosed("message is not a JSON object")
         return msg
 
     def request(self, msg: Dict[str, Any]) -> Dict[str, Any]:
         """Send ``msg`` and return the reply; exits if the coordinator died."""
+        return self._exchange(self.send, msg)
+
+    def request_text(self, text: str) -> Dict[str, Any]:
+        """``request`` of a message already encoded as JSON text."""
+        return self._exchange(self.send_text, text)
+
+    def _exchange(self, send: Callable[[Any], None],
+                  msg: Any) -> Dict[str, Any]:
         with self.lock:
             try:
-                self.send(msg)
+                send(msg)
                 return self.recv()
             except (OSError, ChannelClosed, ValueError) as exc:
                 if isinstance(exc, ValueError) and \
@@ -77,13 +93,32 @@ class Channel:
             n = os.write(self.fd, view)
             view = view[n:]
 
+    def _read_message(self) -> bytes:
+        """The body of the next message."""
+        if not self._pending:
+            # the usual case: nothing left over and one read brings the
+            # whole reply, header and body
+            chunk = self._read_some(1 << 16)
+            if len(chunk) >= 4:
+                end = 4 + _HEADER.unpack_from(chunk)[0]
+                if len(chunk) == end and end <= 4 + MAX_MESSAGE:
+                    return chunk[4:]
+            self._pending += chunk
+        (size,) = _HEADER.unpack(self._read_exact(4))
+        if size > MAX_MESSAGE:
+            raise ChannelClosed(f"oversized message ({size} bytes)")
+        return self._read_exact(size)
+
+    def _read_some(self, n: int) -> bytes:
+        chunk = os.read(self.fd, n)
+        if not chunk:
+            raise ChannelClosed("coordinator closed the channel")
+        return chunk
+
     def _read_exact(self, n: int) -> bytes:
         buf = self._pending
         while len(buf) < n:
-            chunk = os.read(self.fd, max(n - len(buf), 1 << 16))
-            if not chunk:
-                raise ChannelClosed("coordinator closed the channel")
-            buf += chunk
+            buf += self._read_some(max(n - len(buf), 1 << 16))
         data = bytes(buf[:n])
         del buf[:n]
         return data

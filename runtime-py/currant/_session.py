@@ -120,10 +120,14 @@ class Session:
         self.manifest: Optional[Dict[Tuple[str, int], dict]] = None
         self.muted: Optional[Tuple[Any, Any]] = None
         self.exiting = False
-        self.files: "weakref.WeakSet[Any]" = weakref.WeakSet()
+        # live writable handles by id (a WeakSet costs a Python-level
+        # iteration at every commit even when empty)
+        self.files: Dict[int, "weakref.ref[Any]"] = {}
         # (frame prefix, file, site, argument fingerprint) -> recorded keys,
-        # and the keys already used: see _match
-        self.pool: Dict[Tuple[str, str, int, str], List[str]] = {}
+        # and the keys already used: see _match.  Built from pool_rows the
+        # first time a call needs it (a replay in order never does).
+        self.pool: Optional[Dict[Tuple[str, str, int, str], List[str]]] = None
+        self.pool_rows: List[Row] = []
         self.pending_h: Dict[str, Optional[str]] = {}
         self.used: set = set()
 
@@ -139,27 +143,39 @@ class Session:
             msg = self.chan.recv()
             if msg.get("op") == "ready":
                 break
-            for r in msg.get("rows", ()):
-                self._load(Row(r))
+            self._load(msg.get("rows", ()))
         if self.worker:
             return  # muted per invocation; the script says exit, not us
         if self.unvisited and self.mode == "run" and init.get("mute", True):
             self._mute()
         atexit.register(self._at_exit)
 
-    def _load(self, row: Row) -> None:
-        if row.status not in FINAL:
-            self.retries.setdefault(row.key, []).append(row)
-            return
-        self.recorded[row.key] = row
-        if row.key.startswith("@"):
-            return  # a worker's import: never revisited by the script
-        if row.h is not None:
-            self.pool.setdefault((key_prefix(row.key), row.file, row.site,
-                                  row.h), []).append(row.key)
-        self.unvisited += 1
-        if "." in row.key:  # a top-level key has no parent to link to
-            self._link(row.key)
+    def _load(self, rows: List[List[Any]]) -> None:
+        recorded, pool_rows, n = self.recorded, self.pool_rows, 0
+        for r in rows:
+            row = Row(r)
+            key = row.key
+            if row.status not in FINAL:
+                self.retries.setdefault(key, []).append(row)
+                continue
+            recorded[key] = row
+            if key.startswith("@"):
+                continue  # a worker's import: never revisited by the script
+            if row.h is not None:
+                pool_rows.append(row)
+            n += 1
+            if "." in key:  # a top-level key has no parent to link to
+                self._link(key)
+        self.unvisited += n
+
+    def _pool(self) -> Dict[Tuple[str, str, int, str], List[str]]:
+        if self.pool is None:
+            self.pool = {}
+            for row in self.pool_rows:
+                self.pool.setdefault((key_prefix(row.key), row.file,
+                                      row.site, row.h), []).append(row.key)
+            self.pool_rows = []
+        return self.pool
 
     def _link(self, key: str) -> None:
         """Records key under its parent, and the parent under its own
@@ -183,7 +199,8 @@ class Session:
         return n
 
     def _visited(self, key: str) -> None:
-        self.unvisited -= 1 + self._descendants(key)
+        below = self._descendants(key) if key in self.children else 0
+        self.unvisited -= 1 + below
         if self.unvisited <= 0 and self.muted is not None:
             sys.stdout, sys.stderr = self.muted
             self.muted = None
@@ -218,7 +235,6 @@ class Session:
              args: tuple, kwargs: dict) -> Any:
         """A boundary call: replay it or run it live and commit it."""
         key, _ = self._key()
-        kind = getattr(fn, "_currant_kind", None)
         if self.unvisited > 0:
             row = self._match(key, rel, site, args, kwargs)
             if row is _FRESH or (row is None and key in self.recorded):
@@ -229,6 +245,7 @@ class Session:
             # every row has been replayed, this key's by a concurrent sibling
             # that took it from the pool: the key is taken
             key = self._fresh(key)
+        kind = getattr(fn, "_currant_kind", None)
         if kind is not None:
             return self._special(kind, key, rel, site, fn, args, kwargs)
         return self._live(key, rel, site, fn, args, kwargs,
@@ -253,7 +270,7 @@ class Session:
         if row is not None and key not in self.used and row.h == h:
             self.used.add(key)
             return row
-        for alt in self.pool.get((key_prefix(key), rel, site, h), ()):
+        for alt in self._pool().get((key_prefix(key), rel, site, h), ()):
             if alt not in self.used:
                 self.used.add(alt)
                 return self.recorded[alt]
@@ -358,12 +375,14 @@ class Session:
     def _record(self, result: Any, key: str, rel: str, site: int, kind: str,
                 attempt: int, t0: float, fn: Any = None) -> Any:
         owner = getattr(fn, "__self__", None)
-        if isinstance(owner, io.IOBase) and not owner.closed:
+        if owner is not None and isinstance(owner, io.IOBase) and \
+                not owner.closed:
             # f.write(...) is journaled as done: make it so for the OS too,
             # or a crash right after the commit would lose the buffered bytes
             owner.flush()
-        result = _recorders.record_live(result)
-        if _recorders.is_resource(result):
+        if type(result) not in _DATA:
+            result = _recorders.record_live(result)
+        if type(result) not in _DATA and _recorders.is_resource(result):
             self.track_file(result)
             self._commit(key, rel, site, kind, attempt, "resource", None, t0)
             return result
@@ -381,15 +400,21 @@ class Session:
     def _commit(self, key: str, rel: str, site: int, kind: str, attempt: int,
                 status: str, value: Any, t0: float) -> None:
         self._flush()
-        msg = {"op": "commit", "key": key, "file": rel, "site": site,
-               "kind": kind, "attempt": attempt, "status": status,
-               "value": value, "t0": t0, "t1": time.time()}
-        if status != "retry":
-            h = self.pending_h.pop(key, None)
-            if h is not None:
-                msg["h"] = h
+        h = None if status == "retry" else self.pending_h.pop(key, None)
+        text = _scalar_json(value, _json_str_utf8)
         try:
-            reply = self.chan.request(msg)
+            if text is None:
+                msg = {"op": "commit", "key": key, "file": rel, "site": site,
+                       "kind": kind, "attempt": attempt, "status": status,
+                       "value": value, "t0": t0, "t1": time.time()}
+                if h is not None:
+                    msg["h"] = h
+                reply = self.chan.request(msg)
+            else:
+                # the message a scalar value makes, written out: what
+                # chan.request would send, without building a dict first
+                reply = self.chan.request_text(_commit_text(
+                    key, rel, site, kind, attempt, status, text, t0, h))
         except ValueError as exc:
             raise UnrecordableValueError(
                 f"{self.where(rel, site)}: {exc}") from None
@@ -401,12 +426,14 @@ class Session:
     def track_file(self, f: Any) -> None:
         """Remember a live writable handle, to flush it before each commit."""
         if getattr(f, "writable", None) is not None:
-            self.files.add(f)
+            files, k = self.files, id(f)
+            files[k] = weakref.ref(f, lambda _ref: files.pop(k, None))
 
     def _flush(self) -> None:
-        for f in list(self.files):
+        for ref in list(self.files.values()) if self.files else ():
+            f = ref()
             try:
-                if not f.closed:
+                if f is not None and not f.closed:
                     f.flush()
             except Exception:
                 pass
@@ -727,6 +754,10 @@ class Session:
 
 _FRESH: Any = object()
 
+# Results that are plain data, neither a live resource nor something
+# record_live replaces: the common case skips those checks.
+_DATA = frozenset((int, float, str, bool, type(None), list, dict, tuple))
+
 
 def key_prefix(key: str) -> str:
     """"3.1" -> "3.", "3" -> ""."""
@@ -738,6 +769,7 @@ def key_prefix(key: str) -> str:
 _FP_JSON = json.JSONEncoder(sort_keys=True, separators=(",", ":"),
                             allow_nan=False)
 _json_str = json.encoder.encode_basestring_ascii  # what _FP_JSON does to a str
+_json_str_utf8 = json.encoder.encode_basestring  # what the channel does to one
 
 
 def fingerprint(args: tuple, kwargs: dict) -> str:
@@ -764,18 +796,38 @@ def _plain_json(args: tuple) -> Optional[str]:
     returns unchanged (the common case, and the replay hot path), else None."""
     out = []
     for value in args:
-        kind = type(value)
-        if kind is str:
-            out.append(_json_str(value))
-        elif kind is int and -_codec.SAFE_INT <= value <= _codec.SAFE_INT:
-            out.append(int.__repr__(value))
-        elif kind is float and math.isfinite(value):
-            out.append(float.__repr__(value))
-        elif value is None or kind is bool:
-            out.append("null" if value is None else "true" if value else "false")
-        else:
+        text = _scalar_json(value, _json_str)
+        if text is None:
             return None
+        out.append(text)
     return "[" + ",".join(out) + "]"
+
+
+def _scalar_json(value: Any, quote: Callable[[str], str]) -> Optional[str]:
+    """The JSON text of a scalar that _codec.encode returns unchanged
+    (strings written by ``quote``), else None."""
+    kind = type(value)
+    if kind is str:
+        return quote(value)
+    if kind is int and -_codec.SAFE_INT <= value <= _codec.SAFE_INT:
+        return int.__repr__(value)
+    if kind is float and math.isfinite(value):
+        return float.__repr__(value)
+    if value is None:
+        return "null"
+    if kind is bool:
+        return "true" if value else "false"
+    return None
+
+
+def _commit_text(key: str, rel: str, site: int, kind: str, attempt: int,
+                 status: str, value: str, t0: float, h: Optional[str]) -> str:
+    """A commit message's JSON text; ``value`` is already JSON."""
+    q = _json_str_utf8
+    tail = "}" if h is None else f',"h":{q(h)}}}'
+    return (f'{{"op":"commit","key":{q(key)},"file":{q(rel)},"site":{site:d},'
+            f'"kind":{q(kind)},"attempt":{attempt:d},"status":{q(status)},'
+            f'"value":{value},"t0":{t0!r},"t1":{time.time()!r}{tail}')
 
 
 def _subscript(obj: Any, key: Any) -> Any:
