@@ -10,33 +10,49 @@ const fs = require("node:fs");
 
 const MAX_MESSAGE = 16 * 1024 * 1024;
 
+/** Bytes read ahead at a time, and the size of the reused buffers. */
+const CHUNK = 1 << 16;
+
 class Channel {
   /** @param {number} fd */
   constructor(fd) {
     this.fd = fd;
-    /** @type {Buffer} bytes read past the last message */
-    this.pending = Buffer.alloc(0);
+    // one buffer each way, reused by every message that fits: a checkpoint
+    // allocates no Buffer.  in[start, end) holds the bytes read past the
+    // last message.
+    this.out = Buffer.allocUnsafe(CHUNK);
+    this.in = Buffer.allocUnsafe(CHUNK);
+    this.start = 0;
+    this.end = 0;
   }
 
   /** @param {object} msg */
   send(msg) {
-    const body = Buffer.from(JSON.stringify(msg), "utf8");
-    if (body.length > MAX_MESSAGE) {
-      const err = new RangeError(`message of ${body.length} bytes exceeds the ${MAX_MESSAGE}-byte channel limit`);
-      err.channelLimit = true;
-      throw err;
-    }
-    const frame = Buffer.allocUnsafe(4 + body.length);
-    frame.writeUInt32BE(body.length, 0);
-    body.copy(frame, 4);
-    this.writeAll(frame); // one write: one wake-up of the coordinator
+    const text = JSON.stringify(msg);
+    // at most 3 bytes of UTF-8 per UTF-16 unit: a text that surely fits is
+    // encoded straight into the reused buffer
+    let frame = this.out;
+    if (4 + text.length * 3 > frame.length) frame = Buffer.allocUnsafe(4 + checkSize(Buffer.byteLength(text)));
+    const size = frame.write(text, 4);
+    frame.writeUInt32BE(size, 0);
+    this.writeAll(frame, 4 + size); // one write: one wake-up of the coordinator
   }
 
   /** @returns {any} */
   recv() {
-    const size = this.readExact(4).readUInt32BE(0);
+    this.fill(4);
+    const size = this.in.readUInt32BE(this.start);
+    this.start += 4;
     if (size > MAX_MESSAGE) throw new Error(`oversized message (${size} bytes)`);
-    const msg = JSON.parse(this.readExact(size).toString("utf8"));
+    let text;
+    if (size <= this.in.length) {
+      this.fill(size);
+      text = this.in.toString("utf8", this.start, this.start + size);
+      this.start += size;
+    } else {
+      text = this.readLarge(size).toString("utf8");
+    }
+    const msg = JSON.parse(text);
     if (msg === null || typeof msg !== "object" || Array.isArray(msg)) throw new Error("message is not a JSON object");
     return msg;
   }
@@ -53,12 +69,17 @@ class Channel {
     return undefined;
   }
 
-  writeAll(buf) {
+  /**
+   * Writes buf[0, len).
+   * @param {Buffer} buf
+   * @param {number} len
+   */
+  writeAll(buf, len) {
     let off = 0;
     let idle = 0;
-    while (off < buf.length) {
+    while (off < len) {
       try {
-        off += fs.writeSync(this.fd, buf, off, buf.length - off);
+        off += fs.writeSync(this.fd, buf, off, len - off);
       } catch (err) {
         if (err.code !== "EAGAIN") throw err;
         idle = nap(idle);
@@ -67,33 +88,68 @@ class Channel {
   }
 
   /**
-   * The next n bytes.  Reads ahead (up to 64 KiB at a time) and keeps what
-   * is past them: a reply's header and body usually come in one read, so a
-   * checkpoint costs one read call.
+   * Makes in[start, start + n) hold the next n bytes (n <= in.length).
+   * Reads ahead as far as the buffer goes: a reply's header and body
+   * usually come in one read, so a checkpoint costs one read call.
    * @param {number} n
    */
-  readExact(n) {
+  fill(n) {
+    if (this.end - this.start >= n) return;
+    if (this.start + n > this.in.length) {
+      // too close to the end: move what is left to the front
+      this.in.copy(this.in, 0, this.start, this.end);
+      this.end -= this.start;
+      this.start = 0;
+    }
+    while (this.end - this.start < n) this.end += this.readInto(this.in, this.end);
+  }
+
+  /**
+   * A message larger than the read-ahead buffer, in a buffer of its own.
+   * @param {number} size
+   */
+  readLarge(size) {
+    const body = Buffer.allocUnsafe(size);
+    let have = this.in.copy(body, 0, this.start, this.end);
+    this.start = 0;
+    this.end = 0;
+    while (have < size) have += this.readInto(body, have);
+    return body;
+  }
+
+  /**
+   * One read into buf from off to its end; the number of bytes read (> 0).
+   * @param {Buffer} buf
+   * @param {number} off
+   */
+  readInto(buf, off) {
     let idle = 0;
-    const parts = [this.pending];
-    let have = this.pending.length;
-    while (have < n) {
-      const chunk = Buffer.allocUnsafe(Math.max(n - have, 1 << 16));
+    for (;;) {
       let got;
       try {
-        got = fs.readSync(this.fd, chunk, 0, chunk.length, null);
+        got = fs.readSync(this.fd, buf, off, buf.length - off, null);
       } catch (err) {
         if (err.code !== "EAGAIN") throw err;
         idle = nap(idle);
         continue;
       }
       if (got === 0) throw new Error("coordinator closed the channel");
-      parts.push(chunk.subarray(0, got));
-      have += got;
+      return got;
     }
-    const all = parts.length === 1 ? parts[0] : Buffer.concat(parts, have); // one copy, however many reads
-    this.pending = all.subarray(n);
-    return all.subarray(0, n);
   }
+}
+
+/**
+ * size, or a RangeError marked channelLimit past the channel's limit.
+ * @param {number} size
+ */
+function checkSize(size) {
+  if (size > MAX_MESSAGE) {
+    const err = new RangeError(`message of ${size} bytes exceeds the ${MAX_MESSAGE}-byte channel limit`);
+    err.channelLimit = true;
+    throw err;
+  }
+  return size;
 }
 
 const napCell = new Int32Array(new SharedArrayBuffer(4));

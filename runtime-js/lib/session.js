@@ -81,9 +81,10 @@ class Session {
     this.muted = null;
     this.exiting = false;
     this.manifest = null;
-    // (frame prefix, file, site, argument fingerprint) -> recorded keys, and
-    // the keys already used: see match()
-    this.pool = new Map();
+    // (frame prefix, file, site, argument fingerprint) -> recorded keys
+    // (null until alternatives() needs it), and the keys already used: see
+    // match()
+    this.pool = null;
     this.used = new Set();
     this.pendingH = new Map();
   }
@@ -102,7 +103,10 @@ class Session {
     process.on("exit", () => this.atExit());
   }
 
-  // rows: [key, file, site, kind, attempt, status, value, ended]
+  // rows: [key, file, site, kind, attempt, status, value, ended, arghash]
+  // Loading does as little as it can per row: a replay that reaches every
+  // key in order never needs the pool (built on first need, see
+  // alternatives()) nor a parent link for a key without one.
   load(r) {
     const key = r[0];
     if (!FINAL.has(r[5])) {
@@ -112,25 +116,20 @@ class Session {
     }
     this.recorded.set(key, r);
     if (key.startsWith("@")) return; // a worker's import: never revisited by the script
-    if (r[8] !== null && r[8] !== undefined) {
-      const pk = poolKey(keyPrefix(key), r[1], r[2], r[8]);
-      if (!this.pool.has(pk)) this.pool.set(pk, []);
-      this.pool.get(pk).push(key);
-    }
     this.unvisited += 1;
     this.link(key);
   }
 
   /**
    * Records key under its parent, and the parent under its own (a bridge
-   * call or task cut short has rows below it but none of its own).
+   * call or task cut short has rows below it but none of its own).  A key
+   * without a parent (no ".") has nothing to link.
    * @param {string} key
    */
   link(key) {
-    while (!this.linked.has(key)) {
+    while (key.includes(".") && !this.linked.has(key)) {
       this.linked.add(key);
       const parent = parentKey(key);
-      if (parent === null) return;
       if (!this.children.has(parent)) this.children.set(parent, []);
       this.children.get(parent).push(key);
       key = parent;
@@ -233,7 +232,7 @@ class Session {
       this.used.add(key);
       return row;
     }
-    for (const alt of this.pool.get(poolKey(keyPrefix(key), rel, site, h)) || []) {
+    for (const alt of this.alternatives(key, rel, site, h)) {
       if (!this.used.has(alt)) {
         this.used.add(alt);
         return this.recorded.get(alt);
@@ -243,6 +242,16 @@ class Session {
     // sibling still to come; this call runs live
     if (free) return FRESH;
     return undefined;
+  }
+
+  /**
+   * The recorded keys of the frame of key, site and argument fingerprint h,
+   * in journal order.  The pool is built when a call first leaves match()'s
+   * fast path: rows are all loaded by then (start()).
+   */
+  alternatives(key, rel, site, h) {
+    if (this.pool === null) this.pool = buildPool(this.recorded);
+    return this.pool.get(poolKey(keyPrefix(key), rel, site, h)) || [];
   }
 
   read(rel, site, obj, key) {
@@ -597,11 +606,29 @@ function poolKey(prefix, file, site, h) {
 }
 
 /**
+ * The pool of match(): the keys of the rows that have an argument
+ * fingerprint, by (frame prefix, file, site, fingerprint), in journal order.
+ * @param {Map<string, any[]>} recorded
+ */
+function buildPool(recorded) {
+  const pool = new Map();
+  for (const [key, r] of recorded) {
+    if (key.startsWith("@") || r[8] === null || r[8] === undefined) continue;
+    const pk = poolKey(keyPrefix(key), r[1], r[2], r[8]);
+    const keys = pool.get(pk);
+    if (keys === undefined) pool.set(pk, [key]);
+    else keys.push(key);
+  }
+  return pool;
+}
+
+/**
  * A short, stable digest of a call's arguments (what could be encoded of
  * them; the type name of what could not).
  * @param {any[]} args
  */
 function fingerprint(args) {
+  if (args.length === 0) return NO_ARGS; // Date.now(), Math.random(), ...: no need to hash "[]" again
   let text;
   if (args.every(isPlainArg)) {
     text = JSON.stringify(args); // codec.encode returns each unchanged: the replay hot path
@@ -619,8 +646,15 @@ function fingerprint(args) {
       text = String(parts.length);
     }
   }
-  return crypto.createHash("md5").update(text).digest("hex").slice(0, 8);
+  return md5Hex(text).slice(0, 8);
 }
+
+/** One-shot crypto.hash where Node has it (20.12+): no Hash object, about half the cost. */
+const md5Hex = typeof crypto.hash === "function"
+  ? (text) => crypto.hash("md5", text, "hex")
+  : (text) => crypto.createHash("md5").update(text).digest("hex");
+
+const NO_ARGS = md5Hex("[]").slice(0, 8);
 
 /** Values codec.encode returns as they are. @param {any} a */
 function isPlainArg(a) {
