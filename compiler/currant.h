@@ -34,6 +34,7 @@ void *xrealloc(void *p, size_t n);       /* realloc or abort */
 char *xstrdup(const char *s);            /* strdup or abort */
 char *xstrndup(const char *s, size_t n); /* copy of n bytes, NUL-terminated */
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+char *xdotjoin(const char *a, const char *b); /* "a.b" (what xasprintf("%s.%s") gives, without its cost) */
 
 /* Growable byte buffer; `data` is always NUL-terminated. */
 typedef struct StrBuf {
@@ -56,6 +57,7 @@ typedef struct Vec {
 } Vec;
 
 void vec_push(Vec *v, void *item);             /* append */
+void vec_copy(Vec *dst, const Vec *src);       /* dst (empty) gets src's items, not copies of them */
 void vec_free(Vec *v);                         /* release the array, not the items */
 bool vec_has_str(const Vec *v, const char *s); /* true if a char* item equals s */
 
@@ -132,6 +134,7 @@ typedef struct InputFile {
   char *rel; /* path relative to its SRC root, '/' separated, no "..": the output path */
   Lang lang; /* from the extension */
   int js_package_type; /* nearest package.json "type": 0 none, 1 "module", 2 "commonjs" */
+  size_t size;         /* bytes when walked: what the file costs to build, for scheduling */
 } InputFile;
 
 /* Collects .py/.js/.mjs/.cjs files under each SRC (a file or a directory),
@@ -367,6 +370,14 @@ char *canonical_module(Lang lang, const char *spec);
 /* Resolves imports to codebase modules and every call's Ref to a canonical
  * external name or a codebase definition, following re-exports. */
 void link_codebase(Codebase *cb);
+/* link_codebase in steps, for threads: link_begin, then link_imports for
+ * every module (in any order, in parallel), then link_calls for every
+ * module (likewise), then link_end. */
+typedef struct Linker Linker;
+Linker *link_begin(Codebase *cb);
+void link_imports(Linker *lk, int mod); /* resolves module mod's imports to files */
+void link_calls(Linker *lk, int mod);   /* resolves module mod's calls (every import resolved) */
+void link_end(Linker *lk);
 
 /* ---------------------------------------------------------- catalogue.c */
 
@@ -486,10 +497,12 @@ typedef struct GraphEdge {
   char *from;    /* node id (owned by Graph.ids) */
   char *to;      /* node id (owned by Graph.ids) */
   EdgeKind kind; /* relation */
+  int from_id;   /* index of from in Graph.ids */
+  int to_id;     /* index of to in Graph.ids */
 } GraphEdge;
 
 typedef struct Graph {
-  Vec edges; /* GraphEdge*, sorted (from, to, kind), no duplicates */
+  Vec edges; /* GraphEdge*, sorted (from, to, kind) by text, no duplicates */
   Vec ids;   /* char*: every node id, built once and shared by the edges naming it */
 } Graph;
 

@@ -30,23 +30,40 @@ typedef struct Phase {
   int write_failures;                /* files that could not be written (atomic) */
   Cache *cache;                      /* the build cache, or NULL */
   int mismatch;                      /* (atomic) level 1: an output differs; level 2: an entry lied */
+  struct DirSet *dirs;               /* directories under OUT already checked, for the write phase */
+  void (*side)(struct Phase *);      /* whole-codebase work done beside the files, or NULL */
+  int side_taken;                    /* (atomic) a worker took side */
+  int workers;                       /* (atomic) workers started */
+  char *manifest_sha;                /* side's result: the manifest's hash (NULL: not wanted) */
+  int side_rc;                       /* side's result: 0 or -1 */
+  Linker *linker;                    /* for the link phases */
+  const int *order;                  /* module indices in the order to take them, or NULL: 0, 1, ... */
 } Phase;
 
 static __thread Phase *current_phase;
 static __thread int current_index; /* index of the module being run */
 
+static void run_side(Phase *p) {
+  if (p->side && !__atomic_exchange_n(&p->side_taken, 1, __ATOMIC_ACQ_REL)) p->side(p);
+}
+
 static void *phase_worker(void *arg) {
   Phase *p = arg;
   current_phase = p;
   int total = p->cb->modules.len;
+  /* The second worker starts with the side work, which then overlaps the
+   * files; a worker alone does it last, where a serial step would be. */
+  if (__atomic_fetch_add(&p->workers, 1, __ATOMIC_RELAXED) == 1) run_side(p);
   for (;;) {
     int i = __atomic_fetch_add(&p->next, 1, __ATOMIC_RELAXED);
     if (i >= total) break;
+    if (p->order) i = p->order[i];
     current_index = i;
     p->run(p->cb, p->cb->modules.items[i]);
     int done = __atomic_add_fetch(&p->done, 1, __ATOMIC_RELAXED);
     if (p->name && total >= 200 && (done % 64 == 0 || done == total)) diag_progress(p->name, done, total);
   }
+  run_side(p);
   parse_thread_done();
   return NULL;
 }
@@ -130,7 +147,9 @@ static void instrument(Codebase *cb, Module *m) {
 /* After instrumenting, nothing reads the tree again (graph and manifest use
  * what the passes extracted): free it now, not at the end of the build.
  * With a cache, m's sites and output are reused when its entry allows, else
- * what instrumenting reports is kept for the next build. */
+ * what instrumenting reports is kept for the next build.  m's manifest
+ * records are final then: made here, so that the write phase can assemble
+ * the manifest beside the files. */
 static void instrument_and_drop_tree(Codebase *cb, Module *m) {
   if (!m->cache) {
     instrument(cb, m);
@@ -143,6 +162,7 @@ static void instrument_and_drop_tree(Codebase *cb, Module *m) {
     cache_keep_build(m, &diags);
   }
   if (m->tree) ts_tree_delete(m->tree), m->tree = NULL;
+  manifest_module_part(m);
 }
 
 /* True if some directory between out_dir and path (exclusive) is a symlink:
@@ -173,21 +193,65 @@ static bool holds(const char *path, const char *data, size_t len) {
   return same;
 }
 
-static int write_output(const char *out_dir, const char *rel, const char *data, size_t len) {
+/* The directories of OUT a write phase has already checked (no symlink on
+ * the way) and created: the files of one directory, thousands of them in a
+ * big codebase, then skip an lstat and a mkdir per path component. */
+typedef struct DirSet {
+  pthread_mutex_t lock;
+  Vec dirs; /* char*: relative to OUT, most recent last */
+} DirSet;
+
+static size_t dir_len(const char *rel) {
+  const char *slash = strrchr(rel, '/');
+  return slash ? (size_t)(slash - rel) : 0;
+}
+
+/* True if rel's directory was checked.  Sources come sorted by path, so
+ * the match is nearly always the last directory added: search backwards. */
+static bool dirs_has(DirSet *ds, const char *rel) {
+  size_t n = dir_len(rel);
+  bool found = false;
+  pthread_mutex_lock(&ds->lock);
+  for (int i = ds->dirs.len - 1; i >= 0 && !found; i--) {
+    const char *d = ds->dirs.items[i];
+    found = strncmp(d, rel, n) == 0 && d[n] == '\0';
+  }
+  pthread_mutex_unlock(&ds->lock);
+  return found;
+}
+
+static void dirs_add(DirSet *ds, const char *rel) {
+  char *d = xstrndup(rel, dir_len(rel));
+  pthread_mutex_lock(&ds->lock);
+  vec_push(&ds->dirs, d);
+  pthread_mutex_unlock(&ds->lock);
+}
+
+static void dirs_free(DirSet *ds) {
+  for (int i = 0; i < ds->dirs.len; i++) free(ds->dirs.items[i]);
+  vec_free(&ds->dirs);
+  pthread_mutex_destroy(&ds->lock);
+}
+
+/* Writes OUT/rel unless it already holds data.  The directory checks are
+ * skipped for a directory ds lists; rel's is listed once written. */
+static int write_output(const char *out_dir, DirSet *ds, const char *rel, const char *data, size_t len) {
   if (strstr(rel, "..") && (strncmp(rel, "../", 3) == 0 || strstr(rel, "/../"))) {
     diag_report(DIAG_ERROR, rel, 0, 0, "refusing to write outside the output directory");
     return -1;
   }
   char *path = xasprintf("%s/%s", out_dir, rel);
+  bool checked = dirs_has(ds, rel);
   int rc = -1;
-  if (path_crosses_symlink(out_dir, path))
+  if (!checked && path_crosses_symlink(out_dir, path))
     diag_report(DIAG_ERROR, path, 0, 0, "refusing to write through a symlink inside the output directory");
   else if (holds(path, data, len))
     rc = 0;
-  else if (make_parent_dirs(path) < 0 || write_file_atomic(path, data, len) < 0)
+  else if ((!checked && make_parent_dirs(path) < 0) || write_file_atomic(path, data, len) < 0)
     diag_report(DIAG_ERROR, path, 0, 0, "cannot write: %s", strerror(errno));
   else
     rc = 0;
+  if (rc == 0 && !checked) dirs_add(ds, rel);
   free(path);
   return rc;
 }
@@ -197,20 +261,20 @@ static void write_module(Codebase *cb, Module *m) {
   Phase *p = current_phase;
   const char *data = m->out_text ? m->out_text : m->text;
   size_t len = m->out_text ? m->out_len : m->len;
-  int rc = write_output(p->out_dir, m->file->rel, data, len);
+  int rc = write_output(p->out_dir, p->dirs, m->file->rel, data, len);
   if (rc == 0 && m->source_map) {
     char *map_rel = xasprintf("%s.map", m->file->rel);
-    rc = write_output(p->out_dir, map_rel, m->source_map, strlen(m->source_map));
+    rc = write_output(p->out_dir, p->dirs, map_rel, m->source_map, strlen(m->source_map));
     free(map_rel);
   }
   if (rc < 0) __atomic_add_fetch(&p->write_failures, 1, __ATOMIC_RELAXED);
-  manifest_module_part(m);
   if (m->cache) cache_seal(m);
 }
 
 /* package.json files go to OUT verbatim: Node needs their "type" to load
  * the instrumented tree as it loads the original. */
 static void copy_assets(const Vec *assets, const char *out_dir) {
+  DirSet dirs = {.lock = PTHREAD_MUTEX_INITIALIZER};
   for (int i = 0; i < assets->len; i++) {
     const InputFile *f = assets->items[i];
     size_t len;
@@ -219,9 +283,10 @@ static void copy_assets(const Vec *assets, const char *out_dir) {
       diag_report(DIAG_WARNING, f->abs, 0, 0, "cannot read: %s", strerror(errno));
       continue;
     }
-    write_output(out_dir, f->rel, text, len);
+    write_output(out_dir, &dirs, f->rel, text, len);
     free(text);
   }
+  dirs_free(&dirs);
 }
 
 /* ---- the build ---------------------------------------------------------- */
@@ -347,18 +412,33 @@ static int check_out_dir(const BuildOptions *opt) {
   return 0;
 }
 
-/* Writes the files and the manifest; the manifest's hash goes to
- * manifest_sha unless NULL (for the cache). */
-static int finish_build(Codebase *cb, const BuildOptions *opt, int jobs, char *manifest_sha) {
-  Phase emit = {.name = "writing", .cb = cb, .run = write_module, .out_dir = opt->out};
-  run_phase(&emit, jobs);
+/* The graph and the manifest: whole-codebase work that reads what the
+ * instrument phase left (sites, manifest parts) and nothing the write
+ * phase changes, so it runs beside the files' writes. */
+static void write_graph(Phase *p) {
   double t0 = now_seconds();
   Graph g = {0};
-  graph_build(cb, &g);
-  int rc = manifest_write(cb, &g, opt->out, manifest_sha);
+  graph_build(p->cb, &g);
+  p->side_rc = manifest_write(p->cb, &g, p->out_dir, p->manifest_sha);
   graph_free(&g);
   diag_verbose("graph and manifest: %.3f s", now_seconds() - t0);
-  if (rc < 0 || emit.write_failures) return EXIT_FATAL;
+}
+
+/* Writes the files and the manifest; the manifest's hash goes to
+ * manifest_sha unless NULL (for the cache). */
+static int finish_build(Codebase *cb, const BuildOptions *opt, const int *order, char *manifest_sha) {
+  DirSet dirs = {.lock = PTHREAD_MUTEX_INITIALIZER};
+  Phase emit = {.name = "writing",
+                .order = order,
+                .cb = cb,
+                .run = write_module,
+                .out_dir = opt->out,
+                .dirs = &dirs,
+                .side = write_graph,
+                .manifest_sha = manifest_sha};
+  run_phase(&emit, opt->jobs);
+  dirs_free(&dirs);
+  if (emit.side_rc < 0 || emit.write_failures) return EXIT_FATAL;
   return diag_error_count() ? EXIT_INPUT_ERRORS : EXIT_OK;
 }
 
@@ -369,7 +449,26 @@ typedef struct BuildRun {
   Vec assets;   /* InputFile*: package.json files */
   Codebase cb;  /* modules, in files' order */
   Cache *cache; /* the build cache, or NULL */
+  int *order;   /* with several jobs: the modules, largest file first (NULL: in order) */
 } BuildRun;
+
+static int size_cmp(const void *pa, const void *pb, void *arg) {
+  const InputFile *const *files = arg;
+  int a = *(const int *)pa, b = *(const int *)pb;
+  size_t x = files[a]->size, y = files[b]->size;
+  return x != y ? (x < y) - (x > y) : (a > b) - (a < b);
+}
+
+/* Workers take the largest files first, so that a phase does not end on
+ * one thread parsing a big file while the others wait.  With one job the
+ * files go in order: diagnostics print as they come, in file order. */
+static int *largest_first(const Vec *files, int jobs) {
+  if (jobs <= 1) return NULL;
+  int *order = xmalloc(((size_t)files->len + 1) * sizeof *order);
+  for (int i = 0; i < files->len; i++) order[i] = i;
+  qsort_r(order, (size_t)files->len, sizeof *order, size_cmp, files->items);
+  return order;
+}
 
 static void new_modules(BuildRun *r) {
   for (int i = 0; i < r->files.len; i++) vec_push(&r->cb.modules, module_new(r->files.items[i]));
@@ -387,18 +486,38 @@ static int run_walk(BuildRun *r, const BuildOptions *opt, const char *skip_dir) 
   }
   walk_sources(opt->srcs, opt->nsrcs, &r->cfg, skip_dir, &r->files, &r->assets);
   r->cb.config = &r->cfg;
+  r->order = largest_first(&r->files, opt->jobs);
   new_modules(r);
   diag_verbose("%d source files", r->files.len);
   return 0;
 }
 
+static void link_module_imports(Codebase *cb, Module *m) {
+  (void)cb, (void)m;
+  link_imports(current_phase->linker, current_index);
+}
+
+static void link_module_calls(Codebase *cb, Module *m) {
+  (void)cb, (void)m;
+  link_calls(current_phase->linker, current_index);
+}
+
+/* link_codebase, each of its two steps on the worker threads. */
+static void run_link(Codebase *cb, int jobs) {
+  double t0 = now_seconds();
+  Phase imports = {.cb = cb, .run = link_module_imports, .linker = link_begin(cb)};
+  run_phase_threads(&imports, jobs);
+  Phase calls = {.cb = cb, .run = link_module_calls, .linker = imports.linker};
+  run_phase_threads(&calls, jobs);
+  link_end(imports.linker);
+  diag_verbose("linking: %.3f s", now_seconds() - t0);
+}
+
 /* The analyse phase and the link: what build and check share. */
 static void run_analyse(BuildRun *r, int jobs) {
-  Phase analysis = {.name = "parsing", .cb = &r->cb, .run = analyse};
+  Phase analysis = {.name = "parsing", .cb = &r->cb, .run = analyse, .order = r->order};
   run_phase(&analysis, jobs);
-  double t0 = now_seconds();
-  link_codebase(&r->cb);
-  diag_verbose("linking: %.3f s", now_seconds() - t0);
+  run_link(&r->cb, jobs);
 }
 
 static int run_open(BuildRun *r, const BuildOptions *opt, const char *skip_dir) {
@@ -423,6 +542,7 @@ static void free_modules(BuildRun *r, int jobs) {
 static void run_close(BuildRun *r, int jobs) {
   free_modules(r, jobs);
   cache_free(r->cache);
+  free(r->order);
   walk_free(&r->files);
   walk_free(&r->assets);
   config_free(&r->cfg);
@@ -541,7 +661,7 @@ static void settle(Codebase *cb, Module *m) {
 static void analyse_cached(BuildRun *r, int jobs) {
   cache_attach(r->cache, &r->cb);
   run_analyse(r, jobs);
-  Phase settling = {.name = "settling", .cb = &r->cb, .run = settle};
+  Phase settling = {.name = "settling", .cb = &r->cb, .run = settle, .order = r->order};
   run_phase(&settling, jobs);
   if (settling.mismatch) {
     diag_verbose("cache: an entry does not match its source: analysing every file again");
@@ -550,7 +670,7 @@ static void analyse_cached(BuildRun *r, int jobs) {
     cache_forget(r->cache);
     cache_attach(r->cache, &r->cb);
     run_analyse(r, jobs);
-    settling = (Phase){.name = "settling", .cb = &r->cb, .run = settle};
+    settling = (Phase){.name = "settling", .cb = &r->cb, .run = settle, .order = r->order};
     run_phase(&settling, jobs); /* digests only: nothing was loaded */
   }
   cache_replay_analysis(r->cache);
@@ -580,11 +700,11 @@ static int build_all(BuildRun *r, const BuildOptions *opt) {
     run_analyse(r, opt->jobs);
   copy_assets(&r->assets, opt->out);
   report_bridges(r);
-  Phase instrumenting = {.name = "instrumenting", .cb = &r->cb, .run = instrument_and_drop_tree};
+  Phase instrumenting = {.name = "instrumenting", .cb = &r->cb, .run = instrument_and_drop_tree, .order = r->order};
   run_phase(&instrumenting, opt->jobs);
   if (r->cache) cache_report(r->cache);
   char manifest_sha[65];
-  int rc = finish_build(&r->cb, opt, opt->jobs, r->cache ? manifest_sha : NULL);
+  int rc = finish_build(&r->cb, opt, r->order, r->cache ? manifest_sha : NULL);
   report_totals(&r->cb, opt->out);
   if (r->cache && rc != EXIT_FATAL) save_cache(r, manifest_sha);
   return rc;

@@ -50,6 +50,15 @@ char *xstrndup(const char *s, size_t n) {
   return p;
 }
 
+char *xdotjoin(const char *a, const char *b) {
+  size_t na = strlen(a), nb = strlen(b);
+  char *p = xmalloc(na + nb + 2);
+  memcpy(p, a, na);
+  p[na] = '.';
+  memcpy(p + na + 1, b, nb + 1);
+  return p;
+}
+
 char *xasprintf(const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);
@@ -108,6 +117,14 @@ void vec_push(Vec *v, void *item) {
     v->items = xrealloc(v->items, (size_t)v->cap * sizeof *v->items);
   }
   v->items[v->len++] = item;
+}
+
+void vec_copy(Vec *dst, const Vec *src) {
+  *dst = (Vec){0};
+  if (!src->len) return;
+  dst->items = xmalloc((size_t)src->len * sizeof *dst->items);
+  memcpy(dst->items, src->items, (size_t)src->len * sizeof *dst->items);
+  dst->len = dst->cap = src->len;
 }
 
 void vec_free(Vec *v) {

@@ -109,12 +109,14 @@ static bool config_wants(const Config *cfg, const char *rel) {
   return false;
 }
 
-static void add_file(Vec *out, const char *abs, const char *rel, Lang lang, int pkg_type) {
+static void add_file(Vec *out, const char *abs, const char *rel, Lang lang, int pkg_type,
+                     const struct stat *st) {
   InputFile *f = xcalloc(1, sizeof *f);
   f->abs = xstrdup(abs);
   f->rel = xstrdup(rel);
   f->lang = lang;
   f->js_package_type = pkg_type;
+  f->size = st->st_size > 0 ? (size_t)st->st_size : 0;
   vec_push(out, f);
 }
 
@@ -186,8 +188,9 @@ static void visit_entry(const DirItem *d, const char *name, const Config *cfg, c
   }
   Lang lang;
   bool wanted = S_ISREG(st.st_mode) && !ignored_by_rules(rules, rel, false) && config_wants(cfg, rel);
-  if (wanted && lang_of(name, &lang)) add_file(out->sources, abs, rel, lang, d->pkg_type);
-  else if (wanted && strcmp(name, "package.json") == 0) add_file(out->assets, abs, rel, LANG_JAVASCRIPT, 0);
+  if (wanted && lang_of(name, &lang)) add_file(out->sources, abs, rel, lang, d->pkg_type, &st);
+  else if (wanted && strcmp(name, "package.json") == 0)
+    add_file(out->assets, abs, rel, LANG_JAVASCRIPT, 0, &st);
 done:
   free(abs);
   free(rel);
@@ -266,7 +269,7 @@ static void walk_one(const char *src, const Config *cfg, const struct stat *skip
   }
   const char *base = strrchr(src, '/');
   char *dir = base ? xstrndup(src, (size_t)(base - src)) : xstrdup(".");
-  add_file(out->sources, src, base ? base + 1 : src, lang, package_type(dir, 0));
+  add_file(out->sources, src, base ? base + 1 : src, lang, package_type(dir, 0), &st);
   free(dir);
 }
 

@@ -365,11 +365,46 @@ static void module_nodes(Writer *w, const Module *m) {
   }
 }
 
-static void edge_object(StrBuf *b, const GraphEdge *e) {
-  set_str(b, "{\"from\":", e->from);
-  set_str(b, ",\"to\":", e->to);
+/* The JSON strings of a graph's ids, each escaped once: the edges name a
+ * few ids many times over. */
+typedef struct IdTexts {
+  StrBuf text;  /* every id's JSON string, one after the other */
+  size_t *at;   /* id i's is text[at[i], at[i + 1]) */
+} IdTexts;
+
+static void id_texts(IdTexts *t, const Graph *g) {
+  *t = (IdTexts){.at = xmalloc(((size_t)g->ids.len + 1) * sizeof *t->at)};
+  for (int i = 0; i < g->ids.len; i++) {
+    t->at[i] = t->text.len;
+    put_str(&t->text, g->ids.items[i]);
+  }
+  t->at[g->ids.len] = t->text.len;
+}
+
+static void put_id(StrBuf *b, const IdTexts *t, int id) {
+  str_append(b, t->text.data + t->at[id], t->at[id + 1] - t->at[id]);
+}
+
+static void edge_object(StrBuf *b, const IdTexts *t, const GraphEdge *e) {
+  str_puts(b, "{\"from\":");
+  put_id(b, t, e->from_id);
+  str_puts(b, ",\"to\":");
+  put_id(b, t, e->to_id);
   set_str(b, ",\"kind\":", edge_name(e->kind));
   str_append(b, "}", 1);
+}
+
+static void put_edges(Writer *w, const Graph *g) {
+  IdTexts t;
+  id_texts(&t, g);
+  open_array(w);
+  for (int i = 0; i < g->edges.len; i++) {
+    begin_record(w, 4);
+    edge_object(&w->b, &t, g->edges.items[i]);
+  }
+  close_array(w, 2);
+  str_free(&t.text);
+  free(t.at);
 }
 
 static void unresolved_object(StrBuf *b, const Module *m, const Call *c) {
@@ -484,12 +519,7 @@ static void put_document(Writer *w, const Codebase *cb, const Graph *g) {
   put_parts(w, cb, 1);
   close_array(w, 2);
   put_key(w, "edges", false, 2);
-  open_array(w);
-  for (int i = 0; i < g->edges.len; i++) {
-    begin_record(w, 4);
-    edge_object(&w->b, g->edges.items[i]);
-  }
-  close_array(w, 2);
+  put_edges(w, g);
   put_key(w, "unresolved", false, 2);
   str_puts(&w->b, "{");
   put_parts(w, cb, 2);

@@ -28,32 +28,44 @@
 
 #include "currant.h"
 
-char *graph_module_id(const Module *m) { return xasprintf("module:%s", m->file->rel); }
-
-char *graph_def_id(const Module *m, const Def *d) {
-  return xasprintf("function:%s:%s", m->file->rel, d->qualname);
+/* PREFIX A, or PREFIX A:B: an id built without printf (a codebase the
+ * size of the stdlib has some 80,000). */
+static char *join_id(const char *prefix, const char *a, const char *b) {
+  size_t np = strlen(prefix), na = strlen(a), nb = b ? strlen(b) + 1 : 0;
+  char *s = xmalloc(np + na + nb + 1);
+  memcpy(s, prefix, np);
+  memcpy(s + np, a, na);
+  if (b) s[np + na] = ':', memcpy(s + np + na + 1, b, nb - 1);
+  s[np + na + nb] = '\0';
+  return s;
 }
 
-char *graph_site_id(const Call *c) { return xasprintf("site:%s", c->site_id); }
+char *graph_module_id(const Module *m) { return join_id("module:", m->file->rel, NULL); }
+
+char *graph_def_id(const Module *m, const Def *d) { return join_id("function:", m->file->rel, d->qualname); }
+
+char *graph_site_id(const Call *c) { return join_id("site:", c->site_id, NULL); }
 
 /* Node ids are built once per module, def and site (a codebase the size of
- * the stdlib has hundreds of thousands of edges, mostly between a few ids)
- * and owned by Graph.ids; edges point at them. */
-static char *own_id(Graph *g, char *id) {
+ * the stdlib has hundreds of thousands of edges, mostly between a few ids),
+ * owned by Graph.ids and named by their index there. */
+static int own_id(Graph *g, char *id) {
   vec_push(&g->ids, id);
-  return id;
+  return g->ids.len - 1;
 }
 
-/* The ids of one module: its own, and one per def. */
+/* The ids of one module: its own, one per def, one per site (by site index). */
 typedef struct ModIds {
-  char *module;
-  char **defs;
+  int module;
+  int *defs;
+  int *sites;
 } ModIds;
 
-static void add_edge(Graph *g, char *from, char *to, EdgeKind kind) {
-  if (from == to || strcmp(from, to) == 0) return; /* a function calling itself is not a useful edge */
+static void add_edge(Graph *g, int from, int to, EdgeKind kind) {
+  char *f = g->ids.items[from], *t = g->ids.items[to];
+  if (from == to || strcmp(f, t) == 0) return; /* a function calling itself is not a useful edge */
   GraphEdge *e = xmalloc(sizeof *e);
-  *e = (GraphEdge){.from = from, .to = to, .kind = kind};
+  *e = (GraphEdge){.from = f, .to = t, .kind = kind, .from_id = from, .to_id = to};
   vec_push(&g->edges, e);
 }
 
@@ -68,34 +80,32 @@ static const Module *module_at(const Codebase *cb, int i) {
 }
 
 /* The node a piece of code at func belongs to: its def, or the module. */
-static char *owner_id(const Module *m, const ModIds *ids, int func) {
+static int owner_id(const Module *m, const ModIds *ids, int func) {
   return def_at(m, func) ? ids->defs[func] : ids->module;
 }
 
-static void contains_edges(const Module *m, const ModIds *ids, char **site_ids, Graph *g) {
+static void contains_edges(const Module *m, const ModIds *ids, Graph *g) {
   for (int i = 0; i < m->defs.len; i++) {
     const Def *d = m->defs.items[i];
     add_edge(g, owner_id(m, ids, d->parent), ids->defs[i], EDGE_CONTAINS);
   }
   for (int i = 0; i < m->calls.len; i++) {
     const Call *c = m->calls.items[i];
-    if (is_site(c)) add_edge(g, owner_id(m, ids, c->func), site_ids[i], EDGE_CONTAINS);
+    if (is_site(c)) add_edge(g, owner_id(m, ids, c->func), ids->sites[c->site_index], EDGE_CONTAINS);
   }
 }
 
-/* site_ids: the node id of each site, by call index; a bridge site gets
- * its own cross_lang edge to the function it calls. */
-static void call_edges(const Codebase *cb, const ModIds *all, const Module *m, const ModIds *ids,
-                       char *const *site_ids, Graph *g) {
+/* A bridge site gets its own cross_lang edge to the function it calls. */
+static void call_edges(const Codebase *cb, const ModIds *all, const Module *m, const ModIds *ids, Graph *g) {
   for (int i = 0; i < m->calls.len; i++) {
     const Call *c = m->calls.items[i];
     const Module *tm = module_at(cb, c->target_module);
     const Def *td = tm ? def_at(tm, c->target_def) : NULL;
     if (!td) continue;
-    char *to = all[c->target_module].defs[c->target_def];
+    int to = all[c->target_module].defs[c->target_def];
     add_edge(g, owner_id(m, ids, c->func), to, EDGE_CALL);
     if (tm->lang != m->lang) add_edge(g, owner_id(m, ids, c->func), to, EDGE_CROSS_LANG);
-    if (tm->lang != m->lang && site_ids[i]) add_edge(g, site_ids[i], to, EDGE_CROSS_LANG);
+    if (tm->lang != m->lang && is_site(c)) add_edge(g, ids->sites[c->site_index], to, EDGE_CROSS_LANG);
   }
 }
 
@@ -117,7 +127,6 @@ static void import_edges(const Codebase *cb, const ModIds *all, const Module *m,
  * each in source order: data edges never cross a function boundary. */
 typedef struct Body {
   Vec sites;   /* Call* */
-  Vec ids;     /* char*: the node id of each of sites */
   Vec assigns; /* Assign* */
 } Body;
 
@@ -136,8 +145,10 @@ static void taint_all(Vec *tainted, const Vec *names) {
  * tainted name taint their targets; a later site reading one depends on a
  * (only a prompt when prompts_only: a is a plain call of a user function).
  * Events are merged by position, an assignment first on a tie (its pos is
- * the statement start, before any call on its right-hand side). */
-static void follow_result(const Body *b, const Call *a, char *a_id, bool prompts_only, Graph *g) {
+ * the statement start, before any call on its right-hand side).  site_ids:
+ * the module's site ids, by site index. */
+static void follow_result(const Body *b, const int *site_ids, const Call *a, int a_id, bool prompts_only,
+                          Graph *g) {
   Vec tainted = {0};
   taint_all(&tainted, &a->assigned);
   int si = 0, ai = 0;
@@ -152,46 +163,42 @@ static void follow_result(const Body *b, const Call *a, char *a_id, bool prompts
     si++;
     if (prompts_only && !bound_is_prompt(s)) continue;
     if (s->span.start >= a->span.end && shares_name(&s->uses, &tainted))
-      add_edge(g, a_id, b->ids.items[si - 1], EDGE_DATA);
+      add_edge(g, a_id, site_ids[s->site_index], EDGE_DATA);
   }
   vec_free(&tainted);
 }
 
 /* A prompt's arguments are data: a user function whose result feeds one is
  * a dependency of the prompt even though calling it is not a checkpoint. */
-static void function_results(const Module *m, const ModIds *all, const Body *bodies, Graph *g) {
+static void function_results(const Module *m, const ModIds *all, const ModIds *ids, const Body *bodies,
+                             Graph *g) {
   for (int i = 0; i < m->calls.len; i++) {
     const Call *c = m->calls.items[i];
     if (is_site(c) || c->target_module < 0 || c->target_def < 0 || !c->assigned.len) continue;
     if (c->func >= -1 && c->func < m->defs.len)
-      follow_result(&bodies[c->func + 1], c, all[c->target_module].defs[c->target_def], true, g);
+      follow_result(&bodies[c->func + 1], ids->sites, c, all[c->target_module].defs[c->target_def], true, g);
   }
 }
 
-/* site_ids: the node id of each site, by call index; all: every module's
- * def ids (targets of plain calls). */
-static void data_edges(const Module *m, const ModIds *all, char *const *site_ids, Graph *g) {
+/* all: every module's def ids (targets of plain calls); ids: m's. */
+static void data_edges(const Module *m, const ModIds *all, const ModIds *ids, Graph *g) {
   int nbodies = m->defs.len + 1; /* slot 0: module level; slot f+1: def f */
   Body *bodies = xcalloc((size_t)nbodies, sizeof *bodies);
   for (int i = 0; i < m->calls.len; i++) {
     Call *c = m->calls.items[i];
-    if (is_site(c) && c->func >= -1 && c->func < m->defs.len) {
-      vec_push(&bodies[c->func + 1].sites, c);
-      vec_push(&bodies[c->func + 1].ids, site_ids[i]);
-    }
+    if (is_site(c) && c->func >= -1 && c->func < m->defs.len) vec_push(&bodies[c->func + 1].sites, c);
   }
   for (int i = 0; i < m->assigns.len; i++) {
     Assign *as = m->assigns.items[i];
     if (as->func >= -1 && as->func < m->defs.len) vec_push(&bodies[as->func + 1].assigns, as);
   }
-  function_results(m, all, bodies, g);
+  function_results(m, all, ids, bodies, g);
   for (int f = 0; f < nbodies; f++) {
     for (int i = 0; i < bodies[f].sites.len; i++) {
       const Call *a = bodies[f].sites.items[i];
-      if (a->assigned.len > 0) follow_result(&bodies[f], a, bodies[f].ids.items[i], false, g);
+      if (a->assigned.len > 0) follow_result(&bodies[f], ids->sites, a, ids->sites[a->site_index], false, g);
     }
     vec_free(&bodies[f].sites);
-    vec_free(&bodies[f].ids);
     vec_free(&bodies[f].assigns);
   }
   free(bodies);
@@ -199,26 +206,63 @@ static void data_edges(const Module *m, const ModIds *all, char *const *site_ids
 
 /* --------------------------------------------------------------- sorting */
 
-static int edge_cmp(const void *pa, const void *pb) {
+/* Edges sort by their ids' text.  The ids are far fewer than the edges and
+ * share long prefixes, so they are sorted once and the edges compare their
+ * ranks: equal text, equal rank (a def redefined under one qualname). */
+static int id_cmp(const void *pa, const void *pb, void *arg) {
+  char *const *ids = arg;
+  return strcmp(ids[*(const int *)pa], ids[*(const int *)pb]);
+}
+
+static int *id_ranks(const Graph *g) {
+  int n = g->ids.len;
+  int *order = xmalloc(((size_t)n + 1) * sizeof *order), *rank = xmalloc(((size_t)n + 1) * sizeof *rank);
+  for (int i = 0; i < n; i++) order[i] = i;
+  qsort_r(order, (size_t)n, sizeof *order, id_cmp, g->ids.items);
+  for (int k = 0, r = 0; k < n; k++) {
+    if (k > 0 && id_cmp(&order[k - 1], &order[k], g->ids.items) != 0) r++;
+    rank[order[k]] = r;
+  }
+  free(order);
+  return rank;
+}
+
+static int edge_cmp(const void *pa, const void *pb, void *arg) {
+  const int *rank = arg;
   const GraphEdge *a = *(GraphEdge *const *)pa, *b = *(GraphEdge *const *)pb;
-  int c = a->from == b->from ? 0 : strcmp(a->from, b->from); /* shared ids: often the same pointer */
-  if (c) return c;
-  c = a->to == b->to ? 0 : strcmp(a->to, b->to);
-  if (c) return c;
-  return (a->kind > b->kind) - (a->kind < b->kind);
+  int x = rank[a->from_id], y = rank[b->from_id];
+  if (x == y) x = rank[a->to_id], y = rank[b->to_id];
+  if (x == y) x = (int)a->kind, y = (int)b->kind;
+  return (x > y) - (x < y);
 }
 
 static void sort_unique(Graph *g) {
   if (g->edges.len == 0) return;
-  qsort(g->edges.items, (size_t)g->edges.len, sizeof *g->edges.items, edge_cmp);
+  int *rank = id_ranks(g);
+  qsort_r(g->edges.items, (size_t)g->edges.len, sizeof *g->edges.items, edge_cmp, rank);
   int kept = 1;
   for (int i = 1; i < g->edges.len; i++) {
-    if (edge_cmp(&g->edges.items[kept - 1], &g->edges.items[i]) == 0)
+    if (edge_cmp(&g->edges.items[kept - 1], &g->edges.items[i], rank) == 0)
       free(g->edges.items[i]);
     else
       g->edges.items[kept++] = g->edges.items[i];
   }
   g->edges.len = kept;
+  free(rank);
+}
+
+/* The ids of m's sites, by site index. */
+static int *site_ids(const Module *m, Graph *g) {
+  int n = 0;
+  for (int c = 0; c < m->calls.len; c++) {
+    const Call *call = m->calls.items[c];
+    if (is_site(call) && call->site_index >= n) n = call->site_index + 1;
+  }
+  int *ids = xmalloc(((size_t)n + 1) * sizeof *ids);
+  for (int c = 0; c < m->calls.len; c++)
+    if (is_site(m->calls.items[c]))
+      ids[((const Call *)m->calls.items[c])->site_index] = own_id(g, graph_site_id(m->calls.items[c]));
+  return ids;
 }
 
 void graph_build(const Codebase *cb, Graph *g) {
@@ -230,19 +274,16 @@ void graph_build(const Codebase *cb, Graph *g) {
     all[i].module = own_id(g, graph_module_id(m));
     all[i].defs = xcalloc((size_t)m->defs.len + 1, sizeof *all[i].defs);
     for (int d = 0; d < m->defs.len; d++) all[i].defs[d] = own_id(g, graph_def_id(m, m->defs.items[d]));
+    all[i].sites = site_ids(m, g);
   }
   for (int i = 0; i < n; i++) {
     const Module *m = cb->modules.items[i];
-    char **site_ids = xcalloc((size_t)m->calls.len + 1, sizeof *site_ids); /* by call index */
-    for (int c = 0; c < m->calls.len; c++)
-      if (is_site(m->calls.items[c])) site_ids[c] = own_id(g, graph_site_id(m->calls.items[c]));
-    contains_edges(m, &all[i], site_ids, g);
-    call_edges(cb, all, m, &all[i], site_ids, g);
+    contains_edges(m, &all[i], g);
+    call_edges(cb, all, m, &all[i], g);
     import_edges(cb, all, m, &all[i], g);
-    data_edges(m, all, site_ids, g);
-    free(site_ids);
+    data_edges(m, all, &all[i], g);
   }
-  for (int i = 0; i < n; i++) free(all[i].defs);
+  for (int i = 0; i < n; i++) free(all[i].defs), free(all[i].sites);
   free(all);
   sort_unique(g);
 }

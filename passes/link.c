@@ -9,8 +9,10 @@
  * each call through an import is followed, re-export by re-export, to the
  * definition it names.  What leaves the codebase gets a canonical dotted
  * name instead ("fs.readFileSync" whatever the alias), which is what the
- * catalogue is keyed by.  Runs once, single-threaded, after every file's
- * names pass.
+ * catalogue is keyed by.  Runs after every file's names pass, in two
+ * steps over the modules: each step writes only the module it is given
+ * and reads only what the names pass or the step before wrote, so the
+ * modules of a step may be linked in parallel (driver.c).
  */
 #include "currant.h"
 
@@ -97,12 +99,12 @@ static void index_sort(Index *ix) {
 }
 
 /* Lookup tables for the whole link: module names (Python) and rel paths (all). */
-typedef struct Linker {
+struct Linker {
   Codebase *cb;
   Index by_pyname; /* "app.orders" -> module */
   Index by_rel;    /* "app/orders.py" -> module */
   Index *defs;     /* per module: qualname -> Def index */
-} Linker;
+};
 
 static void linker_init(Linker *lk, Codebase *cb) {
   int n = cb->modules.len;
@@ -446,25 +448,36 @@ static void link_import(Linker *lk, int mod, Import *imp) {
   imp->bridge_to = tm;
 }
 
+Linker *link_begin(Codebase *cb) {
+  Linker *lk = xcalloc(1, sizeof *lk);
+  linker_init(lk, cb);
+  return lk;
+}
+
+void link_imports(Linker *lk, int mod) {
+  Module *m = lk->cb->modules.items[mod];
+  for (int k = 0; k < m->imports.len; k++) link_import(lk, mod, m->imports.items[k]);
+}
+
+void link_calls(Linker *lk, int mod) {
+  Module *m = lk->cb->modules.items[mod];
+  for (int k = 0; k < m->imports.len; k++) {
+    Import *imp = m->imports.items[k];
+    if (imp->bridge_to) imp->bridge_missing = bridge_name_missing(lk, mod, imp);
+  }
+  if (m->status != MOD_OK) return;
+  for (int k = 0; k < m->calls.len; k++) link_call(lk, mod, m->calls.items[k]);
+}
+
+void link_end(Linker *lk) {
+  linker_free(lk);
+  free(lk);
+}
+
 void link_codebase(Codebase *cb) {
-  Linker lk = {0};
-  linker_init(&lk, cb);
-  for (int i = 0; i < cb->modules.len; i++) {
-    Module *m = cb->modules.items[i];
-    for (int k = 0; k < m->imports.len; k++) link_import(&lk, i, m->imports.items[k]);
-  }
+  Linker *lk = link_begin(cb);
+  for (int i = 0; i < cb->modules.len; i++) link_imports(lk, i);
   /* Names are followed once every import knows its file (re-exports). */
-  for (int i = 0; i < cb->modules.len; i++) {
-    Module *m = cb->modules.items[i];
-    for (int k = 0; k < m->imports.len; k++) {
-      Import *imp = m->imports.items[k];
-      if (imp->bridge_to) imp->bridge_missing = bridge_name_missing(&lk, i, imp);
-    }
-  }
-  for (int i = 0; i < cb->modules.len; i++) {
-    Module *m = cb->modules.items[i];
-    if (m->status != MOD_OK) continue;
-    for (int k = 0; k < m->calls.len; k++) link_call(&lk, i, m->calls.items[k]);
-  }
-  linker_free(&lk);
+  for (int i = 0; i < cb->modules.len; i++) link_calls(lk, i);
+  link_end(lk);
 }

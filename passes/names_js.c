@@ -34,7 +34,7 @@ enum {
   K_DECLARATOR, K_ASSIGN, K_AUG_ASSIGN, K_UPDATE, K_UNARY, K_FORMAL_PARAMS, K_OBJ_PAT, K_ARR_PAT,
   K_PAIR_PAT, K_ASSIGN_PAT, K_OBJ_ASSIGN_PAT, K_REST_PAT, K_BLOCK, K_FOR, K_FOR_IN, K_CATCH,
   K_SWITCH_BODY, K_IMPORT_STMT, K_EXPORT_STMT, K_EXPR_STMT, K_OBJECT, K_PAIR, K_COMMENT,
-  K_LABELED, K_BREAK, K_CONTINUE, K_COUNT
+  K_LABELED, K_BREAK, K_CONTINUE, K_TOKEN, K_COUNT
 };
 
 static const char *const kind_names[K_COUNT] = {
@@ -75,20 +75,28 @@ static const char *const field_names[F_COUNT] = {
     "operator", "argument", "key", "label",
 };
 
-static uint8_t *sym_kind;  /* symbol -> K_* */
+static uint8_t *sym_kind;  /* symbol -> K_*; anonymous ones (punctuation, keywords) -> K_TOKEN */
 static uint32_t nsyms;
 static TSFieldId fid[F_COUNT];
 static pthread_once_t syms_once = PTHREAD_ONCE_INIT;
 
 static void load_symbols(void) {
-  sym_kind = parse_kind_table(LANG_JAVASCRIPT, kind_names, K_COUNT, K_OTHER, &nsyms);
+  sym_kind = parse_kind_table(LANG_JAVASCRIPT, kind_names, K_COUNT, K_TOKEN, &nsyms);
   parse_field_ids(LANG_JAVASCRIPT, field_names, F_COUNT, fid);
 }
 
-static int kind(TSNode n) {
-  if (ts_node_is_null(n) || !ts_node_is_named(n)) return K_OTHER;
+/* The kind of a node, K_TOKEN for an anonymous one.  One symbol lookup:
+ * the table knows which symbols are named (ts_node_symbol gives the alias,
+ * whose named flag ts_node_is_named would read). */
+static int symbol_kind(TSNode n) {
   TSSymbol s = ts_node_symbol(n);
   return s < nsyms ? sym_kind[s] : K_OTHER;
+}
+
+static int kind(TSNode n) {
+  if (ts_node_is_null(n)) return K_OTHER;
+  int k = symbol_kind(n);
+  return k == K_TOKEN ? K_OTHER : k;
 }
 
 static TSNode field(TSNode n, int f) { return ts_node_child_by_field_id(n, fid[f]); }
@@ -146,6 +154,8 @@ typedef struct Anc {
   uint8_t coll_pushed; /* collectors this node pushed (0..2) */
   bool value_bind;   /* declarator: its name is bound to the call of its value */
   int cx;            /* call / read: CallX index, -1 */
+  bool last;         /* its later siblings hold nothing the walk records */
+  int named_left;    /* named children not visited yet (none left: only tokens follow) */
 } Anc;
 
 /* Where the identifiers read below a node go: a call's uses or an
@@ -210,22 +220,25 @@ static bool text_is(W *w, TSNode n, const char *s) {
  * whitespace next to `.` dropped, long texts (an IIFE's body) cut short. */
 static char *collapsed_text(W *w, TSNode n) {
   enum { MAX = 120 };
-  StrBuf b = {0};
   uint32_t s = ts_node_start_byte(n), e = ts_node_end_byte(n);
+  /* Never longer than the source (a space stands for a whitespace run),
+   * nor than MAX + 1 before the "...". */
+  char *out = xmalloc((e - s < MAX + 1 ? e - s : MAX + 1) + sizeof "...");
+  size_t len = 0;
   bool space = false;
-  for (uint32_t i = s; i < e && b.len < MAX; i++) {
+  for (uint32_t i = s; i < e && len < MAX; i++) {
     char ch = w->src[i];
     if (ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r') {
       space = true;
       continue;
     }
-    if (space && b.len && ch != '.' && ch != '?' && b.data[b.len - 1] != '.') str_append(&b, " ", 1);
+    if (space && len && ch != '.' && ch != '?' && out[len - 1] != '.') out[len++] = ' ';
     space = false;
-    str_append(&b, &ch, 1);
+    out[len++] = ch;
   }
-  if (b.len >= MAX) str_puts(&b, "...");
-  if (!b.data) str_puts(&b, "");
-  return str_take(&b);
+  if (len >= MAX) memcpy(out + len, "...", 3), len += 3;
+  out[len] = '\0';
+  return out;
 }
 
 /* The contents of a string literal node (no escapes processed), or NULL. */
@@ -462,7 +475,7 @@ static int add_def(W *w, DefKind k, const char *name, TSNode name_node, TSNode s
   d->kind = k;
   d->name = xstrdup(name);
   d->parent = parent;
-  d->qualname = parent >= 0 ? xasprintf("%s.%s", ((Def *)w->m->defs.items[parent])->qualname, name) : xstrdup(name);
+  d->qualname = parent >= 0 ? xdotjoin(((Def *)w->m->defs.items[parent])->qualname, name) : xstrdup(name);
   TSPoint p = ts_node_start_point(ts_node_is_null(name_node) ? span : name_node);
   d->line = p.row + 1, d->col = p.column + 1;
   d->span = (Span){ts_node_start_byte(span), ts_node_end_byte(span)};
@@ -880,6 +893,15 @@ static void enter_assignment(W *w, TSNode n, Anc *self) {
 
 /* ---- calls and reads ---------------------------------------------------- */
 
+/* False when no `?.` token can be part of n's chain: the text from n's
+ * start to its arguments (or its end, without) holds no "?." (the
+ * optional_chain token's text).  A cheap test before the field lookups of
+ * chain_has_optional: optional chains are rare. */
+static bool may_hold_optional(W *w, TSNode n, TSNode args) {
+  uint32_t s = ts_node_start_byte(n), e = ts_node_is_null(args) ? ts_node_end_byte(n) : ts_node_start_byte(args);
+  return memmem(w->src + s, e - s, "?.", 2) != NULL;
+}
+
 /* True if the chain a call or member access is made of (down through
  * callees and objects, not through parentheses) holds a `?.`. */
 static bool chain_has_optional(TSNode n) {
@@ -977,14 +999,15 @@ static void call_assigned(W *w, int cxi) {
 
 static void enter_call(W *w, TSNode n, int k, Anc *self) {
   TSNode callee = field(n, k == K_NEW ? F_CONSTRUCTOR : F_FUNCTION);
-  CallForm form = k == K_NEW ? CALL_NEW : kind(field(n, F_ARGUMENTS)) == K_TEMPLATE ? CALL_TAGGED : CALL_PLAIN;
+  TSNode args = k == K_NEW ? (TSNode){0} : field(n, F_ARGUMENTS);
+  CallForm form = k == K_NEW ? CALL_NEW : kind(args) == K_TEMPLATE ? CALL_TAGGED : CALL_PLAIN;
   int i = new_callx(w, n, form, callee);
   self->cx = i;
   Call *c = w->cx[i].c;
   int up;
   Anc *p = parent_skip_parens(w, 0, &up);
   c->awaited = p && p->kind == K_AWAIT;
-  self->spine_opt = k == K_CALL && chain_has_optional(n);
+  self->spine_opt = k == K_CALL && may_hold_optional(w, n, args) && chain_has_optional(n);
   c->in_optional = self->spine_opt || self->in_opt;
   call_assigned(w, i);
   analyse_callee(w, &w->cx[i], callee);
@@ -993,6 +1016,10 @@ static void enter_call(W *w, TSNode n, int k, Anc *self) {
 /* `process.env.K` / `process.env[k]` read as an rvalue: a candidate read
  * (kept if `process` turns out to be the global). */
 static void maybe_read(W *w, TSNode n, Anc *self) {
+  /* The head `process` starts n (a node never starts with an extra): a
+   * cheap test before the field lookups, for every member access. */
+  uint32_t s = ts_node_start_byte(n);
+  if (ts_node_end_byte(n) - s <= 7 || memcmp(w->src + s, "process", 7) != 0) return;
   TSNode obj = field(n, F_OBJECT);
   if (kind(obj) != K_MEMBER || !ts_node_is_null(field(n, F_OPTIONAL)) || !ts_node_is_null(field(obj, F_OPTIONAL)))
     return;
@@ -1102,12 +1129,50 @@ static bool child_in_opt(const Anc *p, TSFieldId f) {
 
 /* ---- the walk ----------------------------------------------------------- */
 
-static void push_anc(W *w, TSNode n, TSFieldId f) {
+/* Whether the field its children sit in matters under an ancestor p (the
+ * cases of child_mode, child_in_opt, maybe_collect and maybe_read that
+ * read it): only then is a child's field id looked up, which costs a walk
+ * up the cursor's stack per node. */
+static bool field_matters(const Anc *p) {
+  switch (p->kind) {
+  case K_DECLARATOR:
+  case K_ARROW:
+  case K_CATCH:
+  case K_FOR_IN:
+  case K_ASSIGN:
+  case K_AUG_ASSIGN:
+  case K_PAIR_PAT:
+  case K_ASSIGN_PAT:
+  case K_OBJ_ASSIGN_PAT:
+  case K_FUNC_DECL:
+  case K_GEN_DECL:
+  case K_FUNC_EXPR:
+  case K_GEN_EXPR:
+  case K_CLASS_DECL:
+  case K_CLASS:
+  case K_CALL:
+  case K_NEW: return true;
+  case K_SUBSCRIPT: return p->spine_opt;
+  default: return false;
+  }
+}
+
+/* Pushes the node under the cursor, of kind k (named).  After its
+ * parent's last named child only tokens follow, and after a member
+ * access's object only its property, a leaf that records nothing: then it
+ * is the last child that matters, and the walk goes up at once instead of
+ * stepping over the rest (a cursor step costs more than anything the walk
+ * does for a node). */
+static void push_anc(W *w, const TSTreeCursor *cur, TSNode n, int k) {
   GROW(w->anc, w->nanc, w->canc);
   Anc *p = w->nanc ? &w->anc[w->nanc - 1] : NULL;
-  Anc a = {.node = n, .kind = (uint8_t)kind(n), .field = f, .scope_pushed = -1, .assign = -1, .cx = -1};
+  if (p) p->named_left--;
+  TSFieldId f = p && field_matters(p) ? ts_tree_cursor_current_field_id(cur) : 0;
+  Anc a = {.node = n, .kind = (uint8_t)k, .field = f, .scope_pushed = -1, .assign = -1, .cx = -1};
   a.mode = child_mode(w, p, f);
   a.in_opt = child_in_opt(p, f);
+  a.last = p && (p->named_left == 0 ||
+                 (p->kind == K_MEMBER && ts_node_start_byte(n) == ts_node_start_byte(p->node))); /* object first */
   w->anc[w->nanc++] = a;
 }
 
@@ -1148,7 +1213,7 @@ static bool enter(W *w, TSNode n) {
   case K_NEW: enter_call(w, n, k, self); break;
   case K_MEMBER:
   case K_SUBSCRIPT:
-    if (k == K_SUBSCRIPT) self->spine_opt = chain_has_optional(n);
+    if (k == K_SUBSCRIPT) self->spine_opt = may_hold_optional(w, n, (TSNode){0}) && chain_has_optional(n);
     maybe_read(w, n, self);
     break;
   case K_DECLARATOR: {
@@ -1202,15 +1267,22 @@ static void walk(W *w) {
   TSTreeCursor cur = ts_tree_cursor_new(ts_tree_root_node(w->m->tree));
   for (;;) {
     TSNode n = ts_tree_cursor_current_node(&cur);
-    bool entered = ts_node_is_named(n);
+    int k = symbol_kind(n);
+    bool entered = k != K_TOKEN;
     if (entered) {
-      push_anc(w, n, ts_tree_cursor_current_field_id(&cur));
-      if (enter(w, n) && ts_tree_cursor_goto_first_child(&cur)) continue;
+      push_anc(w, &cur, n, k);
+      if (enter(w, n)) {
+        w->anc[w->nanc - 1].named_left = (int)ts_node_named_child_count(n);
+        if (ts_tree_cursor_goto_first_child(&cur)) continue;
+      }
     }
     for (;;) {
+      /* a token after its parent's last named child is the last one too */
+      const Anc *top = &w->anc[w->nanc - 1];
+      bool last = entered ? top->last : top->named_left == 0;
       if (entered) leave(w);
       entered = true; /* from here on: the ancestors, all entered */
-      if (ts_tree_cursor_goto_next_sibling(&cur)) break;
+      if (!last && ts_tree_cursor_goto_next_sibling(&cur)) break;
       if (!ts_tree_cursor_goto_parent(&cur)) {
         ts_tree_cursor_delete(&cur);
         return;
@@ -1242,7 +1314,7 @@ static bool value_ref(W *w, const Call *origin, const char *path, Ref *out) {
   free(canon);
   if (!tag) return false;
   *out = (Ref){.kind = REF_VALUE, .import_index = -1, .def_index = -1,
-               .path = *path ? xasprintf("%s.%s", tag, path) : xstrdup(tag)};
+               .path = *path ? xdotjoin(tag, path) : xstrdup(tag)};
   return true;
 }
 
@@ -1256,7 +1328,7 @@ static void resolve_ident(W *w, CallX *x) {
     r.kind = REF_GLOBAL;
     bool via_global = *x->path && (strcmp(x->head_name, "globalThis") == 0 || strcmp(x->head_name, "global") == 0);
     if (via_global) r.path = xstrdup(x->path); /* globalThis.crypto.randomUUID is crypto.randomUUID */
-    else r.path = *x->path ? xasprintf("%s.%s", x->head_name, x->path) : xstrdup(x->head_name);
+    else r.path = *x->path ? xdotjoin(x->head_name, x->path) : xstrdup(x->head_name);
   } else if (b->kind == BK_DEF) {
     Def *d = m->defs.items[b->index];
     int meth = d->kind == DEF_CLASS && *x->path && !strchr(x->path, '.') ? class_method(m, b->index, x->path) : -1;
@@ -1273,25 +1345,20 @@ static void resolve_ident(W *w, CallX *x) {
   c->ref = r;
 }
 
-/* Calls sorted by node id, for chains that start with a call
- * (`open(p).read()`): the head call's CallX by binary search. */
-typedef struct NodeIx {
-  uintptr_t id;
-  int index;
-} NodeIx;
-
-static int cmp_nodeix(const void *a, const void *b) {
-  uintptr_t x = ((const NodeIx *)a)->id, y = ((const NodeIx *)b)->id;
-  return (x > y) - (x < y);
+/* The call the chain of call xi starts with (`open(p).read()`): the walk
+ * created it after xi, going down xi's callee, and the calls are in
+ * preorder (by start, outer ones first), so it is among the few that
+ * follow xi and start no later than it does. */
+static int head_call(const W *w, int xi) {
+  TSNode head = w->cx[xi].head_node;
+  uint32_t start = ts_node_start_byte(head);
+  for (int i = xi + 1; i < w->ncx && w->cx[i].c->span.start <= start; i++)
+    if (w->cx[i].c->node.id == head.id) return i;
+  return -1;
 }
 
-static int find_call_node(const NodeIx *ix, int n, TSNode node) {
-  NodeIx key = {(uintptr_t)node.id, -1};
-  const NodeIx *hit = n ? bsearch(&key, ix, (size_t)n, sizeof key, cmp_nodeix) : NULL;
-  return hit ? hit->index : -1;
-}
-
-static void resolve(W *w, CallX *x, const NodeIx *ix) {
+static void resolve(W *w, int xi) {
+  CallX *x = &w->cx[xi];
   Call *c = x->c;
   switch (x->head) {
   case HEAD_IDENT: return resolve_ident(w, x);
@@ -1306,7 +1373,7 @@ static void resolve(W *w, CallX *x, const NodeIx *ix) {
     c->ref = (Ref){.kind = REF_IMPORT, .import_index = x->import_index, .def_index = -1, .path = xstrdup(x->path)};
     return;
   case HEAD_CALL: {
-    int h = find_call_node(ix, w->ncx, x->head_node);
+    int h = head_call(w, xi);
     if (h >= 0 && value_ref(w, w->cx[h].c, x->path, &c->ref)) return;
     return set_unresolved(c, "call result");
   }
@@ -1365,15 +1432,11 @@ static void call_scope(W *w, Call *c) {
 }
 
 static void finish_calls(W *w) {
-  NodeIx *ix = xcalloc((size_t)w->ncx + 1, sizeof *ix);
-  for (int i = 0; i < w->ncx; i++) ix[i] = (NodeIx){(uintptr_t)w->cx[i].c->node.id, i};
-  qsort(ix, (size_t)w->ncx, sizeof *ix, cmp_nodeix);
   for (int i = 0; i < w->npost; i++) {
     CallX *x = &w->cx[w->post[i]];
     if (x->is_read) resolve_read(w, x);
-    else resolve(w, x, ix);
+    else resolve(w, w->post[i]);
   }
-  free(ix);
   finish_task_wraps(w);
   for (int i = 0; i < w->ncx; i++) {
     CallX *x = &w->cx[i];

@@ -330,7 +330,8 @@ typedef struct Pending {
 } Pending;
 
 typedef struct CallAux {
-  int scope; /* scope the callee is read in */
+  int scope;     /* scope the callee is read in */
+  TSNode callee; /* function / subscripted value (null if none): resolve_all starts there */
 } CallAux;
 
 typedef struct TaskCand {
@@ -356,6 +357,8 @@ typedef struct Frame {
   bool walrus;    /* STORE through := (binds outside comprehensions) */
   bool direct;    /* STORE target is the whole left side */
   bool aug;       /* augmented assignment target (also a read) */
+  bool last;      /* its later siblings hold nothing the walk records */
+  int named_left; /* named children not visited yet (none left: only tokens follow) */
   int scope;      /* reads */
   int bind;       /* bindings (parameters: the new function scope) */
   int func;       /* enclosing Def */
@@ -558,10 +561,14 @@ static void coll_close(Walk *w, Frame *f, int parent) {
 
 /* ---- records -------------------------------------------------------------- */
 
-static int pending_new(Walk *w, TSNode call) {
+static int pending_new(Walk *w, uint32_t start, uint32_t end) {
   GROW(w->pend, w->npend, w->cap_pend);
-  w->pend[w->npend] = (Pending){ts_node_start_byte(call), ts_node_end_byte(call), -1, {0}};
+  w->pend[w->npend] = (Pending){start, end, -1, {0}};
   return w->npend++;
+}
+
+static int pending_of_call(Walk *w, TSNode call) {
+  return pending_new(w, ts_node_start_byte(call), ts_node_end_byte(call));
 }
 
 /* The call whose result `value` is: `f()` or `await f()`. */
@@ -598,7 +605,7 @@ static void pending_bind(Walk *w, int p, const char *name) {
   if (w->pend[p].call >= 0) vec_add_unique(&((Call *)w->m->calls.items[w->pend[p].call])->assigned, name);
 }
 
-static Call *call_new(Walk *w, Frame *f, CallForm form) {
+static Call *call_new(Walk *w, Frame *f, CallForm form, TSNode callee) {
   Call *c = xcalloc(1, sizeof *c);
   TSPoint pt = ts_node_start_point(f->node);
   c->form = form;
@@ -609,7 +616,7 @@ static Call *call_new(Walk *w, Frame *f, CallForm form) {
   c->func = f->func;
   c->target_module = c->target_def = c->site_index = -1;
   GROW(w->aux, w->m->calls.len, w->cap_aux);
-  w->aux[w->m->calls.len] = (CallAux){f->scope};
+  w->aux[w->m->calls.len] = (CallAux){f->scope, callee};
   f->call = w->m->calls.len;
   vec_push(&w->m->calls, c);
   return c;
@@ -715,7 +722,7 @@ static void def_new(Walk *w, Frame *p, Frame *f, bool is_class) {
   TSPoint pt = ts_node_start_point(name);
   d->kind = is_class ? DEF_CLASS : w->scopes[f->scope].kind == SC_CLASS ? DEF_METHOD : DEF_FUNCTION;
   d->name = xstrdup(nm);
-  d->qualname = parent ? xasprintf("%s.%s", parent->qualname, nm) : xstrdup(nm);
+  d->qualname = parent ? xdotjoin(parent->qualname, nm) : xstrdup(nm);
   d->parent = f->func;
   d->line = pt.row + 1;
   d->col = pt.column + 1;
@@ -890,7 +897,7 @@ static void environ_candidate(Walk *w, Frame *f) {
   } else {
     return;
   }
-  Call *c = call_new(w, f, CALL_READ);
+  Call *c = call_new(w, f, CALL_READ, value);
   c->text = collapsed_text(w->text, value);
 }
 
@@ -1030,8 +1037,8 @@ static bool enter(Walk *w, int depth) {
   case K_IDENTIFIER: identifier(w, p, f); return false;
   case K_DOTTED_NAME: capture_dotted(w, p, f); return false;
   case K_CALL: {
-    Call *c = call_new(w, f, CALL_PLAIN);
     TSNode fn = field(f->node, F_FUNCTION);
+    Call *c = call_new(w, f, CALL_PLAIN, fn);
     c->text = ts_node_is_null(fn) ? xstrdup("") : collapsed_text(w->text, fn);
     c->awaited = p->kind == K_AWAIT;
     call_link_pending(w, depth, f->call);
@@ -1041,10 +1048,18 @@ static bool enter(Walk *w, int depth) {
     if (f->ctx == CTX_READ) environ_candidate(w, f);
     return true;
   case K_ASSIGNMENT: {
-    TSNode r = field(f->node, F_RIGHT), cn;
     f->assign = assign_new(w, f);
+    /* In `x = y = f()` the inner assignment (the outer one's right side:
+     * an assignment is never anything else) has the outer one's value:
+     * its own pending record, for the same call, without a walk down the
+     * chain again (quadratic in the chain's length). */
+    if (p->kind == K_ASSIGNMENT) {
+      if (p->vkey >= 0) f->vkey = pending_new(w, w->pend[p->vkey].start, w->pend[p->vkey].end);
+      return true;
+    }
+    TSNode r = field(f->node, F_RIGHT), cn;
     while (!ts_node_is_null(r) && node_kind(r) == K_ASSIGNMENT) r = field(r, F_RIGHT);
-    if (value_call(r, &cn)) f->vkey = pending_new(w, cn);
+    if (value_call(r, &cn)) f->vkey = pending_of_call(w, cn);
     return true;
   }
   case K_AUGMENTED_ASSIGNMENT:
@@ -1052,7 +1067,7 @@ static bool enter(Walk *w, int depth) {
   case K_NAMED_EXPRESSION: {
     TSNode cn;
     f->assign = assign_new(w, f);
-    if (value_call(field(f->node, F_VALUE), &cn)) f->vkey = pending_new(w, cn);
+    if (value_call(field(f->node, F_VALUE), &cn)) f->vkey = pending_of_call(w, cn);
     return true;
   }
   case K_AS_PATTERN: {
@@ -1060,7 +1075,7 @@ static bool enter(Walk *w, int depth) {
     if (f->ctx == CTX_CAPTURE || ts_node_is_null(field(f->node, F_ALIAS))) return true;
     f->assign = assign_new(w, f);
     if (value_call(code_child(f->node), &cn))
-      f->vkey = pending_new(w, cn);
+      f->vkey = pending_of_call(w, cn);
     return true;
   }
   case K_FUNCTION_DEFINITION: def_new(w, p, f, false); return true;
@@ -1121,19 +1136,29 @@ static bool field_matters(int parent_kind) {
  * its children need a visit.  Tokens, comments and line continuations are
  * leaves that record nothing: their frame is not even initialised (the
  * most frame_init could do for one is open a collector that would close
- * empty), only marked as having opened no collector, for leave(). */
+ * empty), only marked as having opened no collector, for leave().
+ *
+ * After a node's last named child only tokens follow, and after an
+ * attribute's object only the attribute's name, which is not read: the
+ * walk then goes up at once instead of stepping over them (a cursor step
+ * costs more than anything the walk does for a node). */
 static bool visit(Walk *w, TSTreeCursor *cur, int depth) {
-  Frame *f = &w->frames[depth];
+  Frame *f = &w->frames[depth], *p = &w->frames[depth - 1];
   f->node = ts_tree_cursor_current_node(cur);
   int kind = node_kind(f->node);
+  if (kind != K_TOKEN) p->named_left--;
   if (kind == K_TOKEN || kind == K_COMMENT || kind == K_LINE_CONTINUATION) {
     f->opened = -1;
+    f->last = p->named_left == 0;
     return false;
   }
-  Frame *p = &w->frames[depth - 1];
   w->pos = ts_node_start_byte(f->node);
-  frame_init(w, p, f, field_matters(p->kind) ? ts_tree_cursor_current_field_id(cur) : 0);
-  return enter(w, depth);
+  TSFieldId fld = field_matters(p->kind) ? ts_tree_cursor_current_field_id(cur) : 0;
+  frame_init(w, p, f, fld);
+  f->last = p->named_left == 0 || (p->kind == K_ATTRIBUTE && fld == fid[F_OBJECT]);
+  if (!enter(w, depth)) return false;
+  f->named_left = (int)ts_node_named_child_count(f->node);
+  return true;
 }
 
 static void walk_tree(Walk *w) {
@@ -1145,6 +1170,7 @@ static void walk_tree(Walk *w) {
   memset(r, 0, sizeof *r);
   r->node = root;
   r->kind = K_MODULE;
+  r->named_left = (int)ts_node_named_child_count(root);
   r->func = r->coll = r->assign = r->vkey = r->opened = r->new_scope = r->def = r->call = -1;
   int depth = 0;
   bool descend = true;
@@ -1158,8 +1184,9 @@ static void walk_tree(Walk *w) {
       continue;
     }
     for (;;) {
+      bool last = w->frames[depth].last;
       leave(w, depth);
-      if (depth > 0 && ts_tree_cursor_goto_next_sibling(&cur)) {
+      if (depth > 0 && !last && ts_tree_cursor_goto_next_sibling(&cur)) {
         descend = visit(w, &cur, depth);
         break;
       }
@@ -1209,14 +1236,25 @@ typedef struct Chain {
   char *path; /* "" when the callee is the head itself */
 } Chain;
 
+/* The name of attribute node n ("b" in `a.b`), interned.  It ends the
+ * node, so an ASCII run of word characters back from the end is all of
+ * it (a token before it cannot end in a word character); a name with
+ * other characters takes the field lookup. */
+static const char *attribute_name(Walk *w, TSNode n) {
+  uint32_t s = ts_node_start_byte(n), e = ts_node_end_byte(n), k = e;
+  while (k > s && is_word(w->text[k - 1]) && (unsigned char)w->text[k - 1] < 0x80) k--;
+  if (k < e && k > s && (unsigned char)w->text[k - 1] < 0x80) return intern(&w->in, w->text + k, e - k);
+  TSNode a = field(n, F_ATTRIBUTE);
+  return ts_node_is_null(a) ? "" : node_name(w, a);
+}
+
 static Chain callee_chain(Walk *w, TSNode callee) {
   Chain ch = {callee, K_OTHER, NULL};
   Vec segs = {0};
   while (!ts_node_is_null(ch.head)) {
     int k = node_kind(ch.head);
     if (k == K_ATTRIBUTE) {
-      TSNode a = field(ch.head, F_ATTRIBUTE);
-      vec_push(&segs, (void *)(ts_node_is_null(a) ? "" : node_name(w, a)));
+      vec_push(&segs, (void *)attribute_name(w, ch.head));
       ch.head = field(ch.head, F_OBJECT);
     } else if (k == K_PARENTHESIZED_EXPRESSION && code_child_count(ch.head) == 1) {
       ch.head = code_child(ch.head);
@@ -1257,26 +1295,41 @@ static const char *name_origin(Walk *w, const NameInfo *ni) {
   return o;
 }
 
-static char *join_path(const char *a, const char *b) {
-  return *b ? xasprintf("%s.%s", a, b) : xstrdup(a);
+/* A Ref path: head.tail, head alone when tail is "", tail alone without
+ * a head. */
+static char *path_new(const char *head, const char *tail) {
+  return !head ? xstrdup(tail) : *tail ? xdotjoin(head, tail) : xstrdup(head);
 }
 
-/* Sets c->ref, taking ownership of path; true if it changed. */
-static bool set_ref(Call *c, RefKind kind, int imp, int def, char *path, const char *reason) {
+/* Whether s is the path path_new(head, tail) would make. */
+static bool path_is(const char *s, const char *head, const char *tail) {
+  if (head) {
+    size_t n = strlen(head);
+    if (strncmp(s, head, n) != 0) return false;
+    s += n;
+    if (!*tail) return !*s;
+    if (*s++ != '.') return false;
+  }
+  return strcmp(s, tail) == 0;
+}
+
+/* Sets c->ref (path: path_new(head, tail)); true if it changed.  Resolution
+ * runs to a fixed point, so most calls find their ref unchanged: compared
+ * in place, not built to be thrown away. */
+static bool set_ref(Call *c, RefKind kind, int imp, int def, const char *head, const char *tail,
+                    const char *reason) {
   Ref *r = &c->ref;
   bool same = r->path && r->kind == kind && r->import_index == imp && r->def_index == def &&
-              strcmp(r->path, path) == 0 && ((!reason && !r->reason) || (reason && r->reason && strcmp(reason, r->reason) == 0));
-  if (same) {
-    free(path);
-    return false;
-  }
+              path_is(r->path, head, tail) &&
+              ((!reason && !r->reason) || (reason && r->reason && strcmp(reason, r->reason) == 0));
+  if (same) return false;
   free(r->path);
   free(r->reason);
-  *r = (Ref){kind, imp, def, path, reason ? xstrdup(reason) : NULL};
+  *r = (Ref){kind, imp, def, path_new(head, tail), reason ? xstrdup(reason) : NULL};
   return true;
 }
 
-static bool unresolved(Call *c, const char *reason) { return set_ref(c, REF_UNRESOLVED, -1, -1, xstrdup(""), reason); }
+static bool unresolved(Call *c, const char *reason) { return set_ref(c, REF_UNRESOLVED, -1, -1, NULL, "", reason); }
 
 /* `self.m()` in a method: the class's own method m, if it defines one. */
 static bool resolve_self(Walk *w, Call *c, const NameInfo *ni, const char *path) {
@@ -1286,22 +1339,22 @@ static bool resolve_self(Walk *w, Call *c, const NameInfo *ni, const char *path)
   const char *seg = intern(&w->in, path, dot ? (size_t)(dot - path) : strlen(path));
   NameInfo *mi = lookup_in(w, ms->parent, seg);
   if (!mi || (mi->flags & B_BOUND) != B_DEF || mi->def_index < 0) return unresolved(c, "dynamic dispatch");
-  return set_ref(c, REF_DEF, -1, mi->def_index, xstrdup(dot ? dot + 1 : ""), NULL);
+  return set_ref(c, REF_DEF, -1, mi->def_index, NULL, dot ? dot + 1 : "", NULL);
 }
 
 static bool resolve_name_ref(Walk *w, Call *c, const CallAux *a, const char *name, const char *path) {
   NameInfo *ni = resolve(w, a->scope, name, c->span.start);
   if (!ni) {
     if (w->star_imports.len && !is_builtin(name))
-      return set_ref(c, REF_IMPORT, w->star_imports.v[w->star_imports.len - 1], -1, join_path(name, path), NULL);
-    return set_ref(c, REF_GLOBAL, -1, -1, join_path(name, path), NULL);
+      return set_ref(c, REF_IMPORT, w->star_imports.v[w->star_imports.len - 1], -1, name, path, NULL);
+    return set_ref(c, REF_GLOBAL, -1, -1, name, path, NULL);
   }
-  if (ni->flags & B_IMPORT) return set_ref(c, REF_IMPORT, ni->import_index, -1, xstrdup(path), NULL);
-  if ((ni->flags & B_BOUND) == B_DEF) return set_ref(c, REF_DEF, -1, ni->def_index, xstrdup(path), NULL);
+  if (ni->flags & B_IMPORT) return set_ref(c, REF_IMPORT, ni->import_index, -1, NULL, path, NULL);
+  if ((ni->flags & B_BOUND) == B_DEF) return set_ref(c, REF_DEF, -1, ni->def_index, NULL, path, NULL);
   Scope *s = &w->scopes[ni->scope];
   if ((ni->flags & B_BOUND) == B_PARAM && s->self == name) return resolve_self(w, c, ni, path);
   const char *o = name_origin(w, ni);
-  if (o) return set_ref(c, REF_VALUE, -1, -1, join_path(o, path), NULL);
+  if (o) return set_ref(c, REF_VALUE, -1, -1, o, path, NULL);
   return unresolved(c, (ni->flags & B_BOUND) == B_PARAM ? "parameter" : *path ? "dynamic dispatch" : "local value");
 }
 
@@ -1335,7 +1388,7 @@ static bool resolve_call(Walk *w, int i, const Callee *ce) {
   case K_IDENTIFIER: return resolve_name_ref(w, c, &w->aux[i], ce->head, path);
   case K_CALL: {
     const char *o = *path ? call_origin(w, ce->inner) : NULL;
-    if (o) return set_ref(c, REF_VALUE, -1, -1, join_path(o, path), NULL);
+    if (o) return set_ref(c, REF_VALUE, -1, -1, o, path, NULL);
     return unresolved(c, "call result");
   }
   case K_SUBSCRIPT: return unresolved(c, "subscript");
@@ -1350,9 +1403,7 @@ static void resolve_all(Walk *w) {
   int n = w->m->calls.len;
   Callee *ce = xcalloc((size_t)(n ? n : 1), sizeof *ce);
   for (int i = 0; i < n; i++) {
-    Call *c = w->m->calls.items[i];
-    TSNode callee = field(c->node, c->form == CALL_READ ? F_VALUE : F_FUNCTION);
-    ce[i].ch = callee_chain(w, callee);
+    ce[i].ch = callee_chain(w, w->aux[i].callee);
     ce[i].inner = -1;
     if (ce[i].ch.head_kind == K_IDENTIFIER) ce[i].head = node_name(w, ce[i].ch.head);
     else if (ce[i].ch.head_kind == K_CALL) ce[i].inner = find_call(w, ce[i].ch.head);
@@ -1431,14 +1482,25 @@ static void fill_scopes(Walk *w) {
   for (int s = 1; s < w->nscopes; s++)
     if (w->scopes[s].def >= 0) scope_names(w, s, &((Def *)w->m->defs.items[w->scopes[s].def])->locals, NULL);
   scope_names(w, 0, &w->m->globals, NULL);
+  /* A call's names depend on its scope only: built once per scope (the
+   * first call there), copied for the others. */
+  int *first_call = xmalloc((size_t)w->nscopes * sizeof *first_call);
+  for (int s = 0; s < w->nscopes; s++) first_call[s] = -1;
   for (int i = 0; i < w->m->calls.len; i++) {
     Call *c = w->m->calls.items[i];
+    int scope = w->aux[i].scope;
+    if (first_call[scope] >= 0) {
+      vec_copy(&c->scope, &((Call *)w->m->calls.items[first_call[scope]])->scope);
+      continue;
+    }
+    first_call[scope] = i;
     PtrSet seen = {0};
     bool first = true;
-    for (int s = w->aux[i].scope; s > 0; s = w->scopes[s].parent, first = false)
+    for (int s = scope; s > 0; s = w->scopes[s].parent, first = false)
       if (w->scopes[s].kind != SC_CLASS || first) scope_names(w, s, &c->scope, &seen);
     ps_free(&seen);
   }
+  free(first_call);
 }
 
 static void drop_empty_assigns(Walk *w) {
