@@ -1,8 +1,9 @@
 /*
  * test_coord.c — unit tests of the coordinator's pieces: SHA-256, the
  * channel framing (including hostile input), the journal (runs,
- * checkpoints, leases, events, forks, foreign and corrupt files) and the
- * manifest lookup.  Prints "N passed, N failed" like every suite.
+ * checkpoints, leases, events, forks, foreign and corrupt files), the
+ * manifest lookup and the in-place commit reader (against jansson).
+ * Prints "N passed, N failed" like every suite.
  */
 #include "coord.h"
 
@@ -285,6 +286,106 @@ static void test_bundle(void) {
   free(e2);
 }
 
+/* ---- commit.c: the in-place commit reader against jansson ---------------- */
+
+static char *dup_or(const char *s) { return strdup(s ? s : "?"); }
+
+/* What on_commit (run.c) reads from a commit through jansson; 0 if msg is
+ * one it would accept. */
+static int commit_oracle(const char *text, CkRec *c, char **value) {
+  json_t *m = json_loads(text, 0, NULL);
+  if (!json_is_object(m) || !json_is_string(json_object_get(m, "key"))) {
+    json_decref(m);
+    return -1;
+  }
+  json_t *v = json_object_get(m, "value");
+  *value = json_dumps(v ? v : json_null(), JSON_COMPACT | JSON_ENCODE_ANY);
+  json_t *h = json_object_get(m, "h");
+  *c = (CkRec){.key = strdup(json_string_value(json_object_get(m, "key"))),
+               .file = dup_or(json_string_value(json_object_get(m, "file"))),
+               .kind = dup_or(json_string_value(json_object_get(m, "kind"))),
+               .status = dup_or(json_string_value(json_object_get(m, "status"))),
+               .arghash = json_is_string(h) ? strdup(json_string_value(h)) : NULL,
+               .site = (int)json_integer_value(json_object_get(m, "site")),
+               .attempt = (int)json_integer_value(json_object_get(m, "attempt")),
+               .t0 = json_number_value(json_object_get(m, "t0")),
+               .t1 = json_number_value(json_object_get(m, "t1"))};
+  if (c->attempt < 1) c->attempt = 1;
+  json_decref(m);
+  return 0;
+}
+
+static bool same_str(const char *a, const char *b) { return a == b || (a && b && !strcmp(a, b)); }
+
+/* One message: if the fast reader accepts it, jansson reads the same
+ * record; if it declines, the buffer is untouched (jansson gets it). */
+static bool commit_agrees(const char *text) {
+  size_t n = strlen(text);
+  char *buf = malloc(n + 1);
+  memcpy(buf, text, n + 1);
+  CkRec f, o;
+  char *value = NULL;
+  bool ok;
+  if (ck_parse_commit(buf, n, &f) < 0) {
+    ok = memcmp(buf, text, n) == 0;
+  } else {
+    ok = commit_oracle(text, &o, &value) == 0 && same_str(f.key, o.key) && same_str(f.file, o.file) &&
+         same_str(f.kind, o.kind) && same_str(f.status, o.status) && same_str(f.arghash, o.arghash) &&
+         same_str(f.value, value) && f.site == o.site && f.attempt == o.attempt && f.t0 == o.t0 &&
+         f.t1 == o.t1;
+    if (value) free((char *)o.key), free((char *)o.file), free((char *)o.kind), free((char *)o.status),
+        free((char *)o.arghash);
+  }
+  if (!ok) fprintf(stderr, "commit reader disagrees with jansson on: %s\n", text);
+  free(value);
+  free(buf);
+  return ok;
+}
+
+/* A commit as a runtime writes it, its members drawn from r. */
+static void random_commit(unsigned *r, char *out, size_t cap) {
+  static const char *const values[] = {"1",         "-7",   "0",          "3.25",   "1e3",  "\"x y\"",
+                                       "\"\"",      "true", "false",      "null",   "[1,2]", "{\"a\":1}",
+                                       "\"\\u00e9\"", "-0",   "12345678901234567890", "\"caf\xc3\xa9\""};
+  static const char *const hs[] = {"", ",\"h\":\"a1b2c3d4\"", ",\"h\":\"\""};
+  int v = rand_r(r) % 16, h = rand_r(r) % 3;
+  snprintf(out, cap,
+           "{\"op\":\"commit\",\"key\":\"%d.%d\",\"file\":\"app/m%d.py\",\"site\":%d,\"kind\":\"call\","
+           "\"attempt\":%d,\"status\":\"ok\",\"value\":%s,\"t0\":%d.%06d,\"t1\":%d%s}",
+           rand_r(r) % 100, rand_r(r) % 10, rand_r(r) % 5, rand_r(r) % 40 - 1, rand_r(r) % 3, values[v],
+           1700000000 + rand_r(r) % 1000, rand_r(r) % 1000000, 1700000000 + rand_r(r) % 1000, hs[h]);
+}
+
+static void test_commit_reader(void) {
+  CkRec c;
+  char ok[] = "{\"op\":\"commit\",\"key\":\"0\",\"file\":\"a.py\",\"site\":3,\"kind\":\"call\",\"attempt\":1,"
+              "\"status\":\"ok\",\"value\":42,\"t0\":1.5,\"t1\":2}";
+  CHECK(ck_parse_commit(ok, strlen(ok), &c) == 0 && !strcmp(c.key, "0") && c.site == 3 &&
+        !strcmp(c.value, "42") && c.t0 == 1.5 && c.arghash == NULL);
+  char spaced[] = "{\"op\": \"commit\"}";
+  CHECK(ck_parse_commit(spaced, strlen(spaced), &c) < 0);
+  unsigned r = 12345;
+  int agree = 0, total = 0, accepted = 0;
+  char msg[1024];
+  for (int i = 0; i < 20000; i++, total++) {
+    random_commit(&r, msg, sizeof msg);
+    size_t n = strlen(msg);
+    CkRec probe;
+    char copy[1024];
+    memcpy(copy, msg, n + 1);
+    accepted += ck_parse_commit(copy, n, &probe) == 0;
+    for (int k = i % 4; k > 0 && n > 2; k--) /* and mutated: a byte changed, dropped or doubled */
+      switch (rand_r(&r) % 3) {
+      case 0: msg[rand_r(&r) % n] = (char)(1 + rand_r(&r) % 255); break;
+      case 1: { size_t at = rand_r(&r) % n; memmove(msg + at, msg + at + 1, n - at); n--; } break;
+      default: { size_t at = rand_r(&r) % n; memmove(msg + at + 1, msg + at, n - at + 1); n++; } break;
+      }
+    agree += commit_agrees(msg);
+  }
+  CHECK(agree == total);
+  CHECK(accepted > total / 3); /* the runtimes' own form with a scalar value takes the fast path */
+}
+
 int main(void) {
   snprintf(tmpdir, sizeof tmpdir, "%s/currant-coord-XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
   if (!mkdtemp(tmpdir)) {
@@ -297,6 +398,7 @@ int main(void) {
   test_bad_journals();
   test_manifest();
   test_bundle();
+  test_commit_reader();
   char cmd[300];
   snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
   if (system(cmd) != 0) fprintf(stderr, "could not remove %s\n", tmpdir);
