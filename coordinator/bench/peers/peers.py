@@ -539,7 +539,7 @@ def report_instructions(insn):
          f"process of the run: python3/node, the pyenv shim if any, the coordinator), with "
          f"{INSN_WORK[0]:,} (Python) and {INSN_WORK[1]:,} (JavaScript) iterations, and with none "
          "(start-up). Unlike the CPU times above these counts do not move with the machine's load "
-         "(repeat runs agree within 0.3%), so they settle what the timings cannot resolve at 2%. The "
+         "(repeat runs agree within 0.1% for Python and about 2% for node, whose collector and code tiers still vary), so they resolve what the timings cannot: Python's overhead to a fraction of a percent, node's to about 2%. The "
          "last column applies the counted start-up and per-iteration costs to the ~1 s runs of the "
          f"table above ({PY_WORK:,} / {JS_WORK:,} iterations): the overhead a script of that length "
          "pays, start-up included.", "",
