@@ -206,13 +206,20 @@ static size_t dir_len(const char *rel) {
   return slash ? (size_t)(slash - rel) : 0;
 }
 
-/* True if rel's directory was checked.  Sources come sorted by path, so
- * the match is nearly always the last directory added: search backwards. */
+/* How many of the most recent directories dirs_has looks at. */
+#define DIRS_RECENT 64
+
+/* True if rel's directory was checked recently.  Only the last
+ * DIRS_RECENT directories are searched: at -j1 files come sorted by path,
+ * so a directory's files follow each other; at -j>1 (largest first) less
+ * so, and a miss costs the checks again, never a wrong answer; a codebase
+ * of 10,000 directories does not make every write scan them all. */
 static bool dirs_has(DirSet *ds, const char *rel) {
   size_t n = dir_len(rel);
   bool found = false;
   pthread_mutex_lock(&ds->lock);
-  for (int i = ds->dirs.len - 1; i >= 0 && !found; i--) {
+  int oldest = ds->dirs.len > DIRS_RECENT ? ds->dirs.len - DIRS_RECENT : 0;
+  for (int i = ds->dirs.len - 1; i >= oldest && !found; i--) {
     const char *d = ds->dirs.items[i];
     found = strncmp(d, rel, n) == 0 && d[n] == '\0';
   }
