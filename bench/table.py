@@ -27,6 +27,7 @@ for c in ("py", "js"):
 
 TOOLS = [
     ("floor", "tree-sitter parse, no walk (floor)"),
+    ("floor-mi", "the floor with mimalloc, currantc's allocator (reference, not a target)"),
     ("currantc-j1", "currantc build -j1"),
     ("currantc-j2", "currantc build -j2"),
     ("cpython", "CPython ast.parse + NodeTransformer + ast.unparse"),
@@ -168,7 +169,7 @@ for c, name in (("py", "Python"), ("js", "JavaScript")):
     if m is None:
         continue
     parts = []
-    for other in ("floor", "cpython", "babel", "babel-maps", "istanbul"):
+    for other in ("floor", "floor-mi", "cpython", "babel", "babel-maps", "istanbul"):
         o = med(other, c)
         if o is not None:
             parts.append(f"{m[0] / o[0]:.2f}x {other}")
