@@ -18,6 +18,8 @@
 #include <errno.h>
 #include <limits.h>
 #include <math.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -25,6 +27,7 @@
 enum { F_OP, F_KEY, F_FILE, F_SITE, F_KIND, F_ATTEMPT, F_STATUS, F_VALUE, F_T0, F_T1, F_H, F_COUNT };
 static const char *const NAMES[F_COUNT] = {"op",     "key",   "file", "site", "kind", "attempt",
                                            "status", "value", "t0",   "t1",   "h"};
+static const size_t NAMELEN[F_COUNT] = {2, 3, 4, 4, 4, 7, 6, 5, 2, 2, 1};
 /* Longest accepted string per member (on_commit's bounds; "op" is "commit"). */
 static const size_t MAXLEN[F_COUNT] = {6, 4096, PATH_MAX, 0, 64, 0, 16, 0, 0, 0, 64};
 #define REQUIRED                                                                                             \
@@ -95,6 +98,51 @@ static int member_int(Cursor *c, int *out) {
   return 0;
 }
 
+/* The significant bits of q: 64 to 128. */
+static int bit_length(unsigned __int128 q) {
+  uint64_t hi = (uint64_t)(q >> 64);
+  return hi ? 128 - __builtin_clzll(hi) : 64 - __builtin_clzll((uint64_t)q);
+}
+
+/*
+ * A real of at most 19 digits and no exponent (s..end, checked by
+ * scan_number) read as strtod reads it: the nearest double, ties to even.
+ * 0 ok, -1 another form (left to strtod).  Commits' times are such reals
+ * and strtod's general algorithm was a third of reading a commit.  The
+ * value is W / 10^k (W the digits, k the fraction digits, both < 2^64):
+ * W shifted to fill 64 bits, times 2^64, divided by 10^k gives a quotient
+ * of at least 64 bits and a remainder, so rounding to 53 bits is exact.
+ */
+static int decimal_fast(const char *s, const char *end, double *out) {
+  bool neg = *s == '-';
+  uint64_t w = 0, d = 1;
+  int digits = 0, k = -1; /* fraction digits, -1 before the point */
+  for (s += neg; s < end; s++) {
+    if (*s == '.') {
+      k = 0;
+      continue;
+    }
+    if (*s < '0' || *s > '9' || ++digits > 19) return -1;
+    w = w * 10 + (uint64_t)(*s - '0');
+    if (k >= 0) k++, d *= 10;
+  }
+  if (k < 1) return -1;
+  if (w == 0) {
+    *out = neg ? -0.0 : 0.0;
+    return 0;
+  }
+  int lz = __builtin_clzll(w);
+  unsigned __int128 n = (unsigned __int128)(w << lz) << 64, q = n / d;
+  bool inexact = n - q * d != 0;
+  int shift = bit_length(q) - 53; /* >= 11 */
+  uint64_t m = (uint64_t)(q >> shift);
+  unsigned __int128 rest = q & (((unsigned __int128)1 << shift) - 1),
+                    half = (unsigned __int128)1 << (shift - 1);
+  if (rest > half || (rest == half && (inexact || (m & 1)))) m++;
+  *out = ldexp(neg ? -(double)m : (double)m, shift - 64 - lz);
+  return 0;
+}
+
 /* A number member (t0, t1): json_number_value's reading, integer or real. */
 static int member_number(Cursor *c, double *out) {
   char *start = c->p;
@@ -104,6 +152,7 @@ static int member_number(Cursor *c, double *out) {
     *out = (double)strtoll(start, NULL, 10);
     return 0;
   }
+  if (decimal_fast(start, c->p, out) == 0) return 0;
   errno = 0;
   *out = strtod(start, NULL);
   return isinf(*out) && errno == ERANGE ? -1 : 0; /* jansson rejects the overflow */
@@ -130,10 +179,13 @@ static int member_value(Cursor *c, const char **out) {
   return 0;
 }
 
-/* Which member a name is, or -1. */
-static int member_of(const char *s, size_t n) {
-  for (int f = 0; f < F_COUNT; f++)
-    if (strlen(NAMES[f]) == n && !memcmp(NAMES[f], s, n)) return f;
+/* Which member a name is, or -1.  The runtimes write the members in
+ * NAMES' order, so the search starts at the one after the last (from). */
+static int member_of(const char *s, size_t n, int from) {
+  for (int i = 0; i < F_COUNT; i++) {
+    int f = (from + i) % F_COUNT;
+    if (NAMELEN[f] == n && !memcmp(NAMES[f], s, n)) return f;
+  }
   return -1;
 }
 
@@ -174,11 +226,11 @@ int ck_parse_commit(char *buf, size_t n, CkRec *ck) {
   *ck = (CkRec){.value = "null"};
   if (n < 2 || buf[0] != '{' || buf[n - 1] != '}') return -1;
   c.p++;
-  for (;;) {
+  for (int f = -1;;) {
     char *name;
     size_t len;
     if (scan_string(&c, &name, &len) < 0 || c.p >= c.end || *c.p++ != ':') return -1;
-    int f = member_of(name, len);
+    f = member_of(name, len, f + 1);
     if (f < 0 || (c.seen & 1u << f) || member(&c, f, ck) < 0) return -1;
     c.seen |= 1u << f;
     if (c.p >= c.end) return -1;

@@ -17,6 +17,16 @@ trap 'rm -rf "$W"' EXIT
 cd "$W"
 export CURRANT_QUIET=1
 t() { local s e; s=$(date +%s%N); "$@" >/dev/null; e=$(date +%s%N); echo $(((e - s) / 1000)); }
+# The median of 3 runs of "$@" (a steps script, plain or under currant) as
+# timed by the script itself around its N steps ($CURRANT_BENCH_TIMING), in
+# µs: no start-up in it, so no start-up jitter either.  "{}" in the
+# arguments is replaced by the run's number (distinct run ids).
+tloop() {
+  local i f="$W/timing"
+  rm -f "$f"
+  for i in 1 2 3; do CURRANT_BENCH_TIMING="$f" "${@//\{\}/$i}" >/dev/null; done
+  sort -n "$f" | sed -n 2p | awk '{printf "%d", $1 * 1000}'
+}
 tmin() { local m=0 v i; for i in 1 2 3; do v=$(t "$@"); if ((i == 1 || v < m)); then m=$v; fi; done; echo "$m"; }
 row() { printf '| %s | %s | %.1f | %.0f |\n' "$1" "$2" "$(echo "$3 / $N" | bc -l)" "$(echo "$N * 1000000 / $3" | bc -l)"; }
 read -r floor sq < <(python3 "$B/floor.py" "$N")
@@ -26,14 +36,14 @@ echo "| fdatasync of a 200-byte append | floor | $floor | |"
 echo "| sqlite3 commit per step (Python, WAL, FULL) | baseline | $sq | |"
 for lang in py js; do
   s="$B/steps.$lang"
-  base=$(t env PYTHONPATH="$ROOT/runtime-py" NODE_PATH="$ROOT/runtime-js" $([ $lang = py ] && echo python3 || echo node) "$s" 0)
-  plain=$(t env PYTHONPATH="$ROOT/runtime-py" NODE_PATH="$ROOT/runtime-js" $([ $lang = py ] && echo python3 || echo node) "$s" "$N")
-  row "$lang plain (pass-through)" run "$((plain - base))"
-  cbase=$(t "$C" run --id "$lang-zero" "$s" 0) # start-up: freeze, spawn, hello
+  interp=$([ $lang = py ] && echo python3 || echo node)
+  plain=$(tloop env PYTHONPATH="$ROOT/runtime-py" NODE_PATH="$ROOT/runtime-js" "$interp" "$s" "$N")
+  row "$lang plain (pass-through)" run "$plain"
   for sync in full normal; do
-    rec=$(t "$C" --sync "$sync" run --id "$lang-$sync" "$s" "$N")
-    row "$lang currant record" "sync=$sync" "$((rec - cbase))"
+    rec=$(tloop "$C" --sync "$sync" run --id "$lang-$sync-{}" "$s" "$N")
+    row "$lang currant record" "sync=$sync" "$rec"
   done
+  "$C" run --id "$lang-zero" "$s" 0 >/dev/null # replay's start-up, below
   # Replay is ~10 µs a step: at N steps it would drown in start-up noise
   # (100-500 ms here).  Replay RN steps instead (recorded with --sync normal,
   # the same journal), less the fastest of 3 replays of the 0-step run.

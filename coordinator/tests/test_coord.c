@@ -356,6 +356,32 @@ static void random_commit(unsigned *r, char *out, size_t cap) {
            1700000000 + rand_r(r) % 1000, rand_r(r) % 1000000, 1700000000 + rand_r(r) % 1000, hs[h]);
 }
 
+/* Times as the runtimes write them (Python's repr: up to 17 digits; JS: up
+ * to 3 decimals) and reals of up to 19 digits, many of them near a tie
+ * between two doubles: the fast reader's must be jansson's (strtod's). */
+static void test_commit_times(unsigned *r) {
+  int agree = 0, total = 0;
+  char msg[512], t0[64], t1[64];
+  for (int i = 0; i < 20000; i++, total++) {
+    snprintf(t0, sizeof t0, "%.17g", 1.7e9 + rand_r(r) * 1e-3);
+    snprintf(t1, sizeof t1, "%.*f", i % 4, 1.7e9 + rand_r(r) * 1e-3);
+    if (i % 3 == 0) { /* 19 digits, point anywhere, ending ...5000 or random */
+      int whole = 1 + i % 18, len = 0;
+      for (int d = 0; d < 19; d++) {
+        if (d == whole) t1[len++] = '.';
+        t1[len++] = (char)('0' + (i % 2 ? rand_r(r) % 10 : d == 18 ? 5 : d < 3 ? 1 + rand_r(r) % 9 : 0));
+      }
+      t1[len] = 0;
+    }
+    snprintf(msg, sizeof msg,
+             "{\"op\":\"commit\",\"key\":\"0\",\"file\":\"a.py\",\"site\":1,\"kind\":\"call\","
+             "\"attempt\":1,\"status\":\"ok\",\"value\":1,\"t0\":%s%s,\"t1\":%s}",
+             i % 5 ? "" : "-", t0, t1);
+    agree += commit_agrees(msg);
+  }
+  CHECK(agree == total);
+}
+
 static void test_commit_reader(void) {
   CkRec c;
   char ok[] = "{\"op\":\"commit\",\"key\":\"0\",\"file\":\"a.py\",\"site\":3,\"kind\":\"call\",\"attempt\":1,"
@@ -384,6 +410,7 @@ static void test_commit_reader(void) {
   }
   CHECK(agree == total);
   CHECK(accepted > total / 3); /* the runtimes' own form with a scalar value takes the fast path */
+  test_commit_times(&r);
 }
 
 int main(void) {
