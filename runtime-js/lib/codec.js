@@ -9,6 +9,8 @@
 // Anything else throws a TypeError naming the type; the session turns it
 // into UnrecordableValueError naming the site.
 
+const crypto = require("node:crypto");
+
 const MAX_DEPTH = 200;
 
 function typeName(v) {
@@ -251,4 +253,71 @@ function bridgedError(data) {
   return err;
 }
 
-module.exports = { encode, decode, encodeError, decodeError, RecordedResponse, typeName };
+// ------------------------------------------------------------ fingerprints
+
+/**
+ * A short, stable digest of a call's arguments (what could be encoded of
+ * them; the type name of what could not): the first 8 hex digits of the MD5
+ * of their JSON text.  Journals store it, so it never changes.
+ * @param {any[]} args
+ * @returns {string}
+ */
+function fingerprint(args) {
+  if (args.length === 0) return NO_ARGS; // Date.now(), Math.random(), ...: no need to hash "[]" again
+  let text = plainText(args);
+  if (text === null) {
+    const parts = args.map((a) => {
+      try {
+        return encode(a);
+      } catch {
+        return `<${typeName(a)}>`;
+      }
+    });
+    try {
+      text = JSON.stringify(parts);
+    } catch {
+      text = String(parts.length);
+    }
+  }
+  return md5Prefix(text);
+}
+
+/**
+ * JSON.stringify(args) when every argument is a value encode() returns as
+ * it is (finite number, string, boolean, null), else null.  Built here
+ * rather than by JSON.stringify: on the replay hot path that call cost more
+ * than the digest.  A finite number prints as JSON prints it (both use
+ * Number's toString, -0 included).
+ * @param {any[]} args
+ * @returns {string|null}
+ */
+function plainText(args) {
+  let text = "[";
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    const t = typeof a;
+    if (i > 0) text += ",";
+    if (t === "number" ? Number.isFinite(a) : t === "boolean" || a === null) text += a;
+    else if (t === "string") text += JSON.stringify(a);
+    else return null;
+  }
+  return text + "]";
+}
+
+/** One-shot crypto.hash where Node has it (20.12+): no Hash object. */
+const md5Hex = typeof crypto.hash === "function"
+  ? (text) => crypto.hash("md5", text, "hex")
+  : (text) => crypto.createHash("md5").update(text).digest("hex");
+
+/**
+ * The first 8 hex digits of MD5(text as UTF-8).
+ * @param {string} text
+ * @returns {string}
+ */
+function md5Prefix(text) {
+  return md5Hex(text).slice(0, 8);
+}
+
+const NO_ARGS = md5Prefix("[]");
+
+module.exports = { encode, decode, encodeError, decodeError, RecordedResponse, typeName, fingerprint };

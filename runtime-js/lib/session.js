@@ -19,7 +19,6 @@
 // imports use keys under "@FILE." (rows no script call ever reaches).
 
 const fs = require("node:fs");
-const crypto = require("node:crypto");
 const { AsyncLocalStorage } = require("node:async_hooks");
 const { Channel } = require("./channel");
 const codec = require("./codec");
@@ -31,7 +30,12 @@ const nowS = () => (performance.timeOrigin + performance.now()) / 1000;
 
 const FRESH = Symbol("fresh key");
 
-const FINAL = new Set(["ok", "error", "resource"]);
+/**
+ * A row of one of these statuses is a checkpoint's outcome; the others are
+ * failed attempts (compares, not a Set: load() runs once a row).
+ * @param {string} status
+ */
+const isFinal = (status) => status === "ok" || status === "error" || status === "resource";
 
 class Frame {
   constructor(prefix, owner = null, fn = null) {
@@ -64,8 +68,19 @@ class Session {
     this.chan = new Channel(fd);
     this.root = new Frame("");
     this.als = new AsyncLocalStorage();
-    /** @type {Map<string, any[]>} */
-    this.recorded = new Map();
+    // The final rows, in journal order; at: key -> index in rows (of the
+    // last row of a key, should the journal hold two); taken[i]: row i was
+    // replayed, see match().  A replay meets rows mostly in journal order:
+    // next is where the next call's row usually is, after the last taken,
+    // unless keys repeat (dup).
+    /** @type {any[][]} */
+    this.rows = [];
+    /** @type {Map<string, number>} */
+    this.at = new Map();
+    this.taken = new Uint8Array(0);
+    this.nTaken = 0;
+    this.next = 0;
+    this.dup = false;
     /** @type {Map<string, any[][]>} */
     this.retries = new Map();
     /** @type {Map<string, string[]>} */
@@ -81,11 +96,9 @@ class Session {
     this.muted = null;
     this.exiting = false;
     this.manifest = null;
-    // (frame prefix, file, site, argument fingerprint) -> recorded keys
-    // (null until alternatives() needs it), and the keys already used: see
-    // match()
+    // (frame prefix, file, site, argument fingerprint) -> row indices (null
+    // until alternatives() needs it): see match()
     this.pool = null;
-    this.used = new Set();
     this.pendingH = new Map();
   }
 
@@ -98,6 +111,7 @@ class Session {
       if (msg.op === "ready") break;
       for (const r of msg.rows || []) this.load(r);
     }
+    this.loaded();
     if (this.worker) return; // muted per invocation; the script says exit, not us
     if (this.unvisited > 0 && this.mode === "run" && init.mute !== false) this.mute();
     process.on("exit", () => this.atExit());
@@ -109,15 +123,32 @@ class Session {
   // alternatives()) nor a parent link for a key without one.
   load(r) {
     const key = r[0];
-    if (!FINAL.has(r[5])) {
+    if (!isFinal(r[5])) {
       if (!this.retries.has(key)) this.retries.set(key, []);
       this.retries.get(key).push(r);
       return;
     }
-    this.recorded.set(key, r);
+    const keys = this.at.size;
+    this.at.set(key, this.rows.length);
+    if (this.at.size === keys) this.dup = true;
+    this.rows.push(r);
     if (key.startsWith("@")) return; // a worker's import: never revisited by the script
     this.unvisited += 1;
     this.link(key);
+  }
+
+  /** After the last load(): no row is taken yet. */
+  loaded() {
+    this.taken = new Uint8Array(this.rows.length);
+  }
+
+  /**
+   * The recorded row of key, or undefined.
+   * @param {string} key
+   */
+  rowOf(key) {
+    const i = this.at.get(key);
+    return i === undefined ? undefined : this.rows[i];
   }
 
   /**
@@ -141,7 +172,7 @@ class Session {
     const stack = [key];
     while (stack.length) {
       for (const child of this.children.get(stack.pop()) || []) {
-        if (this.recorded.has(child)) n += 1;
+        if (this.at.has(child)) n += 1;
         stack.push(child);
       }
     }
@@ -170,7 +201,7 @@ class Session {
     if (this.exiting) return;
     this.exiting = true;
     this.unmute();
-    if (this.mode === "run" && this.unvisited > 0 && this.used.size < this.recorded.size) {
+    if (this.mode === "run" && this.unvisited > 0 && this.nTaken < this.at.size) {
       fs.writeSync(2, `currant: warning: ${this.unvisited} recorded checkpoints were not reached (calls made with other arguments than recorded ran again)\n`);
     }
     this.chan.request({ op: "exit", unvisited: this.unvisited });
@@ -191,9 +222,9 @@ class Session {
     let k = key;
     if (this.unvisited > 0) {
       const row = this.match(key, rel, site, args);
-      if (row === FRESH || (row === undefined && this.recorded.has(key))) k = this.fresh(key);
+      if (row === FRESH || (row === undefined && this.at.has(key))) k = this.fresh(key);
       else if (row !== undefined) return this.replay(row, rel, site);
-    } else if (this.recorded.has(key)) {
+    } else if (this.at.has(key)) {
       // every row has been replayed, this key's by a concurrent sibling
       // that took it from the pool: the key is taken
       k = this.fresh(key);
@@ -201,14 +232,14 @@ class Session {
     const target = fn instanceof Ref ? fn.fn : fn;
     const kind = target && target._currantKind;
     if (kind !== undefined && kind !== "bridge" && how === undefined) return this.special(kind, k, rel, site, args);
-    this.pendingH.set(k, fingerprint(args));
+    this.pendingH.set(k, codec.fingerprint(args));
     return this.live(k, rel, site, fn, args, invoke, kind === "bridge" ? kind : how || "call", target);
   }
 
   /** A key for a live call whose counter key holds another call's row. */
   fresh(key) {
     let n = 1;
-    while (this.recorded.has(`${key}'${n}`)) n += 1;
+    while (this.at.has(`${key}'${n}`)) n += 1;
     return `${key}'${n}`;
   }
 
@@ -221,22 +252,14 @@ class Session {
    * arguments is the call's own.
    */
   match(key, rel, site, args) {
-    const row = this.recorded.get(key);
-    const free = row !== undefined && !this.used.has(key);
-    if (free && (row[8] === null || row[8] === undefined || row[1] !== rel || row[2] !== site)) {
-      this.used.add(key);
-      return row;
-    }
-    const h = fingerprint(args);
-    if (free && row[8] === h) {
-      this.used.add(key);
-      return row;
-    }
+    const i = this.indexOf(key);
+    const row = i < 0 ? undefined : this.rows[i];
+    const free = i >= 0 && this.taken[i] === 0;
+    if (free && (row[8] === null || row[8] === undefined || row[1] !== rel || row[2] !== site)) return this.take(i);
+    const h = codec.fingerprint(args);
+    if (free && row[8] === h) return this.take(i);
     for (const alt of this.alternatives(key, rel, site, h)) {
-      if (!this.used.has(alt)) {
-        this.used.add(alt);
-        return this.recorded.get(alt);
-      }
+      if (this.taken[alt] === 0) return this.take(alt);
     }
     // the same site with other arguments: the row belongs to a concurrent
     // sibling still to come; this call runs live
@@ -245,12 +268,36 @@ class Session {
   }
 
   /**
-   * The recorded keys of the frame of key, site and argument fingerprint h,
-   * in journal order.  The pool is built when a call first leaves match()'s
-   * fast path: rows are all loaded by then (start()).
+   * The index of key's row, or -1.  A sequential replay takes rows in
+   * journal order: the row after the last one taken is tried before the
+   * index (unless keys repeat: the index has a key's last row).
+   * @param {string} key
+   */
+  indexOf(key) {
+    const i = this.next;
+    if (i < this.rows.length && this.rows[i][0] === key && !this.dup) return i;
+    const j = this.at.get(key);
+    return j === undefined ? -1 : j;
+  }
+
+  /**
+   * Marks row i replayed and returns it.
+   * @param {number} i
+   */
+  take(i) {
+    this.taken[i] = 1;
+    this.nTaken += 1;
+    this.next = i + 1;
+    return this.rows[i];
+  }
+
+  /**
+   * The indices of the rows of the frame of key, site and argument
+   * fingerprint h, in journal order.  The pool is built when a call first
+   * leaves match()'s fast path: rows are all loaded by then (start()).
    */
   alternatives(key, rel, site, h) {
-    if (this.pool === null) this.pool = buildPool(this.recorded);
+    if (this.pool === null) this.pool = buildPool(this.rows, this.at);
     return this.pool.get(poolKey(keyPrefix(key), rel, site, h)) || [];
   }
 
@@ -384,7 +431,7 @@ class Session {
   /** A recorded value under parent (wake times, deadlines). */
   sub(parent, n, make, rel, site) {
     const key = `${parent}.${n}`;
-    const row = this.recorded.get(key);
+    const row = this.rowOf(key);
     if (row !== undefined) {
       this.visited(key);
       return codec.decode(row[6]);
@@ -407,7 +454,7 @@ class Session {
   /** currant.sleep called without a checkpoint of its own. */
   sleep(ms) {
     const key = this.nextKey();
-    if (this.recorded.has(key)) {
+    if (this.at.has(key)) {
       this.visited(key);
       return Promise.resolve();
     }
@@ -430,7 +477,7 @@ class Session {
 
   waitEvent(name, ms) {
     const key = this.nextKey();
-    const row = this.recorded.get(key);
+    const row = this.rowOf(key);
     if (row !== undefined) {
       this.visited(key);
       return Promise.resolve(codec.decode(row[6]));
@@ -453,7 +500,7 @@ class Session {
   /** A checkpoint with no site of its own (inside poll and retries). */
   inner(fn) {
     const key = this.nextKey();
-    const row = this.recorded.get(key);
+    const row = this.rowOf(key);
     if (row !== undefined) return this.replay(row, "", -1);
     return this.live(key, "", -1, fn, [], (f) => f(), "inner");
   }
@@ -606,60 +653,23 @@ function poolKey(prefix, file, site, h) {
 }
 
 /**
- * The pool of match(): the keys of the rows that have an argument
- * fingerprint, by (frame prefix, file, site, fingerprint), in journal order.
- * @param {Map<string, any[]>} recorded
+ * The pool of match(): the indices of the rows that have an argument
+ * fingerprint, by (frame prefix, file, site, fingerprint), in journal order
+ * (of a key's last row, should the journal hold two).
+ * @param {any[][]} rows
+ * @param {Map<string, number>} at
  */
-function buildPool(recorded) {
+function buildPool(rows, at) {
   const pool = new Map();
-  for (const [key, r] of recorded) {
+  for (const [key, i] of at) {
+    const r = rows[i];
     if (key.startsWith("@") || r[8] === null || r[8] === undefined) continue;
     const pk = poolKey(keyPrefix(key), r[1], r[2], r[8]);
-    const keys = pool.get(pk);
-    if (keys === undefined) pool.set(pk, [key]);
-    else keys.push(key);
+    const found = pool.get(pk);
+    if (found === undefined) pool.set(pk, [i]);
+    else found.push(i);
   }
   return pool;
-}
-
-/**
- * A short, stable digest of a call's arguments (what could be encoded of
- * them; the type name of what could not).
- * @param {any[]} args
- */
-function fingerprint(args) {
-  if (args.length === 0) return NO_ARGS; // Date.now(), Math.random(), ...: no need to hash "[]" again
-  let text;
-  if (args.every(isPlainArg)) {
-    text = JSON.stringify(args); // codec.encode returns each unchanged: the replay hot path
-  } else {
-    const parts = args.map((a) => {
-      try {
-        return codec.encode(a);
-      } catch {
-        return `<${codec.typeName(a)}>`;
-      }
-    });
-    try {
-      text = JSON.stringify(parts);
-    } catch {
-      text = String(parts.length);
-    }
-  }
-  return md5Hex(text).slice(0, 8);
-}
-
-/** One-shot crypto.hash where Node has it (20.12+): no Hash object, about half the cost. */
-const md5Hex = typeof crypto.hash === "function"
-  ? (text) => crypto.hash("md5", text, "hex")
-  : (text) => crypto.createHash("md5").update(text).digest("hex");
-
-const NO_ARGS = md5Hex("[]").slice(0, 8);
-
-/** Values codec.encode returns as they are. @param {any} a */
-function isPlainArg(a) {
-  const t = typeof a;
-  return a === null || t === "string" || t === "boolean" || (t === "number" && Number.isFinite(a));
 }
 
 function enterAttempt(frame, key, attempt) {

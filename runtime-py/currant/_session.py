@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import atexit
 import contextvars
+import gc
 import io
 import json
 import math
@@ -36,6 +37,7 @@ import sys
 import time
 import weakref
 import zlib
+from operator import itemgetter
 from typing import Any, Callable, Dict, List, Optional, Tuple
 
 from currant import _codec, _recorders
@@ -43,7 +45,7 @@ from currant._channel import Channel
 from currant._util import is_async, is_awaitable
 from currant._errors import RunCancelled, UnrecordableValueError
 
-FINAL = ("ok", "error", "resource")
+FINAL = frozenset(("ok", "error", "resource"))
 
 
 class Frame:
@@ -73,15 +75,15 @@ def parent_key(key: str) -> Optional[str]:
     return head.split("~", 1)[0] if "~" in head.rsplit(".", 1)[-1] else head
 
 
-class Row:
-    """One journal row as the coordinator sent it."""
-
-    __slots__ = ("key", "file", "site", "kind", "attempt", "status", "value",
-                 "ended", "h")
-
-    def __init__(self, r: List[Any]) -> None:
-        (self.key, self.file, self.site, self.kind, self.attempt,
-         self.status, self.value, self.ended, self.h) = r
+# One journal row: the list the coordinator sent, [key, file, site, kind,
+# attempt, status, value, ended, h] (h: the argument fingerprint, or None),
+# as a tuple (a tuple of plain values drops out of the collector's sight
+# once it has been seen; an object per row cost more than decoding the
+# message).
+Row = Tuple[Any, ...]
+_FILE, _SITE, _KIND, _ATTEMPT, _STATUS, _VALUE, _ENDED, _H = range(1, 9)
+_row_key = itemgetter(0)
+_row_status = itemgetter(_STATUS)
 
 
 class _Muted(io.TextIOBase):
@@ -124,7 +126,8 @@ class Session:
         # iteration at every commit even when empty)
         self.files: Dict[int, "weakref.ref[Any]"] = {}
         # (frame prefix, file, site, argument fingerprint) -> recorded keys,
-        # and the keys already used: see _match.  Built from pool_rows the
+        # and the keys already used: see _match.  Built from pool_rows (the
+        # final rows of the script, with or without a fingerprint) the
         # first time a call needs it (a replay in order never does).
         self.pool: Optional[Dict[Tuple[str, str, int, str], List[str]]] = None
         self.pool_rows: List[Row] = []
@@ -139,32 +142,62 @@ class Session:
                                   "pid": os.getpid()})
         self.mode = init.get("mode", "run")
         self.run_id = init.get("run", "")
-        while True:
-            msg = self.chan.recv()
-            if msg.get("op") == "ready":
-                break
-            self._load(msg.get("rows", ()))
+        self._receive_rows()
         if self.worker:
             return  # muted per invocation; the script says exit, not us
         if self.unvisited and self.mode == "run" and init.get("mute", True):
             self._mute()
         atexit.register(self._at_exit)
 
-    def _load(self, rows: List[List[Any]]) -> None:
+    def _receive_rows(self) -> None:
+        """Load the ``rows`` batches up to ``ready``.
+
+        The collector is off meanwhile: the rows are tens of thousands of
+        lists that live as long as the run, and collections triggered while
+        they are decoded would only walk them again and again."""
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            while True:
+                msg = self.chan.recv()
+                if msg.get("op") == "ready":
+                    break
+                self._load(msg.get("rows", ()))
+        finally:
+            if collecting:
+                gc.enable()
+
+    def _load(self, sent: List[List[Any]]) -> None:
+        """Index a batch of rows.  The usual batch (final rows of the script,
+        top-level keys) is found out and indexed by C-level passes; any
+        other goes row by row."""
+        rows = list(map(tuple, sent))
+        keys = list(map(_row_key, rows))
+        joined = "".join(keys)
+        if "@" in joined or not FINAL.issuperset(map(_row_status, rows)):
+            self._load_rows(rows)
+            return
+        self.recorded.update(zip(keys, rows))
+        self.pool_rows.extend(rows)
+        if "." in joined:
+            for key in keys:
+                if "." in key:  # a top-level key has no parent to link to
+                    self._link(key)
+        self.unvisited += len(rows)
+
+    def _load_rows(self, rows: List[Row]) -> None:
         recorded, pool_rows, n = self.recorded, self.pool_rows, 0
-        for r in rows:
-            row = Row(r)
-            key = row.key
-            if row.status not in FINAL:
+        for row in rows:
+            key = row[0]
+            if row[_STATUS] not in FINAL:
                 self.retries.setdefault(key, []).append(row)
                 continue
             recorded[key] = row
             if key.startswith("@"):
                 continue  # a worker's import: never revisited by the script
-            if row.h is not None:
-                pool_rows.append(row)
+            pool_rows.append(row)
             n += 1
-            if "." in key:  # a top-level key has no parent to link to
+            if "." in key:
                 self._link(key)
         self.unvisited += n
 
@@ -172,8 +205,12 @@ class Session:
         if self.pool is None:
             self.pool = {}
             for row in self.pool_rows:
-                self.pool.setdefault((key_prefix(row.key), row.file,
-                                      row.site, row.h), []).append(row.key)
+                h = row[_H]
+                if h is not None:
+                    key = row[0]
+                    self.pool.setdefault(
+                        (key_prefix(key), row[_FILE], row[_SITE], h),
+                        []).append(key)
             self.pool_rows = []
         return self.pool
 
@@ -234,8 +271,28 @@ class Session:
     def call(self, rel: str, site: int, fn: Callable[..., Any],
              args: tuple, kwargs: dict) -> Any:
         """A boundary call: replay it or run it live and commit it."""
-        key, _ = self._key()
+        frame = _frame.get(self.root)
+        n = frame.n
+        frame.n = n + 1
+        key = frame.prefix + str(n)
         if self.unvisited > 0:
+            row = self.recorded.get(key)
+            # The usual replay, in one step: the key's own row, of this site,
+            # a plain returned value, nothing recorded below it, not taken by
+            # a sibling, made with the same arguments (h None: not compared).
+            # Whatever else is the general path below, which decides the same.
+            if row is not None and row[_STATUS] == "ok" and \
+                    row[_KIND] == "call" and row[_SITE] == site and \
+                    row[_FILE] == rel and not kwargs and \
+                    key not in self.used and key not in self.children and \
+                    (row[_H] is None or row[_H] == _plain_fingerprint(args)):
+                self.used.add(key)
+                self.unvisited -= 1
+                if self.unvisited <= 0 and self.muted is not None:
+                    self._unmute()
+                value = row[_VALUE]
+                return _codec.decode(value) if type(value) in _NESTED \
+                    else value
             row = self._match(key, rel, site, args, kwargs)
             if row is _FRESH or (row is None and key in self.recorded):
                 key = self._fresh(key)
@@ -252,7 +309,7 @@ class Session:
                           h=fingerprint(args, kwargs))
 
     def _match(self, key: str, rel: str, site: int, args: tuple,
-               kwargs: dict) -> Optional[Row]:
+               kwargs: dict) -> Any:
         """The recorded outcome of this call, if any.
 
         Normally the row at its key.  But calls started after an await in
@@ -263,11 +320,11 @@ class Session:
         """
         row = self.recorded.get(key)
         if row is not None and key not in self.used and (
-                row.h is None or row.file != rel or row.site != site):
+                row[_H] is None or row[_FILE] != rel or row[_SITE] != site):
             self.used.add(key)
             return row
         h = fingerprint(args, kwargs)
-        if row is not None and key not in self.used and row.h == h:
+        if row is not None and key not in self.used and row[_H] == h:
             self.used.add(key)
             return row
         for alt in self._pool().get((key_prefix(key), rel, site, h), ()):
@@ -295,15 +352,16 @@ class Session:
 
     def _replay(self, row: Row, rel: str, site: int, fn: Any, args: tuple,
                 kwargs: dict) -> Any:
-        if row.file != rel or row.site != site:
+        if row[_FILE] != rel or row[_SITE] != site:
             self.diverged(row, rel, site)
-        self._visited(row.key)
-        awaited = row.kind.endswith("+await")
-        if row.status == "ok":
-            value = _codec.decode(row.value)
+        self._visited(row[0])
+        awaited = row[_KIND].endswith("+await")
+        status = row[_STATUS]
+        if status == "ok":
+            value = _codec.decode(row[_VALUE])
             return _resolved(value) if awaited else value
-        if row.status == "error":
-            exc = _codec.decode_error(row.value)
+        if status == "error":
+            exc = _codec.decode_error(row[_VALUE])
             if awaited:
                 return _raising(exc)
             raise exc
@@ -316,7 +374,7 @@ class Session:
         self._flush()
         msg = {"op": "diverged", "got": [rel, site], "why": why}
         if row is not None:
-            msg.update(key=row.key, want=[row.file, row.site])
+            msg.update(key=row[0], want=[row[_FILE], row[_SITE]])
         self.chan.request(msg)
         os._exit(3)
 
@@ -478,7 +536,7 @@ class Session:
         row = self.recorded.get(key)
         if row is not None:
             self._visited(key)
-            return _codec.decode(row.value)
+            return _codec.decode(row[_VALUE])
         value = make()
         self._commit(key, rel, site, "value", 1, "ok", _codec.encode(value),
                      time.time())
@@ -547,7 +605,7 @@ class Session:
         row = self.recorded.get(key)
         if row is not None:
             self._visited(key)
-            return _codec.decode(row.value)
+            return _codec.decode(row[_VALUE])
         return self._event_at(key, "", -1, _no_coro, name, timeout)
 
     async def wait_event_async(self, name: str,
@@ -717,9 +775,10 @@ class Session:
         done = self.retries.get(key)
         if not done:
             return 1, 0.0
-        last = max(done, key=lambda r: r.attempt)
-        wait = (last.ended or 0) + policy.delay(last.attempt) - time.time()
-        return last.attempt + 1, max(0.0, wait)
+        last = max(done, key=itemgetter(_ATTEMPT))
+        attempt = last[_ATTEMPT]
+        wait = (last[_ENDED] or 0) + policy.delay(attempt) - time.time()
+        return attempt + 1, max(0.0, wait)
 
     @staticmethod
     def _enter_attempt(frame: Frame, key: str, attempt: int) -> None:
@@ -754,6 +813,9 @@ class Session:
 
 _FRESH: Any = object()
 
+# Recorded values that _codec.decode changes; any other is its own decoding.
+_NESTED = (list, dict)
+
 # Results that are plain data, neither a live resource nor something
 # record_live replaces: the common case skips those checks.
 _DATA = frozenset((int, float, str, bool, type(None), list, dict, tuple))
@@ -764,6 +826,8 @@ def key_prefix(key: str) -> str:
     dot = key.rfind(".")
     return key[:dot + 1]
 
+
+_SAFE_INT = _codec.SAFE_INT
 
 # One encoder, built once: json.dumps with options builds a new one per call.
 _FP_JSON = json.JSONEncoder(sort_keys=True, separators=(",", ":"),
@@ -776,24 +840,46 @@ def fingerprint(args: tuple, kwargs: dict) -> str:
     """A short, stable digest of a call's arguments (what could be encoded
     of them; the type name of what could not).  Journals keep it: it must
     not change between versions (a resumed run compares against it)."""
-    text = None if kwargs else _plain_json(args)
-    if text is None:
-        parts = []
-        for a in list(args) + sorted(kwargs.items()):
-            try:
-                parts.append(_codec.encode(a))
-            except (TypeError, RecursionError):
-                parts.append("<" + type(a).__name__ + ">")
+    if not kwargs:
+        h = _plain_fingerprint(args)
+        if h is not None:
+            return h
+    parts = []
+    for a in list(args) + sorted(kwargs.items()):
         try:
-            text = _FP_JSON.encode(parts)
-        except (TypeError, ValueError):
-            text = repr(len(parts))
+            parts.append(_codec.encode(a))
+        except (TypeError, RecursionError):
+            parts.append("<" + type(a).__name__ + ">")
+    try:
+        text = _FP_JSON.encode(parts)
+    except (TypeError, ValueError):
+        text = repr(len(parts))
     return format(zlib.crc32(text.encode("utf-8", "surrogatepass")), "08x")
+
+
+def _plain_fingerprint(args: tuple) -> Optional[str]:
+    """``fingerprint(args, {})`` when each argument is a scalar that
+    _codec.encode returns unchanged (the common case, and the replay hot
+    path), else None.  The text is what _FP_JSON writes for them, all
+    ASCII (strings are escaped): its bytes are its encode()."""
+    value = args[0] if len(args) == 1 else None
+    kind = type(value)
+    # one int or str argument, the commonest call, without a loop
+    if kind is int and -_SAFE_INT <= value <= _SAFE_INT:
+        crc = zlib.crc32(b"[%d]" % value)
+    elif kind is str:
+        crc = zlib.crc32(f"[{_json_str(value)}]".encode())
+    else:
+        text = _plain_json(args)
+        if text is None:
+            return None
+        crc = zlib.crc32(text.encode())
+    return crc.to_bytes(4, "big").hex()  # "%08x" % crc, in half the time
 
 
 def _plain_json(args: tuple) -> Optional[str]:
     """The text _FP_JSON gives for args when each is a value _codec.encode
-    returns unchanged (the common case, and the replay hot path), else None."""
+    returns unchanged, else None."""
     out = []
     for value in args:
         text = _scalar_json(value, _json_str)
@@ -822,12 +908,14 @@ def _scalar_json(value: Any, quote: Callable[[str], str]) -> Optional[str]:
 
 def _commit_text(key: str, rel: str, site: int, kind: str, attempt: int,
                  status: str, value: str, t0: float, h: Optional[str]) -> str:
-    """A commit message's JSON text; ``value`` is already JSON."""
+    """A commit message's JSON text; ``value`` is already JSON.  Times are
+    written with 17 significant digits: the coordinator reads the same
+    double as from repr's shortest form, which costs a third more."""
     q = _json_str_utf8
     tail = "}" if h is None else f',"h":{q(h)}}}'
     return (f'{{"op":"commit","key":{q(key)},"file":{q(rel)},"site":{site:d},'
             f'"kind":{q(kind)},"attempt":{attempt:d},"status":{q(status)},'
-            f'"value":{value},"t0":{t0!r},"t1":{time.time()!r}{tail}')
+            f'"value":{value},"t0":{t0:.17g},"t1":{time.time():.17g}{tail}')
 
 
 def _subscript(obj: Any, key: Any) -> Any:
