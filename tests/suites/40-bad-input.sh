@@ -90,6 +90,23 @@ for f in latin1.py latin1.js truncated_utf8.py overlong.js surrogate.py; do
 done
 verdict non-utf8-files
 
+# the first invalid byte is found at its exact column wherever it falls
+# around the scanner's 8-byte ASCII steps, and valid multi-byte text passes
+mkdir -p "$TMP/utf8-cols"
+for off in 0 7 8 9 15 16 17 31; do
+  python3 -c 'import sys; open(sys.argv[1], "wb").write(b"x" * int(sys.argv[2]) + b"\xff = 1\n")' \
+    "$TMP/utf8-cols/at$off.py" "$off"
+done
+printf 's = "h\xc3\xa9llo \xe2\x88\x91 12345678 w\xc3\xb6rld"\nt = time.time()\nimport time\n' >"$TMP/utf8-cols/ok.py"
+run utf8_cols "$TMP/utf8-cols" build . -o "$TMP/o-utf8-cols"
+answer_01
+for off in 0 7 8 9 15 16 17 31; do
+  grep -qF "at$off.py:1:$((off + 1)): error: not valid UTF-8" "$ERRF" || problem "at$off.py: not reported at column $((off + 1))"
+done
+grep -qF "ok.py" "$ERRF" && problem "valid UTF-8 ok.py reported"
+instrumented "$TMP/o-utf8-cols/ok.py"
+verdict non-utf8-column
+
 # ---------------------------------------------------------------- BOM (valid)
 run bom "$CASES/bom" build . -o "$TMP/o-bom"
 sane
