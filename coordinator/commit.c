@@ -27,7 +27,6 @@
 enum { F_OP, F_KEY, F_FILE, F_SITE, F_KIND, F_ATTEMPT, F_STATUS, F_VALUE, F_T0, F_T1, F_H, F_COUNT };
 static const char *const NAMES[F_COUNT] = {"op",     "key",   "file", "site", "kind", "attempt",
                                            "status", "value", "t0",   "t1",   "h"};
-static const size_t NAMELEN[F_COUNT] = {2, 3, 4, 4, 4, 7, 6, 5, 2, 2, 1};
 /* Longest accepted string per member (on_commit's bounds; "op" is "commit"). */
 static const size_t MAXLEN[F_COUNT] = {6, 4096, PATH_MAX, 0, 64, 0, 16, 0, 0, 0, 64};
 #define REQUIRED                                                                                             \
@@ -184,7 +183,7 @@ static int member_value(Cursor *c, const char **out) {
 static int member_of(const char *s, size_t n, int from) {
   for (int i = 0; i < F_COUNT; i++) {
     int f = (from + i) % F_COUNT;
-    if (NAMELEN[f] == n && !memcmp(NAMES[f], s, n)) return f;
+    if (strlen(NAMES[f]) == n && !memcmp(NAMES[f], s, n)) return f;
   }
   return -1;
 }

@@ -279,7 +279,7 @@ function fingerprint(args) {
       text = String(parts.length);
     }
   }
-  return md5Prefix(text);
+  return md5Hex(text).slice(0, 8);
 }
 
 /**
@@ -309,15 +309,6 @@ const md5Hex = typeof crypto.hash === "function"
   ? (text) => crypto.hash("md5", text, "hex")
   : (text) => crypto.createHash("md5").update(text).digest("hex");
 
-/**
- * The first 8 hex digits of MD5(text as UTF-8).
- * @param {string} text
- * @returns {string}
- */
-function md5Prefix(text) {
-  return md5Hex(text).slice(0, 8);
-}
-
-const NO_ARGS = md5Prefix("[]");
+const NO_ARGS = md5Hex("[]").slice(0, 8);
 
 module.exports = { encode, decode, encodeError, decodeError, RecordedResponse, typeName, fingerprint };
