@@ -13,7 +13,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/uio.h>
+#include <time.h>
 #include <unistd.h>
 
 /* Past this, a buffer emptied by a large message is given back. */
@@ -22,7 +24,32 @@
 
 void ch_in_reset(ChIn *in) {
   free(in->buf);
-  *in = (ChIn){.exact = in->exact};
+  *in = (ChIn){.exact = in->exact, .spin_us = in->spin_us};
+}
+
+static uint64_t now_us(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+}
+
+/* Polls fd for up to in->spin_us before the caller blocks in read, taking
+ * what arrives into in.  Why: a checkpoint is a round trip, and the next
+ * one usually comes tens of µs after our reply; a coordinator asleep in
+ * read then needs a wake-up, which on a VM (an idle vCPU halted) costs
+ * 20-30 µs of each checkpoint.  Any error, EOF or a fd that is not a
+ * socket ends the poll: the blocking read that follows reports it. */
+static void spin_for_message(int fd, ChIn *in, size_t room) {
+  uint64_t until = now_us() + in->spin_us;
+  for (;;) {
+    ssize_t r = recv(fd, in->buf + in->len, room, MSG_DONTWAIT);
+    if (r > 0) {
+      in->len += (size_t)r;
+      return;
+    }
+    if (r == 0 || (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)) return;
+    if (now_us() >= until) return;
+  }
 }
 
 /* Has at least want bytes unread in in: 0 yes, 1 EOF (or a reset) with
@@ -44,6 +71,7 @@ static int fill(int fd, ChIn *in, size_t want) {
     in->buf = buf;
     in->cap = cap;
   }
+  if (in->len == 0 && in->spin_us) spin_for_message(fd, in, (in->exact ? want : in->cap));
   while (in->len < want) {
     ssize_t r = read(fd, in->buf + in->len, (in->exact ? want : in->cap) - in->len);
     if (r > 0) {

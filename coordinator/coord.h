@@ -109,6 +109,7 @@ typedef struct ChIn {
   char *buf;
   size_t off, len, cap; /* unread: buf[off..len) */
   bool exact;           /* never read past the message asked for */
+  unsigned spin_us;     /* polls this long for a new message before a blocking read (0: none) */
 } ChIn;
 
 /* Reads one framed message, and not a byte more: 0 ok (*msg set), 1 clean
@@ -172,6 +173,7 @@ typedef struct Ctx {
   bool json;       /* --json */
   bool color;      /* coloured output */
   JrSync sync;
+  unsigned spin_us; /* ChIn.spin_us of the channels to children (CURRANT_SPIN_US) */
 } Ctx;
 
 typedef enum { RUN_RECORD, RUN_REPLAY } RunMode;

@@ -610,9 +610,10 @@ int run_serve(Ctx *cx, const char *id, RunMode mode) {
     return EXIT_USAGE;
   }
   Serve sv = {.cx = cx, .run = &run, .mode = mode, .fault_at = -1};
-  sv.main = (Peer){.lang = run.lang, .fd = -1};
-  sv.workers[0] = (Peer){.lang = "py", .fd = -1};
-  sv.workers[1] = (Peer){.lang = "js", .fd = -1};
+  ChIn in = {.spin_us = cx->spin_us};
+  sv.main = (Peer){.lang = run.lang, .fd = -1, .in = in};
+  sv.workers[0] = (Peer){.lang = "py", .fd = -1, .in = in};
+  sv.workers[1] = (Peer){.lang = "js", .fd = -1, .in = in};
   sv.owner = self_owner();
   const char *fault = getenv("CURRANT_FAULT");
   if (fault && mode == RUN_RECORD) {

@@ -14,6 +14,8 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/time.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 static int passed, failed;
@@ -94,6 +96,55 @@ static void test_channel(void) {
   close(sp[0]);
   CHECK(ch_recv(sp[1], &msg, err, sizeof err) == 1);
   close(sp[1]);
+}
+
+/* A reader that polls before it blocks (ChIn.spin_us) reads the same
+ * messages: one that comes during the poll, one that comes after it, two
+ * sent at once, an EOF, a receive timeout, and a pipe (not a socket: the
+ * poll gives up, the blocking read serves). */
+static void test_channel_spin(void) {
+  int sp[2];
+  char err[256];
+  json_t *msg;
+  CHECK(socketpair(AF_UNIX, SOCK_STREAM, 0, sp) == 0);
+  ChIn in = {.spin_us = 20000};
+  pid_t pid = fork();
+  if (pid == 0) {
+    usleep(2000); /* within the poll */
+    ch_send_raw(sp[0], "{\"n\":1}", 7);
+    usleep(60000); /* after it */
+    ch_send_raw(sp[0], "{\"n\":2}", 7);
+    ch_send_raw(sp[0], "{\"n\":3}", 7);
+    _exit(0);
+  }
+  for (int n = 1; n <= 3; n++) {
+    CHECK(ch_recv_in(sp[1], &in, &msg, NULL, err, sizeof err) == 0);
+    CHECK(msg && json_integer_value(json_object_get(msg, "n")) == n);
+    json_decref(msg);
+  }
+  close(sp[0]);
+  CHECK(ch_recv_in(sp[1], &in, &msg, NULL, err, sizeof err) == 1);
+  waitpid(pid, NULL, 0);
+  close(sp[1]);
+  CHECK(in.spin_us == 20000); /* a reset keeps the setting */
+  ch_in_reset(&in);
+  CHECK(in.spin_us == 20000);
+  CHECK(socketpair(AF_UNIX, SOCK_STREAM, 0, sp) == 0);
+  struct timeval tv = {.tv_usec = 50000};
+  setsockopt(sp[1], SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  CHECK(ch_recv_in(sp[1], &in, &msg, NULL, err, sizeof err) == 2);
+  close(sp[0]);
+  close(sp[1]);
+  int pp[2];
+  CHECK(pipe(pp) == 0);
+  CHECK(ch_send_raw(pp[1], "{\"n\":4}", 7) == 0);
+  CHECK(ch_recv_in(pp[0], &in, &msg, NULL, err, sizeof err) == 0);
+  CHECK(msg && json_integer_value(json_object_get(msg, "n")) == 4);
+  json_decref(msg);
+  close(pp[1]);
+  CHECK(ch_recv_in(pp[0], &in, &msg, NULL, err, sizeof err) == 1);
+  close(pp[0]);
+  ch_in_reset(&in);
 }
 
 static int count_cb(const CkRec *c, void *ctx) {
@@ -421,6 +472,7 @@ int main(void) {
   }
   test_sha256();
   test_channel();
+  test_channel_spin();
   test_journal();
   test_bad_journals();
   test_manifest();

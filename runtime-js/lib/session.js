@@ -58,8 +58,63 @@ function parentKey(key) {
   return last.includes("~") ? head.slice(0, head.lastIndexOf("~")) : head;
 }
 
+/** A final row's recorded value, or its recorded error thrown. */
+function outcome(row) {
+  if (row[5] === "ok") return codec.decode(row[6]);
+  throw codec.decodeError(row[6]);
+}
+
 function isThenable(v) {
   return v !== null && (typeof v === "object" || typeof v === "function") && typeof v.then === "function";
+}
+
+/**
+ * Awaited replays settle in the order their rows were committed, one per
+ * turn of the event loop.  When they were recorded, concurrent async
+ * functions resumed in the order their calls completed (I/O completion
+ * order, which varies); settling every replay at once would resume them in
+ * the order the calls started instead, and the calls they make next would
+ * meet other functions' rows (one function's recorded Date handed to
+ * another).  Released in journal order, each resumes when it did.
+ */
+class ReplayGate {
+  constructor() {
+    /** @type {{i: number, run: () => void}[]} rows waiting, by index */
+    this.waiting = [];
+    this.scheduled = false;
+  }
+
+  /**
+   * A promise that takes outcome's result (or error) when row i's turn comes.
+   * @param {number} i
+   * @param {() => any} outcome
+   */
+  settle(i, outcome) {
+    return new Promise((resolve, reject) => {
+      const run = () => {
+        try {
+          resolve(outcome());
+        } catch (err) {
+          reject(err);
+        }
+      };
+      let at = this.waiting.length;
+      while (at > 0 && this.waiting[at - 1].i > i) at -= 1;
+      this.waiting.splice(at, 0, { i, run });
+      this.schedule();
+    });
+  }
+
+  schedule() {
+    if (this.scheduled || this.waiting.length === 0) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      const next = this.waiting.shift();
+      this.schedule();
+      next.run();
+    });
+  }
 }
 
 class Session {
@@ -100,6 +155,7 @@ class Session {
     // until alternatives() needs it): see match()
     this.pool = null;
     this.pendingH = new Map();
+    this.gate = new ReplayGate();
   }
 
   start() {
@@ -223,7 +279,7 @@ class Session {
     if (this.unvisited > 0) {
       const row = this.match(key, rel, site, args);
       if (row === FRESH || (row === undefined && this.at.has(key))) k = this.fresh(key);
-      else if (row !== undefined) return this.replay(row, rel, site);
+      else if (row !== undefined) return this.replay(row, rel, site, this.next - 1);
     } else if (this.at.has(key)) {
       // every row has been replayed, this key's by a concurrent sibling
       // that took it from the pool: the key is taken
@@ -305,20 +361,16 @@ class Session {
     return this.call(rel, site, obj, [key], (o, a) => o[a[0]], "read");
   }
 
-  replay(row, rel, site) {
+  /**
+   * The recorded outcome of row (index i): its value, or its error thrown;
+   * for a call whose live result was a promise, a promise settled in
+   * journal order (ReplayGate).
+   */
+  replay(row, rel, site, i) {
     if (row[1] !== rel || row[2] !== site) this.diverged(row, rel, site);
     this.visited(row[0]);
-    const awaited = row[3].endsWith("+await");
-    if (row[5] === "ok") {
-      const value = codec.decode(row[6]);
-      return awaited ? Promise.resolve(value) : value;
-    }
-    if (row[5] === "error") {
-      const err = codec.decodeError(row[6]);
-      if (awaited) return Promise.reject(err);
-      throw err;
-    }
-    return undefined;
+    if (row[5] !== "ok" && row[5] !== "error") return undefined;
+    return row[3].endsWith("+await") ? this.gate.settle(i, () => outcome(row)) : outcome(row);
   }
 
   diverged(row, rel, site, why = "") {
@@ -501,7 +553,7 @@ class Session {
   inner(fn) {
     const key = this.nextKey();
     const row = this.rowOf(key);
-    if (row !== undefined) return this.replay(row, "", -1);
+    if (row !== undefined) return this.replay(row, "", -1, this.at.get(key));
     return this.live(key, "", -1, fn, [], (f) => f(), "inner");
   }
 

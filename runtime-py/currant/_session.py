@@ -29,6 +29,7 @@ from __future__ import annotations
 import atexit
 import contextvars
 import gc
+import heapq
 import io
 import json
 import math
@@ -133,6 +134,11 @@ class Session:
         self.pool_rows: List[Row] = []
         self.pending_h: Dict[str, Optional[str]] = {}
         self.used: set = set()
+        # key -> position in the journal (built by the first awaited
+        # replay), and the gate of each event loop: see _ReplayGate
+        self.order: Optional[Dict[str, int]] = None
+        self.gates: "weakref.WeakKeyDictionary[Any, _ReplayGate]" = \
+            weakref.WeakKeyDictionary()
 
     # ----------------------------------------------------------- start-up
 
@@ -355,17 +361,36 @@ class Session:
         if row[_FILE] != rel or row[_SITE] != site:
             self.diverged(row, rel, site)
         self._visited(row[0])
-        awaited = row[_KIND].endswith("+await")
         status = row[_STATUS]
+        if status not in ("ok", "error"):
+            return _ReplayedWriter(self, fn, args, kwargs)
+        if row[_KIND].endswith("+await"):
+            return self._gated(row)
         if status == "ok":
+            return _codec.decode(row[_VALUE])
+        raise _codec.decode_error(row[_VALUE])
+
+    def _gated(self, row: Row) -> Any:
+        """The awaitable of an awaited replay: settled in journal order on
+        the running event loop (_ReplayGate), at once without one."""
+        if row[_STATUS] == "ok":
             value = _codec.decode(row[_VALUE])
-            return _resolved(value) if awaited else value
-        if status == "error":
+            outcome: Callable[[], Any] = lambda: value
+        else:
             exc = _codec.decode_error(row[_VALUE])
-            if awaited:
-                return _raising(exc)
-            raise exc
-        return _ReplayedWriter(self, fn, args, kwargs)
+
+            def outcome() -> Any:
+                raise exc
+        asyncio = sys.modules.get("asyncio")  # no asyncio, no running loop
+        loop = asyncio._get_running_loop() if asyncio else None
+        if loop is None:
+            return _settled(outcome)
+        if self.order is None:
+            self.order = {k: i for i, k in enumerate(self.recorded)}
+        gate = self.gates.get(loop)
+        if gate is None:
+            gate = self.gates[loop] = _ReplayGate(loop)
+        return gate.settle(self.order.get(row[0], -1), outcome)
 
     def diverged(self, row: Optional[Row], rel: str, site: int,
                  why: str = "") -> None:
@@ -926,12 +951,70 @@ def _no_coro() -> None:
     """Marks wait_event calls made without a checkpoint as synchronous."""
 
 
+class _ReplayGate:
+    """Awaited replays of one event loop, settled in journal order.
+
+    When they were recorded, concurrent coroutines resumed in the order
+    their calls completed (I/O completion order, which varies); settling
+    every replay at once would resume them in the order the calls started
+    instead, and the calls they make next would meet other coroutines' rows
+    (one coroutine's recorded clock handed to another).  Settled one at a
+    time in journal order, each when what is already runnable has run, each
+    resumes when it did.
+    """
+
+    __slots__ = ("loop", "waiting", "scheduled", "deferred", "count")
+
+    # turns a settlement waits for the loop's ready queue to drain
+    MAX_DEFER = 100
+
+    def __init__(self, loop: Any) -> None:
+        self.loop = loop
+        self.waiting: List[Tuple[int, int, Any, Callable[[], Any]]] = []
+        self.scheduled = False
+        self.deferred = 0
+        self.count = 0  # ties (an unknown position) settle in call order
+
+    def settle(self, index: int, outcome: Callable[[], Any]) -> Any:
+        """A coroutine taking outcome's result when row index's turn comes."""
+        future = self.loop.create_future()
+        self.count += 1
+        heapq.heappush(self.waiting, (index, self.count, future, outcome))
+        if not self.scheduled:
+            self.scheduled = True
+            self.loop.call_soon(self._release)
+        return _awaited(future)
+
+    def _release(self) -> None:
+        ready = getattr(self.loop, "_ready", None)  # CPython's loops have it
+        if ready and self.deferred < self.MAX_DEFER:
+            self.deferred += 1
+            self.loop.call_soon(self._release)
+            return
+        self.deferred = 0
+        _, _, future, outcome = heapq.heappop(self.waiting)
+        if self.waiting:
+            self.loop.call_soon(self._release)
+        else:
+            self.scheduled = False
+        if future.cancelled():
+            return
+        try:
+            future.set_result(outcome())
+        except Exception as exc:  # the recorded error
+            future.set_exception(exc)
+
+
+async def _awaited(future: Any) -> Any:
+    return await future
+
+
+async def _settled(outcome: Callable[[], Any]) -> Any:
+    return outcome()
+
+
 async def _resolved(value: Any) -> Any:
     return value
-
-
-async def _raising(exc: BaseException) -> Any:
-    raise exc
 
 
 def _limit(policy: Any, deadline: Optional[float]) -> Optional[float]:

@@ -33,6 +33,14 @@ for lang in py js; do
   CRASH_MODES=child crash_matrix "$lang-race-plan" race_reset side_show "$E2E/$lang/app/race_plan.$lang"
 done
 unset RACE_PLAN
+# Coroutines resuming in completion order, not start order: each resume
+# must hand every one its own recorded values (awaited replays settle in
+# journal order).
+ticket_reset() { rm -f "$SIDE" "$SIDE.ticket"; }
+for lang in py js; do
+  fresh "order-$lang"
+  CRASH_MODES="child self" crash_matrix "$lang-order" ticket_reset side_show "$E2E/$lang/app/order.$lang"
+done
 
 # The samples: their side effects are the files of their data directory
 # (stock, receipts, log); times and ids in them are normalised away.  The
