@@ -62,3 +62,26 @@ test("rows out of journal order are found by key", () => {
   assert.equal(s.call("app.js", 2, never, [], invoke), "after");
   assert.equal(s.unvisited, 0);
 });
+
+test("awaited replays settle in journal order, not in the order their calls started", async () => {
+  // recorded: "fast" (key 1) finished its wait first and took keys 2 and
+  // 3; "slow" (key 0) finished later and took 4 and 5.  The ticket call has
+  // no arguments: only the order tells whose it is.
+  const awaited = (key, site, value, args) => [key, "app.js", site, "call+await", 1, "ok", value, 0, codec.fingerprint(args)];
+  const s = session([
+    awaited("1", 0, "waited", ["fast"]),
+    row("2", 1, 1, []),
+    row("3", 2, null, ["fast", 1]),
+    awaited("0", 0, "waited", ["slow"]),
+    row("4", 1, 2, []),
+    row("5", 2, null, ["slow", 2]),
+  ]);
+  const worker = async (name) => {
+    await s.call("app.js", 0, never, [name], invoke);
+    const ticket = s.call("app.js", 1, never, [], invoke);
+    s.call("app.js", 2, never, [name, ticket], invoke);
+    return ticket;
+  };
+  assert.deepEqual(await Promise.all([worker("slow"), worker("fast")]), [2, 1]);
+  assert.equal(s.unvisited, 0);
+});

@@ -137,6 +137,31 @@ class ReplayTest(unittest.TestCase):
             m.call(0, self.fail)
         self.assertEqual(asyncio.run(m.call(0, self.fail)), 5)
 
+    def test_awaited_replays_settle_in_journal_order(self) -> None:
+        import asyncio
+        # recorded: "fast" (key 1) finished its wait first and took keys 2
+        # and 3; "slow" (key 0) finished later and took 4 and 5.  The ticket
+        # call has no arguments: only the order tells whose it is.
+        m = self.start([row("1", "w", ("fast",), kind="call+await"),
+                        row("2", 1, (), site=1),
+                        row("3", None, ("fast", 1), site=2),
+                        row("0", "w", ("slow",), kind="call+await"),
+                        row("4", 2, (), site=1),
+                        row("5", None, ("slow", 2), site=2)])
+
+        async def worker(name: str) -> int:
+            await m.call(0, self.fail, name)
+            ticket = m.call(1, self.fail)
+            m.call(2, self.fail, name, ticket)
+            return ticket
+
+        async def main() -> List[int]:
+            return await asyncio.gather(worker("slow"), worker("fast"))
+
+        self.assertEqual(asyncio.run(main()), [2, 1])
+        self.assertEqual(self.session.unvisited, 0)
+        self.assertEqual(self.coord.commits(), [])
+
     def test_other_site_at_the_key_is_divergence(self) -> None:
         m = self.start([row("0", 1, (), site=4)], mode="replay")
         with unittest.mock.patch("os._exit", side_effect=SystemExit) as ex:
