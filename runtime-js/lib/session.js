@@ -156,6 +156,7 @@ class Session {
     this.pool = null;
     this.pendingH = new Map();
     this.gate = new ReplayGate();
+    this.low = 0; // the first row that may be untaken (replay())
   }
 
   start() {
@@ -370,7 +371,12 @@ class Session {
     if (row[1] !== rel || row[2] !== site) this.diverged(row, rel, site);
     this.visited(row[0]);
     if (row[5] !== "ok" && row[5] !== "error") return undefined;
-    return row[3].endsWith("+await") ? this.gate.settle(i, () => outcome(row)) : outcome(row);
+    if (!row[3].endsWith("+await")) return outcome(row);
+    // Every row before it taken (a sequential replay): settled now, its
+    // continuation a microtask away as before; else it waits for its turn.
+    while (this.low < this.rows.length && this.taken[this.low] === 1) this.low += 1;
+    if (i <= this.low) return new Promise((resolve) => resolve(outcome(row)));
+    return this.gate.settle(i, () => outcome(row));
   }
 
   diverged(row, rel, site, why = "") {

@@ -134,9 +134,12 @@ class Session:
         self.pool_rows: List[Row] = []
         self.pending_h: Dict[str, Optional[str]] = {}
         self.used: set = set()
-        # key -> position in the journal (built by the first awaited
-        # replay), and the gate of each event loop: see _ReplayGate
+        # the keys in journal order and key -> position (built by the
+        # first awaited replay), the first position whose row may still be
+        # untaken, and the gate of each event loop: see _gated
+        self.order_keys: List[str] = []
         self.order: Optional[Dict[str, int]] = None
+        self.low = 0
         self.gates: "weakref.WeakKeyDictionary[Any, _ReplayGate]" = \
             weakref.WeakKeyDictionary()
 
@@ -371,8 +374,12 @@ class Session:
         raise _codec.decode_error(row[_VALUE])
 
     def _gated(self, row: Row) -> Any:
-        """The awaitable of an awaited replay: settled in journal order on
-        the running event loop (_ReplayGate), at once without one."""
+        """The awaitable of an awaited replay.  When every row before it in
+        the journal has been taken (a sequential replay), it settles after
+        one turn of the event loop, as the live await let other tasks run;
+        otherwise rows that completed before it are still to come, and it
+        waits for its turn (_ReplayGate).  Without a running asyncio loop
+        it settles at once."""
         if row[_STATUS] == "ok":
             value = _codec.decode(row[_VALUE])
             outcome: Callable[[], Any] = lambda: value
@@ -386,11 +393,19 @@ class Session:
         if loop is None:
             return _settled(outcome)
         if self.order is None:
-            self.order = {k: i for i, k in enumerate(self.recorded)}
+            self.order_keys = list(self.recorded)
+            self.order = {k: i for i, k in enumerate(self.order_keys)}
+        keys, used, low = self.order_keys, self.used, self.low
+        while low < len(keys) and keys[low] in used:
+            low += 1
+        self.low = low
+        index = self.order.get(row[0], -1)
+        if index <= low:
+            return _after_a_turn(asyncio, outcome)
         gate = self.gates.get(loop)
         if gate is None:
             gate = self.gates[loop] = _ReplayGate(loop)
-        return gate.settle(self.order.get(row[0], -1), outcome)
+        return gate.settle(index, outcome)
 
     def diverged(self, row: Optional[Row], rel: str, site: int,
                  why: str = "") -> None:
@@ -1010,6 +1025,11 @@ async def _awaited(future: Any) -> Any:
 
 
 async def _settled(outcome: Callable[[], Any]) -> Any:
+    return outcome()
+
+
+async def _after_a_turn(asyncio: Any, outcome: Callable[[], Any]) -> Any:
+    await asyncio.sleep(0)
     return outcome()
 
 

@@ -1,9 +1,9 @@
 const _currant = require("currant").module("app/order.js");
 // Concurrent plain async functions that resume in the order their first
-// (awaited) boundaries complete, not the order they started: the second
-// waits less.  Each then takes a ticket (a counter in a side file) and
-// writes a side effect with it, so a resume that handed one function the
-// other's ticket would write again with other arguments.
+// (awaited) boundaries complete: the order they started, then (the second
+// waits less) the other.  Each then takes a ticket (a counter in a side
+// file) and writes a side effect with it, so a resume that handed one
+// function the other's ticket would write again with other arguments.
 const fs = require("fs");
 const pause = (ms) => new Promise((r) => setTimeout(r, ms));
 async function wait(ms) {
@@ -22,4 +22,10 @@ async function worker(name, ms) {
   _currant.call(2, fs.appendFileSync, process.env.SIDE, `${name} ${t}\n`);
   return `${name}:${t}`;
 }
-(async () => console.log(JSON.stringify(await Promise.all([worker("slow", 80), worker("fast", 5)]))))();
+(async () => {
+  // the one started first finishes first, then the other way round
+  const waits = { fast: 5, slow: 80 };
+  for (const [first, second] of [["fast", "slow"], ["slow", "fast"]]) {
+    console.log(JSON.stringify(await Promise.all([worker(first, waits[first]), worker(second, waits[second])])));
+  }
+})();

@@ -1,9 +1,10 @@
 _currant = __import__("currant").module("app/order.py")
 # Concurrent coroutines that resume in the order their first (awaited)
-# boundaries complete, not the order they started: the second waits less.
-# Each then takes a ticket (a counter in a side file) and writes a side
-# effect with it, so a resume that handed one coroutine the other's ticket
-# would write again with other arguments (or meet the other's row).
+# boundaries complete: the order they started, then (the second waits
+# less) the other.  Each then takes a ticket (a counter in a side file) and
+# writes a side effect with it, so a resume that handed one coroutine the
+# other's ticket would write again with other arguments (or meet the other
+# coroutine's row: non-determinism).
 import asyncio
 import json
 import os
@@ -35,7 +36,10 @@ async def worker(name, seconds):
 
 
 async def main():
-    print(json.dumps(await asyncio.gather(worker("slow", 0.08),
-                                          worker("fast", 0.005))))
+    # the one started first finishes first, then the other way round
+    for first, second in (("fast", "slow"), ("slow", "fast")):
+        waits = {"fast": 0.005, "slow": 0.08}
+        print(json.dumps(await asyncio.gather(
+            worker(first, waits[first]), worker(second, waits[second]))))
 
 asyncio.run(main())
