@@ -34,7 +34,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#define CACHE_FORMAT 2
+#define CACHE_FORMAT 3
 #define INDEX_MAGIC "currant-cache-index\n"
 #define PACK_MAGIC "currant-cache-pack\n"
 
@@ -244,6 +244,11 @@ static void put_imports(Wr *w, const Module *m) {
   }
 }
 
+/* Whether c's shape includes arg_close (a generator's `)`, a read's `]`). */
+static bool has_close(const Call *c) {
+  return (c->args & SHAPE_OK) && ((c->args & SHAPE_GENERATOR) || c->form == CALL_READ);
+}
+
 static void put_call(Wr *w, const Call *c, const Call *prev) {
   bool same_scope = prev && prev->scope.len == c->scope.len &&
                     (c->scope.len == 0 ||
@@ -254,6 +259,10 @@ static void put_call(Wr *w, const Call *c, const Call *prev) {
   put_uv(&w->b, (uint64_t)c->awaited | (uint64_t)c->in_optional << 1 | (uint64_t)same_scope << 2);
   put_list(w, &c->uses), put_list(w, &c->assigned);
   if (!same_scope) put_list(w, &c->scope);
+  /* The shape: offsets inside the call's span, relative to its start. */
+  put_uv(&w->b, c->args), put_uv(&w->b, c->positional);
+  if (c->args & SHAPE_OK) put_uv(&w->b, c->arg_open - c->span.start);
+  if (has_close(c)) put_uv(&w->b, c->arg_close - c->span.start);
 }
 
 static void put_rest(Wr *w, const Module *m) {
@@ -266,6 +275,34 @@ static void put_rest(Wr *w, const Module *m) {
   for (int i = 0; i < m->exports.len; i++) {
     const Export *e = m->exports.items[i];
     put_str(w, e->name), put_sv(&w->b, e->def_index), put_sv(&w->b, e->import_index);
+  }
+}
+
+/* A Python module's PyLayout: positions as spans (start, length). */
+static void put_layout(StrBuf *b, const Module *m) {
+  if (m->lang != LANG_PYTHON) return;
+  const PyLayout *py = m->py ? m->py : &(const PyLayout){0};
+  put_uv(b, (uint64_t)py->ntops);
+  for (int i = 0; i < py->ntops; i++) {
+    const TopStmt *t = &py->tops[i];
+    put_uv(b, t->kind), put_uv(b, t->span.start), put_uv(b, t->span.end - t->span.start);
+    put_uv(b, t->inner == UINT32_MAX ? 0 : (uint64_t)t->inner + 1);
+  }
+  put_uv(b, (uint64_t)py->nstmts);
+  for (int i = 0; i < py->nstmts; i++) {
+    const ImportStmt *st = &py->stmts[i];
+    put_uv(b, st->span.start), put_uv(b, st->span.end - st->span.start), put_uv(b, (uint64_t)st->nparts);
+    for (int k = st->first; k < st->first + st->nparts; k++) {
+      const ImportPart *p = &py->parts[k];
+      put_uv(b, p->span.start), put_uv(b, p->span.end - p->span.start), put_sv(b, p->import);
+    }
+  }
+  put_uv(b, (uint64_t)py->neqs);
+  for (int i = 0; i < py->neqs; i++) {
+    const EqInterp *e = &py->eqs[i];
+    put_uv(b, e->span.start), put_uv(b, e->span.end - e->span.start), put_uv(b, e->brace_end);
+    put_uv(b, e->eq.start), put_uv(b, e->eq.end - e->eq.start), put_uv(b, e->next);
+    put_uv(b, (unsigned char)e->quote), put_uv(b, e->converted);
   }
 }
 
@@ -283,6 +320,7 @@ void cache_encode_names(const Module *m, StrBuf *out) {
   put_uv(&w.b, (uint64_t)m->calls.len);
   for (int i = 0; i < m->calls.len; i++) put_call(&w, m->calls.items[i], i ? m->calls.items[i - 1] : NULL);
   put_rest(&w, m);
+  put_layout(&w.b, m);
   *out = w.b;
   wr_done(&w);
 }
@@ -363,6 +401,13 @@ static void get_call(Rd *r, Module *m, void *item, int i) {
     for (int k = 0; k < prev->scope.len; k++) vec_push(&c->scope, prev->scope.items[k]);
   else
     r->bad = true;
+  c->args = (uint8_t)get_u(r, 127);
+  c->positional = get_u(r, UINT32_MAX);
+  /* The rewrite replaces the byte at each offset: inside the span. */
+  uint32_t width = c->span.end - c->span.start;
+  if (c->args & SHAPE_OK) c->arg_open = c->span.start + get_u(r, width ? width - 1 : 0);
+  if (has_close(c)) c->arg_close = c->span.start + get_u(r, width ? width - 1 : 0);
+  if ((c->args & SHAPE_OK) && !width) r->bad = true;
   c->target_module = c->target_def = c->site_index = -1;
 }
 
@@ -382,6 +427,62 @@ static void get_export(Rd *r, Module *m, void *item, int i) {
   e->import_index = get_int(r, -1, m->imports.len);
 }
 
+/* A span of put_layout, inside the text. */
+static Span get_layout_span(Rd *r, size_t len) {
+  Span s;
+  s.start = get_u(r, (uint32_t)len);
+  s.end = s.start + get_u(r, (uint32_t)len - s.start);
+  return s;
+}
+
+/* A count of records, and room for them (nothing when the count is bad). */
+static void *get_records(Rd *r, int *n, size_t size) {
+  *n = get_count(r);
+  if (r->bad) *n = 0;
+  return xcalloc((size_t)*n + 1, size);
+}
+
+static void get_layout(Rd *r, Module *m) {
+  if (m->lang != LANG_PYTHON) return;
+  PyLayout *py = m->py = xcalloc(1, sizeof *py);
+  py->tops = get_records(r, &py->ntops, sizeof *py->tops);
+  for (int i = 0; i < py->ntops && !r->bad; i++) {
+    TopStmt *t = &py->tops[i];
+    t->kind = (uint8_t)get_u(r, TOP_COMPOUND);
+    t->span = get_layout_span(r, m->len);
+    uint32_t inner = get_u(r, (uint32_t)m->len + 1);
+    t->inner = inner ? inner - 1 : UINT32_MAX;
+  }
+  py->stmts = get_records(r, &py->nstmts, sizeof *py->stmts);
+  int cap = 0;
+  for (int i = 0; i < py->nstmts && !r->bad; i++) {
+    ImportStmt *st = &py->stmts[i];
+    st->span = get_layout_span(r, m->len);
+    st->first = py->nparts;
+    int n = get_count(r);
+    for (int k = 0; k < n && !r->bad; k++) {
+      if (py->nparts == cap) {
+        cap = cap ? cap * 2 : 8;
+        py->parts = xrealloc(py->parts, (size_t)cap * sizeof *py->parts);
+      }
+      ImportPart *p = &py->parts[py->nparts++];
+      p->span = get_layout_span(r, m->len);
+      p->import = get_int(r, -1, m->imports.len);
+      st->nparts++;
+    }
+  }
+  py->eqs = get_records(r, &py->neqs, sizeof *py->eqs);
+  for (int i = 0; i < py->neqs && !r->bad; i++) {
+    EqInterp *e = &py->eqs[i];
+    e->span = get_layout_span(r, m->len);
+    e->brace_end = get_u(r, (uint32_t)m->len);
+    e->eq = get_layout_span(r, m->len);
+    e->next = get_u(r, (uint32_t)m->len);
+    e->quote = (char)get_u(r, 255);
+    e->converted = get_bool(r);
+  }
+}
+
 bool cache_decode_names(const void *data, size_t len, Module *m) {
   Rd r = {.p = data, .end = (const uint8_t *)data + len, .arena = &m->strings};
   m->status = (ModStatus)get_u(&r, MOD_SYNTAX);
@@ -393,6 +494,7 @@ bool cache_decode_names(const void *data, size_t len, Module *m) {
   get_items(&r, m, &m->calls, sizeof(Call), get_call);
   get_items(&r, m, &m->assigns, sizeof(Assign), get_assign);
   get_items(&r, m, &m->exports, sizeof(Export), get_export);
+  get_layout(&r, m);
   bool ok = !r.bad && r.p == r.end;
   vec_free(&r.strs);
   if (!ok) driver_clear_module(m);

@@ -233,6 +233,18 @@ typedef enum {
   BOUND_BRIDGE,    /* a function of a module of the other language (docs/BRIDGE.md) */
 } BoundKind;
 
+/* Call.args flags: what the names pass records of a call's shape, so that
+ * boundaries, the bridge and the Python rewrite need no tree. */
+enum {
+  ARGS_NONE = 1,         /* no arguments field, or one without named children (`new Date()`) */
+  ARGS_KEYWORDS = 2,     /* a Python name=value argument */
+  ARGS_SPREAD = 4,       /* *args, **kw or ...spread: the bridge does not count the arguments */
+  ARGS_CODE = 8,         /* an argument other than comments and line continuations */
+  SHAPE_OK = 16,         /* Python: a shape the rewrite handles; arg_open/arg_close are set */
+  SHAPE_GENERATOR = 32,  /* Python: `f(x for x in y)`, the generator's parentheses are the call's */
+  SHAPE_NAME_CALLEE = 64 /* Python: the callee is a plain identifier (text is its name) */
+};
+
 /* One call (or catalogued read) in a file. */
 typedef struct Call {
   CallForm form;    /* syntactic form */
@@ -248,6 +260,11 @@ typedef struct Call {
   Vec uses;         /* char*: identifiers read by its arguments (data dependencies) */
   Vec assigned;     /* char*: names bound from its result by plain assignment */
   Vec scope;        /* char*: names in scope here (enclosing functions' locals + params) */
+  /* The shape of its arguments (names pass): later stages need no tree. */
+  uint32_t arg_open;   /* SHAPE_OK: the `(` of the arguments (a generator's `(`); CALL_READ: the `[` */
+  uint32_t arg_close;  /* SHAPE_OK: a generator argument's `)`; CALL_READ: the final `]`; else 0 */
+  uint32_t positional; /* arguments the bridge's arity check counts as positional */
+  uint8_t args;        /* ARGS_* and SHAPE_* flags */
   /* Filled by link and boundaries: */
   char *canonical;      /* resolved dotted name ("time.time", "fs.readFileSync") or NULL */
   int target_module;    /* codebase module of the callee, -1 if external/unknown */
@@ -289,6 +306,60 @@ typedef enum {
   MOD_SYNTAX,  /* syntax errors: reported, not instrumented, copied unchanged */
 } ModStatus;
 
+/* What a Python module's binding placement needs of a top-level statement. */
+typedef enum {
+  TOP_OTHER,     /* a simple statement */
+  TOP_COMMENT,   /* a comment */
+  TOP_DOCSTRING, /* a simple statement that is a lone string (a docstring when first) */
+  TOP_FUTURE,    /* `from __future__ import ...` */
+  TOP_FUNCTION,  /* a plain def (inert when no call sits before its body) */
+  TOP_COMPOUND,  /* any other compound statement */
+} TopKind;
+
+/* A top-level statement of a Python module (names pass), for rewrite_py.c's place_binding. */
+typedef struct TopStmt {
+  Span span;      /* the statement */
+  uint32_t inner; /* TOP_FUNCTION: its body's start; a try: the statement it runs first; or UINT32_MAX */
+  uint8_t kind;   /* TopKind */
+} TopStmt;
+
+/* A child of a Python import statement (not the `from` module, not a comment). */
+typedef struct ImportPart {
+  Span span;  /* its text, emitted as `import TEXT` when it is not bridged */
+  int import; /* the Import it made (index into Module.imports), or -1 */
+} ImportPart;
+
+/* A Python `import` / `from ... import` statement: what a bridge import rewrites. */
+typedef struct ImportStmt {
+  Span span;  /* the whole statement */
+  int first;  /* its first part (index into PyLayout.parts) */
+  int nparts; /* parts it has */
+} ImportStmt;
+
+/* An f-string interpolation with `=` (`f"{x()=}"`): it prints its source text,
+ * so a site inside it needs that text kept as a literal. */
+typedef struct EqInterp {
+  Span span;          /* the interpolation, braces included */
+  uint32_t brace_end; /* end of its first child (the `{`) */
+  Span eq;            /* the `=` token */
+  uint32_t next;      /* start of the child after `=`, or the interpolation's end */
+  char quote;         /* quote character of the innermost string holding it */
+  bool converted;     /* has a !conversion or :format (no `!r` added) */
+} EqInterp;
+
+/* What the Python rewrite needs of the tree, recorded by names_python so
+ * that the tree can be freed right after it (build). */
+typedef struct PyLayout {
+  TopStmt *tops;     /* top-level statements in order */
+  int ntops;         /* how many */
+  ImportStmt *stmts; /* import statements in order (not `from __future__`) */
+  int nstmts;        /* how many */
+  ImportPart *parts; /* their parts, statement by statement */
+  int nparts;        /* how many */
+  EqInterp *eqs;     /* `=` interpolations in preorder (sorted by start) */
+  int neqs;          /* how many */
+} PyLayout;
+
 /* One source file and everything the passes learn about it. */
 typedef struct Module {
   InputFile *file;  /* where it came from */
@@ -298,7 +369,7 @@ typedef struct Module {
   char *text;       /* file bytes (NUL-terminated) */
   size_t len;       /* bytes */
   char sha256[65];  /* content hash */
-  TSTree *tree;     /* parse tree, freed after emit */
+  TSTree *tree;     /* parse tree: a build frees a Python one after names, a JavaScript one after emit */
   ModStatus status; /* see above */
   Vec defs;         /* Def* in source order */
   Vec imports;      /* Import* in source order */
@@ -307,6 +378,7 @@ typedef struct Module {
   Vec exports;      /* Export* (JS) */
   Vec globals;      /* char*: module-level names */
   Vec errors;       /* SyntaxError* */
+  PyLayout *py;     /* Python: what the rewrite needs of the tree (names pass), else NULL */
   int nsites;       /* boundary sites (after boundaries) */
   int nbridges;     /* cross-language imports to rewrite (after boundaries) */
   char *out_text;   /* emitted text (NULL: copy unchanged) */
@@ -343,6 +415,11 @@ uint8_t *parse_kind_table(Lang lang, const char *const *kind_names, int nkinds, 
                           uint32_t *nsymbols);
 /* Field ids of the grammar for names[0..n). */
 void parse_field_ids(Lang lang, const char *const *names, int n, TSFieldId *out);
+/* Records in c what the bridge and the boundaries pass need of a call's
+ * arguments (args: the node of its `arguments` field, may be null):
+ * c->positional and the ARGS_NONE, ARGS_KEYWORDS, ARGS_SPREAD, ARGS_CODE
+ * flags.  cur is the caller's cursor of the same tree (reset here). */
+void parse_call_args(Lang lang, TSTreeCursor *cur, TSNode args, Call *c);
 
 /* ------------------------------------------------------- names_py.c / names_js.c */
 
@@ -423,7 +500,7 @@ typedef struct BridgeProblem {
  * or NULL (after link). */
 const Module *bridge_target(const Codebase *cb, const Module *m, const Call *c);
 /* Appends m's bridge problems (BridgeProblem*) to out, in source order
- * (after link, trees alive: arguments are counted on the call nodes). */
+ * (after link; arguments as the names pass counted them). */
 void bridge_problems(const Codebase *cb, const Module *m, Vec *out);
 void bridge_problem_free(BridgeProblem *p);
 /* Reports every module's bridge problems as errors (the build exits 1),

@@ -111,6 +111,18 @@ static void parse_and_name(Module *m) {
     names_javascript(m);
 }
 
+/* A Python module's later stages (boundaries, bridge, rewrite) read only
+ * what its names pass recorded (Call shapes, Module.py), so a build frees
+ * its tree right away: trees are most of a build's memory, and fresh pages
+ * cost the kernel more to zero than the parse costs.  JavaScript keeps its
+ * tree for rewrite_js.c until instrumented; `currantc check` keeps all of
+ * them for its own walks. */
+static void drop_python_tree(Module *m) {
+  if (m->lang != LANG_PYTHON || !m->tree) return;
+  ts_tree_delete(m->tree), m->tree = NULL;
+  for (int i = 0; i < m->calls.len; i++) ((Call *)m->calls.items[i])->node = (TSNode){0};
+}
+
 /* With a cache, m is loaded from it when unchanged; else parsed and named,
  * its state kept for the next build.  Its reports wait in the cache until
  * every file is settled (cache_replay_analysis): an entry found to lie after
@@ -129,6 +141,11 @@ static void analyse(Codebase *cb, Module *m) {
   cache_keep_names(m, &diags);
 }
 
+static void analyse_for_build(Codebase *cb, Module *m) {
+  analyse(cb, m);
+  drop_python_tree(m);
+}
+
 static void instrument(Codebase *cb, Module *m) {
   bound_module(cb, m);
   if (m->status != MOD_OK || (m->nsites == 0 && m->nbridges == 0)) return;
@@ -144,8 +161,9 @@ static void instrument(Codebase *cb, Module *m) {
   edit_free(&edits);
 }
 
-/* After instrumenting, nothing reads the tree again (graph and manifest use
- * what the passes extracted): free it now, not at the end of the build.
+/* After instrumenting, nothing reads a JavaScript tree again (graph and
+ * manifest use what the passes extracted): free it now, not at the end of
+ * the build (a Python one went after its names pass).
  * With a cache, m's sites and output are reused when its entry allows, else
  * what instrumenting reports is kept for the next build.  m's manifest
  * records are final then: made here, so that the write phase can assemble
@@ -369,6 +387,7 @@ void driver_clear_module(Module *m) {
   }
   vec_free(&m->defs), vec_free(&m->imports), vec_free(&m->calls), vec_free(&m->assigns);
   vec_free(&m->exports), vec_free(&m->errors);
+  if (m->py) free(m->py->tops), free(m->py->stmts), free(m->py->parts), free(m->py->eqs), free(m->py);
   free_names(m, &m->globals);
   names_strings_free(m->strings);
   if (m->tree) ts_tree_delete(m->tree);
@@ -520,16 +539,17 @@ static void run_link(Codebase *cb, int jobs) {
   diag_verbose("linking: %.3f s", now_seconds() - t0);
 }
 
-/* The analyse phase and the link: what build and check share. */
-static void run_analyse(BuildRun *r, int jobs) {
-  Phase analysis = {.name = "parsing", .cb = &r->cb, .run = analyse, .order = r->order};
+/* The analyse phase (run: analyse, or analyse_for_build) and the link:
+ * what build and check share. */
+static void run_analyse(BuildRun *r, int jobs, void (*run)(Codebase *, Module *)) {
+  Phase analysis = {.name = "parsing", .cb = &r->cb, .run = run, .order = r->order};
   run_phase(&analysis, jobs);
   run_link(&r->cb, jobs);
 }
 
 static int run_open(BuildRun *r, const BuildOptions *opt, const char *skip_dir) {
   int rc = run_walk(r, opt, skip_dir);
-  if (rc == 0) run_analyse(r, opt->jobs);
+  if (rc == 0) run_analyse(r, opt->jobs, analyse);
   return rc;
 }
 
@@ -639,12 +659,14 @@ static bool build_unchanged(BuildRun *r, const BuildOptions *opt) {
   return true;
 }
 
-/* After link: a loaded file whose sites must be found again needs its tree
- * back.  The names pass over the same bytes gives the same state, whose
- * call nodes the loaded calls take; an entry that does not match what its
- * source gives has lied, and the build starts over (analyse_cached). */
+/* After link: a loaded JavaScript file whose sites must be found again
+ * needs its tree back (a Python one has all the rewrite needs in its
+ * loaded names state).  The names pass over the same bytes gives the same
+ * state, whose call nodes the loaded calls take; an entry that does not
+ * match what its source gives has lied, and the build starts over
+ * (analyse_cached). */
 static void settle(Codebase *cb, Module *m) {
-  if (cache_settle(cb, m) || m->tree || m->status != MOD_OK) return;
+  if (cache_settle(cb, m) || m->tree || m->status != MOD_OK || m->lang == LANG_PYTHON) return;
   Module *fresh = module_new(m->file);
   fresh->text = m->text, fresh->len = m->len;
   Vec quiet = {0};
@@ -667,7 +689,7 @@ static void settle(Codebase *cb, Module *m) {
  * analyse diagnostics, once, whatever happened. */
 static void analyse_cached(BuildRun *r, int jobs) {
   cache_attach(r->cache, &r->cb);
-  run_analyse(r, jobs);
+  run_analyse(r, jobs, analyse_for_build);
   Phase settling = {.name = "settling", .cb = &r->cb, .run = settle, .order = r->order};
   run_phase(&settling, jobs);
   if (settling.mismatch) {
@@ -676,7 +698,7 @@ static void analyse_cached(BuildRun *r, int jobs) {
     new_modules(r);
     cache_forget(r->cache);
     cache_attach(r->cache, &r->cb);
-    run_analyse(r, jobs);
+    run_analyse(r, jobs, analyse_for_build);
     settling = (Phase){.name = "settling", .cb = &r->cb, .run = settle, .order = r->order};
     run_phase(&settling, jobs); /* digests only: nothing was loaded */
   }
@@ -704,7 +726,7 @@ static int build_all(BuildRun *r, const BuildOptions *opt) {
   if (r->cache)
     analyse_cached(r, opt->jobs);
   else
-    run_analyse(r, opt->jobs);
+    run_analyse(r, opt->jobs, analyse_for_build);
   copy_assets(&r->assets, opt->out);
   report_bridges(r);
   Phase instrumenting = {.name = "instrumenting", .cb = &r->cb, .run = instrument_and_drop_tree, .order = r->order};
@@ -759,6 +781,7 @@ ModStatus driver_compile_buffer(Lang lang, const char *rel, const char *text, si
   parse_source(m);
   if (m->status == MOD_OK && lang == LANG_PYTHON) names_python(m);
   else if (m->status == MOD_OK) names_javascript(m);
+  drop_python_tree(m); /* as a build does */
   link_codebase(&cb);
   instrument(&cb, m);
   ModStatus st = m->status;

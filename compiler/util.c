@@ -150,7 +150,10 @@ char *read_file(const char *path, size_t *len) {
     errno = e;
     return NULL;
   }
-  size_t cap = (size_t)st.st_size + 1, n = 0;
+  /* Room for the NUL and one byte more, so that the read meeting EOF
+   * needs no growth: a file that does not change while read is held in
+   * its own size (every source stays in memory for the whole build). */
+  size_t cap = (size_t)st.st_size + 2, n = 0;
   char *buf = xmalloc(cap);
   for (;;) {
     if (n + 1 >= cap) buf = xrealloc(buf, cap *= 2);

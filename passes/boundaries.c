@@ -20,11 +20,6 @@ static bool config_match(const char *pattern, const char *name) {
   return strcmp(pattern, name) == 0;
 }
 
-static bool has_no_arguments(const Call *c) {
-  TSNode args = ts_node_child_by_field_name(c->node, "arguments", 9);
-  return ts_node_is_null(args) || ts_node_named_child_count(args) == 0;
-}
-
 static const Def *target_def(const Codebase *cb, const Call *c) {
   if (c->target_module < 0 || c->target_def < 0) return NULL;
   const Module *t = cb->modules.items[c->target_module];
@@ -50,7 +45,7 @@ static void classify(const Codebase *cb, const Module *m, Call *c) {
   }
   if (!c->canonical) return;
   const CatEntry *e = d ? NULL : cat_lookup(m->lang, c->canonical, c->form);
-  if (e && c->form == CALL_NEW && !has_no_arguments(c)) e = NULL; /* new Date(x) is deterministic */
+  if (e && c->form == CALL_NEW && !(c->args & ARGS_NONE)) e = NULL; /* new Date(x) is deterministic */
   if (e) {
     c->bound = strcmp(e->category, "std") == 0 ? BOUND_STD : BOUND_CATALOGUE;
     c->category = e->category;

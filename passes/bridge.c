@@ -83,32 +83,6 @@ static void import_problems(const Module *m, Vec *out) {
 
 /* ---- calls ---------------------------------------------------------------- */
 
-/* The arguments of a call as the bridge sees them. */
-typedef struct Args {
-  int positional; /* plain arguments */
-  int keywords;   /* Python name=value */
-  bool spread;    /* *args, **kw or ...spread: not counted */
-} Args;
-
-static Args count_args(const Call *c) {
-  Args a = {0};
-  TSNode args = ts_node_child_by_field_name(c->node, "arguments", 9);
-  if (ts_node_is_null(args)) return a;
-  if (strcmp(ts_node_type(args), "generator_expression") == 0) return (Args){.positional = 1};
-  uint32_t n = ts_node_named_child_count(args);
-  for (uint32_t i = 0; i < n; i++) {
-    const char *t = ts_node_type(ts_node_named_child(args, i));
-    if (strcmp(t, "comment") == 0) continue;
-    if (strcmp(t, "keyword_argument") == 0)
-      a.keywords++;
-    else if (strstr(t, "splat") || strcmp(t, "spread_element") == 0)
-      a.spread = true;
-    else
-      a.positional++;
-  }
-  return a;
-}
-
 static char *arity_text(const Def *d) {
   int lo = d->min_args, hi = d->max_args;
   if (hi < 0) return xasprintf("at least %d argument%s", lo, lo == 1 ? "" : "s");
@@ -116,17 +90,18 @@ static char *arity_text(const Def *d) {
   return xasprintf("%d to %d arguments", lo, hi);
 }
 
-/* Wrong arguments for the bridge target t's function d, or NULL. */
+/* Wrong arguments for the bridge target t's function d, or NULL (the
+ * arguments as the names pass counted them: parse_call_args). */
 static char *call_problem(const Call *c, const Module *t, const Def *d) {
-  Args a = count_args(c);
-  if (a.spread) return NULL;
-  if (a.keywords && t->lang == LANG_JAVASCRIPT)
+  if (c->args & ARGS_SPREAD) return NULL;
+  int positional = (int)c->positional;
+  if ((c->args & ARGS_KEYWORDS) && t->lang == LANG_JAVASCRIPT)
     return xasprintf("%s() is a JavaScript function: keyword arguments cannot reach it (%s:%u:%u)", c->text,
                      t->file->abs, d->line, d->col);
-  if (a.positional >= d->min_args && (d->max_args < 0 || a.positional <= d->max_args)) return NULL;
+  if (positional >= d->min_args && (d->max_args < 0 || positional <= d->max_args)) return NULL;
   char *takes = arity_text(d);
-  char *msg = xasprintf("%s() takes %s but %d %s given (%s:%u:%u)", c->text, takes, a.positional,
-                        a.positional == 1 ? "was" : "were", t->file->abs, d->line, d->col);
+  char *msg = xasprintf("%s() takes %s but %d %s given (%s:%u:%u)", c->text, takes, positional,
+                        positional == 1 ? "was" : "were", t->file->abs, d->line, d->col);
   free(takes);
   return msg;
 }

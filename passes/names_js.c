@@ -195,6 +195,7 @@ typedef struct W {
   int npex, cpex;
   TaskWrap *wraps;
   int nwraps, cwraps;
+  TSTreeCursor args_cur; /* for parse_call_args */
 } W;
 
 #define GROW(arr, n, cap)                                            \
@@ -922,6 +923,8 @@ static int new_callx(W *w, TSNode n, CallForm form, TSNode text_of) {
   c->line = p.row + 1, c->col = p.column + 1;
   c->func = w->scopes[w->cur].func;
   c->text = collapsed_text(w, text_of);
+  /* the bridge's arity check and `new X()` (boundaries) read these */
+  parse_call_args(LANG_JAVASCRIPT, &w->args_cur, field(n, F_ARGUMENTS), c);
   c->target_module = c->target_def = -1;
   c->site_index = -1;
   GROW(w->cx, w->ncx, w->ccx);
@@ -1469,7 +1472,7 @@ static bool detect_esm(Module *m) {
 void names_javascript(Module *m) {
   pthread_once(&syms_once, load_symbols);
   if (!m->tree) return;
-  W w = {.m = m, .src = m->text, .cur = -1};
+  W w = {.m = m, .src = m->text, .cur = -1, .args_cur = ts_tree_cursor_new(ts_tree_root_node(m->tree))};
   m->esm = detect_esm(&w.m[0]);
   push_scope(&w, true, -1, -1, -1);
   walk(&w);
@@ -1478,4 +1481,5 @@ void names_javascript(Module *m) {
   for (int i = 0; i < w.owned.len; i++) free(w.owned.items[i]);
   vec_free(&w.owned);
   free(w.anc), free(w.scopes), free(w.tab), free(w.cx), free(w.post), free(w.coll), free(w.pex), free(w.wraps);
+  ts_tree_cursor_delete(&w.args_cur);
 }

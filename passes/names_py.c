@@ -45,7 +45,7 @@ enum {
   K_GLOBAL_STATEMENT, K_NONLOCAL_STATEMENT, K_LAMBDA, K_DELETE_STATEMENT, K_PATTERN_LIST,
   K_TUPLE_PATTERN, K_LIST_PATTERN, K_TUPLE, K_LIST, K_PARENTHESIZED_EXPRESSION, K_EXPRESSION_LIST,
   K_LIST_SPLAT, K_CASE_CLAUSE, K_CASE_PATTERN, K_KEYWORD_PATTERN, K_SPLAT_PATTERN, K_SLICE,
-  K_COMMENT, K_LINE_CONTINUATION, K_KEYWORD_SEPARATOR, K_STRING, K_COUNT
+  K_COMMENT, K_LINE_CONTINUATION, K_KEYWORD_SEPARATOR, K_STRING, K_INTERPOLATION, K_COUNT
 };
 
 static const char *const kind_names[K_COUNT] = {
@@ -77,17 +77,17 @@ static const char *const kind_names[K_COUNT] = {
     [K_CASE_CLAUSE] = "case_clause", [K_CASE_PATTERN] = "case_pattern",
     [K_KEYWORD_PATTERN] = "keyword_pattern", [K_SPLAT_PATTERN] = "splat_pattern",
     [K_SLICE] = "slice", [K_COMMENT] = "comment", [K_LINE_CONTINUATION] = "line_continuation", [K_KEYWORD_SEPARATOR] = "keyword_separator",
-    [K_STRING] = "string",
+    [K_STRING] = "string", [K_INTERPOLATION] = "interpolation",
 };
 
 enum { F_FUNCTION, F_ARGUMENTS, F_OBJECT, F_ATTRIBUTE, F_VALUE, F_SUBSCRIPT, F_NAME, F_ALIAS,
        F_LEFT, F_RIGHT, F_BODY, F_PARAMETERS, F_SUPERCLASSES, F_MODULE_NAME, F_RETURN_TYPE, F_TYPE,
-       F_TYPE_PARAMETERS, F_GUARD, F_CONSEQUENCE, F_COUNT };
+       F_TYPE_PARAMETERS, F_GUARD, F_CONSEQUENCE, F_TYPE_CONVERSION, F_FORMAT_SPECIFIER, F_COUNT };
 
 static const char *const field_names[F_COUNT] = {
     "function", "arguments", "object", "attribute", "value", "subscript", "name", "alias", "left",
     "right", "body", "parameters", "superclasses", "module_name", "return_type", "type",
-    "type_parameters", "guard", "consequence"};
+    "type_parameters", "guard", "consequence", "type_conversion", "format_specifier"};
 
 static uint8_t *kind_of_symbol; /* symbol id -> K_*, for every symbol of the grammar */
 static uint32_t nsymbols;
@@ -396,6 +396,10 @@ typedef struct Walk {
   Frame *frames;
   int cap_frames;
   uint32_t pos; /* start of the node being entered: when a name is first bound */
+  TSTreeCursor args_cur;                       /* for parse_call_args */
+  PyLayout *py;                                /* Module.py being filled */
+  int cap_tops, cap_stmts, cap_parts, cap_eqs; /* allocated lengths of py's arrays */
+  bool in_stmt; /* an import statement's parts are being recorded: import_add marks the last one */
 } Walk;
 
 #define GROW(arr, n, cap)                                              \
@@ -622,6 +626,41 @@ static Call *call_new(Walk *w, Frame *f, CallForm form, TSNode callee) {
   return c;
 }
 
+/* What the rewrite, boundaries and the bridge need of a call's shape (the
+ * tree does not outlive this pass in a build): the checks rewrite_py.c's
+ * edits rely on, the byte offsets they edit, the argument counts. */
+static void plain_shape(Walk *w, Call *c, TSNode call, TSNode fn) {
+  TSNode args = field(call, F_ARGUMENTS);
+  parse_call_args(LANG_PYTHON, &w->args_cur, args, c);
+  if (!ts_node_is_null(fn) && node_kind(fn) == K_IDENTIFIER) c->args |= SHAPE_NAME_CALLEE;
+  if (ts_node_is_null(args) || ts_node_is_null(fn)) return;
+  if (node_kind(args) == K_GENERATOR_EXPRESSION) {
+    c->args |= SHAPE_OK | SHAPE_GENERATOR;
+    c->arg_open = ts_node_start_byte(args), c->arg_close = ts_node_end_byte(args) - 1;
+    return;
+  }
+  /* The `(` is one byte: a tree with a MISSING one is not named at all. */
+  TSNode lp = ts_node_child(args, 0);
+  if (node_kind(args) == K_ARGUMENT_LIST && !ts_node_is_null(lp) && strcmp(ts_node_type(lp), "(") == 0) {
+    c->args |= SHAPE_OK;
+    c->arg_open = ts_node_start_byte(lp);
+  }
+}
+
+/* `X[k]`: the `[` and the final `]` the rewrite replaces. */
+static void read_shape(Walk *w, Call *c, TSNode sub) {
+  parse_call_args(LANG_PYTHON, &w->args_cur, field(sub, F_ARGUMENTS), c);
+  uint32_t n = ts_node_child_count(sub);
+  TSNode lb = {0}, rb = n ? ts_node_child(sub, n - 1) : lb;
+  for (uint32_t i = 0; i < n && ts_node_is_null(lb); i++) {
+    TSNode ch = ts_node_child(sub, i);
+    if (!ts_node_is_named(ch) && strcmp(ts_node_type(ch), "[") == 0) lb = ch;
+  }
+  if (ts_node_is_null(lb) || ts_node_is_null(rb) || strcmp(ts_node_type(rb), "]") != 0) return;
+  c->args |= SHAPE_OK;
+  c->arg_open = ts_node_start_byte(lb), c->arg_close = ts_node_start_byte(rb);
+}
+
 /* Links a new call to the assignments/with/walrus whose value it is: the
  * frames above it reached through their value position. */
 static void call_link_pending(Walk *w, int depth, int call) {
@@ -767,6 +806,7 @@ static void import_add(Walk *w, Frame *f, ImportKind kind, const char *local, ch
   imp->resolved_file = -1;
   int index = w->m->imports.len;
   vec_push(&w->m->imports, imp);
+  if (w->in_stmt) w->py->parts[w->py->nparts - 1].import = index;
   if (kind == IMPORT_STAR) {
     iv_push(&w->star_imports, index);
     return;
@@ -775,12 +815,31 @@ static void import_add(Walk *w, Frame *f, ImportKind kind, const char *local, ch
   if (ni && ni->import_index < 0) ni->import_index = index;
 }
 
+/* Records an import statement for the bridge rewrite, which replaces it
+ * whole: its span, then each child (stmt_part) with the import it makes. */
+static void stmt_begin(Walk *w, Frame *f) {
+  PyLayout *py = w->py;
+  GROW(py->stmts, py->nstmts, w->cap_stmts);
+  py->stmts[py->nstmts++] =
+      (ImportStmt){{ts_node_start_byte(f->node), ts_node_end_byte(f->node)}, py->nparts, 0};
+  w->in_stmt = true;
+}
+
+static void stmt_part(Walk *w, TSNode c) {
+  PyLayout *py = w->py;
+  GROW(py->parts, py->nparts, w->cap_parts);
+  py->parts[py->nparts++] = (ImportPart){{ts_node_start_byte(c), ts_node_end_byte(c)}, -1};
+  py->stmts[py->nstmts - 1].nparts++;
+}
+
 /* `import a.b` binds a; `import a.b as c` binds c. */
 static void import_statement(Walk *w, Frame *f) {
   uint32_t k = ts_node_named_child_count(f->node);
+  stmt_begin(w, f);
   for (uint32_t i = 0; i < k; i++) {
     TSNode c = ts_node_named_child(f->node, i);
     int kind = node_kind(c);
+    if (kind != K_COMMENT) stmt_part(w, c);
     if (kind == K_DOTTED_NAME) {
       char *spec = collapsed_text(w->text, c);
       char *dot = strchr(spec, '.');
@@ -793,16 +852,19 @@ static void import_statement(Walk *w, Frame *f) {
       import_add(w, f, IMPORT_MODULE, node_name(w, alias), collapsed_text(w->text, field(c, F_NAME)), NULL, c);
     }
   }
+  w->in_stmt = false;
 }
 
 static void import_from(Walk *w, Frame *f) {
   TSNode mod = field(f->node, F_MODULE_NAME); /* null for `from __future__` */
   char *spec = f->kind == K_FUTURE_IMPORT_STATEMENT ? xstrdup("__future__") : collapsed_text(w->text, mod);
   uint32_t k = ts_node_named_child_count(f->node);
+  if (f->kind == K_IMPORT_FROM_STATEMENT) stmt_begin(w, f); /* `from __future__` is never rewritten */
   for (uint32_t i = 0; i < k; i++) {
     TSNode c = ts_node_named_child(f->node, i);
     int kind = node_kind(c);
     if (ts_node_eq(c, mod)) continue;
+    if (w->in_stmt && kind != K_COMMENT) stmt_part(w, c);
     if (kind == K_WILDCARD_IMPORT) {
       import_add(w, f, IMPORT_STAR, NULL, xstrdup(spec), NULL, c);
     } else if (kind == K_DOTTED_NAME) {
@@ -814,6 +876,7 @@ static void import_from(Walk *w, Frame *f) {
       import_add(w, f, IMPORT_NAME, node_name(w, alias), xstrdup(spec), node_name(w, name), c);
     }
   }
+  w->in_stmt = false;
   free(spec);
 }
 
@@ -899,6 +962,7 @@ static void environ_candidate(Walk *w, Frame *f) {
   }
   Call *c = call_new(w, f, CALL_READ, value);
   c->text = collapsed_text(w->text, value);
+  read_shape(w, c, f->node);
 }
 
 /* Context of a child from its parent and the field it sits in. */
@@ -1020,6 +1084,42 @@ static void frame_init(Walk *w, Frame *p, Frame *f, TSFieldId fld) {
  * content, see is_format in tree-sitter-python's scanner.c), so the rest
  * (start, content, escapes, end) hold nothing the walk records and are not
  * visited; a fifth of a typical file's nodes sit inside strings. */
+/* An interpolation with `=` prints its own source text: recorded (with the
+ * quote of the string holding it, which the literal must not contain) for
+ * the rewrite of the sites inside it. */
+static void eq_interpolation(Walk *w, int depth) {
+  TSNode n = w->frames[depth].node, eq = {0};
+  uint32_t k = ts_node_child_count(n), i = 0;
+  for (; i < k && ts_node_is_null(eq); i++) {
+    TSNode ch = ts_node_child(n, i);
+    if (!ts_node_is_named(ch) && strcmp(ts_node_type(ch), "=") == 0) eq = ch;
+  }
+  if (ts_node_is_null(eq)) return;
+  EqInterp e = {.span = {ts_node_start_byte(n), ts_node_end_byte(n)},
+                .brace_end = ts_node_end_byte(ts_node_child(n, 0)),
+                .eq = {ts_node_start_byte(eq), ts_node_end_byte(eq)},
+                .next = ts_node_end_byte(n),
+                .quote = '"'};
+  for (; i < k; i++) {
+    uint32_t at = ts_node_start_byte(ts_node_child(n, i));
+    if (at > e.eq.start) {
+      e.next = at;
+      break;
+    }
+  }
+  for (int d = depth - 1; d > 0; d--) {
+    if (w->frames[d].kind != K_STRING) continue;
+    TSNode start = ts_node_child(w->frames[d].node, 0);
+    if (!ts_node_is_null(start) && ts_node_end_byte(start) > 0)
+      e.quote = w->text[ts_node_end_byte(start) - 1];
+    break;
+  }
+  e.converted =
+      !ts_node_is_null(field(n, F_TYPE_CONVERSION)) || !ts_node_is_null(field(n, F_FORMAT_SPECIFIER));
+  GROW(w->py->eqs, w->py->neqs, w->cap_eqs);
+  w->py->eqs[w->py->neqs++] = e;
+}
+
 static bool formatted_string(Walk *w, TSNode n) {
   for (const char *c = w->text + ts_node_start_byte(n); (*c | 32) >= 'a' && (*c | 32) <= 'z'; c++)
     if ((*c | 32) == 'f' || (*c | 32) == 't') return true;
@@ -1041,6 +1141,7 @@ static bool enter(Walk *w, int depth) {
     Call *c = call_new(w, f, CALL_PLAIN, fn);
     c->text = ts_node_is_null(fn) ? xstrdup("") : collapsed_text(w->text, fn);
     c->awaited = p->kind == K_AWAIT;
+    plain_shape(w, c, f->node, fn);
     call_link_pending(w, depth, f->call);
     return true;
   }
@@ -1098,6 +1199,7 @@ static bool enter(Walk *w, int depth) {
   case K_NONLOCAL_STATEMENT: declaration(w, f, B_NONLOCAL_DECL); return false;
   case K_CASE_PATTERN: f->ctx = CTX_CAPTURE; return true;
   case K_STRING: return formatted_string(w, f->node);
+  case K_INTERPOLATION: eq_interpolation(w, depth); return true;
   default: return true;
   }
 }
@@ -1518,6 +1620,67 @@ static void drop_empty_assigns(Walk *w) {
   w->m->assigns.len = k;
 }
 
+static bool type_is(TSNode n, const char *type) { return strcmp(ts_node_type(n), type) == 0; }
+
+static bool is_compound(TSNode n) {
+  static const char *const kinds[] = {"if_statement",     "for_statement",        "while_statement",
+                                      "try_statement",    "with_statement",       "function_definition",
+                                      "class_definition", "decorated_definition", "match_statement"};
+  for (size_t i = 0; i < sizeof kinds / sizeof *kinds; i++)
+    if (type_is(n, kinds[i])) return true;
+  return false;
+}
+
+static bool is_docstring(TSNode n) {
+  if (!type_is(n, "expression_statement") || ts_node_named_child_count(n) != 1) return false;
+  TSNode s = ts_node_named_child(n, 0);
+  return type_is(s, "string") || type_is(s, "concatenated_string");
+}
+
+/* `try:` runs its body's first statement first, at module scope: the start
+ * of the first simple statement down a chain of leading try bodies, or
+ * UINT32_MAX. */
+static uint32_t first_simple_in_try(TSNode s) {
+  while (type_is(s, "try_statement")) {
+    TSNode body = field(s, F_BODY);
+    uint32_t k = ts_node_is_null(body) ? 0 : ts_node_named_child_count(body), i = 0;
+    while (i < k && node_kind(ts_node_named_child(body, i)) == K_COMMENT) i++;
+    if (i == k) break;
+    s = ts_node_named_child(body, i);
+    if (!is_compound(s)) return ts_node_start_byte(s);
+  }
+  return UINT32_MAX;
+}
+
+/* The top-level statements, for placing the runtime binding. */
+static void record_tops(Walk *w) {
+  PyLayout *py = w->py;
+  TSTreeCursor *cur = &w->args_cur;
+  ts_tree_cursor_reset(cur, ts_tree_root_node(w->m->tree));
+  if (!ts_tree_cursor_goto_first_child(cur)) return;
+  do {
+    TSNode n = ts_tree_cursor_current_node(cur);
+    if (!ts_node_is_named(n)) continue;
+    TopStmt t = {{ts_node_start_byte(n), ts_node_end_byte(n)}, UINT32_MAX, TOP_OTHER};
+    if (node_kind(n) == K_COMMENT) {
+      t.kind = TOP_COMMENT;
+    } else if (node_kind(n) == K_FUTURE_IMPORT_STATEMENT) {
+      t.kind = TOP_FUTURE;
+    } else if (node_kind(n) == K_FUNCTION_DEFINITION) {
+      TSNode body = field(n, F_BODY);
+      t.kind = TOP_FUNCTION;
+      if (!ts_node_is_null(body)) t.inner = ts_node_start_byte(body);
+    } else if (is_compound(n)) {
+      t.kind = TOP_COMPOUND;
+      t.inner = first_simple_in_try(n);
+    } else if (is_docstring(n)) {
+      t.kind = TOP_DOCSTRING;
+    }
+    GROW(py->tops, py->ntops, w->cap_tops);
+    py->tops[py->ntops++] = t;
+  } while (ts_tree_cursor_goto_next_sibling(cur));
+}
+
 static void state_free(Walk *w) {
   interner_free(&w->in, w->m);
   for (int s = 0; s < w->nscopes; s++) free(w->scopes[s].names.v);
@@ -1531,6 +1694,7 @@ static void state_free(Walk *w) {
   free(w->star_imports.v);
   free(w->tasks);
   free(w->colls);
+  ts_tree_cursor_delete(&w->args_cur);
 }
 
 void names_python(Module *m) {
@@ -1539,8 +1703,11 @@ void names_python(Module *m) {
   Walk w = {0};
   w.m = m;
   w.text = m->text;
+  w.args_cur = ts_tree_cursor_new(ts_tree_root_node(m->tree));
+  w.py = m->py = xcalloc(1, sizeof *m->py);
   scope_new(&w, SC_MODULE, -1, -1);
   walk_tree(&w);
+  record_tops(&w);
   resolve_all(&w);
   keep_environ_reads(&w);
   mark_tasks(&w);

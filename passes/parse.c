@@ -13,6 +13,7 @@
 #include "currant.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -59,6 +60,64 @@ uint8_t *parse_kind_table(Lang lang, const char *const *kind_names, int nkinds, 
 void parse_field_ids(Lang lang, const char *const *names, int n, TSFieldId *out) {
   const TSLanguage *tl = parse_language(lang);
   for (int f = 0; f < n; f++) out[f] = ts_language_field_id_for_name(tl, names[f], (uint32_t)strlen(names[f]));
+}
+
+/* How a named child of an argument list counts (parse_call_args). */
+enum { ARG_TOKEN, ARG_POSITIONAL, ARG_COMMENT, ARG_CONTINUATION, ARG_KEYWORD, ARG_SPREAD, ARG_GENERATOR };
+
+static uint8_t *arg_class[LANG_COUNT]; /* symbol -> ARG_*, per language */
+static uint32_t arg_nsymbols[LANG_COUNT];
+static pthread_once_t arg_once = PTHREAD_ONCE_INIT;
+
+/* Classes by symbol name, as the bridge always counted: any "*splat*"
+ * (Python's *a, **kw, *(a)) or "spread_element" is a spread. */
+static void arg_tables_init(void) {
+  for (int l = 0; l < LANG_COUNT; l++) {
+    const TSLanguage *tl = parse_language((Lang)l);
+    uint32_t n = ts_language_symbol_count(tl);
+    uint8_t *t = xcalloc(n, 1);
+    for (uint32_t s = 0; s < n; s++) {
+      if (ts_language_symbol_type(tl, (TSSymbol)s) != TSSymbolTypeRegular) continue;
+      const char *name = ts_language_symbol_name(tl, (TSSymbol)s);
+      t[s] = strcmp(name, "comment") == 0                                   ? ARG_COMMENT
+             : strcmp(name, "line_continuation") == 0                       ? ARG_CONTINUATION
+             : strcmp(name, "keyword_argument") == 0                        ? ARG_KEYWORD
+             : strstr(name, "splat") || strcmp(name, "spread_element") == 0 ? ARG_SPREAD
+             : strcmp(name, "generator_expression") == 0                    ? ARG_GENERATOR
+                                                                            : ARG_POSITIONAL;
+    }
+    arg_class[l] = t, arg_nsymbols[l] = n;
+  }
+}
+
+static int arg_of(Lang lang, TSNode n) {
+  TSSymbol s = ts_node_symbol(n);
+  return s < arg_nsymbols[lang] ? arg_class[lang][s] : ARG_POSITIONAL;
+}
+
+void parse_call_args(Lang lang, TSTreeCursor *cur, TSNode args, Call *c) {
+  pthread_once(&arg_once, arg_tables_init);
+  if (ts_node_is_null(args) || ts_node_named_child_count(args) == 0) c->args |= ARGS_NONE;
+  if (ts_node_is_null(args)) return;
+  if (arg_of(lang, args) == ARG_GENERATOR) {
+    c->positional = 1, c->args |= ARGS_CODE;
+    return;
+  }
+  /* A cursor, not ts_node_named_child(i): that one is linear in i, and an
+   * argument list can hold thousands of literals. */
+  ts_tree_cursor_reset(cur, args);
+  if (!ts_tree_cursor_goto_first_child(cur)) return;
+  do {
+    int k = arg_of(lang, ts_tree_cursor_current_node(cur));
+    if (k == ARG_TOKEN || k == ARG_COMMENT) continue;
+    if (k == ARG_KEYWORD)
+      c->args |= ARGS_KEYWORDS;
+    else if (k == ARG_SPREAD)
+      c->args |= ARGS_SPREAD;
+    else
+      c->positional++; /* a line continuation too, as the bridge always counted */
+    if (k != ARG_CONTINUATION) c->args |= ARGS_CODE;
+  } while (ts_tree_cursor_goto_next_sibling(cur));
 }
 
 void parse_thread_done(void) {

@@ -75,6 +75,45 @@ static void round_trip(Lang lang, const char *rel, const char *src, int min_call
 
 TEST(cache_names_round_trip_python) { round_trip(LANG_PYTHON, "app/cart.py", py_src, 5); }
 TEST(cache_names_round_trip_javascript) { round_trip(LANG_JAVASCRIPT, "app/load.mjs", js_src, 5); }
+/* What the Python rewrite works from once the tree is gone (Module.py,
+ * call shapes): top-level statements, import statements and their parts,
+ * `=` interpolations. */
+static const char py_layout_src[] =
+    "\"\"\"doc\"\"\"\n"
+    "from __future__ import annotations\n"
+    "import os, currant.js.p as p\n"
+    "from currant.js.q import (a,\n    b as c)\n"
+    "try:\n    x = os.environ[\"K\"]\nexcept KeyError:\n    x = None\n"
+    "def f(y=1):\n    return f'{p.g(y, *x, k=1)=!r:>4}' + str(z for z in y)\n";
+
+TEST(cache_names_round_trip_python_layout) {
+  round_trip(LANG_PYTHON, "app/lay.py", py_layout_src, 3);
+  InputFile f = {.abs = "app/lay.py", .rel = "app/lay.py", .lang = LANG_PYTHON};
+  StrBuf a = {0};
+  encode(&f, py_layout_src, &a);
+  Module *m = module_of(&f, py_layout_src, false);
+  CHECK(cache_decode_names(a.data, a.len, m));
+  CHECK(m->py != NULL);
+  if (m->py) {
+    CHECK_INT(m->py->ntops, 6);
+    CHECK_INT(m->py->nstmts, 2);
+    CHECK_INT(m->py->nparts, 4);
+    CHECK_INT(m->py->neqs, 1);
+    CHECK(m->py->neqs == 1 && m->py->eqs[0].quote == '\'' && m->py->eqs[0].converted);
+  }
+  int shaped = 0;
+  for (int i = 0; i < m->calls.len; i++) {
+    const Call *c = m->calls.items[i];
+    shaped += (c->args & SHAPE_OK) != 0;
+    if (strcmp(c->text, "p.g") == 0)
+      CHECK(c->positional == 1 && (c->args & ARGS_SPREAD) && (c->args & ARGS_KEYWORDS));
+    if (strcmp(c->text, "str") == 0) CHECK((c->args & SHAPE_GENERATOR) && c->positional == 1);
+  }
+  CHECK_INT(shaped, m->calls.len);
+  module_drop(m);
+  str_free(&a);
+}
+
 TEST(cache_names_round_trip_syntax_errors) { round_trip(LANG_PYTHON, "bad.py", "def bad(:\n  x = (\n", 0); }
 
 /* Every prefix of a valid encoding but the whole is refused. */
