@@ -34,7 +34,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#define CACHE_FORMAT 3
+#define CACHE_FORMAT 4
 #define INDEX_MAGIC "currant-cache-index\n"
 #define PACK_MAGIC "currant-cache-pack\n"
 
@@ -306,6 +306,52 @@ static void put_layout(StrBuf *b, const Module *m) {
   }
 }
 
+/* A token's offset from base, 0 for none (JsLayout's UINT32_MAX). */
+static void put_tok(StrBuf *b, uint32_t base, uint32_t tok) {
+  put_uv(b, tok == UINT32_MAX ? 0 : (uint64_t)(tok - base) + 1);
+}
+
+static void put_span_in(StrBuf *b, uint32_t base, Span s) {
+  put_uv(b, s.start - base), put_uv(b, s.end - s.start);
+}
+
+static void put_access(StrBuf *b, uint32_t base, const JsAccess *a) {
+  put_uv(b, a->kind), put_span_in(b, base, a->span), put_tok(b, base, a->opt);
+  if (a->kind == JS_MEMBER) put_span_in(b, base, a->key), put_tok(b, base, a->sep);
+  if (a->kind == JS_SUBSCRIPT) put_tok(b, base, a->sep), put_tok(b, base, a->close);
+}
+
+/* A JavaScript module's JsLayout: a call's positions relative to its start,
+ * the chains' and bridges' from the file's.  Counts of calls and bridges
+ * are those of Module.calls and Module.imports. */
+static void put_js_layout(StrBuf *b, const Module *m) {
+  if (m->lang != LANG_JAVASCRIPT) return;
+  const JsLayout *js = m->js ? m->js : &(const JsLayout){.first_stmt = UINT32_MAX};
+  put_tok(b, 0, js->first_stmt);
+  put_uv(b, (uint64_t)js->nchains);
+  for (int i = 0; i < js->nchains; i++) {
+    const JsChain *ch = &js->chains[i];
+    put_uv(b, ch->stmt), put_uv(b, (uint64_t)ch->n);
+    for (int k = ch->first; k < ch->first + ch->n; k++) {
+      const JsLink *l = &js->links[k];
+      put_access(b, 0, &l->acc), put_tok(b, 0, l->open);
+      put_sv(b, l->call), put_uv(b, l->empty);
+    }
+  }
+  for (int i = 0; i < m->calls.len; i++) {
+    const Call *c = m->calls.items[i];
+    const JsCall *j =
+        i < js->ncalls ? &js->calls[i] : &(const JsCall){.open = UINT32_MAX, .kw = UINT32_MAX, .chain = -1};
+    uint32_t base = c->span.start;
+    put_access(b, base, &j->callee), put_span_in(b, base, j->written);
+    put_tok(b, base, j->open), put_tok(b, base, j->kw), put_sv(b, j->chain), put_uv(b, j->flags);
+  }
+  for (int i = 0; i < m->imports.len; i++) {
+    const JsBridge *br = i < js->nbridges ? &js->bridges[i] : &(const JsBridge){{0, 0}, JSB_NONE};
+    put_uv(b, br->kind), put_span_in(b, 0, br->span);
+  }
+}
+
 void cache_encode_names(const Module *m, StrBuf *out) {
   Wr w = {.b = *out};
   put_uv(&w.b, m->status), put_uv(&w.b, m->esm);
@@ -321,6 +367,7 @@ void cache_encode_names(const Module *m, StrBuf *out) {
   for (int i = 0; i < m->calls.len; i++) put_call(&w, m->calls.items[i], i ? m->calls.items[i - 1] : NULL);
   put_rest(&w, m);
   put_layout(&w.b, m);
+  put_js_layout(&w.b, m);
   *out = w.b;
   wr_done(&w);
 }
@@ -483,6 +530,79 @@ static void get_layout(Rd *r, Module *m) {
   }
 }
 
+/* A span of put_span_in inside [base, base + width]. */
+static Span get_span_in(Rd *r, uint32_t base, uint32_t width) {
+  Span s;
+  s.start = base + get_u(r, width);
+  s.end = s.start + get_u(r, base + width - s.start);
+  return s;
+}
+
+/* A token of put_tok: itself inside [base, base + width], or UINT32_MAX. */
+static uint32_t get_tok(Rd *r, uint32_t base, uint32_t width) {
+  uint32_t v = get_u(r, width + 1);
+  return v ? base + v - 1 : UINT32_MAX;
+}
+
+static JsAccess get_access(Rd *r, uint32_t base, uint32_t width, uint32_t max_kind) {
+  JsAccess a = {.sep = UINT32_MAX, .close = UINT32_MAX};
+  uint32_t last = width ? width - 1 : 0; /* a one-byte token's room */
+  a.kind = (uint8_t)get_u(r, max_kind);
+  a.span = get_span_in(r, base, width);
+  a.opt = get_tok(r, base, width >= 2 ? width - 2 : 0); /* two bytes */
+  if (a.opt != UINT32_MAX && width < 2) r->bad = true;
+  if (a.kind == JS_MEMBER) a.key = get_span_in(r, base, width), a.sep = get_tok(r, base, last);
+  if (a.kind == JS_SUBSCRIPT) a.sep = get_tok(r, base, last), a.close = get_tok(r, base, last);
+  return a;
+}
+
+static void get_js_layout(Rd *r, Module *m) {
+  if (m->lang != LANG_JAVASCRIPT) return;
+  JsLayout *js = m->js = xcalloc(1, sizeof *js);
+  /* tokens end inside the text (and a call's inside the call) */
+  uint32_t len = (uint32_t)m->len;
+  js->first_stmt = get_tok(r, 0, len);
+  js->chains = get_records(r, &js->nchains, sizeof *js->chains);
+  int cap = 0;
+  for (int i = 0; i < js->nchains && !r->bad; i++) {
+    JsChain *ch = &js->chains[i];
+    ch->stmt = get_bool(r);
+    ch->first = js->nlinks;
+    ch->n = get_count(r);
+    if (ch->n < 2) r->bad = true; /* a head and a link at least */
+    for (int k = 0; k < ch->n && !r->bad; k++) {
+      if (js->nlinks == cap) {
+        cap = cap ? cap * 2 : 8;
+        js->links = xrealloc(js->links, (size_t)cap * sizeof *js->links);
+      }
+      JsLink *l = &js->links[js->nlinks++];
+      l->acc = get_access(r, 0, (uint32_t)m->len, JS_CALL);
+      l->open = get_tok(r, 0, len ? len - 1 : 0);
+      l->call = get_int(r, -1, m->calls.len);
+      l->empty = get_bool(r);
+    }
+  }
+  js->ncalls = m->calls.len;
+  js->calls = xcalloc((size_t)js->ncalls + 1, sizeof *js->calls);
+  for (int i = 0; i < js->ncalls && !r->bad; i++) {
+    const Call *c = m->calls.items[i];
+    JsCall *j = &js->calls[i];
+    uint32_t base = c->span.start, width = c->span.end - c->span.start;
+    j->callee = get_access(r, base, width, JS_SUBSCRIPT);
+    j->written = get_span_in(r, base, width);
+    j->open = get_tok(r, base, width ? width - 1 : 0), j->kw = get_tok(r, base, width >= 3 ? width - 3 : 0);
+    j->chain = get_int(r, -1, js->nchains);
+    j->flags = (uint8_t)get_u(r, JSC_ARGS_EMPTY | JSC_UNDETACHABLE | JSC_SUPER | JSC_IMPORT);
+    if ((j->open != UINT32_MAX && !width) || (j->kw != UINT32_MAX && width < 3)) r->bad = true;
+  }
+  js->nbridges = m->imports.len;
+  js->bridges = xcalloc((size_t)js->nbridges + 1, sizeof *js->bridges);
+  for (int i = 0; i < js->nbridges && !r->bad; i++) {
+    js->bridges[i].kind = (uint8_t)get_u(r, JSB_EXPORT_STMT);
+    js->bridges[i].span = get_span_in(r, 0, (uint32_t)m->len);
+  }
+}
+
 bool cache_decode_names(const void *data, size_t len, Module *m) {
   Rd r = {.p = data, .end = (const uint8_t *)data + len, .arena = &m->strings};
   m->status = (ModStatus)get_u(&r, MOD_SYNTAX);
@@ -495,6 +615,7 @@ bool cache_decode_names(const void *data, size_t len, Module *m) {
   get_items(&r, m, &m->assigns, sizeof(Assign), get_assign);
   get_items(&r, m, &m->exports, sizeof(Export), get_export);
   get_layout(&r, m);
+  get_js_layout(&r, m);
   bool ok = !r.bad && r.p == r.end;
   vec_free(&r.strs);
   if (!ok) driver_clear_module(m);
@@ -1033,15 +1154,6 @@ void cache_keep_names(Module *m, Vec *diags) {
   f->names_len = f->fresh.len;
 }
 
-bool cache_same_names(const Module *m, const Module *fresh) {
-  StrBuf b = {0};
-  cache_encode_names(fresh, &b);
-  bool same = m->cache->names && b.len == m->cache->names_len &&
-              (b.len == 0 || memcmp(b.data, m->cache->names, b.len) == 0);
-  str_free(&b);
-  return same;
-}
-
 void cache_replay_analysis(const Cache *c) {
   for (int i = 0; i < c->nstate; i++) diag_replay(&c->state[i].diags[0]);
 }
@@ -1055,11 +1167,6 @@ static void drop_state(Cache *c) {
   }
   free(c->state);
   c->state = NULL, c->nstate = 0;
-}
-
-void cache_forget(Cache *c) {
-  drop_state(c);
-  c->nentries = 0;
 }
 
 /* The build section of m's entry (after key, names and diagnostics). */

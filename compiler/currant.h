@@ -66,6 +66,23 @@ char *read_file(const char *path, size_t *len);
 /* Writes data to path atomically: temp file in the same directory, then
  * rename (not fsynced: outputs are rebuildable).  0, or -1 with errno set. */
 int write_file_atomic(const char *path, const char *data, size_t len);
+/* A file written atomically in pieces, as write_file_atomic writes it
+ * whole: a document too large to hold twice goes out as it is made. */
+typedef struct OutFile {
+  char *path; /* the name it gets on success */
+  char *tmp;  /* the temp file written meanwhile */
+  int fd;     /* the temp file's descriptor */
+  int err;    /* errno of the first failed write, 0 if none */
+  void *sha;  /* EVP_MD_CTX* hashing what is written, or NULL */
+} OutFile;
+/* Creates f's temp file for path; with hash, f hashes what it writes.
+ * 0, or -1 with errno set (nothing to close then). */
+int outfile_open(OutFile *f, const char *path, bool hash);
+/* Appends len bytes; a failure is remembered for outfile_close. */
+void outfile_write(OutFile *f, const void *data, size_t len);
+/* Renames the temp file into place (or removes it after a failure) and
+ * frees f; with a hash, sha gets its hex digest.  0, or -1 with errno. */
+int outfile_close(OutFile *f, char sha[65]);
 /* Creates every missing directory of path's parent.  0 or -1 with errno. */
 int make_parent_dirs(const char *path);
 /* Hex SHA-256 of data (65 bytes with the NUL) into out. */
@@ -360,6 +377,75 @@ typedef struct PyLayout {
   int neqs;          /* how many */
 } PyLayout;
 
+/* What a JavaScript access is (JsAccess.kind, JsLink.kind). */
+enum { JS_OTHER, JS_MEMBER, JS_SUBSCRIPT, JS_CALL };
+
+/* JsCall.flags. */
+enum {
+  JSC_ARGS_EMPTY = 1,   /* the arguments hold nothing but comments */
+  JSC_UNDETACHABLE = 2, /* a method that cannot be detached: super.m(), obj.#m(), super() */
+  JSC_SUPER = 4,        /* ... because of `super` (the warning names it) */
+  JSC_IMPORT = 8,       /* the callee is `import` (dynamic import()) */
+};
+
+/* A member or subscript access as rewrite_js.c turns it into `o, "k")` / `o, k)`. */
+typedef struct JsAccess {
+  Span span;      /* the access (JS_OTHER: nothing to split) */
+  Span key;       /* member: the property */
+  uint32_t sep;   /* the `.` or `[` token, or UINT32_MAX (`o?.k`) */
+  uint32_t close; /* subscript: the `]` token */
+  uint32_t opt;   /* its `?.` token (also a call's, in a chain), or UINT32_MAX */
+  uint8_t kind;   /* JS_MEMBER, JS_SUBSCRIPT or JS_OTHER */
+} JsAccess;
+
+/* What rewrite_js.c needs of one call (parallel to Module.calls). */
+typedef struct JsCall {
+  JsAccess callee; /* the callee without parentheses; CALL_READ: the read itself */
+  Span written;    /* the callee (`function` / `constructor` field) as written */
+  uint32_t open;   /* the `(` of the arguments, or UINT32_MAX */
+  uint32_t kw;     /* CALL_NEW: the `new` keyword */
+  int chain;       /* its optional chain (index into JsLayout.chains), or -1 */
+  uint8_t flags;   /* JSC_* */
+} JsCall;
+
+/* One link of an optional chain: a call, an access or the chain's head. */
+typedef struct JsLink {
+  JsAccess acc;  /* its span, kind (JS_CALL, an access, JS_OTHER for the head), `?.` and access tokens */
+  uint32_t open; /* JS_CALL: the `(` of its arguments, or UINT32_MAX */
+  int call;      /* the Call made for this node (index into Module.calls), or -1 */
+  bool empty;    /* JS_CALL: JSC_ARGS_EMPTY */
+} JsLink;
+
+/* A whole chain (down its spine) holding a `?.`, which rewrite_js.c lowers. */
+typedef struct JsChain {
+  int first; /* its links in JsLayout.links, head first, top last */
+  int n;     /* how many */
+  bool stmt; /* its top starts an expression statement */
+} JsChain;
+
+/* JsBridge.kind: the node the bridge replaces for an import. */
+enum { JSB_NONE, JSB_REQUIRE, JSB_IMPORT_STMT, JSB_EXPORT_STMT };
+
+/* What the bridge replaces for a JavaScript import (parallel to Module.imports). */
+typedef struct JsBridge {
+  Span span;    /* the require call or the import/export statement */
+  uint8_t kind; /* JSB_* */
+} JsBridge;
+
+/* What the JavaScript rewrite needs of the tree, recorded by
+ * names_javascript so that the tree can be freed right after it (build). */
+typedef struct JsLayout {
+  JsCall *calls;       /* one per Module.calls item */
+  int ncalls;          /* how many */
+  JsLink *links;       /* the links of chains, chain by chain */
+  int nlinks;          /* how many */
+  JsChain *chains;     /* optional chains of calls, each once */
+  int nchains;         /* how many */
+  JsBridge *bridges;   /* one per Module.imports item */
+  int nbridges;        /* how many */
+  uint32_t first_stmt; /* the first statement after hashbang, comments and directives, or UINT32_MAX */
+} JsLayout;
+
 /* One source file and everything the passes learn about it. */
 typedef struct Module {
   InputFile *file;  /* where it came from */
@@ -369,7 +455,7 @@ typedef struct Module {
   char *text;       /* file bytes (NUL-terminated) */
   size_t len;       /* bytes */
   char sha256[65];  /* content hash */
-  TSTree *tree;     /* parse tree: a build frees a Python one after names, a JavaScript one after emit */
+  TSTree *tree;     /* parse tree: a build frees it right after names (check keeps it) */
   ModStatus status; /* see above */
   Vec defs;         /* Def* in source order */
   Vec imports;      /* Import* in source order */
@@ -379,6 +465,7 @@ typedef struct Module {
   Vec globals;      /* char*: module-level names */
   Vec errors;       /* SyntaxError* */
   PyLayout *py;     /* Python: what the rewrite needs of the tree (names pass), else NULL */
+  JsLayout *js;     /* JavaScript: what the rewrite needs of the tree (names pass), else NULL */
   int nsites;       /* boundary sites (after boundaries) */
   int nbridges;     /* cross-language imports to rewrite (after boundaries) */
   char *out_text;   /* emitted text (NULL: copy unchanged) */
@@ -597,7 +684,8 @@ char *graph_site_id(const Call *c);
  * parallel so that manifest_write only concatenates. */
 void manifest_module_part(Module *m);
 /* Writes OUT/currant.graph.json (deterministic, atomic) from the parts and
- * the graph, and its sha256 (64 hex) to sha unless NULL.  0 or -1. */
+ * the graph, streamed to the file as it is made (never held whole), and
+ * its sha256 (64 hex) to sha unless NULL.  0 or -1. */
 int manifest_write(const Codebase *cb, const Graph *g, const char *out_dir, char *sha);
 
 /* -------------------------------------------------------------- views.c */
@@ -695,14 +783,8 @@ bool cache_load(Module *m);
 /* Analyse: keeps m's fresh names state (before link; none when m could
  * not be read) and takes the diagnostics parse and names reported. */
 void cache_keep_names(Module *m, Vec *diags);
-/* True if fresh (the same file parsed and named again) has exactly the
- * names state m was loaded with. */
-bool cache_same_names(const Module *m, const Module *fresh);
 /* Reports every file's analyse diagnostics (loaded or kept), in file order. */
 void cache_replay_analysis(const Cache *c);
-/* Drops every old entry and this build's states: the build starts over
- * from the sources (after an entry was found to lie). */
-void cache_forget(Cache *c);
 /* After link: true when m was loaded and its link digest is the one its
  * sites and output were made with (they are reused: m needs no tree). */
 bool cache_settle(const Codebase *cb, Module *m);

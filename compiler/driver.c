@@ -29,7 +29,7 @@ typedef struct Phase {
   const char *out_dir;               /* OUT, for the write phase */
   int write_failures;                /* files that could not be written (atomic) */
   Cache *cache;                      /* the build cache, or NULL */
-  int mismatch;                      /* (atomic) level 1: an output differs; level 2: an entry lied */
+  int mismatch;                      /* (atomic) level 1: an output differs */
   struct DirSet *dirs;               /* directories under OUT already checked, for the write phase */
   void (*side)(struct Phase *);      /* whole-codebase work done beside the files, or NULL */
   int side_taken;                    /* (atomic) a worker took side */
@@ -111,22 +111,21 @@ static void parse_and_name(Module *m) {
     names_javascript(m);
 }
 
-/* A Python module's later stages (boundaries, bridge, rewrite) read only
- * what its names pass recorded (Call shapes, Module.py), so a build frees
+/* A module's later stages (boundaries, bridge, rewrite) read only what its
+ * names pass recorded (Call shapes, Module.py, Module.js), so a build frees
  * its tree right away: trees are most of a build's memory, and fresh pages
- * cost the kernel more to zero than the parse costs.  JavaScript keeps its
- * tree for rewrite_js.c until instrumented; `currantc check` keeps all of
- * them for its own walks. */
-static void drop_python_tree(Module *m) {
-  if (m->lang != LANG_PYTHON || !m->tree) return;
+ * cost the kernel more to zero than the parse costs.  `currantc check`
+ * keeps them for its own walks. */
+static void drop_tree(Module *m) {
+  if (!m->tree) return;
   ts_tree_delete(m->tree), m->tree = NULL;
   for (int i = 0; i < m->calls.len; i++) ((Call *)m->calls.items[i])->node = (TSNode){0};
 }
 
 /* With a cache, m is loaded from it when unchanged; else parsed and named,
  * its state kept for the next build.  Its reports wait in the cache until
- * every file is settled (cache_replay_analysis): an entry found to lie after
- * link makes the build start over, and nothing must be printed twice. */
+ * every file is settled (cache_replay_analysis), then are printed in file
+ * order. */
 static void analyse(Codebase *cb, Module *m) {
   (void)cb;
   if (!m->cache) {
@@ -143,7 +142,7 @@ static void analyse(Codebase *cb, Module *m) {
 
 static void analyse_for_build(Codebase *cb, Module *m) {
   analyse(cb, m);
-  drop_python_tree(m);
+  drop_tree(m);
 }
 
 static void instrument(Codebase *cb, Module *m) {
@@ -161,14 +160,11 @@ static void instrument(Codebase *cb, Module *m) {
   edit_free(&edits);
 }
 
-/* After instrumenting, nothing reads a JavaScript tree again (graph and
- * manifest use what the passes extracted): free it now, not at the end of
- * the build (a Python one went after its names pass).
- * With a cache, m's sites and output are reused when its entry allows, else
+/* With a cache, m's sites and output are reused when its entry allows, else
  * what instrumenting reports is kept for the next build.  m's manifest
  * records are final then: made here, so that the write phase can assemble
  * the manifest beside the files. */
-static void instrument_and_drop_tree(Codebase *cb, Module *m) {
+static void instrument_for_build(Codebase *cb, Module *m) {
   if (!m->cache) {
     instrument(cb, m);
   } else if (!cache_reuse(m)) {
@@ -179,7 +175,6 @@ static void instrument_and_drop_tree(Codebase *cb, Module *m) {
     diag_replay(&diags);
     cache_keep_build(m, &diags);
   }
-  if (m->tree) ts_tree_delete(m->tree), m->tree = NULL;
   manifest_module_part(m);
 }
 
@@ -388,6 +383,7 @@ void driver_clear_module(Module *m) {
   vec_free(&m->defs), vec_free(&m->imports), vec_free(&m->calls), vec_free(&m->assigns);
   vec_free(&m->exports), vec_free(&m->errors);
   if (m->py) free(m->py->tops), free(m->py->stmts), free(m->py->parts), free(m->py->eqs), free(m->py);
+  if (m->js) free(m->js->calls), free(m->js->links), free(m->js->chains), free(m->js->bridges), free(m->js);
   free_names(m, &m->globals);
   names_strings_free(m->strings);
   if (m->tree) ts_tree_delete(m->tree);
@@ -659,49 +655,18 @@ static bool build_unchanged(BuildRun *r, const BuildOptions *opt) {
   return true;
 }
 
-/* After link: a loaded JavaScript file whose sites must be found again
- * needs its tree back (a Python one has all the rewrite needs in its
- * loaded names state).  The names pass over the same bytes gives the same
- * state, whose call nodes the loaded calls take; an entry that does not
- * match what its source gives has lied, and the build starts over
- * (analyse_cached). */
-static void settle(Codebase *cb, Module *m) {
-  if (cache_settle(cb, m) || m->tree || m->status != MOD_OK || m->lang == LANG_PYTHON) return;
-  Module *fresh = module_new(m->file);
-  fresh->text = m->text, fresh->len = m->len;
-  Vec quiet = {0};
-  diag_defer(&quiet); /* the entry's diagnostics stand for these */
-  parse_and_name(fresh);
-  diag_defer(NULL);
-  diag_records_free(&quiet);
-  if (cache_same_names(m, fresh)) {
-    for (int i = 0; i < m->calls.len; i++)
-      ((Call *)m->calls.items[i])->node = ((Call *)fresh->calls.items[i])->node;
-    m->tree = fresh->tree, fresh->tree = NULL;
-  } else {
-    __atomic_store_n(&current_phase->mismatch, 1, __ATOMIC_RELAXED);
-  }
-  fresh->text = NULL;
-  module_free(fresh);
-}
+/* After link: a loaded file's link digest tells whether its sites and
+ * output are reused.  Nothing is parsed again: what the rewrite needs was
+ * loaded with its names state (Call shapes, Module.py, Module.js). */
+static void settle(Codebase *cb, Module *m) { (void)cache_settle(cb, m); }
 
 /* Level 2: analyse (loading what the cache holds), link, settle; then the
- * analyse diagnostics, once, whatever happened. */
+ * analyse diagnostics, once. */
 static void analyse_cached(BuildRun *r, int jobs) {
   cache_attach(r->cache, &r->cb);
   run_analyse(r, jobs, analyse_for_build);
   Phase settling = {.name = "settling", .cb = &r->cb, .run = settle, .order = r->order};
   run_phase(&settling, jobs);
-  if (settling.mismatch) {
-    diag_verbose("cache: an entry does not match its source: analysing every file again");
-    free_modules(r, jobs);
-    new_modules(r);
-    cache_forget(r->cache);
-    cache_attach(r->cache, &r->cb);
-    run_analyse(r, jobs, analyse_for_build);
-    settling = (Phase){.name = "settling", .cb = &r->cb, .run = settle, .order = r->order};
-    run_phase(&settling, jobs); /* digests only: nothing was loaded */
-  }
   cache_replay_analysis(r->cache);
 }
 
@@ -729,7 +694,8 @@ static int build_all(BuildRun *r, const BuildOptions *opt) {
     run_analyse(r, opt->jobs, analyse_for_build);
   copy_assets(&r->assets, opt->out);
   report_bridges(r);
-  Phase instrumenting = {.name = "instrumenting", .cb = &r->cb, .run = instrument_and_drop_tree, .order = r->order};
+  Phase instrumenting = {
+      .name = "instrumenting", .cb = &r->cb, .run = instrument_for_build, .order = r->order};
   run_phase(&instrumenting, opt->jobs);
   if (r->cache) cache_report(r->cache);
   char manifest_sha[65];
@@ -781,7 +747,7 @@ ModStatus driver_compile_buffer(Lang lang, const char *rel, const char *text, si
   parse_source(m);
   if (m->status == MOD_OK && lang == LANG_PYTHON) names_python(m);
   else if (m->status == MOD_OK) names_javascript(m);
-  drop_python_tree(m); /* as a build does */
+  drop_tree(m); /* as a build does */
   link_codebase(&cb);
   instrument(&cb, m);
   ModStatus st = m->status;

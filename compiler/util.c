@@ -186,29 +186,66 @@ static int write_all(int fd, const char *data, size_t len) {
   return 0;
 }
 
-int write_file_atomic(const char *path, const char *data, size_t len) {
-  char *tmp = xasprintf("%s.tmp.%ld", path, (long)getpid());
+int outfile_open(OutFile *f, const char *path, bool hash) {
+  *f = (OutFile){.path = xstrdup(path), .tmp = xasprintf("%s.tmp.%ld", path, (long)getpid())};
   /* O_EXCL|O_NOFOLLOW: a planted symlink at the temp name is refused, not followed. */
-  int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
-  if (fd < 0 && errno == EEXIST) {
-    unlink(tmp);
-    fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+  f->fd = open(f->tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+  if (f->fd < 0 && errno == EEXIST) {
+    unlink(f->tmp);
+    f->fd = open(f->tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
   }
-  if (fd < 0) {
-    free(tmp);
+  if (f->fd < 0) {
+    int e = errno;
+    free(f->path), free(f->tmp);
+    errno = e;
     return -1;
   }
-  /* No fsync: an interrupted build leaves either the old file or the new
-   * one under the real name (rename is atomic), and outputs can be rebuilt;
-   * syncing each of thousands of files made builds 50x slower. */
-  int rc = write_all(fd, data, len);
-  int e = errno;
-  if (close(fd) < 0 && rc == 0) rc = -1, e = errno;
-  if (rc == 0 && rename(tmp, path) < 0) rc = -1, e = errno;
-  if (rc != 0) unlink(tmp);
-  free(tmp);
+  if (hash) {
+    f->sha = EVP_MD_CTX_new();
+    if (!f->sha || EVP_DigestInit_ex(f->sha, EVP_sha256(), NULL) != 1) out_of_memory(0);
+  }
+  return 0;
+}
+
+void outfile_write(OutFile *f, const void *data, size_t len) {
+  if (f->sha) EVP_DigestUpdate(f->sha, data, len);
+  if (!f->err && write_all(f->fd, data, len) < 0) f->err = errno;
+}
+
+static void hex_digest(const unsigned char *md, char out[65]) {
+  static const char hex[] = "0123456789abcdef";
+  for (unsigned i = 0; i < 32; i++) {
+    out[2 * i] = hex[md[i] >> 4];
+    out[2 * i + 1] = hex[md[i] & 15];
+  }
+  out[64] = '\0';
+}
+
+/* No fsync: an interrupted build leaves either the old file or the new one
+ * under the real name (rename is atomic), and outputs can be rebuilt;
+ * syncing each of thousands of files made builds 50x slower. */
+int outfile_close(OutFile *f, char sha[65]) {
+  int e = f->err;
+  if (close(f->fd) < 0 && !e) e = errno;
+  if (!e && rename(f->tmp, f->path) < 0) e = errno;
+  if (e) unlink(f->tmp);
+  if (f->sha) {
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int n = 0;
+    EVP_DigestFinal_ex(f->sha, md, &n);
+    EVP_MD_CTX_free(f->sha);
+    if (sha) hex_digest(md, sha);
+  }
+  free(f->path), free(f->tmp);
   errno = e;
-  return rc;
+  return e ? -1 : 0;
+}
+
+int write_file_atomic(const char *path, const char *data, size_t len) {
+  OutFile f;
+  if (outfile_open(&f, path, false) < 0) return -1;
+  outfile_write(&f, data, len);
+  return outfile_close(&f, NULL);
 }
 
 int make_parent_dirs(const char *path) {
@@ -231,12 +268,7 @@ void sha256_hex(const void *data, size_t len, char out[65]) {
   unsigned char md[EVP_MAX_MD_SIZE];
   unsigned int n = 0;
   EVP_Digest(data, len, md, &n, EVP_sha256(), NULL);
-  static const char hex[] = "0123456789abcdef";
-  for (unsigned i = 0; i < 32; i++) {
-    out[2 * i] = hex[md[i] >> 4];
-    out[2 * i + 1] = hex[md[i] & 15];
-  }
-  out[64] = '\0';
+  hex_digest(md, out);
 }
 
 void offset_to_line_col(const char *text, size_t off, uint32_t *line, uint32_t *col) {

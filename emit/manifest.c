@@ -322,9 +322,23 @@ static bool *duplicate_defs(const Module *m) {
  * memory than the build, and one record per line keeps a CI diff of two
  * manifests to the records that changed. */
 typedef struct Writer {
-  StrBuf b;   /* the document so far */
-  bool first; /* no record yet in the open array */
+  StrBuf b;     /* the document so far (with out: what is not written yet) */
+  bool first;   /* no record yet in the open array */
+  OutFile *out; /* the file the document streams to, or NULL (a module's part) */
 } Writer;
+
+/* Past this much, a streamed document's buffer goes to its file: the
+ * manifest of a large codebase is bigger than its sources (68 MB for the
+ * 31 MB stdlib), and holding it whole, doubled by the buffer's growth,
+ * was a build's peak of memory. */
+#define SPILL_BYTES (1u << 20)
+
+static void spill(Writer *w, size_t at_least) {
+  if (!w->out || w->b.len == 0 || w->b.len < at_least) return;
+  outfile_write(w->out, w->b.data, w->b.len);
+  w->b.len = 0;
+  w->b.data[0] = '\0';
+}
 
 /* `"key": ` at indent, preceded by the comma that separates it. */
 static void put_key(Writer *w, const char *key, bool first, int indent) {
@@ -341,6 +355,7 @@ static void open_array(Writer *w) {
 /* The separator and indent before a record; the caller writes the record. */
 static void begin_record(Writer *w, int indent) {
   static const char spaces[] = "        ";
+  spill(w, SPILL_BYTES);
   if (!w->first) str_append(&w->b, ",", 1);
   str_append(&w->b, "\n", 1);
   str_append(&w->b, spaces, (size_t)indent);
@@ -456,6 +471,7 @@ static void put_parts(Writer *w, const Codebase *cb, int k) {
     const char *p = m->manifest_part[k];
     if (!*p) continue;
     str_puts(&w->b, first ? p + 1 : p);
+    spill(w, SPILL_BYTES);
     first = false;
   }
   w->first = first;
@@ -530,13 +546,17 @@ static void put_document(Writer *w, const Codebase *cb, const Graph *g) {
 }
 
 int manifest_write(const Codebase *cb, const Graph *g, const char *out_dir, char *sha) {
-  Writer w = {0};
-  put_document(&w, cb, g);
-  if (sha) sha256_hex(w.b.data, w.b.len, sha);
   char *path = xasprintf("%s/currant.graph.json", out_dir);
-  int rc = write_file_atomic(path, w.b.data, w.b.len);
+  OutFile f;
+  int rc = outfile_open(&f, path, sha != NULL);
+  if (rc == 0) {
+    Writer w = {.out = &f};
+    put_document(&w, cb, g);
+    spill(&w, 0);
+    str_free(&w.b);
+    rc = outfile_close(&f, sha);
+  }
   if (rc < 0) diag_report(DIAG_ERROR, path, 0, 0, "cannot write: %s", strerror(errno));
   free(path);
-  str_free(&w.b);
   return rc;
 }

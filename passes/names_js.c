@@ -1453,6 +1453,228 @@ static void finish_calls(W *w) {
   }
 }
 
+/* ---- what rewrite_js.c needs: the build frees the tree after this pass -- */
+
+#define NO_TOKEN UINT32_MAX
+
+static bool is_type(TSNode n, const char *t) {
+  return !ts_node_is_null(n) && strcmp(ts_node_type(n), t) == 0;
+}
+
+static Span span_of(TSNode n) { return (Span){ts_node_start_byte(n), ts_node_end_byte(n)}; }
+
+/* The start of n's first child of type t (anonymous tokens included). */
+static uint32_t token_at(TSNode n, const char *t) {
+  for (uint32_t i = 0; i < ts_node_child_count(n); i++) {
+    TSNode c = ts_node_child(n, i);
+    if (strcmp(ts_node_type(c), t) == 0) return ts_node_start_byte(c);
+  }
+  return NO_TOKEN;
+}
+
+static bool args_empty(TSNode args) {
+  for (uint32_t i = 0; i < ts_node_named_child_count(args); i++)
+    if (kind(ts_node_named_child(args, i)) != K_COMMENT) return false;
+  return true;
+}
+
+static bool is_chain(TSNode n) {
+  int k = kind(n);
+  return k == K_CALL || k == K_MEMBER || k == K_SUBSCRIPT;
+}
+
+static JsAccess access_of(TSNode a) {
+  JsAccess x = {.span = span_of(a), .sep = NO_TOKEN, .close = NO_TOKEN, .opt = NO_TOKEN, .kind = JS_OTHER};
+  TSNode opt = is_chain(a) ? field(a, F_OPTIONAL) : (TSNode){0};
+  if (!ts_node_is_null(opt)) x.opt = ts_node_start_byte(opt);
+  if (kind(a) == K_MEMBER) {
+    x.kind = JS_MEMBER, x.sep = token_at(a, ".");
+    x.key = span_of(field(a, F_PROPERTY));
+  } else if (kind(a) == K_SUBSCRIPT) {
+    x.kind = JS_SUBSCRIPT, x.sep = token_at(a, "["), x.close = token_at(a, "]");
+  }
+  return x;
+}
+
+/* The node a chain link continues from: a call's callee, an access's object. */
+static TSNode chain_inner(TSNode n) { return field(n, kind(n) == K_CALL ? F_FUNCTION : F_OBJECT); }
+
+/* The whole chain a node belongs to: up through objects and callees. */
+static TSNode chain_top(TSNode n) {
+  for (;;) {
+    TSNode p = ts_node_parent(n);
+    if (!is_chain(p) || !ts_node_eq(chain_inner(p), n)) return n;
+    n = p;
+  }
+}
+
+/* True if an expression starting at n's start begins a statement. */
+static bool starts_statement(TSNode n) {
+  uint32_t s = ts_node_start_byte(n);
+  for (TSNode p = ts_node_parent(n); !ts_node_is_null(p) && ts_node_start_byte(p) == s; p = ts_node_parent(p))
+    if (kind(p) == K_EXPR_STMT) return true;
+  return false;
+}
+
+/* A call's start and index in Module.calls, for call_of. */
+typedef struct CallAt {
+  uint32_t start;
+  int index;
+} CallAt;
+
+static int by_start(const void *pa, const void *pb) {
+  const CallAt *a = pa, *b = pb;
+  if (a->start != b->start) return a->start < b->start ? -1 : 1;
+  return (a->index > b->index) - (a->index < b->index);
+}
+
+/* The index in Module.calls of the call made for node n, or -1; by holds
+ * every call sorted by start. */
+static int call_of(const Module *m, const CallAt *by, TSNode n) {
+  uint32_t s = ts_node_start_byte(n);
+  int lo = 0, hi = m->calls.len;
+  while (lo < hi) {
+    int mid = (lo + hi) / 2;
+    if (by[mid].start < s)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  for (; lo < m->calls.len && by[lo].start == s; lo++)
+    if (ts_node_eq(((const Call *)m->calls.items[by[lo].index])->node, n)) return by[lo].index;
+  return -1;
+}
+
+/* The chain of top (recorded once per top), its index in js->chains. */
+static int record_chain(Module *m, const CallAt *by, TSNode top) {
+  JsLayout *js = m->js;
+  Span s = span_of(top);
+  for (int i = 0; i < js->nchains; i++) {
+    const JsLink *t = &js->links[js->chains[i].first + js->chains[i].n - 1];
+    if (t->acc.span.start == s.start && t->acc.span.end == s.end) return i;
+  }
+  int n = 0;
+  for (TSNode x = top;; x = chain_inner(x)) {
+    n++;
+    if (!is_chain(x)) break;
+  }
+  js->links = xrealloc(js->links, (size_t)(js->nlinks + n) * sizeof *js->links);
+  JsLink *l = js->links + js->nlinks;
+  int j = n - 1; /* head first */
+  for (TSNode x = top;; x = chain_inner(x), j--) {
+    JsLink *k = &l[j];
+    *k = (JsLink){.acc = access_of(x), .open = NO_TOKEN, .call = -1};
+    if (!is_chain(x)) break;
+    k->call = call_of(m, by, x);
+    if (kind(x) == K_CALL) {
+      k->acc.kind = JS_CALL;
+      TSNode args = field(x, F_ARGUMENTS);
+      if (!ts_node_is_null(args)) k->open = token_at(args, "("), k->empty = args_empty(args);
+    }
+  }
+  js->chains = xrealloc(js->chains, (size_t)(js->nchains + 1) * sizeof *js->chains);
+  js->chains[js->nchains] = (JsChain){.first = js->nlinks, .n = n, .stmt = starts_statement(top)};
+  js->nlinks += n;
+  return js->nchains++;
+}
+
+static JsCall call_layout(Module *m, const CallAt *by, const Call *c) {
+  TSNode n = c->node;
+  /* spans inside the call's, empty at its start when absent (the cache
+   * stores them relative to it) */
+  Span none = {c->span.start, c->span.start};
+  JsCall j = {.written = none, .open = NO_TOKEN, .kw = NO_TOKEN, .chain = -1};
+  if (c->form == CALL_READ) {
+    j.callee = access_of(n);
+    return j;
+  }
+  TSNode callee = field(n, c->form == CALL_NEW ? F_CONSTRUCTOR : F_FUNCTION), args = field(n, F_ARGUMENTS);
+  TSNode f = strip_parens(callee);
+  if (ts_node_is_null(callee))
+    j.callee = (JsAccess){.span = none, .sep = NO_TOKEN, .close = NO_TOKEN, .opt = NO_TOKEN};
+  else
+    j.written = span_of(callee), j.callee = access_of(f);
+  if (is_type(callee, "import")) j.flags |= JSC_IMPORT;
+  if (is_type(f, "super") || (j.callee.kind != JS_OTHER && is_type(field(f, F_OBJECT), "super")))
+    j.flags |= JSC_UNDETACHABLE | JSC_SUPER;
+  else if (j.callee.kind != JS_OTHER && is_type(field(f, F_PROPERTY), "private_property_identifier"))
+    j.flags |= JSC_UNDETACHABLE;
+  if (!ts_node_is_null(args)) {
+    j.open = token_at(args, "(");
+    if (args_empty(args)) j.flags |= JSC_ARGS_EMPTY;
+  }
+  if (c->form == CALL_NEW)
+    j.kw = token_at(n, "new");
+  else if (by && chain_has_optional(n))
+    j.chain = record_chain(m, by, chain_top(n));
+  return j;
+}
+
+static bool is_directive(TSNode st) {
+  return kind(st) == K_EXPR_STMT && ts_node_named_child_count(st) == 1 &&
+         kind(ts_node_named_child(st, 0)) == K_STRING;
+}
+
+/* After a hashbang, comments and the directive prologue: where the runtime
+ * binding goes, or NO_TOKEN. */
+static uint32_t first_statement(TSNode root) {
+  bool prologue = true;
+  for (uint32_t i = 0; i < ts_node_named_child_count(root); i++) {
+    TSNode st = ts_node_named_child(root, i);
+    if (is_type(st, "hash_bang_line") || kind(st) == K_COMMENT) continue;
+    if (prologue && is_directive(st)) continue;
+    return ts_node_start_byte(st);
+  }
+  return NO_TOKEN;
+}
+
+static bool is_require(const Module *m, TSNode n) {
+  TSNode fn = field(n, F_FUNCTION);
+  return kind(n) == K_CALL && kind(fn) == K_IDENT && ts_node_end_byte(fn) - ts_node_start_byte(fn) == 7 &&
+         memcmp(m->text + ts_node_start_byte(fn), "require", 7) == 0;
+}
+
+/* What the bridge replaces for imp: its import/export statement or the
+ * require call (found from the import's position; a declarator's value:
+ * `require(x)`, `require(x).a`). */
+static JsBridge bridge_node(const Module *m, const Import *imp) {
+  TSPoint pt = {imp->line - 1, imp->col - 1};
+  for (TSNode n = ts_node_descendant_for_point_range(ts_tree_root_node(m->tree), pt, pt); !ts_node_is_null(n);
+       n = ts_node_parent(n)) {
+    if (kind(n) == K_IMPORT_STMT) return (JsBridge){span_of(n), JSB_IMPORT_STMT};
+    if (kind(n) == K_EXPORT_STMT) return (JsBridge){span_of(n), JSB_EXPORT_STMT};
+    if (is_require(m, n)) return (JsBridge){span_of(n), JSB_REQUIRE};
+    if (kind(n) == K_DECLARATOR) {
+      TSNode v = strip_parens(field(n, F_VALUE));
+      while (kind(v) == K_MEMBER) v = strip_parens(field(v, F_OBJECT));
+      return is_require(m, v) ? (JsBridge){span_of(v), JSB_REQUIRE} : (JsBridge){{0, 0}, JSB_NONE};
+    }
+  }
+  return (JsBridge){{0, 0}, JSB_NONE};
+}
+
+static void record_layout(Module *m) {
+  JsLayout *js = m->js = xcalloc(1, sizeof *js);
+  CallAt *by = NULL; /* made for the first call in an optional chain */
+  js->ncalls = m->calls.len;
+  js->calls = xcalloc((size_t)js->ncalls + 1, sizeof *js->calls);
+  for (int i = 0; i < m->calls.len; i++) {
+    const Call *c = m->calls.items[i];
+    if (!by && c->form != CALL_READ && c->form != CALL_NEW && chain_has_optional(c->node)) {
+      by = xmalloc((size_t)m->calls.len * sizeof *by);
+      for (int k = 0; k < m->calls.len; k++)
+        by[k] = (CallAt){((const Call *)m->calls.items[k])->span.start, k};
+      qsort(by, (size_t)m->calls.len, sizeof *by, by_start);
+    }
+    js->calls[i] = call_layout(m, by, c);
+  }
+  free(by);
+  js->nbridges = m->imports.len;
+  js->bridges = xcalloc((size_t)js->nbridges + 1, sizeof *js->bridges);
+  for (int i = 0; i < m->imports.len; i++) js->bridges[i] = bridge_node(m, m->imports.items[i]);
+  js->first_stmt = first_statement(ts_tree_root_node(m->tree));
+}
+
 /* .mjs is ESM, .cjs CommonJS, .js what the nearest package.json "type"
  * says, and without one ESM iff it has top-level import/export. */
 static bool detect_esm(Module *m) {
@@ -1478,6 +1700,7 @@ void names_javascript(Module *m) {
   walk(&w);
   finish_calls(&w);
   finish_exports(&w);
+  record_layout(m);
   for (int i = 0; i < w.owned.len; i++) free(w.owned.items[i]);
   vec_free(&w.owned);
   free(w.anc), free(w.scopes), free(w.tab), free(w.cx), free(w.post), free(w.coll), free(w.pex), free(w.wraps);

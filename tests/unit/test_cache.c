@@ -114,6 +114,43 @@ TEST(cache_names_round_trip_python_layout) {
   str_free(&a);
 }
 
+/* What the JavaScript rewrite works from once the tree is gone (Module.js):
+ * the binding's place, optional chains with their links, per-call tokens,
+ * the nodes bridges replace. */
+static const char js_layout_src[] = "#!/usr/bin/env node\n"
+                                    "\"use strict\";\n"
+                                    "const m = require(\"./m.py\"), { g } = require(\"./m.py\");\n"
+                                    "a?.b.c(fs.readFileSync(\"x\"));\n"
+                                    "const d = new(Date), t = fetch`u`, e = process.env[\"K\"];\n";
+
+TEST(cache_names_round_trip_javascript_layout) {
+  round_trip(LANG_JAVASCRIPT, "app/lay.js", js_layout_src, 5);
+  InputFile f = {.abs = "app/lay.js", .rel = "app/lay.js", .lang = LANG_JAVASCRIPT};
+  StrBuf a = {0};
+  encode(&f, js_layout_src, &a);
+  Module *m = module_of(&f, js_layout_src, false);
+  CHECK(cache_decode_names(a.data, a.len, m));
+  CHECK(m->js != NULL);
+  if (m->js) {
+    const JsLayout *js = m->js;
+    CHECK_INT(js->first_stmt, (int)(strstr(js_layout_src, "const m") - js_layout_src));
+    CHECK_INT(js->nchains, 1);
+    CHECK_INT(js->nlinks, 4); /* a, a?.b, a?.b.c, a?.b.c(...) */
+    CHECK(js->nlinks == 4 && js->links[1].acc.opt != UINT32_MAX && js->links[3].acc.kind == JS_CALL);
+    CHECK_INT(js->nbridges, m->imports.len);
+    for (int i = 0; i < js->nbridges; i++) CHECK_INT(js->bridges[i].kind, JSB_REQUIRE);
+    for (int i = 0; i < m->calls.len; i++) {
+      const Call *c = m->calls.items[i];
+      const JsCall *j = &js->calls[i];
+      if (c->form == CALL_NEW) CHECK(j->kw == c->span.start && j->written.start == j->kw + 3);
+      if (c->form == CALL_READ) CHECK(j->callee.kind == JS_SUBSCRIPT && j->callee.close == c->span.end - 1);
+      if (strcmp(c->text, "a.b.c") == 0) CHECK(j->chain == 0);
+    }
+  }
+  module_drop(m);
+  str_free(&a);
+}
+
 TEST(cache_names_round_trip_syntax_errors) { round_trip(LANG_PYTHON, "bad.py", "def bad(:\n  x = (\n", 0); }
 
 /* Every prefix of a valid encoding but the whole is refused. */
