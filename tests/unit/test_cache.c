@@ -75,6 +75,16 @@ static void round_trip(Lang lang, const char *rel, const char *src, int min_call
 
 TEST(cache_names_round_trip_python) { round_trip(LANG_PYTHON, "app/cart.py", py_src, 5); }
 TEST(cache_names_round_trip_javascript) { round_trip(LANG_JAVASCRIPT, "app/load.mjs", js_src, 5); }
+/* The module the cache gives back for src (f describes it; a keeps the
+ * encoding), after round_trip's checks on the same source. */
+static Module *decoded(InputFile *f, const char *src, int min_calls, StrBuf *a) {
+  round_trip(f->lang, f->rel, src, min_calls);
+  encode(f, src, a);
+  Module *m = module_of(f, src, false);
+  CHECK(cache_decode_names(a->data, a->len, m));
+  return m;
+}
+
 /* What the Python rewrite works from once the tree is gone (Module.py,
  * call shapes): top-level statements, import statements and their parts,
  * `=` interpolations. */
@@ -87,12 +97,9 @@ static const char py_layout_src[] =
     "def f(y=1):\n    return f'{p.g(y, *x, k=1)=!r:>4}' + str(z for z in y)\n";
 
 TEST(cache_names_round_trip_python_layout) {
-  round_trip(LANG_PYTHON, "app/lay.py", py_layout_src, 3);
   InputFile f = {.abs = "app/lay.py", .rel = "app/lay.py", .lang = LANG_PYTHON};
   StrBuf a = {0};
-  encode(&f, py_layout_src, &a);
-  Module *m = module_of(&f, py_layout_src, false);
-  CHECK(cache_decode_names(a.data, a.len, m));
+  Module *m = decoded(&f, py_layout_src, 3, &a);
   CHECK(m->py != NULL);
   if (m->py) {
     CHECK_INT(m->py->ntops, 6);
@@ -124,12 +131,9 @@ static const char js_layout_src[] = "#!/usr/bin/env node\n"
                                     "const d = new(Date), t = fetch`u`, e = process.env[\"K\"];\n";
 
 TEST(cache_names_round_trip_javascript_layout) {
-  round_trip(LANG_JAVASCRIPT, "app/lay.js", js_layout_src, 5);
   InputFile f = {.abs = "app/lay.js", .rel = "app/lay.js", .lang = LANG_JAVASCRIPT};
   StrBuf a = {0};
-  encode(&f, js_layout_src, &a);
-  Module *m = module_of(&f, js_layout_src, false);
-  CHECK(cache_decode_names(a.data, a.len, m));
+  Module *m = decoded(&f, js_layout_src, 5, &a);
   CHECK(m->js != NULL);
   if (m->js) {
     const JsLayout *js = m->js;
