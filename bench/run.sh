@@ -119,7 +119,7 @@ measure() {
   t1=$(date +%s%N)
   local kb cpu
   kb=$(awk '/^rss /{print $2}' "$rss")
-  cpu=$(awk '/^rss /{printf "%d", ($4 + $6) * 1000000}' "$rss")
+  cpu=$(awk '/^rss /{printf "%d", ($4 + $5) * 1000000}' "$rss")
   if grep -q 'terminated by signal' "$rss" || [ "$rc" -ge 128 ]; then
     echo "bench: $tool on $corpus crashed (status $rc); log: $log" >&2
     tail -5 "$log" >&2
