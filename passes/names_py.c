@@ -839,7 +839,7 @@ static void import_statement(Walk *w, Frame *f) {
   for (uint32_t i = 0; i < k; i++) {
     TSNode c = ts_node_named_child(f->node, i);
     int kind = node_kind(c);
-    if (kind != K_COMMENT) stmt_part(w, c);
+    if (kind != K_COMMENT && kind != K_LINE_CONTINUATION) stmt_part(w, c);
     if (kind == K_DOTTED_NAME) {
       char *spec = collapsed_text(w->text, c);
       char *dot = strchr(spec, '.');
@@ -864,7 +864,7 @@ static void import_from(Walk *w, Frame *f) {
     TSNode c = ts_node_named_child(f->node, i);
     int kind = node_kind(c);
     if (ts_node_eq(c, mod)) continue;
-    if (w->in_stmt && kind != K_COMMENT) stmt_part(w, c);
+    if (w->in_stmt && kind != K_COMMENT && kind != K_LINE_CONTINUATION) stmt_part(w, c);
     if (kind == K_WILDCARD_IMPORT) {
       import_add(w, f, IMPORT_STAR, NULL, xstrdup(spec), NULL, c);
     } else if (kind == K_DOTTED_NAME) {

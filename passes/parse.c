@@ -109,14 +109,14 @@ void parse_call_args(Lang lang, TSTreeCursor *cur, TSNode args, Call *c) {
   if (!ts_tree_cursor_goto_first_child(cur)) return;
   do {
     int k = arg_of(lang, ts_tree_cursor_current_node(cur));
-    if (k == ARG_TOKEN || k == ARG_COMMENT) continue;
+    if (k == ARG_TOKEN || k == ARG_COMMENT || k == ARG_CONTINUATION) continue;
     if (k == ARG_KEYWORD)
       c->args |= ARGS_KEYWORDS;
     else if (k == ARG_SPREAD)
       c->args |= ARGS_SPREAD;
     else
-      c->positional++; /* a line continuation too, as the bridge always counted */
-    if (k != ARG_CONTINUATION) c->args |= ARGS_CODE;
+      c->positional++;
+    c->args |= ARGS_CODE;
   } while (ts_tree_cursor_goto_next_sibling(cur));
 }
 

@@ -24,3 +24,12 @@ async def checkout(n):
 if True:
     import os; p2 = _currant.bridge("js", "pricing.js", ["fetchRate"])
     _currant.call(6, p2.quote, 1, 2)
+
+
+def continued():
+    # backslash continuations inside a bridged import and a bridge call:
+    # neither is an imported name nor an argument
+    q3 = _currant.bridge("js", "pricing.js", ["fetchRate"]).quote; fetchRate = (_currant.bridge("js", "pricing.js", ["fetchRate"]).fetchRate
+)
+    return _currant.call(7, q3, 1, \
+              2), fetchRate

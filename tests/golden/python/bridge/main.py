@@ -24,3 +24,12 @@ async def checkout(n):
 if True:
     import os, currant.js.pricing as p2
     p2.quote(1, 2)
+
+
+def continued():
+    # backslash continuations inside a bridged import and a bridge call:
+    # neither is an imported name nor an argument
+    from currant.js.pricing import quote as q3, \
+        fetchRate
+    return q3(1, \
+              2), fetchRate
