@@ -1183,14 +1183,13 @@ static const uint8_t *entry_built(const PackEntry *e, size_t *n) {
   return r.bad ? NULL : p;
 }
 
-bool cache_settle(const Codebase *cb, Module *m) {
+void cache_settle(Codebase *cb, Module *m) {
   CacheFile *f = m->cache;
   if (!link_digest(cb, m, f->digest)) f->digest[0] = '\0';
-  if (!f->loaded || !f->digest[0] || m->status != MOD_OK) return false;
+  if (!f->loaded || !f->digest[0] || m->status != MOD_OK) return;
   size_t n;
   const uint8_t *p = entry_built(f->entry, &n);
   f->reusable = p && decode_built(p, n, m, f->digest, f->owner->out_dir, &f->built);
-  return f->reusable;
 }
 
 bool cache_reuse(Module *m) {

@@ -785,9 +785,9 @@ bool cache_load(Module *m);
 void cache_keep_names(Module *m, Vec *diags);
 /* Reports every file's analyse diagnostics (loaded or kept), in file order. */
 void cache_replay_analysis(const Cache *c);
-/* After link: true when m was loaded and its link digest is the one its
- * sites and output were made with (they are reused: m needs no tree). */
-bool cache_settle(const Codebase *cb, Module *m);
+/* After link: notes whether m was loaded and its link digest is the one
+ * its sites and output were made with (then cache_reuse reuses them). */
+void cache_settle(Codebase *cb, Module *m);
 /* Instrument: restores m's sites and output and replays their diagnostics
  * when cache_settle said so; else false (instrument it). */
 bool cache_reuse(Module *m);

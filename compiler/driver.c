@@ -655,17 +655,14 @@ static bool build_unchanged(BuildRun *r, const BuildOptions *opt) {
   return true;
 }
 
-/* After link: a loaded file's link digest tells whether its sites and
- * output are reused.  Nothing is parsed again: what the rewrite needs was
- * loaded with its names state (Call shapes, Module.py, Module.js). */
-static void settle(Codebase *cb, Module *m) { (void)cache_settle(cb, m); }
-
-/* Level 2: analyse (loading what the cache holds), link, settle; then the
- * analyse diagnostics, once. */
+/* Level 2: analyse (loading what the cache holds), link, settle (a loaded
+ * file's link digest tells whether its sites and output are reused; nothing
+ * is parsed again: what the rewrite needs was loaded with its names state);
+ * then the analyse diagnostics, once. */
 static void analyse_cached(BuildRun *r, int jobs) {
   cache_attach(r->cache, &r->cb);
   run_analyse(r, jobs, analyse_for_build);
-  Phase settling = {.name = "settling", .cb = &r->cb, .run = settle, .order = r->order};
+  Phase settling = {.name = "settling", .cb = &r->cb, .run = cache_settle, .order = r->order};
   run_phase(&settling, jobs);
   cache_replay_analysis(r->cache);
 }

@@ -76,14 +76,21 @@ static char *binding_text(const Module *m) {
 }
 
 /* True if some call (site or not) starts in [start, end). */
-static bool has_call_in(const Module *m, uint32_t start, uint32_t end) {
+/* The index of the first call starting at or after start (calls are
+ * sorted by start), or m->calls.len. */
+static int first_call_from(const Module *m, uint32_t start) {
   int lo = 0, hi = m->calls.len;
   while (lo < hi) {
     int mid = (lo + hi) / 2;
     if (((Call *)m->calls.items[mid])->span.start < start) lo = mid + 1;
     else hi = mid;
   }
-  return lo < m->calls.len && ((Call *)m->calls.items[lo])->span.start < end;
+  return lo;
+}
+
+static bool has_call_in(const Module *m, uint32_t start, uint32_t end) {
+  int k = first_call_from(m, start);
+  return k < m->calls.len && ((Call *)m->calls.items[k])->span.start < end;
 }
 
 /* A top-level statement that runs nothing of ours when executed: a plain
@@ -281,15 +288,7 @@ static bool in_span(const Call *c, Span s) { return c->span.start >= s.start && 
 /* True if a call inside s (calls are sorted by start) is a site that
  * skip does not leave alone. */
 static bool holds_site(const Module *m, const bool *skip, Span s) {
-  int lo = 0, hi = m->calls.len;
-  while (lo < hi) {
-    int mid = (lo + hi) / 2;
-    if (((Call *)m->calls.items[mid])->span.start < s.start)
-      lo = mid + 1;
-    else
-      hi = mid;
-  }
-  for (int k = lo; k < m->calls.len; k++) {
+  for (int k = first_call_from(m, s.start); k < m->calls.len; k++) {
     const Call *c = m->calls.items[k];
     if (c->span.start >= s.end) break;
     if (c->site_index >= 0 && !skip[k] && in_span(c, s)) return true;

@@ -63,7 +63,7 @@ void parse_field_ids(Lang lang, const char *const *names, int n, TSFieldId *out)
 }
 
 /* How a named child of an argument list counts (parse_call_args). */
-enum { ARG_TOKEN, ARG_POSITIONAL, ARG_COMMENT, ARG_CONTINUATION, ARG_KEYWORD, ARG_SPREAD, ARG_GENERATOR };
+enum { ARG_TOKEN, ARG_POSITIONAL, ARG_SKIPPED, ARG_KEYWORD, ARG_SPREAD, ARG_GENERATOR };
 
 static uint8_t *arg_class[LANG_COUNT]; /* symbol -> ARG_*, per language */
 static uint32_t arg_nsymbols[LANG_COUNT];
@@ -79,8 +79,7 @@ static void arg_tables_init(void) {
     for (uint32_t s = 0; s < n; s++) {
       if (ts_language_symbol_type(tl, (TSSymbol)s) != TSSymbolTypeRegular) continue;
       const char *name = ts_language_symbol_name(tl, (TSSymbol)s);
-      t[s] = strcmp(name, "comment") == 0                                   ? ARG_COMMENT
-             : strcmp(name, "line_continuation") == 0                       ? ARG_CONTINUATION
+      t[s] = strcmp(name, "comment") == 0 || strcmp(name, "line_continuation") == 0 ? ARG_SKIPPED
              : strcmp(name, "keyword_argument") == 0                        ? ARG_KEYWORD
              : strstr(name, "splat") || strcmp(name, "spread_element") == 0 ? ARG_SPREAD
              : strcmp(name, "generator_expression") == 0                    ? ARG_GENERATOR
@@ -109,7 +108,7 @@ void parse_call_args(Lang lang, TSTreeCursor *cur, TSNode args, Call *c) {
   if (!ts_tree_cursor_goto_first_child(cur)) return;
   do {
     int k = arg_of(lang, ts_tree_cursor_current_node(cur));
-    if (k == ARG_TOKEN || k == ARG_COMMENT || k == ARG_CONTINUATION) continue;
+    if (k == ARG_TOKEN || k == ARG_SKIPPED) continue;
     if (k == ARG_KEYWORD)
       c->args |= ARGS_KEYWORDS;
     else if (k == ARG_SPREAD)
