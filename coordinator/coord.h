@@ -193,7 +193,8 @@ char *self_owner(void);
 /* A process served over its own channel: the script, or a bridge worker. */
 typedef struct Peer {
   const char *lang; /* "py" or "js" */
-  int fd;           /* our end of its channel, -1 when not running */
+  int fd;           /* our end of its channel: what it sends us; -1 when not running */
+  int out;          /* the write end of its reply pipe: what we send it; -1 when not running */
   pid_t pid;        /* 0 when not running */
   bool busy;        /* running an invoke: on the bridge call stack */
   ChIn in;          /* read ahead of its channel */
@@ -235,6 +236,8 @@ int run_reply_ok(Peer *p);
 int run_hello(Serve *sv, Peer *p);
 /* Forks p (the script, or a worker when p is not &sv->main). */
 int run_spawn(Serve *sv, Peer *p);
+/* Closes p's channel (both ways): the process sees the EOF. */
+void run_close_peer(Peer *p);
 /* Sends sig to the script and every worker. */
 void run_kill_all(Serve *sv, int sig);
 /* Lease renewal and the cancel check, due while anything is served. */

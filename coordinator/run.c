@@ -77,7 +77,7 @@ char *run_new_id(void) {
 /* A reply that cannot be written means the child is gone: the next read
  * sees the EOF, so this is not an error of the child's making. */
 int run_reply(Peer *p, json_t *msg) {
-  ch_send(p->fd, msg);
+  ch_send(p->out, msg);
   json_decref(msg);
   return 0;
 }
@@ -86,7 +86,7 @@ int run_reply(Peer *p, json_t *msg) {
  * each checkpoint (the record path's hottest reply). */
 int run_reply_ok(Peer *p) {
   static const char ok[] = "{\"ok\":true}";
-  ch_send_raw(p->fd, ok, sizeof ok - 1);
+  ch_send_raw(p->out, ok, sizeof ok - 1);
   return 0;
 }
 
@@ -250,7 +250,7 @@ int run_hello(Serve *sv, Peer *p) {
   json_t *init = json_pack("{s:s, s:s, s:s, s:b}", "op", "init", "run", sv->run->id, "mode",
                            sv->mode == RUN_REPLAY ? "replay" : "run", "mute", !sv->first);
   if (run_reply(p, init) < 0) return -1;
-  Batch b = {.fd = p->fd, .cap = 1 << 16};
+  Batch b = {.fd = p->out, .cap = 1 << 16};
   b.buf = malloc(b.cap);
   int rc = jr_ck_each(sv->cx->jr, sv->run->id, -1, add_row, &b);
   if (rc == 0 && b.rows) rc = flush_batch(&b);
@@ -453,12 +453,16 @@ static void prepend_env(const char *name, const char *dir) {
 
 /* In a forked child: the channel, the runtimes and the manifest in the
  * environment, the run's working directory. */
-static void child_env(Serve *sv, int fd) {
+static void child_env(Serve *sv, int fd, int reply_fd) {
   char buf[PATH_MAX + 64];
   prctl(PR_SET_PDEATHSIG, SIGKILL); /* the run must not outlive its coordinator */
   if (getppid() == 1) _exit(70);
   snprintf(buf, sizeof buf, "%d", fd);
   setenv("CURRANT_FD", buf, 1);
+  snprintf(buf, sizeof buf, "%d", reply_fd);
+  setenv("CURRANT_REPLY_FD", buf, 1);
+  snprintf(buf, sizeof buf, "%u", sv->cx->spin_us); /* as long as we poll: 0 on one CPU */
+  setenv("CURRANT_SPIN_US", buf, 1);
   setenv("CURRANT_RUN", sv->run->id, 1);
   setenv("CURRANT_MODE", sv->mode == RUN_REPLAY ? "replay" : "run", 1);
   snprintf(buf, sizeof buf, "%s/currant.graph.json", sv->bdir);
@@ -493,27 +497,52 @@ static void exec_script(Serve *sv) {
   _exit(127);
 }
 
+static void close_pair(int fds[2]) {
+  close(fds[0]);
+  close(fds[1]);
+}
+
+/* The channel is a socketpair the child writes its requests to and a pipe
+ * our replies come back on.  Why a pipe: a runtime polls for a reply for
+ * a while before it blocks (a wake-up costs 15-20 µs of each checkpoint on
+ * a VM), and Node can only poll a non-blocking descriptor: a pipe can be
+ * opened again non-blocking through /proc/self/fd while the inherited one
+ * stays blocking; a socket cannot. */
 int run_spawn(Serve *sv, Peer *p) {
-  int sp[2];
+  int sp[2], rp[2];
   if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sp) != 0) return -1;
+  if (pipe2(rp, O_CLOEXEC) != 0) {
+    close_pair(sp);
+    return -1;
+  }
   fflush(NULL);
   pid_t pid = fork();
   if (pid < 0) {
-    close(sp[0]);
-    close(sp[1]);
+    close_pair(sp);
+    close_pair(rp);
     return -1;
   }
   if (pid == 0) {
     close(sp[0]);
-    child_env(sv, dup(sp[1])); /* without CLOEXEC: the interpreter inherits it */
+    close(rp[1]);
+    child_env(sv, dup(sp[1]), dup(rp[0])); /* without CLOEXEC: the interpreter inherits them */
     if (p == &sv->main) exec_script(sv);
     wk_exec(sv, p);
   }
   close(sp[1]);
+  close(rp[0]);
   p->fd = sp[0];
+  p->out = rp[1];
   p->pid = pid;
   ch_in_reset(&p->in); /* nothing a former worker sent is read */
   return 0;
+}
+
+void run_close_peer(Peer *p) {
+  if (p->fd >= 0) close(p->fd);
+  if (p->out >= 0) close(p->out);
+  p->fd = p->out = -1;
+  ch_in_reset(&p->in);
 }
 
 /* ------------------------------------------------------------- finish */
@@ -611,9 +640,9 @@ int run_serve(Ctx *cx, const char *id, RunMode mode) {
   }
   Serve sv = {.cx = cx, .run = &run, .mode = mode, .fault_at = -1};
   ChIn in = {.spin_us = cx->spin_us};
-  sv.main = (Peer){.lang = run.lang, .fd = -1, .in = in};
-  sv.workers[0] = (Peer){.lang = "py", .fd = -1, .in = in};
-  sv.workers[1] = (Peer){.lang = "js", .fd = -1, .in = in};
+  sv.main = (Peer){.lang = run.lang, .fd = -1, .out = -1, .in = in};
+  sv.workers[0] = (Peer){.lang = "py", .fd = -1, .out = -1, .in = in};
+  sv.workers[1] = (Peer){.lang = "js", .fd = -1, .out = -1, .in = in};
   sv.owner = self_owner();
   const char *fault = getenv("CURRANT_FAULT");
   if (fault && mode == RUN_RECORD) {
@@ -645,8 +674,7 @@ int run_serve(Ctx *cx, const char *id, RunMode mode) {
   }
   signal(SIGPIPE, SIG_IGN);
   serve_loop(&sv);
-  close(sv.main.fd);
-  ch_in_reset(&sv.main.in);
+  run_close_peer(&sv.main);
   int ws = 0;
   while (waitpid(sv.main.pid, &ws, 0) < 0 && errno == EINTR) {
   }

@@ -53,8 +53,7 @@ static Peer *worker_of(Serve *sv, const char *lang) { return &sv->workers[strcmp
 /* Closes w's channel and reaps it; how it ended goes to status. */
 static void reap(Peer *w, char *status, size_t n) {
   int ws = 0;
-  if (w->fd >= 0) close(w->fd);
-  ch_in_reset(&w->in);
+  run_close_peer(w);
   if (w->pid <= 0) {
     snprintf(status, n, "could not be started: %s", strerror(errno));
   } else {
@@ -62,7 +61,6 @@ static void reap(Peer *w, char *status, size_t n) {
     }
     run_status_text(ws, status, n);
   }
-  w->fd = -1;
   w->pid = 0;
 }
 
@@ -130,7 +128,7 @@ static int serve_call(Serve *sv, Peer *caller, Peer *w, json_t *invoke, const ch
   for (int tries = 0; tries <= MAX_RESTARTS; tries++) {
     int rc = w->pid > 0 ? 0 : start(sv, w);
     json_t *res = NULL;
-    if (rc == 0) rc = ch_send(w->fd, invoke) == 0 ? wait_result(sv, w, &res) : 1;
+    if (rc == 0) rc = ch_send(w->out, invoke) == 0 ? wait_result(sv, w, &res) : 1;
     if (rc == 0) return run_reply(caller, res);
     if (rc == 2) kill(w->pid, SIGKILL); /* the script is gone: stop the call where it is */
     if (rc < 0) return -1;
@@ -198,10 +196,8 @@ void wk_close_all(Serve *sv) {
   for (int i = 0; i < 2; i++) {
     Peer *w = &sv->workers[i];
     if (w->pid <= 0) continue;
-    close(w->fd); /* an idle worker ends at the EOF */
-    ch_in_reset(&w->in);
+    run_close_peer(w); /* an idle worker ends at the EOF */
     reap_idle(w->pid);
-    w->fd = -1;
     w->pid = 0;
   }
 }

@@ -118,9 +118,13 @@ class ReplayGate {
 }
 
 class Session {
-  /** @param {number} fd */
-  constructor(fd) {
-    this.chan = new Channel(fd);
+  /**
+   * @param {number} fd the channel's socket
+   * @param {number} [replyFd] the pipe the coordinator replies on
+   * @param {number} [spinUs] how long to poll for a reply before blocking
+   */
+  constructor(fd, replyFd = fd, spinUs = 0) {
+    this.chan = new Channel(fd, replyFd, spinUs);
     this.root = new Frame("");
     this.als = new AsyncLocalStorage();
     // The final rows, in journal order; at: key -> index in rows (of the
@@ -761,8 +765,10 @@ function muteWrite(chunk, encoding, cb) {
 function connect(state) {
   const fd = process.env.CURRANT_FD;
   if (fd === undefined || state.session !== null) return;
-  delete process.env.CURRANT_FD;
-  const session = new Session(Number(fd));
+  const reply = process.env.CURRANT_REPLY_FD;
+  const spinUs = Number(process.env.CURRANT_SPIN_US) || 0;
+  for (const name of ["CURRANT_FD", "CURRANT_REPLY_FD", "CURRANT_SPIN_US"]) delete process.env[name];
+  const session = new Session(Number(fd), reply === undefined ? Number(fd) : Number(reply), spinUs);
   state.session = session;
   session.start();
 }

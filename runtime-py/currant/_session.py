@@ -107,8 +107,9 @@ class _Muted(io.TextIOBase):
 class Session:
     """The live connection between this process and its coordinator."""
 
-    def __init__(self, fd: int) -> None:
-        self.chan = Channel(fd)
+    def __init__(self, fd: int, reply_fd: Optional[int] = None,
+                 spin_us: int = 0) -> None:
+        self.chan = Channel(fd, reply_fd, spin_us)
         self.root = Frame("")
         self.recorded: Dict[str, Row] = {}
         self.retries: Dict[str, List[Row]] = {}
@@ -1173,10 +1174,14 @@ def _with_mode(args: tuple, kwargs: dict, mode: str) -> Tuple[list, dict]:
 def connect() -> None:
     """Start the session if the coordinator gave us a channel."""
     from currant import _state
-    fd = os.environ.pop("CURRANT_FD", None)
-    if fd is None or _state.session is not None:
+    if "CURRANT_FD" not in os.environ or _state.session is not None:
         return
-    os.set_inheritable(int(fd), False)  # not for the script's children
-    session = Session(int(fd))
+    fd = int(os.environ.pop("CURRANT_FD"))
+    reply = os.environ.pop("CURRANT_REPLY_FD", None)
+    reply_fd = fd if reply is None else int(reply)
+    spin = os.environ.pop("CURRANT_SPIN_US", "0")
+    for own in {fd, reply_fd}:
+        os.set_inheritable(own, False)  # not for the script's children
+    session = Session(fd, reply_fd, int(spin) if spin.isdigit() else 0)
     _state.session = session
     session.start()
