@@ -47,7 +47,7 @@ if [ ! -x "$CURRANTC" ]; then
   HAVE_CURRANTC=0
 fi
 
-# The floor again with currantc's allocator (mimalloc, 2 MiB pages), so that
+# The floor again with currantc's allocator (mimalloc), so that
 # the table shows what the allocator alone is worth to a bare parse.
 MIMALLOC=$(ldconfig -p | awk '/libmimalloc\.so\.2 /{print $NF; exit}')
 STDLIB=$(python3 -c 'import sysconfig;print(sysconfig.get_paths()["stdlib"])')
@@ -153,7 +153,7 @@ rebuilds() {
 for rep in $(seq 1 "$REPS"); do
   for c in py js; do
     measure floor "$c" "$rep" "$B/parse_floor" "$CORPUS/$c"
-    [ -z "$MIMALLOC" ] || measure floor-mi "$c" "$rep" env LD_PRELOAD="$MIMALLOC" MIMALLOC_LARGE_OS_PAGES=1 "$B/parse_floor" "$CORPUS/$c"
+    [ -z "$MIMALLOC" ] || measure floor-mi "$c" "$rep" env LD_PRELOAD="$MIMALLOC" "$B/parse_floor" "$CORPUS/$c"
     if [ "$HAVE_CURRANTC" = 1 ]; then
       # shellcheck disable=SC2086
       measure currantc-j1 "$c" "$rep" "$CURRANTC" build -o @OUT@ -j 1 $CURRANTC_FLAGS "$CORPUS/$c"
