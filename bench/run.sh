@@ -104,12 +104,18 @@ find "$CORPUS" -type f -exec cat {} + >/dev/null
 
 # ---- one measurement -------------------------------------------------------
 : >"$RESULTS"
-# measure TOOL CORPUS REP CMD...   (OUT is $OUTS/TOOL-CORPUS, emptied first;
-# with OUT_OF=OTHER it is OTHER's OUT as that left it: a rebuild)
+# measure TOOL CORPUS REP CMD...   (OUT is $OUTS/TOOL-CORPUS-REP, a new
+# directory; with OUT_OF=OTHER it is OTHER's OUT of this rep as that left
+# it: a rebuild).  No OUT is deleted before the timings end: this machine's
+# ext4 has no journal, and then creating a file scans past every inode
+# deleted in the last minute or five (recently_deleted() in its inode
+# allocator), so a tool writing right after an `rm -rf` of the last run's
+# thousands of files paid for it (0.1-0.6 s more system time, growing
+# with each deletion, for currantc on the stdlib).
 measure() {
   local tool=$1 corpus=$2 rep=$3; shift 3
-  local out=$OUTS/${OUT_OF:-$tool}-$corpus log=$LOGS/$tool-$corpus-$rep.log rss=$LOGS/$tool-$corpus-$rep.rss
-  [ -n "${OUT_OF:-}" ] || { rm -rf "$out"; mkdir -p "$out"; }
+  local out=$OUTS/${OUT_OF:-$tool}-$corpus-$rep log=$LOGS/$tool-$corpus-$rep.log rss=$LOGS/$tool-$corpus-$rep.rss
+  [ -n "${OUT_OF:-}" ] || mkdir -p "$out"
   local cmd=("${@//@OUT@/$out}")
   sync
   local t0 t1 rc=0 load
@@ -169,6 +175,8 @@ for rep in $(seq 1 "$REPS"); do
   fi
   measure istanbul js "$rep" node "$ROOT/bench/istanbul-run.js" "$CORPUS/js" @OUT@
 done
+echo "bench: deleting the outputs"
+rm -rf "$OUTS"
 
 if [ "$HAVE_CURRANTC" = 1 ] && command -v valgrind >/dev/null; then
   echo "bench: counting instructions (valgrind, several minutes)"
