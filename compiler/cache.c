@@ -873,11 +873,12 @@ struct Cache {
   CacheFile *state;        /* this build: one per module */
   int nstate;              /* how many */
   bool now_build_wide;     /* this build printed build-wide reports */
+  bool unusable;           /* dir is not a directory: nothing is read from it */
 };
 
 /* sha256 of the running compiler and the cache format: any other binary
  * (a new version, a rebuild, a patched copy) reads no old cache. */
-static bool compute_build_id(char out[65]) {
+bool cache_build_id(char out[65]) {
   size_t n;
   char *exe = read_file("/proc/self/exe", &n);
   if (!exe) return false;
@@ -986,19 +987,20 @@ static char *read_part(const Cache *c, const char *name, size_t *len) {
   return data;
 }
 
-Cache *cache_open(const char *dir, const char *out_dir, const Config *cfg) {
+Cache *cache_open(const char *dir, const char *out_dir, const Config *cfg, const char *build_id) {
+  if (!build_id) {
+    diag_verbose("cache: cannot read the compiler binary (/proc/self/exe): not caching");
+    return NULL;
+  }
   Cache *c = xcalloc(1, sizeof *c);
   c->dir = xstrdup(dir);
   c->out_dir = xstrdup(out_dir);
   c->config_hash = cfg->hash ? cfg->hash : "";
-  if (!compute_build_id(c->build_id)) {
-    diag_verbose("cache: cannot read the compiler binary (/proc/self/exe): not caching");
-    cache_free(c);
-    return NULL;
-  }
+  memcpy(c->build_id, build_id, sizeof c->build_id);
   struct stat st;
   if (lstat(dir, &st) == 0 && !S_ISDIR(st.st_mode)) {
     diag_verbose("cache: %s is not a directory (a symlink is not followed): not used", dir);
+    c->unusable = true;
     return c;
   }
   c->index = read_part(c, "index", &c->index_len);
@@ -1006,11 +1008,17 @@ Cache *cache_open(const char *dir, const char *out_dir, const Config *cfg) {
     diag_verbose("cache: %s/index is from another compiler or config, or damaged: not used", dir);
     free(c->index), c->index = NULL, c->nfiles = 0;
   }
-  c->pack = read_part(c, "pack", &c->pack_len);
-  if (c->pack && !read_pack(c)) {
-    diag_verbose("cache: %s/pack is from another compiler, or damaged: %d entries usable", dir, c->nentries);
-  }
   return c;
+}
+
+/* The pack, read on first use: a build that finds nothing changed (level
+ * 1) never needs it, and it is megabytes. */
+static void load_pack(Cache *c) {
+  if (c->pack || c->unusable) return;
+  c->pack = read_part(c, "pack", &c->pack_len);
+  if (c->pack && !read_pack(c))
+    diag_verbose("cache: %s/pack is from another compiler, or damaged: %d entries usable", c->dir,
+                 c->nentries);
 }
 
 static void drop_state(Cache *c);
@@ -1096,6 +1104,7 @@ bool cache_replay(const Cache *c, const Codebase *cb, int totals[2]) {
 /* ---- level 2: file by file ---------------------------------------------- */
 
 void cache_attach(Cache *c, Codebase *cb) {
+  load_pack(c);
   c->nstate = cb->modules.len;
   c->state = xcalloc((size_t)c->nstate + 1, sizeof *c->state);
   for (int i = 0; i < c->nstate; i++) {

@@ -758,10 +758,14 @@ int check_command(int argc, char **argv);
 typedef struct Cache Cache;
 typedef struct CacheFile CacheFile;
 
+/* The build id that keys everything in a cache: sha256 of the running
+ * compiler's binary and the cache format.  False when the binary cannot be
+ * read.  Megabytes to hash: the driver computes it while it walks. */
+bool cache_build_id(char out[65]);
 /* Reads the cache in dir for a build into out_dir with cfg (absent or
- * unusable parts are ignored, with a -v note).  NULL when the compiler's own
- * binary cannot be read: its hash is the build id that keys everything. */
-Cache *cache_open(const char *dir, const char *out_dir, const Config *cfg);
+ * unusable parts are ignored, with a -v note), under build_id
+ * (cache_build_id's); NULL when that is NULL (the binary was unreadable). */
+Cache *cache_open(const char *dir, const char *out_dir, const Config *cfg, const char *build_id);
 void cache_free(Cache *c); /* NULL is fine */
 /* Level 1, inputs: cb's files (path, language, package type, sha256 of the
  * text each module holds), the assets, config and compiler are recorded. */

@@ -30,7 +30,7 @@ typedef struct Phase {
   int write_failures;                /* files that could not be written (atomic) */
   Cache *cache;                      /* the build cache, or NULL */
   int mismatch;                      /* (atomic) level 1: an output differs */
-  struct DirSet *dirs;               /* directories under OUT already checked, for the write phase */
+  struct DirSet *dirs;               /* directories under OUT already checked (writing, verifying) */
   void (*side)(struct Phase *);      /* whole-codebase work done beside the files, or NULL */
   int side_taken;                    /* (atomic) a worker took side */
   int workers;                       /* (atomic) workers started */
@@ -583,10 +583,40 @@ static void report_totals(const Codebase *cb, const char *out) {
 
 /* ---- the build cache (cache.c) ------------------------------------------ */
 
-static Cache *open_cache(const BuildOptions *opt, const Config *cfg) {
+/* The cache's build id, computed on a thread of its own while the walk
+ * runs: hashing the compiler's binary was a tenth of a no-change rebuild. */
+typedef struct BuildId {
+  pthread_t thread;
+  bool started; /* the thread runs, to be joined */
+  bool ok;      /* id holds the build id */
+  char id[65];
+} BuildId;
+
+static void *compute_build_id(void *arg) {
+  BuildId *b = arg;
+  b->ok = cache_build_id(b->id);
+  return NULL;
+}
+
+static void build_id_start(BuildId *b, const BuildOptions *opt) {
+  *b = (BuildId){0};
+  if (opt->no_cache) return;
+  b->started = pthread_create(&b->thread, NULL, compute_build_id, b) == 0;
+  if (!b->started) compute_build_id(b); /* no thread: here and now */
+}
+
+/* The build id, or NULL (no cache, or the binary could not be read). */
+static const char *build_id_join(BuildId *b) {
+  if (b->started) pthread_join(b->thread, NULL);
+  b->started = false;
+  return b->ok ? b->id : NULL;
+}
+
+static Cache *open_cache(const BuildOptions *opt, const Config *cfg, BuildId *id) {
+  const char *build_id = build_id_join(id);
   if (opt->no_cache) return NULL;
   char *dir = opt->cache_dir ? xstrdup(opt->cache_dir) : xasprintf("%s/.currant-cache", opt->out);
-  Cache *c = cache_open(dir, opt->out, cfg);
+  Cache *c = cache_open(dir, opt->out, cfg, build_id);
   free(dir);
   return c;
 }
@@ -599,11 +629,21 @@ static void read_source(Codebase *cb, Module *m) {
   if (m->text) sha256_hex(m->text, m->len, m->sha256);
 }
 
-char *driver_read_output(const char *out_dir, const char *rel, const char *want, size_t *len) {
+/* True if no directory between out_dir and path is a symlink.  With ds,
+ * a directory it lists is not checked again, and rel's is listed. */
+static bool reached_directly(const char *out_dir, DirSet *ds, const char *rel, const char *path) {
+  if (ds && dirs_has(ds, rel)) return true;
+  if (path_crosses_symlink(out_dir, path)) return false;
+  if (ds) dirs_add(ds, rel);
+  return true;
+}
+
+/* driver_read_output, the directory checks remembered in ds (or NULL). */
+static char *read_output(const char *out_dir, DirSet *ds, const char *rel, const char *want, size_t *len) {
   char *path = xasprintf("%s/%s", out_dir, rel);
   struct stat st;
   char *data = NULL;
-  if (want && lstat(path, &st) == 0 && S_ISREG(st.st_mode) && !path_crosses_symlink(out_dir, path)) {
+  if (want && lstat(path, &st) == 0 && S_ISREG(st.st_mode) && reached_directly(out_dir, ds, rel, path)) {
     char got[65];
     data = read_file(path, len);
     if (data) sha256_hex(data, *len, got);
@@ -613,11 +653,15 @@ char *driver_read_output(const char *out_dir, const char *rel, const char *want,
   return data;
 }
 
+char *driver_read_output(const char *out_dir, const char *rel, const char *want, size_t *len) {
+  return read_output(out_dir, NULL, rel, want, len);
+}
+
 /* True if OUT/rel is a regular file, reached through no symlink (a build
- * would refuse to write there), whose sha256 is want. */
-static bool output_has_hash(const char *out_dir, const char *rel, const char *want) {
+ * would refuse to write there), whose sha256 is want.  ds as read_output. */
+static bool output_has_hash(const char *out_dir, DirSet *ds, const char *rel, const char *want) {
   size_t len;
-  char *data = driver_read_output(out_dir, rel, want, &len);
+  char *data = read_output(out_dir, ds, rel, want, &len);
   bool same = data != NULL;
   free(data);
   return same;
@@ -628,10 +672,17 @@ static void verify_output(Codebase *cb, Module *m) {
   Phase *p = current_phase;
   const char *map = cache_output_hash(p->cache, current_index, true);
   char *map_rel = xasprintf("%s.map", m->file->rel);
-  bool same = output_has_hash(p->out_dir, m->file->rel, cache_output_hash(p->cache, current_index, false)) &&
-              (!map || output_has_hash(p->out_dir, map_rel, map));
+  bool same =
+      output_has_hash(p->out_dir, p->dirs, m->file->rel, cache_output_hash(p->cache, current_index, false)) &&
+      (!map || output_has_hash(p->out_dir, p->dirs, map_rel, map));
   free(map_rel);
   if (!same) __atomic_store_n(&p->mismatch, 1, __ATOMIC_RELAXED);
+}
+
+/* The manifest, the largest output, is hashed beside the files. */
+static void verify_manifest(Phase *p) {
+  if (!output_has_hash(p->out_dir, NULL, "currant.graph.json", cache_output_hash(p->cache, -1, false)))
+    __atomic_store_n(&p->mismatch, 1, __ATOMIC_RELAXED);
 }
 
 /* Level 1: the sources, config, compiler and OUT are exactly what the last
@@ -641,13 +692,20 @@ static bool build_unchanged(BuildRun *r, const BuildOptions *opt) {
   Phase reading = {.name = "reading", .cb = &r->cb, .run = read_source};
   run_phase(&reading, opt->jobs);
   if (!cache_inputs_unchanged(r->cache, &r->cb, &r->assets)) return false;
-  Phase verifying = {
-      .name = "verifying", .cb = &r->cb, .run = verify_output, .out_dir = opt->out, .cache = r->cache};
+  DirSet dirs = {.lock = PTHREAD_MUTEX_INITIALIZER};
+  Phase verifying = {.name = "verifying",
+                     .cb = &r->cb,
+                     .run = verify_output,
+                     .out_dir = opt->out,
+                     .cache = r->cache,
+                     .dirs = &dirs,
+                     .side = verify_manifest};
   run_phase(&verifying, opt->jobs);
-  bool same = !verifying.mismatch &&
-              output_has_hash(opt->out, "currant.graph.json", cache_output_hash(r->cache, -1, false));
+  bool same = !verifying.mismatch;
   for (int i = 0; same && i < r->assets.len; i++)
-    same = output_has_hash(opt->out, ((InputFile *)r->assets.items[i])->rel, cache_asset_hash(r->cache, i));
+    same = output_has_hash(opt->out, &dirs, ((InputFile *)r->assets.items[i])->rel,
+                           cache_asset_hash(r->cache, i));
+  dirs_free(&dirs);
   int totals[2];
   if (!same || !cache_replay(r->cache, &r->cb, totals)) return false;
   diag_verbose("no change since the last build: %d files checked, nothing rebuilt", r->cb.modules.len);
@@ -705,10 +763,15 @@ static int build_all(BuildRun *r, const BuildOptions *opt) {
 int driver_build(const BuildOptions *opt) {
   int rc = check_out_dir(opt);
   if (rc) return rc;
+  BuildId id;
+  build_id_start(&id, opt);
   BuildRun r;
   rc = run_walk(&r, opt, opt->out);
-  if (rc) return rc;
-  r.cache = open_cache(opt, &r.cfg);
+  if (rc) {
+    build_id_join(&id);
+    return rc;
+  }
+  r.cache = open_cache(opt, &r.cfg, &id);
   if (r.cache && build_unchanged(&r, opt))
     rc = diag_error_count() ? EXIT_INPUT_ERRORS : EXIT_OK;
   else

@@ -153,6 +153,24 @@ same_as_clean tampered "$OUT"
 rm "$OUT/currant.graph.json"
 build manifest-gone "$OUT"
 same_as_clean manifest-gone "$OUT"
+# A directory of OUT swapped for a symlink to it, elsewhere: every file is
+# the same, but a build must refuse to write through it, so nothing may
+# pass for unchanged (the check of each directory is remembered, not
+# skipped).
+mv "$OUT/dep" "$TMP/dep-moved"
+ln -s "$TMP/dep-moved" "$OUT/dep"
+build symlinked-dir "$OUT"
+if grep -q 'no change since the last build' "$TMP/symlinked-dir.log"; then
+  bad symlinked-dir "a build through a symlinked directory of OUT said nothing changed"
+elif grep -q 'refusing to write through a symlink' "$TMP/symlinked-dir.err"; then
+  ok symlinked-dir
+else
+  bad symlinked-dir "no refusal: $(head -n 3 "$TMP/symlinked-dir.err" | tr '\n' ' ')"
+fi
+rm "$OUT/dep"
+mv "$TMP/dep-moved" "$OUT/dep"
+build symlinked-dir-back "$OUT"
+same_as_clean symlinked-dir-back "$OUT"
 
 # ---- the cache is a function of the sources --------------------------------
 rm -rf "$TMP/fresh1" "$TMP/fresh2"
