@@ -31,6 +31,7 @@ class Channel {
     // poll a blocking one); -1 when there is none to open (a socket).
     this.poll = spinUs > 0 && replyFd !== fd ? openNonBlocking(replyFd) : -1;
     this.spinNs = BigInt(Math.round(spinUs * 1000));
+    this.polling = false; // the reply awaited is a prompt one
     // one buffer each way, reused by every message that fits: a checkpoint
     // allocates no Buffer.  in[start, end) holds the bytes read past the
     // last message.
@@ -71,14 +72,25 @@ class Channel {
     return msg;
   }
 
-  /** Sends msg and returns the reply; exits if the coordinator died. */
-  request(msg) {
+  /**
+   * Sends msg and returns the reply; exits if the coordinator died.
+   * @param {object} msg
+   * @param {boolean} [prompt] the reply comes as soon as the coordinator has
+   *   done its own work (a commit): polled for before blocking.  Not for a
+   *   reply that waits on another process or an event: three processes
+   *   polling at once (caller, bridge worker, coordinator) starve one
+   *   another on two CPUs.
+   */
+  request(msg, prompt = false) {
     try {
       this.send(msg);
+      this.polling = prompt && this.poll >= 0;
       return this.recv();
     } catch (err) {
       if (err && err.channelLimit) throw err;
       lost(err);
+    } finally {
+      this.polling = false;
     }
     return undefined;
   }
@@ -163,7 +175,7 @@ class Channel {
    * @param {number} off
    */
   readInto(buf, off) {
-    if (this.poll >= 0) {
+    if (this.polling) {
       const got = this.spin(buf, off);
       if (got > 0) return got;
     }

@@ -462,7 +462,7 @@ class Session {
         msg.h = this.pendingH.get(key);
         this.pendingH.delete(key);
       }
-      reply = this.chan.request(msg);
+      reply = this.chan.request(msg, true);
     } catch (err) {
       throw new UnrecordableValueError(`${this.where(rel, site)}: ${err.message}`);
     }

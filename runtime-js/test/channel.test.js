@@ -59,7 +59,7 @@ test("a reply already there is read by polling, through a descriptor of its own"
   assert.ok(ch.poll >= 0 && ch.poll !== p.read);
   const polls = spy(ch);
   fs.writeSync(p.write, frame({ ok: true }));
-  assert.deepEqual(ch.request({ op: "commit" }), { ok: true });
+  assert.deepEqual(ch.request({ op: "commit" }, true), { ok: true });
   assert.equal(polls.length, 1);
   assert.ok(polls[0] > 0);
 });
@@ -70,9 +70,20 @@ test("a reply within the poll is read by polling", async (t) => {
   const polls = spy(ch);
   const w = writeLater(p.write, 30, frame({ value: 7 }));
   await new Promise((resolve) => w.once("online", resolve));
-  assert.deepEqual(ch.recv(), { value: 7 });
+  assert.deepEqual(ch.request({ op: "commit" }, true), { value: 7 });
   assert.equal(polls.length, 1);
   assert.ok(polls[0] > 0);
+  await w.terminate();
+});
+
+test("a reply that is not prompt is not polled for", async (t) => {
+  const p = pipe(t);
+  const ch = new Channel(p.requests, p.read, 5000000);
+  const polls = spy(ch);
+  const w = writeLater(p.write, 30, frame({ value: "bridged" }));
+  await new Promise((resolve) => w.once("online", resolve));
+  assert.deepEqual(ch.request({ op: "bridge" }), { value: "bridged" });
+  assert.deepEqual(polls, []);
   await w.terminate();
 });
 
@@ -82,7 +93,7 @@ test("a reply after the poll is read by blocking", async (t) => {
   const polls = spy(ch);
   const w = writeLater(p.write, 100, frame({ value: "late" }));
   await new Promise((resolve) => w.once("online", resolve));
-  assert.deepEqual(ch.recv(), { value: "late" });
+  assert.deepEqual(ch.request({ op: "commit" }, true), { value: "late" });
   assert.deepEqual(polls, [0]);
   await w.terminate();
 });

@@ -47,6 +47,7 @@ class Channel:
         self._poll = _open_non_blocking(self.rfd) \
             if spin_us > 0 and self.rfd != fd else None
         self._spin_ns = spin_us * 1000
+        self._polling = False  # the reply awaited is a prompt one
         self.lock = threading.Lock()
         # Bytes read past the last message: a reply's header and body
         # usually arrive in one read, so a checkpoint costs one read call.
@@ -80,19 +81,29 @@ class Channel:
             raise ChannelClosed("message is not a JSON object")
         return msg
 
-    def request(self, msg: Dict[str, Any]) -> Dict[str, Any]:
-        """Send ``msg`` and return the reply; exits if the coordinator died."""
-        return self._exchange(self.send, msg)
+    def request(self, msg: Dict[str, Any],
+                prompt: bool = False) -> Dict[str, Any]:
+        """Send ``msg`` and return the reply; exits if the coordinator died.
 
-    def request_text(self, text: str) -> Dict[str, Any]:
+        ``prompt``: the reply comes as soon as the coordinator has done its
+        own work (a commit), so it is polled for before blocking.  Not for
+        a reply that waits on another process or an event: three processes
+        polling at once (caller, bridge worker, coordinator) starve one
+        another on two CPUs.
+        """
+        return self._exchange(self.send, msg, prompt)
+
+    def request_text(self, text: str,
+                     prompt: bool = False) -> Dict[str, Any]:
         """``request`` of a message already encoded as JSON text."""
-        return self._exchange(self.send_text, text)
+        return self._exchange(self.send_text, text, prompt)
 
-    def _exchange(self, send: Callable[[Any], None],
-                  msg: Any) -> Dict[str, Any]:
+    def _exchange(self, send: Callable[[Any], None], msg: Any,
+                  prompt: bool) -> Dict[str, Any]:
         with self.lock:
             try:
                 send(msg)
+                self._polling = prompt and self._poll is not None
                 return self.recv()
             except (OSError, ChannelClosed, ValueError) as exc:
                 if isinstance(exc, ValueError) and \
@@ -100,6 +111,8 @@ class Channel:
                     raise
                 lost(exc)
                 raise  # not reached
+            finally:
+                self._polling = False
 
     def _write_all(self, data: bytes) -> None:
         view = memoryview(data)
@@ -124,7 +137,7 @@ class Channel:
         return self._read_exact(size)
 
     def _read_some(self, n: int) -> bytes:
-        chunk = self._spin(n) if self._poll is not None else None
+        chunk = self._spin(n) if self._polling else None
         if chunk is None:
             chunk = os.read(self.rfd, n)
         if not chunk:

@@ -508,12 +508,13 @@ class Session:
                        "value": value, "t0": t0, "t1": time.time()}
                 if h is not None:
                     msg["h"] = h
-                reply = self.chan.request(msg)
+                reply = self.chan.request(msg, prompt=True)
             else:
                 # the message a scalar value makes, written out: what
                 # chan.request would send, without building a dict first
                 reply = self.chan.request_text(_commit_text(
-                    key, rel, site, kind, attempt, status, text, t0, h))
+                    key, rel, site, kind, attempt, status, text, t0, h),
+                    prompt=True)
         except ValueError as exc:
             raise UnrecordableValueError(
                 f"{self.where(rel, site)}: {exc}") from None

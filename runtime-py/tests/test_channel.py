@@ -66,15 +66,25 @@ class ChannelTest(unittest.TestCase):
         self.assertIsNotNone(ch._poll)
         polls = self.spied(ch)
         t = self.reply_later(0.02, frame({"value": 7}))
-        self.assertEqual(ch.recv(), {"value": 7})
+        self.assertEqual(ch.request({"op": "commit"}, prompt=True),
+                         {"value": 7})
         self.assertEqual(polls, [frame({"value": 7})])
+        t.join()
+
+    def test_a_reply_that_is_not_prompt_is_not_polled_for(self) -> None:
+        ch = self.channel(2_000_000)
+        polls = self.spied(ch)
+        t = self.reply_later(0.02, frame({"value": "bridged"}))
+        self.assertEqual(ch.request({"op": "bridge"}), {"value": "bridged"})
+        self.assertEqual(polls, [])
         t.join()
 
     def test_a_reply_after_the_poll_is_read_by_blocking(self) -> None:
         ch = self.channel(1_000)  # 1 ms of polling, the reply after 100
         polls = self.spied(ch)
         t = self.reply_later(0.1, frame({"value": "late"}))
-        self.assertEqual(ch.recv(), {"value": "late"})
+        self.assertEqual(ch.request({"op": "commit"}, prompt=True),
+                         {"value": "late"})
         self.assertEqual(polls, [None])
         t.join()
 
@@ -83,12 +93,14 @@ class ChannelTest(unittest.TestCase):
         data = frame({"value": "x" * 100})
         os.write(self.reply_w, data[:3])
         t = self.reply_later(0.05, data[3:])
-        self.assertEqual(ch.recv(), {"value": "x" * 100})
+        self.assertEqual(ch.request({"op": "commit"}, prompt=True),
+                         {"value": "x" * 100})
         t.join()
 
     def test_the_coordinator_gone_while_polling_closes_the_channel(self) -> None:
         ch = self.channel(2_000_000)
         os.close(self.reply_w)
+        ch._polling = True  # as request(prompt=True) does; it would exit
         with self.assertRaises(ChannelClosed):
             ch.recv()
 
