@@ -42,7 +42,7 @@ static const char *USAGE =
     "--sync normal (or CURRANT_SYNC=normal): skip the fsync per checkpoint; a\n"
     "checkpoint then survives any process crash but not a power loss.\n"
     "CURRANT_SPIN_US=N: after each reply, poll the channel N µs for the script's\n"
-    "next message before sleeping, and the script polls as long for each reply\n"
+    "next message before sleeping, and the script as long for a commit's reply\n"
     "(default 200 with 2 or more CPUs, else 0).\n"
     "exit status: the script's; 2 usage, 3 non-determinism, 4 journal, 75 suspended,\n"
     "130 cancelled.\n";
