@@ -144,8 +144,8 @@ class Channel {
   }
 
   /**
-   * Polls the reply pipe for up to spinNs; the bytes read into buf at off,
-   * 0 when nothing came in time.
+   * Polls the reply pipe for up to spinNs: what one read into buf at off
+   * returned (0: end of file), or -1 when nothing came in time.
    * @param {Buffer} buf
    * @param {number} off
    */
@@ -156,42 +156,35 @@ class Channel {
       const until = process.hrtime.bigint() + this.spinNs;
       do {
         try {
-          const got = fs.readSync(this.poll, buf, off, buf.length - off, null);
-          if (got === 0) throw new Error("coordinator closed the channel");
-          return got;
+          return fs.readSync(this.poll, buf, off, buf.length - off, null);
         } catch (err) {
           if (err.code !== "EAGAIN") throw err;
         }
       } while (process.hrtime.bigint() < until);
-      return 0;
+      return -1;
     } finally {
       Error.stackTraceLimit = limit;
     }
   }
 
   /**
-   * One read into buf from off to its end; the number of bytes read (> 0).
+   * One read into buf from off to its end (polled for first after a prompt
+   * request); the number of bytes read (> 0).
    * @param {Buffer} buf
    * @param {number} off
    */
   readInto(buf, off) {
-    if (this.polling) {
-      const got = this.spin(buf, off);
-      if (got > 0) return got;
-    }
-    let idle = 0;
-    for (;;) {
-      let got;
+    let got = this.polling ? this.spin(buf, off) : -1;
+    for (let idle = 0; got < 0; ) {
       try {
         got = fs.readSync(this.rfd, buf, off, buf.length - off, null);
       } catch (err) {
         if (err.code !== "EAGAIN") throw err;
         idle = nap(idle);
-        continue;
       }
-      if (got === 0) throw new Error("coordinator closed the channel");
-      return got;
     }
+    if (got === 0) throw new Error("coordinator closed the channel");
+    return got;
   }
 }
 
