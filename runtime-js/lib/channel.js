@@ -15,6 +15,15 @@ const MAX_MESSAGE = 16 * 1024 * 1024;
 /** Bytes read ahead at a time, and the size of the reused buffers. */
 const CHUNK = 1 << 16;
 
+/**
+ * At most this many prompt replies are blocked for after polls in vain.
+ * A poll in vain usually means the coordinator waits for the CPU the poll
+ * holds (two CPUs, one of them compiling for V8 while Node warms up):
+ * after n in a row, the next min(2 ** (n - 1), MAX_REST) replies are
+ * blocked for.  A slow disk costs one such reply at a time.
+ */
+const MAX_REST = 16;
+
 class Channel {
   /**
    * @param {number} fd where requests go (and replies come from without replyFd)
@@ -32,6 +41,8 @@ class Channel {
     this.poll = spinUs > 0 && replyFd !== fd ? openNonBlocking(replyFd) : -1;
     this.spinNs = BigInt(Math.round(spinUs * 1000));
     this.polling = false; // the reply awaited is a prompt one
+    this.rest = 0; // prompt replies still to block for, after a poll in vain
+    this.vain = 0; // polls in vain in a row
     // one buffer each way, reused by every message that fits: a checkpoint
     // allocates no Buffer.  in[start, end) holds the bytes read past the
     // last message.
@@ -156,11 +167,15 @@ class Channel {
       const until = process.hrtime.bigint() + this.spinNs;
       do {
         try {
-          return fs.readSync(this.poll, buf, off, buf.length - off, null);
+          const got = fs.readSync(this.poll, buf, off, buf.length - off, null);
+          this.vain = 0;
+          return got;
         } catch (err) {
           if (err.code !== "EAGAIN") throw err;
         }
       } while (process.hrtime.bigint() < until);
+      this.rest = Math.min(1 << this.vain, MAX_REST);
+      if (this.rest < MAX_REST) this.vain++;
       return -1;
     } finally {
       Error.stackTraceLimit = limit;
@@ -174,7 +189,9 @@ class Channel {
    * @param {number} off
    */
   readInto(buf, off) {
-    let got = this.polling ? this.spin(buf, off) : -1;
+    let got = -1;
+    if (this.polling && this.rest > 0) this.rest--;
+    else if (this.polling) got = this.spin(buf, off);
     for (let idle = 0; got < 0; ) {
       try {
         got = fs.readSync(this.rfd, buf, off, buf.length - off, null);

@@ -98,6 +98,35 @@ test("a reply after the poll is read by blocking", async (t) => {
   await w.terminate();
 });
 
+test("after polls in vain the next prompt replies are blocked for", async (t) => {
+  // polling while the coordinator waits for a CPU (ours) only makes it
+  // wait longer: after n polls in vain in a row, the next
+  // min(2 ** (n - 1), 16) prompt replies are not polled for
+  const p = pipe(t);
+  const ch = new Channel(p.requests, p.read, 1000);
+  const polls = spy(ch);
+  const commit = async (seq, late) => {
+    let w;
+    if (late) {
+      w = writeLater(p.write, 50, frame({ seq }));
+      await new Promise((resolve) => w.once("online", resolve));
+    } else {
+      fs.writeSync(p.write, frame({ seq }));
+    }
+    assert.deepEqual(ch.request({ op: "commit" }, true), { seq });
+    if (w) await w.terminate();
+  };
+  await commit(0, true); // polled in vain: 1 reply blocked for
+  await commit(1, false); // blocked for
+  await commit(2, true); // polled in vain again: 2 blocked for
+  await commit(3, false);
+  await commit(4, false);
+  await commit(5, false); // polled
+  assert.equal(polls.length, 3);
+  assert.deepEqual(polls.slice(0, 2), [-1, -1]);
+  assert.ok(polls[2] > 0);
+});
+
 test("no poll without a reply pipe or without a spin", (t) => {
   const p = pipe(t);
   assert.equal(new Channel(p.read, p.read, 200).poll, -1);

@@ -26,6 +26,11 @@ from typing import Any, Callable, Dict, Optional
 MAX_MESSAGE = 16 * 1024 * 1024
 _HEADER = struct.Struct(">I")
 _OK_BODY = b'{"ok":true}'
+# At most this many prompt replies are blocked for after polls in vain.  A
+# poll in vain usually means the coordinator waits for the CPU the poll
+# holds: after n in a row, the next min(2 ** (n - 1), _MAX_REST) replies
+# are blocked for.  A slow disk costs one such reply at a time.
+_MAX_REST = 16
 
 
 class ChannelClosed(Exception):
@@ -48,6 +53,8 @@ class Channel:
             if spin_us > 0 and self.rfd != fd else None
         self._spin_ns = spin_us * 1000
         self._polling = False  # the reply awaited is a prompt one
+        self._rest = 0  # prompt replies still to block for
+        self._vain = 0  # polls in vain in a row
         self.lock = threading.Lock()
         # Bytes read past the last message: a reply's header and body
         # usually arrive in one read, so a checkpoint costs one read call.
@@ -137,7 +144,11 @@ class Channel:
         return self._read_exact(size)
 
     def _read_some(self, n: int) -> bytes:
-        chunk = self._spin(n) if self._polling else None
+        chunk = None
+        if self._polling and self._rest > 0:
+            self._rest -= 1
+        elif self._polling:
+            chunk = self._spin(n)
         if chunk is None:
             chunk = os.read(self.rfd, n)
         if not chunk:
@@ -150,9 +161,14 @@ class Channel:
         until = time.monotonic_ns() + self._spin_ns
         while True:
             try:
-                return os.read(self._poll, n)
+                chunk = os.read(self._poll, n)
+                self._vain = 0
+                return chunk
             except BlockingIOError:
                 if time.monotonic_ns() >= until:
+                    self._rest = min(1 << self._vain, _MAX_REST)
+                    if self._rest < _MAX_REST:
+                        self._vain += 1
                     return None
 
     def _read_exact(self, n: int) -> bytes:

@@ -88,6 +88,29 @@ class ChannelTest(unittest.TestCase):
         self.assertEqual(polls, [None])
         t.join()
 
+    def test_after_polls_in_vain_the_next_prompt_replies_are_blocked_for(
+            self) -> None:
+        # polling while the coordinator waits for a CPU (ours) only makes
+        # it wait longer: after n polls in vain in a row, the next
+        # min(2**(n-1), 16) prompt replies are not polled for
+        ch = self.channel(1_000)
+        polls = self.spied(ch)
+
+        def commit(seq: int, late: bool) -> None:
+            t = self.reply_later(0.05 if late else 0, frame({"seq": seq}))
+            if not late:
+                t.join()
+            self.assertEqual(ch.request({"op": "commit"}, prompt=True),
+                             {"seq": seq})
+            t.join()
+        commit(0, late=True)   # polled in vain: 1 reply blocked for
+        commit(1, late=False)  # blocked for
+        commit(2, late=True)   # polled in vain again: 2 blocked for
+        commit(3, late=False)
+        commit(4, late=False)
+        commit(5, late=False)  # polled
+        self.assertEqual(polls, [None, None, frame({"seq": 5})])
+
     def test_a_reply_split_across_reads_is_joined(self) -> None:
         ch = self.channel(200)
         data = frame({"value": "x" * 100})
