@@ -12,6 +12,8 @@
  * scope.  Resolution runs in post-order (inner calls before the calls that
  * use their results) so that `const h = await fs.promises.open(p);
  * h.read()` and `open(p).read()` see the origin of the value they call.
+ * A `const` bound to a reference (`const now = Date.now`) is resolved as
+ * that reference, read in the scope of its declaration.
  *
  * Binding modes travel down the ancestor stack: an identifier under a
  * declarator's name, a parameter list or a catch parameter declares; under
@@ -109,7 +111,7 @@ static bool is_function_kind(int k) {
 /* ---- the walk's state --------------------------------------------------- */
 
 typedef enum { MODE_READ, MODE_SKIP, MODE_VAR, MODE_LET, MODE_PARAM, MODE_TARGET } Mode;
-typedef enum { BK_LOCAL, BK_DEF, BK_IMPORT, BK_VALUE } BindKind;
+typedef enum { BK_LOCAL, BK_DEF, BK_IMPORT, BK_VALUE, BK_ALIAS } BindKind;
 
 typedef struct Scope {
   int parent;     /* enclosing scope, -1 for the module */
@@ -123,7 +125,7 @@ typedef struct Bind {
   int scope;      /* -1: empty slot */
   const char *name; /* into Module-owned strings or our own copies (owned by W.names) */
   BindKind kind;
-  int index;      /* def / import index; call index (BK_VALUE) */
+  int index; /* def / import index; call index (BK_VALUE); alias index (BK_ALIAS) */
 } Bind;
 
 typedef enum { HEAD_IDENT, HEAD_THIS, HEAD_SUPER, HEAD_CALL, HEAD_REQUIRE, HEAD_COMPUTED, HEAD_DYNIMPORT,
@@ -169,6 +171,13 @@ typedef struct PendingExport {
   char *local; /* local name it denotes */
 } PendingExport;
 
+/* `const now = Date.now`: a name that stays bound to what a reference
+ * denotes (const: never assigned again), resolved where it is declared. */
+typedef struct Alias {
+  TSNode value; /* identifier or member chain of identifiers */
+  int scope;    /* scope of the declaration */
+} Alias;
+
 typedef struct TaskWrap {
   int def;  /* the wrapped function */
   int call; /* the task(...) call (CallX index) */
@@ -195,6 +204,8 @@ typedef struct W {
   int npex, cpex;
   TaskWrap *wraps;
   int nwraps, cwraps;
+  Alias *aliases;
+  int naliases, caliases;
   TSTreeCursor args_cur; /* for parse_call_args */
 } W;
 
@@ -827,6 +838,29 @@ static int add_assign(W *w, TSNode at) {
   return w->m->assigns.len - 1;
 }
 
+/* The declarator being entered sits in a `const` declaration. */
+static bool is_const(W *w) {
+  Anc *decl = parent_anc(w, 0);
+  if (!decl || decl->kind != K_LEX_DECL) return false;
+  TSNode kw = field(decl->node, F_KIND);
+  return !ts_node_is_null(kw) && text_is(w, kw, "const");
+}
+
+/* An identifier, or a chain of non-optional `.name` accesses on one. */
+static bool is_reference(TSNode n) {
+  for (n = strip_parens(n); kind(n) == K_MEMBER; n = strip_parens(field(n, F_OBJECT)))
+    if (kind(field(n, F_PROPERTY)) != K_PROP_IDENT || !ts_node_is_null(field(n, F_OPTIONAL))) return false;
+  return kind(n) == K_IDENT;
+}
+
+static void bind_alias(W *w, TSNode name, TSNode value) {
+  GROW(w->aliases, w->naliases, w->caliases);
+  w->aliases[w->naliases] = (Alias){value, w->cur};
+  char *l = node_text(w, name);
+  bind(w, w->cur, l, BK_ALIAS, w->naliases++);
+  free(l);
+}
+
 static void enter_declarator(W *w, TSNode n, Anc *self) {
   TSNode name = field(n, F_NAME), value = field(n, F_VALUE);
   if (ts_node_is_null(value)) return;
@@ -837,6 +871,8 @@ static void enter_declarator(W *w, TSNode n, Anc *self) {
     self->mode = MODE_SKIP; /* bound when the function is entered */
   else if (kind(name) == K_IDENT && !ts_node_is_null(value_call(value)))
     self->mode = MODE_SKIP, self->value_bind = true; /* bound when the call is entered */
+  else if (kind(name) == K_IDENT && is_const(w) && is_reference(value))
+    self->mode = MODE_SKIP, bind_alias(w, name, strip_parens(value));
 }
 
 /* `module.exports = {f, g: h}` / `= f`, `exports.f = g`. */
@@ -1321,31 +1357,58 @@ static bool value_ref(W *w, const Call *origin, const char *path, Ref *out) {
   return true;
 }
 
-static void resolve_ident(W *w, CallX *x) {
-  Call *c = x->c;
+/* Aliases followed at most this deep (`const a = b.x` where b is an
+ * alias too); deeper, or a cycle, stays unresolved. */
+#define MAX_ALIAS_DEPTH 8
+
+static const char *ident_ref(W *w, int scope, const char *head, const char *path, Ref *r, int depth);
+
+/* What alias ai denotes, followed by path. */
+static const char *alias_ref(W *w, int ai, const char *path, Ref *r, int depth) {
+  if (depth >= MAX_ALIAS_DEPTH) return "alias chain";
+  const Alias *al = &w->aliases[ai];
+  CallX v = {0};
+  analyse_callee(w, &v, al->value); /* a reference: an identifier head, no call */
+  char *full = *path ? (*v.path ? xdotjoin(v.path, path) : xstrdup(path)) : xstrdup(v.path);
+  const char *why = ident_ref(w, al->scope, v.head_name, full, r, depth + 1);
+  free(full), free(v.head_name), free(v.path);
+  return why;
+}
+
+/* Resolves head.path read in scope into r; NULL, or why it cannot. */
+static const char *ident_ref(W *w, int scope, const char *head, const char *path, Ref *r, int depth) {
   Module *m = w->m;
-  const Bind *b = lookup(w, x->scope, x->head_name);
-  Ref r = {.import_index = -1, .def_index = -1};
+  const Bind *b = lookup(w, scope, head);
+  *r = (Ref){.import_index = -1, .def_index = -1};
   if (!b) {
-    if (strcmp(x->head_name, "eval") == 0 && !*x->path) return set_unresolved(c, "eval");
-    r.kind = REF_GLOBAL;
-    bool via_global = *x->path && (strcmp(x->head_name, "globalThis") == 0 || strcmp(x->head_name, "global") == 0);
-    if (via_global) r.path = xstrdup(x->path); /* globalThis.crypto.randomUUID is crypto.randomUUID */
-    else r.path = *x->path ? xdotjoin(x->head_name, x->path) : xstrdup(x->head_name);
+    if (strcmp(head, "eval") == 0 && !*path) return "eval";
+    r->kind = REF_GLOBAL;
+    bool via_global = *path && (strcmp(head, "globalThis") == 0 || strcmp(head, "global") == 0);
+    if (via_global)
+      r->path = xstrdup(path); /* globalThis.crypto.randomUUID is crypto.randomUUID */
+    else
+      r->path = *path ? xdotjoin(head, path) : xstrdup(head);
   } else if (b->kind == BK_DEF) {
     Def *d = m->defs.items[b->index];
-    int meth = d->kind == DEF_CLASS && *x->path && !strchr(x->path, '.') ? class_method(m, b->index, x->path) : -1;
-    r.kind = REF_DEF;
-    r.def_index = meth >= 0 ? meth : b->index;
-    r.path = xstrdup(meth >= 0 ? "" : x->path);
+    int meth = d->kind == DEF_CLASS && *path && !strchr(path, '.') ? class_method(m, b->index, path) : -1;
+    r->kind = REF_DEF;
+    r->def_index = meth >= 0 ? meth : b->index;
+    r->path = xstrdup(meth >= 0 ? "" : path);
   } else if (b->kind == BK_IMPORT) {
-    r.kind = REF_IMPORT, r.import_index = b->index, r.path = xstrdup(x->path);
-  } else if (b->kind == BK_VALUE && value_ref(w, w->cx[b->index].c, x->path, &r)) {
-    /* r filled */
-  } else {
-    return set_unresolved(c, "dynamic dispatch");
+    r->kind = REF_IMPORT, r->import_index = b->index, r->path = xstrdup(path);
+  } else if (b->kind == BK_ALIAS) {
+    return alias_ref(w, b->index, path, r, depth);
+  } else if (b->kind != BK_VALUE || !value_ref(w, w->cx[b->index].c, path, r)) {
+    return "dynamic dispatch";
   }
-  c->ref = r;
+  return NULL;
+}
+
+static void resolve_ident(W *w, CallX *x) {
+  Ref r;
+  const char *why = ident_ref(w, x->scope, x->head_name, x->path, &r, 0);
+  if (why) return set_unresolved(x->c, why);
+  x->c->ref = r;
 }
 
 /* The call the chain of call xi starts with (`open(p).read()`): the walk
@@ -1703,6 +1766,7 @@ void names_javascript(Module *m) {
   record_layout(m);
   for (int i = 0; i < w.owned.len; i++) free(w.owned.items[i]);
   vec_free(&w.owned);
-  free(w.anc), free(w.scopes), free(w.tab), free(w.cx), free(w.post), free(w.coll), free(w.pex), free(w.wraps);
+  free(w.anc), free(w.scopes), free(w.tab), free(w.cx), free(w.post), free(w.coll), free(w.pex),
+      free(w.wraps), free(w.aliases);
   ts_tree_cursor_delete(&w.args_cur);
 }

@@ -12,7 +12,9 @@
  * global/nonlocal, class scopes invisible from methods, comprehension
  * scopes, module globals, then builtins.  Values of known origin (`f =
  * open(p)`, `with open(p) as f`, `open(p).read()`) are followed to a fixed
- * point, since a binding may come after its use in source order.
+ * point, since a binding may come after its use in source order; a name
+ * whose one binding is a reference (`now = time.time`) is resolved as that
+ * reference, read where the assignment stands.
  *
  * Frames carry the context a node is seen in: which scope reads and binds
  * go to, whether identifiers are read, bound, parameters or pattern
@@ -291,10 +293,16 @@ typedef enum { SC_MODULE, SC_FUNCTION, SC_CLASS, SC_LAMBDA, SC_COMPREHENSION } S
 
 /* Binding flags of a name in one scope. */
 enum {
-  B_IMPORT = 1, B_DEF = 2, B_PARAM = 4, B_OTHER = 8, B_CALL = 16, /* bound from a call result */
-  B_GLOBAL_DECL = 32, B_NONLOCAL_DECL = 64,
+  B_IMPORT = 1,
+  B_DEF = 2,
+  B_PARAM = 4,
+  B_OTHER = 8,
+  B_CALL = 16, /* bound from a call result */
+  B_GLOBAL_DECL = 32,
+  B_NONLOCAL_DECL = 64,
+  B_ALIAS = 128, /* bound to what a reference denotes: `now = time.time` */
 };
-#define B_BOUND (B_IMPORT | B_DEF | B_PARAM | B_OTHER | B_CALL)
+#define B_BOUND (B_IMPORT | B_DEF | B_PARAM | B_OTHER | B_CALL | B_ALIAS)
 
 typedef struct NameInfo {
   const char *name;
@@ -303,8 +311,17 @@ typedef struct NameInfo {
   int import_index; /* first import binding */
   int def_index;    /* first def/class binding */
   int first_event;  /* B_CALL bindings: chain through Event.next */
+  int alias;        /* B_ALIAS: its Alias (a name bound twice is B_OTHER too) */
   uint32_t first_pos; /* byte offset of the first binding */
 } NameInfo;
+
+/* `now = time.time`: the reference a name is bound to, read where the
+ * assignment is. */
+typedef struct Alias {
+  TSNode value; /* identifier or attribute chain of identifiers */
+  int scope;    /* scope the assignment reads in */
+  uint32_t pos; /* where the assignment starts: its value is read before it binds (`X = X`) */
+} Alias;
 
 typedef struct Event {
   int pending; /* Pending record of the call the name is bound from */
@@ -365,6 +382,7 @@ typedef struct Frame {
   int coll;       /* active collector, -1 none */
   int assign;     /* Assign receiving STORE targets, -1 none */
   int vkey;       /* Pending of the value bound by STORE targets, -1 none */
+  int alias;      /* Alias of the value bound by STORE targets, -1 none */
   int opened;     /* collector opened by this node */
   int new_scope;  /* scope created by this node */
   int def;        /* Def created by this node */
@@ -384,6 +402,8 @@ typedef struct Walk {
   uint32_t map_cap;
   Event *ev;
   int nev, cap_ev;
+  Alias *aliases;
+  int naliases, cap_aliases;
   Pending *pend;
   int npend, cap_pend;
   CallAux *aux; /* parallel to m->calls */
@@ -482,7 +502,7 @@ static NameInfo *name_info(Walk *w, int scope, const char *name) {
   if (ni) return ni;
   if ((uint32_t)(w->nni + 1) * 2 > w->map_cap) map_grow(w);
   GROW(w->ni, w->nni, w->cap_ni);
-  w->ni[w->nni] = (NameInfo){name, scope, 0, -1, -1, -1, w->pos};
+  w->ni[w->nni] = (NameInfo){name, scope, 0, -1, -1, -1, -1, w->pos};
   uint32_t h = map_hash(scope, name) & (w->map_cap - 1);
   while (w->map[h]) h = (h + 1) & (w->map_cap - 1);
   w->map[h] = w->nni + 1;
@@ -491,6 +511,18 @@ static NameInfo *name_info(Walk *w, int scope, const char *name) {
 }
 
 /* Binds name in scope, following a `global`/`nonlocal` declaration there. */
+/* An identifier, or a chain of `.name` accesses on one. */
+static bool is_reference(TSNode n) {
+  while (!ts_node_is_null(n) && node_kind(n) == K_ATTRIBUTE) n = field(n, F_OBJECT);
+  return !ts_node_is_null(n) && node_kind(n) == K_IDENTIFIER;
+}
+
+static int alias_new(Walk *w, TSNode assignment, TSNode value, int scope) {
+  GROW(w->aliases, w->naliases, w->cap_aliases);
+  w->aliases[w->naliases] = (Alias){value, scope, ts_node_start_byte(assignment)};
+  return w->naliases++;
+}
+
 static NameInfo *bind(Walk *w, int scope, const char *name, int flag) {
   NameInfo *ni = lookup_in(w, scope, name);
   if (ni && (ni->flags & B_GLOBAL_DECL)) {
@@ -904,8 +936,12 @@ static void read_name(Walk *w, Frame *f, const char *name) {
 static void store(Walk *w, Frame *f) {
   const char *nm = node_name(w, f->node);
   int scope = f->walrus ? walrus_scope(w, f->scope) : f->scope;
-  bool from_call = f->vkey >= 0 && f->direct;
-  NameInfo *ni = bind(w, scope, nm, from_call ? B_CALL : B_OTHER);
+  bool from_call = f->vkey >= 0 && f->direct, aliased = f->alias >= 0 && f->direct;
+  NameInfo *ni = bind(w, scope, nm, from_call ? B_CALL : aliased ? B_ALIAS : B_OTHER);
+  if (ni && aliased) {
+    if (ni->alias >= 0) ni->flags |= B_OTHER; /* bound twice: which one holds is not known */
+    ni->alias = f->alias;
+  }
   if (ni && from_call) {
     GROW(w->ev, w->nev, w->cap_ev);
     w->ev[w->nev] = (Event){f->vkey, ni->first_event};
@@ -972,7 +1008,7 @@ static void frame_init(Walk *w, Frame *p, Frame *f, TSFieldId fld) {
   f->bind = p->bind;
   f->func = p->func;
   f->coll = p->coll;
-  f->assign = f->vkey = f->opened = f->new_scope = f->def = f->call = -1;
+  f->assign = f->vkey = f->alias = f->opened = f->new_scope = f->def = f->call = -1;
   f->n_for = 0;
   f->first_for = f->walrus = f->direct = f->aug = false;
   f->ctx = CTX_READ;
@@ -1039,6 +1075,7 @@ static void frame_init(Walk *w, Frame *p, Frame *f, TSFieldId fld) {
       f->ctx = CTX_STORE;
       f->assign = p->assign;
       f->vkey = p->vkey;
+      f->alias = p->alias;
       f->direct = true;
       f->aug = p->kind == K_AUGMENTED_ASSIGNMENT;
     } else if (fld == fid[F_RIGHT] && p->assign >= 0) {
@@ -1156,11 +1193,14 @@ static bool enter(Walk *w, int depth) {
      * chain again (quadratic in the chain's length). */
     if (p->kind == K_ASSIGNMENT) {
       if (p->vkey >= 0) f->vkey = pending_new(w, w->pend[p->vkey].start, w->pend[p->vkey].end);
+      f->alias = p->alias;
       return true;
     }
     TSNode r = field(f->node, F_RIGHT), cn;
     while (!ts_node_is_null(r) && node_kind(r) == K_ASSIGNMENT) r = field(r, F_RIGHT);
     if (value_call(r, &cn)) f->vkey = pending_of_call(w, cn);
+    else if (is_reference(r))
+      f->alias = alias_new(w, f->node, r, f->scope);
     return true;
   }
   case K_AUGMENTED_ASSIGNMENT:
@@ -1444,8 +1484,31 @@ static bool resolve_self(Walk *w, Call *c, const NameInfo *ni, const char *path)
   return set_ref(c, REF_DEF, -1, mi->def_index, NULL, dot ? dot + 1 : "", NULL);
 }
 
-static bool resolve_name_ref(Walk *w, Call *c, const CallAux *a, const char *name, const char *path) {
-  NameInfo *ni = resolve(w, a->scope, name, c->span.start);
+/* Aliases followed at most this deep (`t = time; now = t.time`); deeper,
+ * or a cycle, stays unresolved. */
+#define MAX_ALIAS_DEPTH 8
+
+static bool resolve_name_ref(Walk *w, Call *c, int scope, uint32_t pos, const char *name, const char *path,
+                             int depth);
+
+/* c calls what alias ai denotes, followed by path. */
+static bool resolve_alias(Walk *w, Call *c, int ai, const char *path, int depth) {
+  if (depth >= MAX_ALIAS_DEPTH) return unresolved(c, "alias chain");
+  const Alias *al = &w->aliases[ai];
+  Chain ch = callee_chain(w, al->value); /* an identifier head (is_reference) */
+  char *full = *path ? (*ch.path ? xdotjoin(ch.path, path) : xstrdup(path)) : xstrdup(ch.path);
+  /* read just before the assignment, which binds only after its value is
+   * read (at byte 0 nothing precedes it, and `X = X` stays a cycle) */
+  uint32_t before = al->pos ? al->pos - 1 : 0;
+  bool changed = resolve_name_ref(w, c, al->scope, before, node_name(w, ch.head), full, depth + 1);
+  free(full);
+  free(ch.path);
+  return changed;
+}
+
+static bool resolve_name_ref(Walk *w, Call *c, int scope, uint32_t pos, const char *name, const char *path,
+                             int depth) {
+  NameInfo *ni = resolve(w, scope, name, pos);
   if (!ni) {
     if (w->star_imports.len && !is_builtin(name))
       return set_ref(c, REF_IMPORT, w->star_imports.v[w->star_imports.len - 1], -1, name, path, NULL);
@@ -1453,6 +1516,7 @@ static bool resolve_name_ref(Walk *w, Call *c, const CallAux *a, const char *nam
   }
   if (ni->flags & B_IMPORT) return set_ref(c, REF_IMPORT, ni->import_index, -1, NULL, path, NULL);
   if ((ni->flags & B_BOUND) == B_DEF) return set_ref(c, REF_DEF, -1, ni->def_index, NULL, path, NULL);
+  if ((ni->flags & B_BOUND) == B_ALIAS) return resolve_alias(w, c, ni->alias, path, depth);
   Scope *s = &w->scopes[ni->scope];
   if ((ni->flags & B_BOUND) == B_PARAM && s->self == name) return resolve_self(w, c, ni, path);
   const char *o = name_origin(w, ni);
@@ -1487,7 +1551,7 @@ static bool resolve_call(Walk *w, int i, const Callee *ce) {
   Call *c = w->m->calls.items[i];
   const char *path = ce->ch.path;
   switch (ce->ch.head_kind) {
-  case K_IDENTIFIER: return resolve_name_ref(w, c, &w->aux[i], ce->head, path);
+  case K_IDENTIFIER: return resolve_name_ref(w, c, w->aux[i].scope, c->span.start, ce->head, path, 0);
   case K_CALL: {
     const char *o = *path ? call_origin(w, ce->inner) : NULL;
     if (o) return set_ref(c, REF_VALUE, -1, -1, o, path, NULL);
@@ -1688,6 +1752,7 @@ static void state_free(Walk *w) {
   free(w->ni);
   free(w->map);
   free(w->ev);
+  free(w->aliases);
   for (int i = 0; i < w->npend; i++) ps_free(&w->pend[i].names);
   free(w->pend);
   free(w->aux);
