@@ -510,7 +510,6 @@ static NameInfo *name_info(Walk *w, int scope, const char *name) {
   return &w->ni[w->nni++];
 }
 
-/* Binds name in scope, following a `global`/`nonlocal` declaration there. */
 /* An identifier, or a chain of `.name` accesses on one. */
 static bool is_reference(TSNode n) {
   while (!ts_node_is_null(n) && node_kind(n) == K_ATTRIBUTE) n = field(n, F_OBJECT);
@@ -523,6 +522,7 @@ static int alias_new(Walk *w, TSNode assignment, TSNode value, int scope) {
   return w->naliases++;
 }
 
+/* Binds name in scope, following a `global`/`nonlocal` declaration there. */
 static NameInfo *bind(Walk *w, int scope, const char *name, int flag) {
   NameInfo *ni = lookup_in(w, scope, name);
   if (ni && (ni->flags & B_GLOBAL_DECL)) {
@@ -1496,7 +1496,7 @@ static bool resolve_alias(Walk *w, Call *c, int ai, const char *path, int depth)
   if (depth >= MAX_ALIAS_DEPTH) return unresolved(c, "alias chain");
   const Alias *al = &w->aliases[ai];
   Chain ch = callee_chain(w, al->value); /* an identifier head (is_reference) */
-  char *full = *path ? (*ch.path ? xdotjoin(ch.path, path) : xstrdup(path)) : xstrdup(ch.path);
+  char *full = path_new(*ch.path ? ch.path : NULL, path);
   /* read just before the assignment, which binds only after its value is
    * read (at byte 0 nothing precedes it, and `X = X` stays a cycle) */
   uint32_t before = al->pos ? al->pos - 1 : 0;
