@@ -34,7 +34,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#define CACHE_FORMAT 4
+#define CACHE_FORMAT 5
 #define INDEX_MAGIC "currant-cache-index\n"
 #define PACK_MAGIC "currant-cache-pack\n"
 
@@ -249,13 +249,17 @@ static bool has_close(const Call *c) {
   return (c->args & SHAPE_OK) && ((c->args & SHAPE_GENERATOR) || c->form == CALL_READ);
 }
 
+static void put_ref(Wr *w, const Ref *r) {
+  put_uv(&w->b, r->kind), put_sv(&w->b, r->import_index), put_sv(&w->b, r->def_index);
+  put_str(w, r->path), put_str(w, r->reason);
+}
+
 static void put_call(Wr *w, const Call *c, const Call *prev) {
   bool same_scope = prev && prev->scope.len == c->scope.len &&
                     (c->scope.len == 0 ||
                      memcmp(prev->scope.items, c->scope.items, (size_t)c->scope.len * sizeof(void *)) == 0);
   put_uv(&w->b, c->form), put_span(&w->b, c->span, c->line, c->col), put_sv(&w->b, c->func);
-  put_str(w, c->text), put_uv(&w->b, c->ref.kind), put_sv(&w->b, c->ref.import_index);
-  put_sv(&w->b, c->ref.def_index), put_str(w, c->ref.path), put_str(w, c->ref.reason);
+  put_str(w, c->text), put_ref(w, &c->ref);
   put_uv(&w->b, (uint64_t)c->awaited | (uint64_t)c->in_optional << 1 | (uint64_t)same_scope << 2);
   put_list(w, &c->uses), put_list(w, &c->assigned);
   if (!same_scope) put_list(w, &c->scope);
@@ -275,6 +279,11 @@ static void put_rest(Wr *w, const Module *m) {
   for (int i = 0; i < m->exports.len; i++) {
     const Export *e = m->exports.items[i];
     put_str(w, e->name), put_sv(&w->b, e->def_index), put_sv(&w->b, e->import_index);
+  }
+  put_uv(&w->b, (uint64_t)m->aliases.len);
+  for (int i = 0; i < m->aliases.len; i++) {
+    const ValueAlias *a = m->aliases.items[i];
+    put_str(w, a->name), put_ref(w, &a->ref);
   }
 }
 
@@ -474,6 +483,13 @@ static void get_export(Rd *r, Module *m, void *item, int i) {
   e->import_index = get_int(r, -1, m->imports.len);
 }
 
+static void get_alias(Rd *r, Module *m, void *item, int i) {
+  (void)i;
+  ValueAlias *a = item;
+  a->name = own(get_req(r));
+  get_ref(r, m, &a->ref);
+}
+
 /* A span of put_layout, inside the text. */
 static Span get_layout_span(Rd *r, size_t len) {
   Span s;
@@ -614,6 +630,7 @@ bool cache_decode_names(const void *data, size_t len, Module *m) {
   get_items(&r, m, &m->calls, sizeof(Call), get_call);
   get_items(&r, m, &m->assigns, sizeof(Assign), get_assign);
   get_items(&r, m, &m->exports, sizeof(Export), get_export);
+  get_items(&r, m, &m->aliases, sizeof(ValueAlias), get_alias);
   get_layout(&r, m);
   get_js_layout(&r, m);
   bool ok = !r.bad && r.p == r.end;

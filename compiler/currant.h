@@ -35,6 +35,7 @@ char *xstrdup(const char *s);            /* strdup or abort */
 char *xstrndup(const char *s, size_t n); /* copy of n bytes, NUL-terminated */
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 char *xdotjoin(const char *a, const char *b); /* "a.b" (what xasprintf("%s.%s") gives, without its cost) */
+char *xpathjoin(const char *a, const char *b); /* dotted paths joined: "a.b", or the one not empty */
 
 /* Growable byte buffer; `data` is always NUL-terminated. */
 typedef struct StrBuf {
@@ -310,6 +311,15 @@ typedef struct Export {
   int import_index; /* Import it re-exports (`export { a } from`, `export *`), or -1 */
 } Export;
 
+/* A module-level name bound to what a reference denotes (`now =
+ * time.time`, `export const now = Date.now`): other files that import it
+ * call what it denotes. */
+typedef struct ValueAlias {
+  char *name;     /* the name */
+  Ref ref;        /* what it denotes, as resolved in its module (REF_IMPORT, REF_GLOBAL or REF_DEF) */
+  char *external; /* link: its name outside the codebase ("time.time"), NULL when it leads into it */
+} ValueAlias;
+
 /* A syntax problem found while parsing. */
 typedef struct SyntaxError {
   uint32_t line; /* 1-based */
@@ -462,6 +472,7 @@ typedef struct Module {
   Vec calls;        /* Call* in source order of their start */
   Vec assigns;      /* Assign* in source order */
   Vec exports;      /* Export* (JS) */
+  Vec aliases;      /* ValueAlias*: module-level names bound to a reference (names pass) */
   Vec globals;      /* char*: module-level names */
   Vec errors;       /* SyntaxError* */
   PyLayout *py;     /* Python: what the rewrite needs of the tree (names pass), else NULL */

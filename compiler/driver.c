@@ -380,8 +380,12 @@ void driver_clear_module(Module *m) {
     SyntaxError *e = m->errors.items[i];
     free(e->message), free(e);
   }
+  for (int i = 0; i < m->aliases.len; i++) {
+    ValueAlias *a = m->aliases.items[i];
+    free(a->name), free(a->ref.path), free(a->ref.reason), free(a->external), free(a);
+  }
   vec_free(&m->defs), vec_free(&m->imports), vec_free(&m->calls), vec_free(&m->assigns);
-  vec_free(&m->exports), vec_free(&m->errors);
+  vec_free(&m->exports), vec_free(&m->errors), vec_free(&m->aliases);
   if (m->py) free(m->py->tops), free(m->py->stmts), free(m->py->parts), free(m->py->eqs), free(m->py);
   if (m->js) free(m->js->calls), free(m->js->links), free(m->js->chains), free(m->js->bridges), free(m->js);
   free_names(m, &m->globals);

@@ -59,6 +59,8 @@ char *xdotjoin(const char *a, const char *b) {
   return p;
 }
 
+char *xpathjoin(const char *a, const char *b) { return !*a ? xstrdup(b) : !*b ? xstrdup(a) : xdotjoin(a, b); }
+
 char *xasprintf(const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);

@@ -6,10 +6,11 @@
  * Here imports are matched to files of the codebase (Python dotted and
  * relative module names, JS relative paths with Node's extension rules,
  * and the two cross-language forms `currant.js.<path>` and "./x.py"), and
- * each call through an import is followed, re-export by re-export, to the
- * definition it names.  What leaves the codebase gets a canonical dotted
- * name instead ("fs.readFileSync" whatever the alias), which is what the
- * catalogue is keyed by.  Runs after every file's names pass, in two
+ * each call through an import is followed, re-export by re-export and
+ * through the module-level aliases of the files it crosses (`now =
+ * time.time`), to the definition it names.  What leaves the codebase gets
+ * a canonical dotted name instead ("fs.readFileSync" whatever the alias),
+ * which is what the catalogue is keyed by.  Runs after every file's names pass, in two
  * steps over the modules: each step writes only the module it is given
  * and reads only what the names pass or the step before wrote, so the
  * modules of a step may be linked in parallel (driver.c).
@@ -269,8 +270,9 @@ static int resolve_import(Linker *lk, const Module *m, Import *imp) {
 
 /* A name inside a module, to be looked up: module index + dotted path. */
 typedef struct Target {
-  int module; /* codebase module, -1 when the name leaves the codebase */
-  int def;    /* resolved definition, -1 while unresolved */
+  int module;     /* codebase module, -1 when the name leaves the codebase */
+  int def;        /* resolved definition, -1 while unresolved */
+  char *external; /* through a module's alias: the name outside the codebase ("time.time"), owned */
 } Target;
 
 static const Import *find_import_by_local(const Module *m, const char *local) {
@@ -289,6 +291,14 @@ static const Export *find_export(const Module *m, const char *name) {
   return NULL;
 }
 
+static const ValueAlias *find_alias(const Module *m, const char *name) {
+  for (int i = 0; i < m->aliases.len; i++) {
+    const ValueAlias *a = m->aliases.items[i];
+    if (strcmp(a->name, name) == 0) return a;
+  }
+  return NULL;
+}
+
 /* Splits "a.b.c" into head "a" and rest "b.c" (rest "" when none). */
 static char *split_head(const char *path, const char **rest) {
   const char *dot = strchr(path, '.');
@@ -297,6 +307,13 @@ static char *split_head(const char *path, const char **rest) {
 }
 
 static Target follow_import(Linker *lk, int mod, const Import *imp, const char *path, int hops);
+static Target ref_target(Linker *lk, int mod, const Ref *r, const char *rest, int hops);
+
+/* Follows alias a of module mod, then rest. */
+static Target follow_alias(Linker *lk, int mod, const ValueAlias *a, const char *rest, int hops) {
+  if (!a->external) return ref_target(lk, mod, &a->ref, rest, hops + 1);
+  return (Target){-1, -1, xpathjoin(a->external, rest)};
+}
 
 /* `export * from "./x"`: a name no export of mod declares may come from
  * one of its star re-exports (the first that has it, in source order). */
@@ -306,32 +323,34 @@ static Target follow_star_exports(Linker *lk, int mod, const char *path, int hop
     const Import *imp = m->imports.items[i];
     if (imp->kind != IMPORT_STAR || !imp->reexport) continue;
     Target t = follow_import(lk, mod, imp, path, hops + 1);
-    if (t.def >= 0) return t;
+    if (t.def >= 0 || t.external) return t;
   }
-  return (Target){mod, -1};
+  return (Target){mod, -1, NULL};
 }
 
 /* Looks up dotted `path` in codebase module `mod`: a definition by qualname,
  * a submodule (Python packages), or a name the module itself imports. */
 static Target lookup_in_module(Linker *lk, int mod, const char *path, int hops) {
-  Target none = {mod, -1};
+  Target none = {mod, -1, NULL};
   if (hops > MAX_REEXPORT_HOPS || !*path) return none;
   Module *m = lk->cb->modules.items[mod];
   int d = index_find(&lk->defs[mod], path);
-  if (d >= 0) return (Target){mod, d};
+  if (d >= 0) return (Target){mod, d, NULL};
   const char *rest;
   char *head = split_head(path, &rest);
   Target t = none;
   if (m->lang == LANG_JAVASCRIPT) {
     const Export *e = find_export(m, head);
     if (e && e->def_index >= 0 && !*rest)
-      t = (Target){mod, e->def_index};
+      t = (Target){mod, e->def_index, NULL};
     else if (e && e->def_index >= 0) {
       char *q = xasprintf("%s.%s", ((Def *)m->defs.items[e->def_index])->qualname, rest);
-      t = (Target){mod, index_find(&lk->defs[mod], q)};
+      t = (Target){mod, index_find(&lk->defs[mod], q), NULL};
       free(q);
     } else if (e && e->import_index >= 0)
       t = follow_import(lk, mod, m->imports.items[e->import_index], path, hops + 1);
+    else if (e && find_alias(m, head))
+      t = follow_alias(lk, mod, find_alias(m, head), rest, hops);
     else if (!e)
       t = follow_star_exports(lk, mod, path, hops);
   } else {
@@ -339,10 +358,13 @@ static Target lookup_in_module(Linker *lk, int mod, const char *path, int hops) 
     int s = index_find(&lk->by_pyname, sub);
     free(sub);
     const Import *imp = find_import_by_local(m, head);
+    const ValueAlias *a = find_alias(m, head);
     if (s >= 0)
-      t = *rest ? lookup_in_module(lk, s, rest, hops + 1) : (Target){s, -1};
+      t = *rest ? lookup_in_module(lk, s, rest, hops + 1) : (Target){s, -1, NULL};
     else if (imp)
       t = follow_import(lk, mod, imp, path, hops + 1);
+    else if (a)
+      t = follow_alias(lk, mod, a, rest, hops);
   }
   free(head);
   return t;
@@ -350,8 +372,10 @@ static Target lookup_in_module(Linker *lk, int mod, const char *path, int hops) 
 
 /* Follows `imp` of module `mod` for a name written `local.rest` (path). */
 static Target follow_import(Linker *lk, int mod, const Import *imp, const char *path, int hops) {
-  Target out = {-1, -1};
-  if (imp->resolved_file < 0 || hops > MAX_REEXPORT_HOPS) return out;
+  Target out = {-1, -1, NULL};
+  if (imp->resolved_file < 0) return out;
+  /* a cycle of re-exports or aliases: in the codebase, never defined */
+  if (hops > MAX_REEXPORT_HOPS) return (Target){imp->resolved_file, -1, NULL};
   const Module *m = lk->cb->modules.items[mod];
   const char *rest;
   char *head = split_head(path, &rest);
@@ -369,14 +393,15 @@ static Target follow_import(Linker *lk, int mod, const Import *imp, const char *
       /* `import a.b` binds the package a: look the whole path up from there. */
       int top = index_find(&lk->by_pyname, imp->local);
       free(head);
-      return top >= 0 && *rest ? lookup_in_module(lk, top, rest, hops + 1) : (Target){top, -1};
+      return top >= 0 && *rest ? lookup_in_module(lk, top, rest, hops + 1) : (Target){top, -1, NULL};
     }
     /* `require("x").f()` binds no name: the whole path is inside x. */
     inner = xstrdup(imp->local ? rest : path);
     break;
   }
   free(head);
-  out = *inner ? lookup_in_module(lk, imp->resolved_file, inner, hops) : (Target){imp->resolved_file, -1};
+  out =
+      *inner ? lookup_in_module(lk, imp->resolved_file, inner, hops) : (Target){imp->resolved_file, -1, NULL};
   free(inner);
   return out;
 }
@@ -386,26 +411,38 @@ static char *def_canonical(const Module *m, int def) {
   return xasprintf("%s.%s", m->name, d->qualname);
 }
 
+/* Where ref r of module mod leads, followed by rest. */
+static Target ref_target(Linker *lk, int mod, const Ref *r, const char *rest, int hops) {
+  Module *m = lk->cb->modules.items[mod];
+  Target t = {-1, -1, NULL};
+  char *path = xpathjoin(r->path ? r->path : "", rest);
+  if (r->kind == REF_DEF) {
+    const Def *d = m->defs.items[r->def_index];
+    t = (Target){mod, r->def_index, NULL};
+    if (*path) {
+      char *q = xdotjoin(d->qualname, path);
+      t.def = index_find(&lk->defs[mod], q);
+      free(q);
+    }
+  } else if (r->kind == REF_IMPORT) {
+    const Import *imp = m->imports.items[r->import_index];
+    /* A star import binds no local name: the path already starts with the name. */
+    char *full = imp->local ? xpathjoin(imp->local, path) : xstrdup(path);
+    if (imp->resolved_file >= 0) t = follow_import(lk, mod, imp, full, hops);
+    free(full);
+  }
+  free(path);
+  return t;
+}
+
 static void link_call(Linker *lk, int mod, Call *c) {
   Module *m = lk->cb->modules.items[mod];
   c->target_module = -1;
   c->target_def = -1;
-  Target t = {-1, -1};
-  if (c->ref.kind == REF_DEF) {
-    const Def *d = m->defs.items[c->ref.def_index];
-    t = (Target){mod, c->ref.def_index};
-    if (c->ref.path && *c->ref.path) {
-      char *q = xasprintf("%s.%s", d->qualname, c->ref.path);
-      t.def = index_find(&lk->defs[mod], q);
-      free(q);
-    }
-  } else if (c->ref.kind == REF_IMPORT) {
-    const Import *imp = m->imports.items[c->ref.import_index];
-    const char *rest = c->ref.path ? c->ref.path : "";
-    /* A star import binds no local name: the path already starts with the name. */
-    char *path = !imp->local ? xstrdup(rest) : *rest ? xasprintf("%s.%s", imp->local, rest) : xstrdup(imp->local);
-    if (imp->resolved_file >= 0) t = follow_import(lk, mod, imp, path, 0);
-    free(path);
+  Target t = ref_target(lk, mod, &c->ref, "", 0);
+  if (t.external) {
+    c->canonical = t.external; /* through an alias of another file */
+    return;
   }
   if (t.module >= 0 && t.def >= 0) {
     c->target_module = t.module;
@@ -430,6 +467,7 @@ static void link_call(Linker *lk, int mod, Call *c) {
 static bool bridge_name_missing(Linker *lk, int mod, const Import *imp) {
   if (imp->kind != IMPORT_NAME || !imp->local) return false;
   Target t = follow_import(lk, mod, imp, imp->local, 0);
+  free(t.external);
   if (t.module < 0 || t.def < 0) return true;
   const Module *tm = lk->cb->modules.items[t.module];
   const Def *d = tm->defs.items[t.def];
@@ -454,9 +492,22 @@ Linker *link_begin(Codebase *cb) {
   return lk;
 }
 
+/* Notes the name outside the codebase each alias of m leads to, if any:
+ * known once m's imports know their files. */
+static void link_aliases(Module *m) {
+  for (int i = 0; i < m->aliases.len; i++) {
+    ValueAlias *a = m->aliases.items[i];
+    free(a->external), a->external = NULL;
+    const Import *imp = a->ref.kind == REF_IMPORT ? m->imports.items[a->ref.import_index] : NULL;
+    if (a->ref.kind == REF_GLOBAL || (imp && imp->resolved_file < 0))
+      a->external = ref_external_name(m, &a->ref);
+  }
+}
+
 void link_imports(Linker *lk, int mod) {
   Module *m = lk->cb->modules.items[mod];
   for (int k = 0; k < m->imports.len; k++) link_import(lk, mod, m->imports.items[k]);
+  link_aliases(m);
 }
 
 void link_calls(Linker *lk, int mod) {

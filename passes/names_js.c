@@ -1369,7 +1369,7 @@ static const char *alias_ref(W *w, int ai, const char *path, Ref *r, int depth) 
   const Alias *al = &w->aliases[ai];
   CallX v = {0};
   analyse_callee(w, &v, al->value); /* a reference: an identifier head, no call */
-  char *full = *path ? (*v.path ? xdotjoin(v.path, path) : xstrdup(path)) : xstrdup(v.path);
+  char *full = xpathjoin(v.path, path);
   const char *why = ident_ref(w, al->scope, v.head_name, full, r, depth + 1);
   free(full), free(v.head_name), free(v.path);
   return why;
@@ -1402,6 +1402,25 @@ static const char *ident_ref(W *w, int scope, const char *head, const char *path
     return "dynamic dispatch";
   }
   return NULL;
+}
+
+/* The module's own aliases (`export const now = Date.now`), with what each
+ * denotes, for the files that import them (link.c). */
+static void keep_module_aliases(W *w) {
+  for (size_t i = 0; i < w->tcap; i++) {
+    const Bind *b = &w->tab[i];
+    if (b->scope != 0 || b->kind != BK_ALIAS) continue;
+    Ref r;
+    const char *why = alias_ref(w, b->index, "", &r, 0);
+    if (why || (r.kind != REF_IMPORT && r.kind != REF_GLOBAL && r.kind != REF_DEF)) {
+      if (!why) free(r.path);
+      continue;
+    }
+    ValueAlias *a = xcalloc(1, sizeof *a);
+    a->name = xstrdup(b->name);
+    a->ref = r;
+    vec_push(&w->m->aliases, a);
+  }
 }
 
 static void resolve_ident(W *w, CallX *x) {
@@ -1762,6 +1781,7 @@ void names_javascript(Module *m) {
   push_scope(&w, true, -1, -1, -1);
   walk(&w);
   finish_calls(&w);
+  keep_module_aliases(&w);
   finish_exports(&w);
   record_layout(m);
   for (int i = 0; i < w.owned.len; i++) free(w.owned.items[i]);

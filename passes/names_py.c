@@ -1496,7 +1496,7 @@ static bool resolve_alias(Walk *w, Call *c, int ai, const char *path, int depth)
   if (depth >= MAX_ALIAS_DEPTH) return unresolved(c, "alias chain");
   const Alias *al = &w->aliases[ai];
   Chain ch = callee_chain(w, al->value); /* an identifier head (is_reference) */
-  char *full = path_new(*ch.path ? ch.path : NULL, path);
+  char *full = xpathjoin(ch.path, path);
   /* read just before the assignment, which binds only after its value is
    * read (at byte 0 nothing precedes it, and `X = X` stays a cycle) */
   uint32_t before = al->pos ? al->pos - 1 : 0;
@@ -1589,6 +1589,27 @@ static void resolve_all(Walk *w) {
     free(ce[i].ch.path);
   }
   free(ce);
+}
+
+/* The module's own aliases (`now = time.time` at top level), with what
+ * each denotes, for the files that import them (link.c). */
+static void keep_module_aliases(Walk *w) {
+  const IntVec *names = &w->scopes[0].names;
+  for (int k = 0; k < names->len; k++) {
+    const NameInfo *ni = &w->ni[names->v[k]];
+    if ((ni->flags & B_BOUND) != B_ALIAS) continue;
+    Call tmp = {0};
+    resolve_alias(w, &tmp, ni->alias, "", 0);
+    RefKind kind = tmp.ref.kind;
+    if (kind != REF_IMPORT && kind != REF_GLOBAL && kind != REF_DEF) {
+      free(tmp.ref.path), free(tmp.ref.reason);
+      continue;
+    }
+    ValueAlias *a = xcalloc(1, sizeof *a);
+    a->name = xstrdup(ni->name);
+    a->ref = tmp.ref;
+    vec_push(&w->m->aliases, a);
+  }
 }
 
 static void call_free(Call *c) {
@@ -1774,6 +1795,7 @@ void names_python(Module *m) {
   walk_tree(&w);
   record_tops(&w);
   resolve_all(&w);
+  keep_module_aliases(&w);
   keep_environ_reads(&w);
   mark_tasks(&w);
   fill_scopes(&w);

@@ -85,6 +85,28 @@ static Module *decoded(InputFile *f, const char *src, int min_calls, StrBuf *a) 
   return m;
 }
 
+/* Module-level aliases, which other files' calls are followed through
+ * (link.c): name and what each denotes. */
+static void check_alias(Lang lang, const char *rel, const char *src, RefKind kind, const char *path) {
+  InputFile f = {.abs = (char *)rel, .rel = (char *)rel, .lang = lang};
+  StrBuf a = {0};
+  Module *m = decoded(&f, src, 1, &a);
+  CHECK_INT(m->aliases.len, 1);
+  if (m->aliases.len == 1) {
+    const ValueAlias *al = m->aliases.items[0];
+    CHECK(strcmp(al->name, "now") == 0);
+    CHECK_INT(al->ref.kind, kind);
+    CHECK(al->ref.path && strcmp(al->ref.path, path) == 0);
+  }
+  module_drop(m);
+  str_free(&a);
+}
+
+TEST(cache_names_round_trip_aliases) {
+  check_alias(LANG_PYTHON, "app/clock.py", "import time\nnow = time.time\nnow()\n", REF_IMPORT, "time");
+  check_alias(LANG_JAVASCRIPT, "app/clock.mjs", "export const now = Date.now;\nnow();\n", REF_GLOBAL, "Date.now");
+}
+
 /* What the Python rewrite works from once the tree is gone (Module.py,
  * call shapes): top-level statements, import statements and their parts,
  * `=` interpolations. */
