@@ -10,10 +10,10 @@
  * through the module-level aliases of the files it crosses (`now =
  * time.time`), to the definition it names.  What leaves the codebase gets
  * a canonical dotted name instead ("fs.readFileSync" whatever the alias),
- * which is what the catalogue is keyed by.  Runs after every file's names pass, in two
- * steps over the modules: each step writes only the module it is given
- * and reads only what the names pass or the step before wrote, so the
- * modules of a step may be linked in parallel (driver.c).
+ * which is what the catalogue is keyed by.  Runs after every file's names
+ * pass, in two steps over the modules: each step writes only the module it
+ * is given and reads only what the names pass or the step before wrote, so
+ * the modules of a step may be linked in parallel (driver.c).
  */
 #include "currant.h"
 
@@ -338,6 +338,7 @@ static Target lookup_in_module(Linker *lk, int mod, const char *path, int hops) 
   if (d >= 0) return (Target){mod, d, NULL};
   const char *rest;
   char *head = split_head(path, &rest);
+  const ValueAlias *a;
   Target t = none;
   if (m->lang == LANG_JAVASCRIPT) {
     const Export *e = find_export(m, head);
@@ -349,8 +350,8 @@ static Target lookup_in_module(Linker *lk, int mod, const char *path, int hops) 
       free(q);
     } else if (e && e->import_index >= 0)
       t = follow_import(lk, mod, m->imports.items[e->import_index], path, hops + 1);
-    else if (e && find_alias(m, head))
-      t = follow_alias(lk, mod, find_alias(m, head), rest, hops);
+    else if (e && (a = find_alias(m, head)))
+      t = follow_alias(lk, mod, a, rest, hops);
     else if (!e)
       t = follow_star_exports(lk, mod, path, hops);
   } else {
@@ -358,12 +359,11 @@ static Target lookup_in_module(Linker *lk, int mod, const char *path, int hops) 
     int s = index_find(&lk->by_pyname, sub);
     free(sub);
     const Import *imp = find_import_by_local(m, head);
-    const ValueAlias *a = find_alias(m, head);
     if (s >= 0)
       t = *rest ? lookup_in_module(lk, s, rest, hops + 1) : (Target){s, -1, NULL};
     else if (imp)
       t = follow_import(lk, mod, imp, path, hops + 1);
-    else if (a)
+    else if ((a = find_alias(m, head)))
       t = follow_alias(lk, mod, a, rest, hops);
   }
   free(head);
