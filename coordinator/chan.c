@@ -52,8 +52,9 @@ static void spin_for_message(int fd, ChIn *in, size_t room) {
     if (now_us() >= until) return;
     /* the script may be waiting for our CPU: two CPUs, and Node's own
      * threads compile on one while it warms up.  Yielding costs ~1 µs
-     * when nothing waits; without it a Node script's first 50-100 steps
-     * took ~600 µs each instead of ~120 in 1 run of 4 (sync=full). */
+     * when nothing waits.  With the runtimes' backoff after a poll in
+     * vain (channel.js), it ended the runs whose first 50-100 steps took
+     * ~600 µs each (README "Polling before sleeping"); alone it did not. */
     sched_yield();
   }
 }
