@@ -16,11 +16,11 @@ CFLAGS  += -std=c11 -D_GNU_SOURCE -pthread
 INC     := -I$(TSLIB)/include -Icompiler
 LDLIBS  := -ljansson -lcrypto -lpthread
 # The shipped currantc allocates with mimalloc (Debian's libmimalloc-dev),
-# linked first so that it serves every malloc of the process: tree-sitter's
-# trees are millions of small blocks that live from parse to instrument, and
-# glibc's malloc spent a third of what currantc adds to the bare parse on
-# them (page faults, consolidation, cold frees).  Sanitizer, unit and fuzz
-# builds keep the system allocator, which the sanitizers replace anyway.
+# linked first so that it serves every malloc of the process: the names
+# state is millions of small blocks, and glibc's malloc spent 0.4-0.5 s more
+# on them over the stdlib (consolidation, cold frees).  A build's trees go
+# to per-thread arenas (compiler/arena.c) in every build.  Sanitizer, unit
+# and fuzz builds keep the system allocator, which the sanitizers replace.
 ALLOC_LIBS := -lmimalloc
 # Where currantc and currant find the runtimes unless told otherwise.
 DATADIR ?= $(CURDIR)
@@ -67,7 +67,6 @@ $(BUILD)/obj/%.o: %.c $(HEADERS) $(BUILD)/.deps $(VENDOR)/.pins
 COMPILER_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(COMPILER_SRCS))
 $(BUILD)/currantc: $(COMPILER_OBJS) $(VENDOR_OBJS)
 	$(CC) $(CFLAGS) -o $@ $^ $(ALLOC_LIBS) $(LDLIBS)
-$(BUILD)/obj/compiler/main.o: CFLAGS += -DCURRANT_MIMALLOC
 
 # The same compiler under ASan+UBSan, for the test suites.
 ASAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined

@@ -79,24 +79,13 @@ static void put_bytes(StrBuf *b, const char *s, size_t n) {
   if (n) put_raw(b, s, n);
 }
 
-/* Eight bytes at a time: the encoder hashes every string it writes, and
- * ids depend only on the order strings come in, not on this function. */
-static uint32_t str_hash(const char *s, size_t n) {
-  uint64_t h = n * 0x9e3779b97f4a7c15u, w;
-  for (; n >= 8; s += 8, n -= 8) memcpy(&w, s, 8), h = (h ^ w) * 0xff51afd7ed558ccdu;
-  w = 0;
-  memcpy(&w, s, n);
-  h = (h ^ w) * 0xc4ceb9fe1a85ec53u;
-  return (uint32_t)(h ^ h >> 32);
-}
-
 static void wr_grow(Wr *w) {
   uint32_t ncap = w->cap ? w->cap * 2 : 256;
   const char **keys = xcalloc(ncap, sizeof *keys);
   uint32_t *lens = xcalloc(ncap, sizeof *lens), *ids = xcalloc(ncap, sizeof *ids);
   for (uint32_t i = 0; i < w->cap; i++) {
     if (!w->keys[i]) continue;
-    uint32_t h = str_hash(w->keys[i], w->lens[i]) & (ncap - 1);
+    uint32_t h = hash_bytes(w->keys[i], w->lens[i]) & (ncap - 1);
     while (keys[h]) h = (h + 1) & (ncap - 1);
     keys[h] = w->keys[i], lens[h] = w->lens[i], ids[h] = w->ids[i];
   }
@@ -112,7 +101,7 @@ static void put_str(Wr *w, const char *s) {
   }
   if (2 * (w->used + 1) > w->cap) wr_grow(w);
   size_t n = strlen(s);
-  uint32_t h = str_hash(s, n) & (w->cap - 1);
+  uint32_t h = hash_bytes(s, n) & (w->cap - 1);
   for (; w->keys[h]; h = (h + 1) & (w->cap - 1))
     if (w->keys[h] == s || (w->lens[h] == n && memcmp(w->keys[h], s, n) == 0)) {
       put_uv(&w->b, 2 + (uint64_t)w->ids[h]);

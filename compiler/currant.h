@@ -12,7 +12,7 @@
  * config_ (config.c), parse_ (parse.c), names_ (names_*.c), link_ (link.c),
  * cat_ (catalogue.c), bound_ (boundaries.c), graph_ (graph.c), edit_/splice_
  * (splice.c), smap_ (sourcemap.c), rewrite_ (rewrite_*.c), manifest_
- * (manifest.c), cache_ (cache.c), driver_ (driver.c).
+ * (manifest.c), cache_ (cache.c), driver_ (driver.c), arena_ (arena.c).
  */
 #ifndef CURRANT_H
 #define CURRANT_H
@@ -36,6 +36,7 @@ char *xstrndup(const char *s, size_t n); /* copy of n bytes, NUL-terminated */
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 char *xdotjoin(const char *a, const char *b); /* "a.b" (what xasprintf("%s.%s") gives, without its cost) */
 char *xpathjoin(const char *a, const char *b); /* dotted paths joined: "a.b", or the one not empty */
+uint32_t hash_bytes(const char *s, size_t n);  /* a hash of n bytes for in-memory tables */
 
 /* Growable byte buffer; `data` is always NUL-terminated. */
 typedef struct StrBuf {
@@ -264,6 +265,11 @@ enum {
 };
 
 /* One call (or catalogued read) in a file. */
+/* Names a Call.scope lists at most, innermost scope first: one function
+ * of a bundle or generated module can bind thousands, and every call in
+ * it would hold them all (200k calls in one Python function took 22 GB). */
+#define MAX_CALL_SCOPE 128
+
 typedef struct Call {
   CallForm form;    /* syntactic form */
   TSNode node;      /* the call/new/subscript/member node (valid while the tree lives) */
@@ -277,7 +283,7 @@ typedef struct Call {
   bool in_optional; /* JS: an optional chain can short-circuit it */
   Vec uses;         /* char*: identifiers read by its arguments (data dependencies) */
   Vec assigned;     /* char*: names bound from its result by plain assignment */
-  Vec scope;        /* char*: names in scope here (enclosing functions' locals + params) */
+  Vec scope; /* char*: names in scope here (enclosing functions' locals + params), at most MAX_CALL_SCOPE */
   /* The shape of its arguments (names pass): later stages need no tree. */
   uint32_t arg_open;   /* SHAPE_OK: the `(` of the arguments (a generator's `(`); CALL_READ: the `[` */
   uint32_t arg_close;  /* SHAPE_OK: a generator argument's `)`; CALL_READ: the final `]`; else 0 */
@@ -495,6 +501,23 @@ typedef struct Codebase {
   const Config *config; /* currant.json */
 } Codebase;
 
+/* -------------------------------------------------------------- arena.c */
+
+/* Routes tree-sitter's allocations through the per-thread arenas (the
+ * currantc program does, first thing; library users and tests do not). */
+void arena_install(void);
+/* What tree-sitter allocates on this thread from now on bumps its arena;
+ * false if arenas are not installed or no region could be reserved. */
+bool arena_open(void);
+bool arena_is_open(void); /* between a successful arena_open and arena_close */
+/* Some allocation since arena_open did not fit and went to malloc: the
+ * tree and parser must be freed the usual way before arena_close. */
+bool arena_spilled(void);
+/* Forgets everything allocated since arena_open (a no-op when closed). */
+void arena_close(void);
+/* Returns this thread's region to the system (end of a worker thread). */
+void arena_thread_done(void);
+
 /* -------------------------------------------------------------- parse.c */
 
 /* Reads, checks (binary, UTF-8, size) and parses m->file into m.  Records
@@ -502,7 +525,11 @@ typedef struct Codebase {
 void parse_module(Module *m);
 /* The same for text already in m->text/m->len (the fuzzer's entry). */
 void parse_source(Module *m);
-/* Frees the calling thread's parsers (each worker thread keeps one per language). */
+/* Frees m's tree (a build's, after its names pass): in this thread's
+ * arena, when it was parsed in one, with the parser made for it. */
+void parse_drop_tree(Module *m);
+/* Frees the calling thread's parsers (each worker thread keeps one per
+ * language) and its arena. */
 void parse_thread_done(void);
 const TSLanguage *parse_language(Lang lang); /* the tree-sitter grammar */
 /* A symbol -> kind table for a names pass: symbols whose name is

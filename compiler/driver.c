@@ -111,17 +111,6 @@ static void parse_and_name(Module *m) {
     names_javascript(m);
 }
 
-/* A module's later stages (boundaries, bridge, rewrite) read only what its
- * names pass recorded (Call shapes, Module.py, Module.js), so a build frees
- * its tree right away: trees are most of a build's memory, and fresh pages
- * cost the kernel more to zero than the parse costs.  `currantc check`
- * keeps them for its own walks. */
-static void drop_tree(Module *m) {
-  if (!m->tree) return;
-  ts_tree_delete(m->tree), m->tree = NULL;
-  for (int i = 0; i < m->calls.len; i++) ((Call *)m->calls.items[i])->node = (TSNode){0};
-}
-
 /* With a cache, m is loaded from it when unchanged; else parsed and named,
  * its state kept for the next build.  Its reports wait in the cache until
  * every file is settled (cache_replay_analysis), then are printed in file
@@ -140,9 +129,16 @@ static void analyse(Codebase *cb, Module *m) {
   cache_keep_names(m, &diags);
 }
 
+/* A module's later stages (boundaries, bridge, rewrite) read only what its
+ * names pass recorded (Call shapes, Module.py, Module.js), so a build drops
+ * its tree right away: trees are most of a build's memory, and fresh pages
+ * cost the kernel more to zero than the parse costs.  The tree lives from
+ * parse to drop in this thread's arena (arena.c), reused file after file.
+ * `currantc check` keeps its trees for its own walks. */
 static void analyse_for_build(Codebase *cb, Module *m) {
+  arena_open();
   analyse(cb, m);
-  drop_tree(m);
+  parse_drop_tree(m);
 }
 
 static void instrument(Codebase *cb, Module *m) {
@@ -811,7 +807,7 @@ ModStatus driver_compile_buffer(Lang lang, const char *rel, const char *text, si
   parse_source(m);
   if (m->status == MOD_OK && lang == LANG_PYTHON) names_python(m);
   else if (m->status == MOD_OK) names_javascript(m);
-  drop_tree(m); /* as a build does */
+  parse_drop_tree(m); /* as a build does */
   link_codebase(&cb);
   instrument(&cb, m);
   ModStatus st = m->status;

@@ -16,9 +16,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#ifdef CURRANT_MIMALLOC
-#include <mimalloc.h>
-#endif
 
 static const char usage_text[] =
     "usage: currantc build SRC... -o OUT [-j N] [-q | -v] [--no-cache | --cache-dir DIR]\n"
@@ -150,44 +147,8 @@ static int cmd_catalogue(int argc, char **argv) {
   return EXIT_OK;
 }
 
-#ifdef CURRANT_MIMALLOC
-/* Each thread's trees have a heap of their own.  A build frees a tree
- * right after its names pass, and the next file's tree then takes that
- * memory again, still in cache and contiguous, as a bare parse does,
- * instead of sharing pages with the names state that lives for the whole
- * build. */
-static __thread mi_heap_t *tree_heap;
-
-static mi_heap_t *trees(void) {
-  if (!tree_heap) tree_heap = mi_heap_new();
-  return tree_heap;
-}
-
-static void *checked(void *p, size_t n) {
-  if (p || !n) return p;
-  fprintf(stderr, "currantc: fatal: out of memory allocating %zu bytes\n", n);
-  abort();
-}
-
-static void *tree_malloc(size_t n) { return checked(mi_heap_malloc(trees(), n), n); }
-static void *tree_calloc(size_t k, size_t n) { return checked(mi_heap_calloc(trees(), k, n), k * n); }
-static void *tree_realloc(void *p, size_t n) { return checked(mi_heap_realloc(trees(), p, n), n); }
-#endif
-
-/* Trees get a heap of their own per thread.  mimalloc's large OS pages
- * stay off: a 2 MiB page is zeroed whole when first touched, and on a VM
- * fresh huge pages come from memory the host has to back first: the
- * stdlib -j1 build took 0.8-0.9 s of system time on them against 0.3 s on
- * 4 KiB pages (same user time, 110k page faults).  Without mimalloc
- * (sanitizer builds) a no-op. */
-static void tune_allocator(void) {
-#ifdef CURRANT_MIMALLOC
-  ts_set_allocator(tree_malloc, tree_calloc, tree_realloc, mi_free);
-#endif
-}
-
 int main(int argc, char **argv) {
-  tune_allocator();
+  arena_install(); /* tree-sitter's memory: arena.c */
   if (argc < 2) {
     fputs(usage_text, stderr);
     return EXIT_USAGE;

@@ -65,15 +65,43 @@ static const char *enclosing_name(const Module *m, const Call *c) {
   return c->func < 0 ? "<module>" : ((const Def *)m->defs.items[c->func])->qualname;
 }
 
-/* Occurrence number of (qualname, callee) among the earlier sites. */
-static int occurrence(const Module *m, const Vec *sites, const Call *c) {
-  int n = 0;
-  const char *q = enclosing_name(m, c);
+/* A site and the qualified name of its enclosing function. */
+typedef struct SiteKey {
+  const char *qualname;
+  Call *call;
+} SiteKey;
+
+/* Orders by (qualname, callee): 0 for sites that share an id's stem. */
+static int stem_cmp(const SiteKey *a, const SiteKey *b) {
+  int d = strcmp(a->qualname, b->qualname);
+  return d ? d : strcmp(a->call->text, b->call->text);
+}
+
+static int site_key_cmp(const void *pa, const void *pb) {
+  const SiteKey *a = pa, *b = pb;
+  int d = stem_cmp(a, b);
+  return d ? d : a->call->site_index - b->call->site_index;
+}
+
+/* Gives each site its stable id.  N of REL:QUALNAME:CALLEE#N counts the
+ * earlier sites with the same QUALNAME and CALLEE: sorted by (qualname,
+ * callee, index), each group numbers its sites in one pass (counting the
+ * earlier sites for each site was quadratic: 8 s for 20k sites in one
+ * generated file). */
+static void name_sites(const Module *m, const Vec *sites) {
+  SiteKey *keys = xcalloc((size_t)sites->len + 1, sizeof *keys);
   for (int i = 0; i < sites->len; i++) {
-    const Call *o = sites->items[i];
-    if (strcmp(o->text, c->text) == 0 && strcmp(enclosing_name(m, o), q) == 0) n++;
+    Call *c = sites->items[i];
+    keys[i] = (SiteKey){enclosing_name(m, c), c};
   }
-  return n;
+  qsort(keys, (size_t)sites->len, sizeof *keys, site_key_cmp);
+  int n = 0;
+  for (int i = 0; i < sites->len; i++) {
+    const SiteKey *k = &keys[i];
+    n = i && stem_cmp(&keys[i - 1], k) == 0 ? n + 1 : 0;
+    k->call->site_id = xasprintf("%s:%s:%s#%d", m->file->rel, k->qualname, k->call->text, n);
+  }
+  free(keys);
 }
 
 bool bound_is_prompt(const Call *c) {
@@ -93,8 +121,8 @@ void bound_module(const Codebase *cb, Module *m) {
     classify(cb, m, c);
     if (c->bound == BOUND_NONE) continue;
     c->site_index = m->nsites++;
-    c->site_id = xasprintf("%s:%s:%s#%d", m->file->rel, enclosing_name(m, c), c->text, occurrence(m, &sites, c));
     vec_push(&sites, c);
   }
+  name_sites(m, &sites);
   vec_free(&sites);
 }

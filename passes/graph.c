@@ -15,7 +15,8 @@
  *              branch may or may not rebind a name, and a missing edge would
  *              hide a dependency while an extra one only over-approximates);
  *              also user function -> prompt when a plain call's result
- *              feeds the prompt's arguments the same way
+ *              feeds the prompt's arguments the same way; followed per
+ *              name over an index of who reads it, within a budget
  *   import     module -> codebase module it imports
  *   cross_lang call or import whose two ends are in different languages,
  *              and bridge site -> the function it calls
@@ -126,81 +127,286 @@ static void import_edges(const Codebase *cb, const ModIds *all, const Module *m,
 /* The sites and assignments of one function body (or the module level),
  * each in source order: data edges never cross a function boundary. */
 typedef struct Body {
-  Vec sites;   /* Call* */
+  Vec sites;   /* Call*: its sites */
   Vec assigns; /* Assign* */
+  Vec results; /* Call*: the calls whose results are followed (data_edges) */
 } Body;
 
-static bool shares_name(const Vec *names, const Vec *tainted) {
-  for (int i = 0; i < names->len; i++)
-    if (vec_has_str(tainted, names->items[i])) return true;
-  return false;
+/* Work one module's data edges may take (names expanded, events visited).
+ * The taint has no kills, so a body that chains thousands of sites through
+ * assignments has edges quadratic in its sites (20,000 in one function:
+ * hundreds of millions); past this the module's remaining data edges are
+ * left out, with a -v note, rather than the build running for hours and
+ * writing gigabytes.  The largest need in the stdlib and npm's JavaScript
+ * is 339 steps (lib2to3/pgen2/conv.py). */
+#define DATA_BUDGET 1000000
+
+/* Event indices, ascending. */
+typedef struct IntList {
+  int *v;
+  int len, cap;
+} IntList;
+
+typedef struct HeapEntry {
+  int taint; /* the name's taint when pushed */
+  int id;    /* name id */
+} HeapEntry;
+
+/* A body's events (its sites and assignments) in source order, an
+ * assignment first on a tie (its pos is the statement start, before any
+ * call on its right-hand side); the names they read, and per name the
+ * events reading it, so that following a result visits only the events
+ * its taint reaches. */
+typedef struct Flow {
+  int nev;
+  const Call **site;     /* per event: the site, or NULL */
+  const Assign **assign; /* per event: the assignment, or NULL */
+  uint32_t *pos;         /* per event: the assignment's pos or the site's start */
+  const char **name;     /* per name id */
+  IntList *readers;      /* per name id: the events reading it */
+  int nnames, cap_names;
+  int *slots; /* open addressing over name: id + 1, or 0 */
+  uint32_t nslots;
+  int *taint;      /* per name id: the event after which it is tainted in this follow, INT32_MAX if not */
+  int *drawn;      /* per event: the stamp of the last follow that drew an edge to it */
+  int stamp;       /* the follow under way */
+  HeapEntry *heap; /* names to expand (heap_push) */
+  int nheap, cap_heap;
+  int *touched; /* name ids tainted in this follow (reset after it) */
+  int ntouched;
+  long budget; /* work left for the module */
+} Flow;
+
+static int flow_find(const Flow *f, const char *name) {
+  if (!f->nslots) return -1;
+  uint32_t h = hash_bytes(name, strlen(name)) & (f->nslots - 1);
+  for (; f->slots[h]; h = (h + 1) & (f->nslots - 1))
+    if (strcmp(f->name[f->slots[h] - 1], name) == 0) return f->slots[h] - 1;
+  return -1;
 }
 
-static void taint_all(Vec *tainted, const Vec *names) {
-  for (int i = 0; i < names->len; i++)
-    if (!vec_has_str(tainted, names->items[i])) vec_push(tainted, names->items[i]);
+static void flow_slot(Flow *f, int id) {
+  uint32_t h = hash_bytes(f->name[id], strlen(f->name[id])) & (f->nslots - 1);
+  while (f->slots[h]) h = (h + 1) & (f->nslots - 1);
+  f->slots[h] = id + 1;
 }
 
-/* Follows call a's result forward through the body: assignments reading a
- * tainted name taint their targets; a later site reading one depends on a
- * (only a prompt when prompts_only: a is a plain call of a user function).
- * Events are merged by position, an assignment first on a tie (its pos is
- * the statement start, before any call on its right-hand side).  site_ids:
- * the module's site ids, by site index. */
-static void follow_result(const Body *b, const int *site_ids, const Call *a, int a_id, bool prompts_only,
+static int flow_add_name(Flow *f, const char *name) {
+  if (f->nnames == f->cap_names) {
+    f->cap_names = f->cap_names ? 2 * f->cap_names : 32;
+    f->name = xrealloc(f->name, (size_t)f->cap_names * sizeof *f->name);
+    f->readers = xrealloc(f->readers, (size_t)f->cap_names * sizeof *f->readers);
+    free(f->slots);
+    f->nslots = 2 * (uint32_t)f->cap_names;
+    f->slots = xcalloc(f->nslots, sizeof *f->slots);
+    for (int i = 0; i < f->nnames; i++) flow_slot(f, i);
+  }
+  int id = f->nnames++;
+  f->name[id] = name;
+  f->readers[id] = (IntList){0};
+  flow_slot(f, id);
+  return id;
+}
+
+/* Records that event ev reads name (events come in order). */
+static void flow_read(Flow *f, const char *name, int ev) {
+  int id = flow_find(f, name);
+  if (id < 0) id = flow_add_name(f, name);
+  IntList *l = &f->readers[id];
+  if (l->len && l->v[l->len - 1] == ev) return; /* f(x, x) */
+  if (l->len == l->cap) l->v = xrealloc(l->v, (size_t)(l->cap = 2 * l->cap + 4) * sizeof *l->v);
+  l->v[l->len++] = ev;
+}
+
+/* Source order of events: by position, an assignment first on a tie. */
+typedef struct Event {
+  uint32_t pos;
+  int kind;  /* 0 assignment, 1 site */
+  int index; /* in its list */
+  const Call *site;
+  const Assign *assign;
+} Event;
+
+static int event_cmp(const void *pa, const void *pb) {
+  const Event *a = pa, *b = pb;
+  if (a->pos != b->pos) return a->pos < b->pos ? -1 : 1;
+  if (a->kind != b->kind) return a->kind - b->kind;
+  return a->index - b->index;
+}
+
+/* The body's events in source order.  Both lists come sorted from the
+ * names pass; sorting the merge keeps positions ascending whatever a
+ * names pass does, which first_event_from needs. */
+static Event *body_events(const Body *b, int n) {
+  Event *ev = xcalloc((size_t)n + 1, sizeof *ev);
+  for (int i = 0; i < b->assigns.len; i++) {
+    const Assign *as = b->assigns.items[i];
+    ev[i] = (Event){.pos = as->pos, .kind = 0, .index = i, .assign = as};
+  }
+  for (int i = 0; i < b->sites.len; i++) {
+    const Call *s = b->sites.items[i];
+    ev[b->assigns.len + i] = (Event){.pos = s->span.start, .kind = 1, .index = i, .site = s};
+  }
+  qsort(ev, (size_t)n, sizeof *ev, event_cmp);
+  return ev;
+}
+
+static void flow_init(Flow *f, const Body *b, long budget) {
+  *f = (Flow){.nev = b->sites.len + b->assigns.len, .budget = budget};
+  size_t n = (size_t)f->nev + 1;
+  f->site = xcalloc(n, sizeof *f->site), f->assign = xcalloc(n, sizeof *f->assign);
+  f->pos = xmalloc(n * sizeof *f->pos), f->drawn = xcalloc(n, sizeof *f->drawn);
+  Event *ev = body_events(b, f->nev);
+  for (int e = 0; e < f->nev; e++) {
+    f->site[e] = ev[e].site, f->assign[e] = ev[e].assign, f->pos[e] = ev[e].pos;
+    const Vec *reads = ev[e].assign ? &ev[e].assign->sources : &ev[e].site->uses;
+    for (int k = 0; k < reads->len; k++) flow_read(f, reads->items[k], e);
+  }
+  free(ev);
+  f->taint = xmalloc(((size_t)f->nnames + 1) * sizeof *f->taint);
+  for (int i = 0; i < f->nnames; i++) f->taint[i] = INT32_MAX;
+  f->touched = xmalloc(((size_t)f->nnames + 1) * sizeof *f->touched);
+}
+
+static void flow_free(Flow *f) {
+  for (int i = 0; i < f->nnames; i++) free(f->readers[i].v);
+  free(f->readers), free(f->name), free(f->slots);
+  free(f->site), free(f->assign), free(f->pos), free(f->drawn);
+  free(f->taint), free(f->heap), free(f->touched);
+}
+
+/* Names to expand, by taint (min first), each with the taint it was
+ * pushed with: a name tainted again earlier is pushed again, and its old
+ * entry is skipped when popped (see follow_result). */
+static void heap_push(Flow *f, int id) {
+  if (f->nheap == f->cap_heap)
+    f->heap = xrealloc(f->heap, (size_t)(f->cap_heap = 2 * f->cap_heap + 16) * sizeof *f->heap);
+  HeapEntry x = {f->taint[id], id};
+  int i = f->nheap++;
+  for (; i > 0 && f->heap[(i - 1) / 2].taint > x.taint; i = (i - 1) / 2) f->heap[i] = f->heap[(i - 1) / 2];
+  f->heap[i] = x;
+}
+
+static HeapEntry heap_pop(Flow *f) {
+  HeapEntry top = f->heap[0], last = f->heap[--f->nheap];
+  int i = 0;
+  for (int c = 1; c < f->nheap; i = c, c = 2 * c + 1) {
+    if (c + 1 < f->nheap && f->heap[c + 1].taint < f->heap[c].taint) c++;
+    if (f->heap[c].taint >= last.taint) break;
+    f->heap[i] = f->heap[c];
+  }
+  if (f->nheap) f->heap[i] = last;
+  return top;
+}
+
+/* Taints name for the events after index ev. */
+static void taint(Flow *f, const char *name, int ev) {
+  int id = flow_find(f, name);
+  if (id < 0 || f->taint[id] <= ev) return; /* never read, or tainted earlier */
+  if (f->taint[id] == INT32_MAX) f->touched[f->ntouched++] = id;
+  f->taint[id] = ev;
+  heap_push(f, id);
+}
+
+/* Index of the first event at or after byte offset pos (events are in
+ * source order: calls by start, assignments by statement start). */
+static int first_event_from(const Flow *f, uint32_t pos) {
+  int lo = 0, hi = f->nev;
+  while (lo < hi) {
+    int mid = lo + (hi - lo) / 2;
+    if (f->pos[mid] < pos)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  return lo;
+}
+
+/* Index in l of the first event after ev. */
+static int first_reader_after(const IntList *l, int ev) {
+  int lo = 0, hi = l->len;
+  while (lo < hi) {
+    int mid = lo + (hi - lo) / 2;
+    if (l->v[mid] <= ev)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  return lo;
+}
+
+/* An event that read a name tainted by a's result: an assignment taints
+ * its targets, a site depends on a (only a prompt when prompts_only). */
+static void reach(Flow *f, int e, int a_id, bool prompts_only, const int *site_ids, Graph *g) {
+  if (f->assign[e]) {
+    const Vec *t = &f->assign[e]->targets;
+    for (int j = 0; j < t->len; j++) taint(f, t->items[j], e);
+  } else if (f->drawn[e] != f->stamp && (!prompts_only || bound_is_prompt(f->site[e]))) {
+    f->drawn[e] = f->stamp;
+    add_edge(g, a_id, site_ids[f->site[e]->site_index], EDGE_DATA);
+  }
+}
+
+/* Follows call a's result forward through the body, from the names it is
+ * assigned to (a forward taint, no kills: see the top of the file), names
+ * in taint order.  a_id: the node edges start from; site_ids: the
+ * module's site ids, by site index. */
+static void follow_result(Flow *f, const Call *a, int a_id, bool prompts_only, const int *site_ids,
                           Graph *g) {
-  Vec tainted = {0};
-  taint_all(&tainted, &a->assigned);
-  int si = 0, ai = 0;
-  while (si < b->sites.len) {
-    const Call *s = b->sites.items[si];
-    const Assign *as = ai < b->assigns.len ? b->assigns.items[ai] : NULL;
-    if (as && as->pos <= s->span.start) {
-      ai++;
-      if (as->pos >= a->span.end && shares_name(&as->sources, &tainted)) taint_all(&tainted, &as->targets);
-      continue;
-    }
-    si++;
-    if (prompts_only && !bound_is_prompt(s)) continue;
-    if (s->span.start >= a->span.end && shares_name(&s->uses, &tainted))
-      add_edge(g, a_id, site_ids[s->site_index], EDGE_DATA);
+  f->stamp++;
+  int from = first_event_from(f, a->span.end);
+  for (int i = 0; i < a->assigned.len; i++) taint(f, a->assigned.items[i], from - 1);
+  while (f->nheap && f->budget > 0) {
+    HeapEntry h = heap_pop(f);
+    if (h.taint != f->taint[h.id]) continue; /* stale: expanded with its earlier taint */
+    const IntList *l = &f->readers[h.id];
+    for (int k = first_reader_after(l, h.taint); k < l->len && f->budget > 0; k++, f->budget--)
+      reach(f, l->v[k], a_id, prompts_only, site_ids, g);
+    f->budget--;
   }
-  vec_free(&tainted);
+  f->nheap = 0;
+  for (int i = 0; i < f->ntouched; i++) f->taint[f->touched[i]] = INT32_MAX;
+  f->ntouched = 0;
 }
 
-/* A prompt's arguments are data: a user function whose result feeds one is
- * a dependency of the prompt even though calling it is not a checkpoint. */
-static void function_results(const Module *m, const ModIds *all, const ModIds *ids, const Body *bodies,
-                             Graph *g) {
-  for (int i = 0; i < m->calls.len; i++) {
-    const Call *c = m->calls.items[i];
-    if (is_site(c) || c->target_module < 0 || c->target_def < 0 || !c->assigned.len) continue;
-    if (c->func >= -1 && c->func < m->defs.len)
-      follow_result(&bodies[c->func + 1], ids->sites, c, all[c->target_module].defs[c->target_def], true, g);
-  }
-}
-
-/* all: every module's def ids (targets of plain calls); ids: m's. */
+/* all: every module's def ids (targets of plain calls); ids: m's.  The
+ * results followed: each site's, and each plain call's of a user function
+ * (a prompt's arguments are data: such a function feeds the prompt even
+ * though calling it is not a checkpoint). */
 static void data_edges(const Module *m, const ModIds *all, const ModIds *ids, Graph *g) {
   int nbodies = m->defs.len + 1; /* slot 0: module level; slot f+1: def f */
   Body *bodies = xcalloc((size_t)nbodies, sizeof *bodies);
   for (int i = 0; i < m->calls.len; i++) {
     Call *c = m->calls.items[i];
-    if (is_site(c) && c->func >= -1 && c->func < m->defs.len) vec_push(&bodies[c->func + 1].sites, c);
+    if (c->func < -1 || c->func >= m->defs.len) continue;
+    Body *b = &bodies[c->func + 1];
+    if (is_site(c)) vec_push(&b->sites, c);
+    if (c->assigned.len && (is_site(c) || (c->target_module >= 0 && c->target_def >= 0)))
+      vec_push(&b->results, c);
   }
   for (int i = 0; i < m->assigns.len; i++) {
     Assign *as = m->assigns.items[i];
     if (as->func >= -1 && as->func < m->defs.len) vec_push(&bodies[as->func + 1].assigns, as);
   }
-  function_results(m, all, ids, bodies, g);
-  for (int f = 0; f < nbodies; f++) {
-    for (int i = 0; i < bodies[f].sites.len; i++) {
-      const Call *a = bodies[f].sites.items[i];
-      if (a->assigned.len > 0) follow_result(&bodies[f], ids->sites, a, ids->sites[a->site_index], false, g);
+  long budget = DATA_BUDGET;
+  for (int i = 0; i < nbodies; i++) {
+    Body *b = &bodies[i];
+    if (b->results.len && b->sites.len) {
+      Flow f;
+      flow_init(&f, b, budget);
+      for (int k = 0; k < b->results.len; k++) {
+        const Call *c = b->results.items[k];
+        bool site = is_site(c);
+        follow_result(&f, c, site ? ids->sites[c->site_index] : all[c->target_module].defs[c->target_def],
+                      !site, ids->sites, g);
+      }
+      budget = f.budget;
+      flow_free(&f);
     }
-    vec_free(&bodies[f].sites);
-    vec_free(&bodies[f].assigns);
+    vec_free(&b->sites), vec_free(&b->assigns), vec_free(&b->results);
   }
+  if (budget <= 0)
+    diag_verbose("%s: data edges past %d steps left out of the graph", m->file->rel, DATA_BUDGET);
   free(bodies);
 }
 

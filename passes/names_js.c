@@ -1506,11 +1506,10 @@ static void finish_exports(W *w) {
 /* Names in scope at a call: the locals of every enclosing Def, innermost
  * first, without repeats. */
 static void call_scope(W *w, Call *c) {
-  enum { MAX_SCOPE = 128 }; /* bundles: one function with thousands of locals */
   bool first = true;
-  for (int d = c->func; d >= 0 && c->scope.len < MAX_SCOPE; first = false) {
+  for (int d = c->func; d >= 0 && c->scope.len < MAX_CALL_SCOPE; first = false) {
     const Def *def = w->m->defs.items[d];
-    for (int i = 0; i < def->locals.len && c->scope.len < MAX_SCOPE; i++)
+    for (int i = 0; i < def->locals.len && c->scope.len < MAX_CALL_SCOPE; i++)
       if (first || !vec_has_str(&c->scope, def->locals.items[i])) vec_push(&c->scope, def->locals.items[i]); /* shared: Module.strings owns both */
     d = def->parent;
   }

@@ -146,12 +146,6 @@ static void iv_push(IntVec *iv, int x) {
   iv->v[iv->len++] = x;
 }
 
-static uint32_t hash_bytes(const char *s, size_t n) {
-  uint32_t h = 2166136261u;
-  for (size_t i = 0; i < n; i++) h = (h ^ (unsigned char)s[i]) * 16777619u;
-  return h;
-}
-
 static uint32_t hash_ptr(const void *p) {
   uint64_t x = (uint64_t)(uintptr_t)p;
   x ^= x >> 33;
@@ -1683,9 +1677,10 @@ static void fill_scopes(Walk *w) {
     first_call[scope] = i;
     PtrSet seen = {0};
     bool first = true;
-    for (int s = scope; s > 0; s = w->scopes[s].parent, first = false)
+    for (int s = scope; s > 0 && c->scope.len < MAX_CALL_SCOPE; s = w->scopes[s].parent, first = false)
       if (w->scopes[s].kind != SC_CLASS || first) scope_names(w, s, &c->scope, &seen);
     ps_free(&seen);
+    if (c->scope.len > MAX_CALL_SCOPE) c->scope.len = MAX_CALL_SCOPE;
   }
   free(first_call);
 }

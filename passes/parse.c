@@ -28,15 +28,35 @@ const TSLanguage *parse_language(Lang lang) {
 }
 
 /* One parser per thread and language: parsers are not thread-safe, and
- * creating one per file would cost more than parsing a small file. */
+ * creating one per file would cost more than parsing a small file.  In an
+ * open arena, though, the parser must live in it (its stacks grow there
+ * during the parse): a fresh one per file, dropped with the tree. */
 static __thread TSParser *parsers[LANG_COUNT];
+static __thread TSParser *arena_parser;
 
 static TSParser *parser_for(Lang lang) {
+  if (arena_is_open()) {
+    arena_parser = ts_parser_new();
+    ts_parser_set_language(arena_parser, parse_language(lang));
+    return arena_parser;
+  }
   if (!parsers[lang]) {
     parsers[lang] = ts_parser_new();
     ts_parser_set_language(parsers[lang], parse_language(lang));
   }
   return parsers[lang];
+}
+
+/* The parser is deleted even in an arena: the grammars' external scanners
+ * keep their state on malloc, not through tree-sitter's allocator.  The
+ * tree, all in the arena, is dropped with it unwalked. */
+void parse_drop_tree(Module *m) {
+  bool whole = arena_is_open() && !arena_spilled();
+  if (m->tree && !whole) ts_tree_delete(m->tree);
+  m->tree = NULL;
+  for (int i = 0; i < m->calls.len; i++) ((Call *)m->calls.items[i])->node = (TSNode){0};
+  if (arena_parser) ts_parser_delete(arena_parser), arena_parser = NULL;
+  arena_close();
 }
 
 uint8_t *parse_kind_table(Lang lang, const char *const *kind_names, int nkinds, uint8_t token_kind,
@@ -122,6 +142,7 @@ void parse_call_args(Lang lang, TSTreeCursor *cur, TSNode args, Call *c) {
 void parse_thread_done(void) {
   for (int l = 0; l < LANG_COUNT; l++)
     if (parsers[l]) ts_parser_delete(parsers[l]), parsers[l] = NULL;
+  arena_thread_done();
 }
 
 /* Offset of the first invalid UTF-8 sequence, or len if the text is valid. */

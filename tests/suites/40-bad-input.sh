@@ -314,6 +314,55 @@ case "$RC" in 2|3) ;; *) problem "exit status $RC, expected 2 or 3" ;; esac
 [ "$(cat "$S2/outfile")" = "not a directory" ] || problem "the file was changed"
 verdict out-is-a-file
 
+# ---------------------------------------------------------------- generated code at scale
+# Shapes of generated code that once took minutes or gigabytes (each was
+# quadratic in the file's sites): 20,000 functions with a site each, and a
+# site occurring three times in one function (stable ids count per
+# function and callee); one function with 5,000 locals and a site per
+# line (each site lists at most 128 names in scope); one function chaining
+# 3,000 sites through assignments (data edges are transitive: a 30-site
+# chain has 30*29/2 of them; the 3,000-site one stops at the data-edge
+# budget with a -v note).
+G="$TMP/generated"
+mkdir -p "$G"
+python3 - "$G" <<'PY'
+import sys
+root = sys.argv[1]
+with open(f"{root}/many.py", "w") as f:
+    f.write("import time\n\n\ndef first():\n    return time.time() + time.time() + time.time()\n")
+    f.writelines(f"\n\ndef f{i}():\n    return time.time()\n" for i in range(20000))
+with open(f"{root}/locals.py", "w") as f:
+    f.write("import time\n\n\ndef g():\n")
+    f.writelines(f"    x{i} = time.time() + {i}\n" for i in range(5000))
+for name, n in (("chain30", 30), ("chain3000", 3000)):
+    with open(f"{root}/{name}.py", "w") as f:
+        f.write("import time\n\n\ndef g():\n    x0 = time.time()\n")
+        f.writelines(f"    x{i} = time.sleep(x{i - 1})\n" for i in range(1, n))
+PY
+run generated "$G" build . -o "$TMP/o-generated" -v
+answer_01
+python3 - "$TMP/o-generated/currant.graph.json" >"$TMP/generated.check" 2>&1 <<'PY' || problem "$(head -c 300 "$TMP/generated.check")"
+import json, sys
+from collections import Counter
+m = json.load(open(sys.argv[1]))
+sites = [n for n in m["nodes"] if n["kind"] == "site"]
+by_file = Counter(n["file"] for n in sites)
+assert by_file == {"many.py": 20003, "locals.py": 5000, "chain30.py": 30, "chain3000.py": 3000}, by_file
+ids = {n["id"] for n in sites}
+assert len(ids) == len(sites), "site ids not unique"
+for k in range(3):
+    assert f"site:many.py:first:time.time#{k}" in ids, k
+assert "site:many.py:f19999:time.time#0" in ids
+assert max(len(n["scope"]) for n in sites if n["file"] == "locals.py") == 128
+data = Counter(e["from"].split(":")[1] for e in m["edges"] if e["kind"] == "data")
+assert data["chain30.py"] == 30 * 29 // 2, data["chain30.py"]
+assert 0 < data["chain3000.py"] < 3000 * 2999 // 2, data["chain3000.py"]
+PY
+grep -q "chain3000.py: data edges past" "$ERRF" || problem "no -v note on the data-edge budget"
+grep -q "chain30.py: data edges past" "$ERRF" && problem "a -v budget note on the 30-site chain"
+verdict generated-code-at-scale
+rm -rf "$TMP/o-generated"
+
 # ---------------------------------------------------------------- CLI usage
 usage_case() { # NAME EXPECTED_RC ARGS...
   local name="$1" want="$2"
