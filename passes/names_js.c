@@ -1406,20 +1406,33 @@ static const char *ident_ref(W *w, int scope, const char *head, const char *path
 
 /* The module's own aliases (`export const now = Date.now`), with what each
  * denotes, for the files that import them (link.c). */
+/* Keeps alias binding ai for other files under name.  Only exported
+ * names reach them, and an export renaming an alias (`export { now as
+ * clock }`) replaces a local alias of the exported name. */
+static void keep_alias(W *w, const char *name, int ai) {
+  Ref r;
+  const char *why = alias_ref(w, ai, "", &r, 0);
+  if (why || (r.kind != REF_IMPORT && r.kind != REF_GLOBAL && r.kind != REF_DEF)) {
+    if (!why) free(r.path);
+    return;
+  }
+  for (int i = 0; i < w->m->aliases.len; i++) {
+    ValueAlias *a = w->m->aliases.items[i];
+    if (strcmp(a->name, name) != 0) continue;
+    free(a->ref.path), free(a->ref.reason);
+    a->ref = r;
+    return;
+  }
+  ValueAlias *a = xcalloc(1, sizeof *a);
+  a->name = xstrdup(name);
+  a->ref = r;
+  vec_push(&w->m->aliases, a);
+}
+
 static void keep_module_aliases(W *w) {
   for (size_t i = 0; i < w->tcap; i++) {
     const Bind *b = &w->tab[i];
-    if (b->scope != 0 || b->kind != BK_ALIAS) continue;
-    Ref r;
-    const char *why = alias_ref(w, b->index, "", &r, 0);
-    if (why || (r.kind != REF_IMPORT && r.kind != REF_GLOBAL && r.kind != REF_DEF)) {
-      if (!why) free(r.path);
-      continue;
-    }
-    ValueAlias *a = xcalloc(1, sizeof *a);
-    a->name = xstrdup(b->name);
-    a->ref = r;
-    vec_push(&w->m->aliases, a);
+    if (b->scope == 0 && b->kind == BK_ALIAS) keep_alias(w, b->name, b->index);
   }
 }
 
@@ -1499,6 +1512,8 @@ static void finish_exports(W *w) {
     int def = b && b->kind == BK_DEF ? b->index : -1;
     int imp = b && b->kind == BK_IMPORT ? b->index : -1;
     add_export(w, w->pex[i].name, def, imp);
+    if (b && b->kind == BK_ALIAS && strcmp(w->pex[i].name, w->pex[i].local) != 0)
+      keep_alias(w, w->pex[i].name, b->index);
     free(w->pex[i].name), free(w->pex[i].local);
   }
 }
