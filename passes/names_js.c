@@ -168,7 +168,8 @@ typedef struct Collector {
 
 typedef struct PendingExport {
   char *name;  /* exported name */
-  char *local; /* local name it denotes */
+  char *local; /* local name it denotes, or NULL: alias */
+  int alias;   /* with no local: the alias of the reference it is (`exports.now = Date.now`) */
 } PendingExport;
 
 /* `const now = Date.now`: a name that stays bound to what a reference
@@ -408,7 +409,7 @@ static void add_export(W *w, const char *name, int def, int import) {
 
 static void add_pending_export(W *w, const char *name, const char *local) {
   GROW(w->pex, w->npex, w->cpex);
-  w->pex[w->npex++] = (PendingExport){xstrdup(name), xstrdup(local)};
+  w->pex[w->npex++] = (PendingExport){xstrdup(name), xstrdup(local), -1};
 }
 
 /* Names bound by a pattern (identifier, object/array pattern, defaults,
@@ -853,12 +854,39 @@ static bool is_reference(TSNode n) {
   return kind(n) == K_IDENT;
 }
 
-static void bind_alias(W *w, TSNode name, TSNode value) {
+static int new_alias(W *w, TSNode value) {
   GROW(w->aliases, w->naliases, w->caliases);
   w->aliases[w->naliases] = (Alias){value, w->cur};
+  return w->naliases++;
+}
+
+static void bind_alias(W *w, TSNode name, TSNode value) {
   char *l = node_text(w, name);
-  bind(w, w->cur, l, BK_ALIAS, w->naliases++);
+  bind(w, w->cur, l, BK_ALIAS, new_alias(w, value));
   free(l);
+}
+
+/* The identifier a reference starts with. */
+static TSNode reference_root(TSNode n) {
+  for (n = strip_parens(n); kind(n) == K_MEMBER;) n = strip_parens(field(n, F_OBJECT));
+  return n;
+}
+
+/* `exports.now = Date.now`, `module.exports = { now: Date.now }`: exported
+ * as the reference it is (an identifier goes through its binding; one
+ * through the module's own exports is not followed). */
+static void export_value(W *w, const char *name, TSNode value) {
+  if (kind(value) == K_IDENT) {
+    char *l = node_text(w, value);
+    add_pending_export(w, name, l);
+    free(l);
+  } else if (is_reference(value) && !text_is(w, reference_root(value), "exports") &&
+             !text_is(w, reference_root(value), "module")) {
+    GROW(w->pex, w->npex, w->cpex);
+    w->pex[w->npex++] = (PendingExport){xstrdup(name), NULL, new_alias(w, value)};
+  } else {
+    add_export(w, name, -1, -1);
+  }
 }
 
 static void enter_declarator(W *w, TSNode n, Anc *self) {
@@ -882,13 +910,7 @@ static void assignment_exports(W *w, TSNode left, TSNode right) {
   if (!ts_node_is_null(x)) {
     if (is_function_kind(kind(right)) || kind(right) == K_CLASS) return; /* its Def exports it */
     char *name = node_text(w, x);
-    if (kind(right) == K_IDENT) {
-      char *l = node_text(w, right);
-      add_pending_export(w, name, l);
-      free(l);
-    } else {
-      add_export(w, name, -1, -1);
-    }
+    export_value(w, name, right);
     free(name);
     return;
   }
@@ -907,15 +929,9 @@ static void assignment_exports(W *w, TSNode left, TSNode right) {
       add_pending_export(w, l, l);
       free(l);
     } else if (kind(p) == K_PAIR) {
-      TSNode key = field(p, F_KEY), val = strip_parens(field(p, F_VALUE));
+      TSNode key = field(p, F_KEY);
       char *name = kind(key) == K_STRING ? string_value(w, key) : node_text(w, key);
-      if (name && kind(val) == K_IDENT) {
-        char *l = node_text(w, val);
-        add_pending_export(w, name, l);
-        free(l);
-      } else if (name) {
-        add_export(w, name, -1, -1);
-      }
+      if (name) export_value(w, name, strip_parens(field(p, F_VALUE)));
       free(name);
     }
   }
@@ -1508,6 +1524,12 @@ static void finish_task_wraps(W *w) {
 
 static void finish_exports(W *w) {
   for (int i = 0; i < w->npex; i++) {
+    if (!w->pex[i].local) {
+      add_export(w, w->pex[i].name, -1, -1);
+      keep_alias(w, w->pex[i].name, w->pex[i].alias);
+      free(w->pex[i].name);
+      continue;
+    }
     const Bind *b = lookup(w, 0, w->pex[i].local);
     int def = b && b->kind == BK_DEF ? b->index : -1;
     int imp = b && b->kind == BK_IMPORT ? b->index : -1;
