@@ -98,6 +98,15 @@ status_is "cli: wrong format field" 2 "${G[@]}" "$TMP/other.json"
 status_is "cli: unwritable output" 3 "${G[@]}" "$S" -o /proc/currant-no/graph.dot
 status_is "cli: svg without Graphviz" 3 env CURRANT_DOT=/nonexistent/dot "${G[@]}" "$S" --format svg
 check "cli: svg without Graphviz names the package" grep -q 'graphviz' "$TMP/cli.err"
+# A graph Graphviz takes minutes on is warned about before the wait (a
+# stand-in Graphviz, `true`, keeps this test quick); a small one is not.
+mkdir -p "$TMP/wide"
+python3 -c 'import sys; sys.stdout.writelines(f"def f{i}():\n    return {i}\n" for i in range(10001))' >"$TMP/wide/w.py"
+"$CURRANTC" build "$TMP/wide" -o "$TMP/wide-out" -q
+status_is "cli: svg of a large graph" 0 env CURRANT_DOT=true "${G[@]}" "$TMP/wide-out" --format svg -o "$TMP/wide.svg"
+check "cli: svg of a large graph warns and names html" grep -q 'warning: 10002 nodes: .*--format html' "$TMP/cli.err"
+status_is "cli: svg of a small graph" 0 env CURRANT_DOT=true "${G[@]}" "$S" --format svg -o "$TMP/small.svg"
+check "cli: svg of a small graph does not warn" test ! -s "$TMP/cli.err"
 "${G[@]}" "$S/currant.graph.json" --format dot >"$TMP/stdout.dot" 2>/dev/null || true
 "${G[@]}" "$S" --format dot -o "$TMP/file.dot" 2>/dev/null || true
 check "cli: stdout equals -o FILE, directory accepted" cmp "$TMP/stdout.dot" "$TMP/file.dot"
