@@ -18,7 +18,8 @@
  * that never opened one) every allocation goes to malloc, and a free of
  * malloc'd memory to free.  A file too big for the region spills: what no
  * longer fits goes to malloc, and arena_spilled() tells the caller to free
- * the tree and the parser the usual way (frees of arena blocks stay no-ops).
+ * the tree and the parser the usual way (frees of arena blocks stay no-ops);
+ * the region then grows for the next file.
  * Under ASan a closed arena is poisoned, so a node read after its tree was
  * dropped is reported as a use after free would be.
  *
@@ -41,9 +42,15 @@
 #define UNPOISON(p, n) ((void)(p), (void)(n))
 #endif
 
-/* Reserved (not committed) per thread.  Trees take ~40 bytes per source
- * byte, so files up to ~6 MB fit; larger ones spill. */
-#define ARENA_BYTES ((size_t)256 << 20)
+/* A thread's region starts small and, when a file did not fit, is made
+ * big enough for it before the next file (nothing in it is alive between
+ * files, so it can move).  Its size is address space only until used, but
+ * address space can be limited (ulimit -v): reserving the most a file
+ * could need for each of 16 threads up front made a build that ran in
+ * 600 MB of address space need 2 GB.  Trees take ~40 bytes per source
+ * byte: the stdlib's largest file needed 12.7 MB, npm's 8.5 MB. */
+#define ARENA_FIRST ((size_t)4 << 20)
+#define ARENA_MAX ((size_t)256 << 20)
 /* Pages kept between files: a file that went past this returns the rest
  * to the system when its arena closes, so one big file does not keep a
  * build's memory high to the end. */
@@ -54,17 +61,19 @@
 
 typedef struct {
   char *base;   /* the reserved region, NULL until the first open */
+  size_t size;  /* its size */
   char *top;    /* the next free byte */
   char *high;   /* how far pages are committed (the highest top since the last trim) */
+  size_t want;  /* what the last file needed, when it did not fit (0: it fit) */
   bool open;    /* between arena_open and arena_close */
   bool spilled; /* some allocation since arena_open went to malloc */
-  bool failed;  /* the region could not be reserved: this thread never uses one */
+  bool failed;  /* no region could be reserved: this thread never uses one */
 } Arena;
 
 static __thread Arena arena;
 static bool installed; /* arena_install was called: tree-sitter allocates here */
 
-static bool owns(const void *p) { return arena.base && (uintptr_t)p - (uintptr_t)arena.base < ARENA_BYTES; }
+static bool owns(const void *p) { return arena.base && (uintptr_t)p - (uintptr_t)arena.base < arena.size; }
 
 static size_t rounded(size_t n) { return (n + HEADER - 1) & ~(size_t)(HEADER - 1); }
 
@@ -72,8 +81,9 @@ static size_t rounded(size_t n) { return (n + HEADER - 1) & ~(size_t)(HEADER - 1
 static void *bump(size_t n) {
   if (!arena.open) return NULL;
   size_t need = HEADER + rounded(n);
-  if ((size_t)(arena.base + ARENA_BYTES - arena.top) < need) {
+  if ((size_t)(arena.base + arena.size - arena.top) < need) {
     arena.spilled = true;
+    arena.want += need; /* on top of the region's size: see arena_close */
     return NULL;
   }
   char *p = arena.top + HEADER;
@@ -106,7 +116,7 @@ static void *arena_realloc(void *p, size_t n) {
   size_t old = block_size(p);
   /* the last block grows in place: a parser's stacks grow this way */
   if (arena.open && (char *)p + old == arena.top &&
-      (size_t)(arena.base + ARENA_BYTES - (char *)p) >= rounded(n)) {
+      (size_t)(arena.base + arena.size - (char *)p) >= rounded(n)) {
     UNPOISON(p, rounded(n));
     memcpy((char *)p - HEADER, &(size_t){rounded(n)}, sizeof(size_t));
     arena.top = (char *)p + rounded(n);
@@ -127,18 +137,33 @@ void arena_install(void) {
   ts_set_allocator(arena_malloc, arena_calloc, arena_realloc, arena_free);
 }
 
+/* Maps a region of size bytes for this thread (the old one, if any, goes:
+ * nothing in it is alive between files).  False if none could be had. */
+static bool reserve(size_t size) {
+  void *m = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  if (m == MAP_FAILED) return false;
+  if (arena.base) munmap(arena.base, arena.size);
+  arena.base = arena.top = arena.high = m;
+  arena.size = size;
+  POISON(arena.base, size);
+  return true;
+}
+
+/* The region's size for a file that needed want bytes: doubled until it fits. */
+static size_t grown(size_t want) {
+  size_t size = arena.size;
+  while (size < want && size < ARENA_MAX) size *= 2;
+  return size;
+}
+
 bool arena_open(void) {
   if (!installed || arena.failed) return false;
-  if (!arena.base) {
-    void *m =
-        mmap(NULL, ARENA_BYTES, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-    if (m == MAP_FAILED) {
-      arena.failed = true; /* e.g. a tight ulimit -v: malloc serves, as before */
-      return false;
-    }
-    arena.base = arena.top = arena.high = m;
-    POISON(arena.base, ARENA_BYTES);
+  if (!arena.base && !reserve(ARENA_FIRST)) {
+    arena.failed = true; /* e.g. a tight ulimit -v: malloc serves, as before */
+    return false;
   }
+  if (arena.want > arena.size) reserve(grown(arena.want)); /* or keep the old one: files spill */
+  arena.want = 0;
   arena.top = arena.base;
   arena.open = true;
   arena.spilled = false;
@@ -152,6 +177,7 @@ bool arena_spilled(void) { return arena.open && arena.spilled; }
 void arena_close(void) {
   if (!arena.open) return;
   arena.open = false;
+  if (arena.spilled) arena.want += arena.size; /* what fit, and what did not */
   if (arena.top > arena.high) arena.high = arena.top;
   if (arena.high > arena.base + ARENA_KEEP) {
     madvise(arena.base + ARENA_KEEP, (size_t)(arena.high - arena.base) - ARENA_KEEP, MADV_DONTNEED);
@@ -164,6 +190,6 @@ void arena_close(void) {
 void arena_thread_done(void) {
   if (!arena.base) return;
   arena_close();
-  munmap(arena.base, ARENA_BYTES);
-  arena.base = arena.top = arena.high = NULL;
+  munmap(arena.base, arena.size);
+  arena = (Arena){0};
 }

@@ -41,17 +41,6 @@ void *xrealloc(void *p, size_t n) {
   return q;
 }
 
-/* Eight bytes at a time: the cache's encoder hashes every string it
- * writes.  Not stable across versions: nothing stored depends on it. */
-uint32_t hash_bytes(const char *s, size_t n) {
-  uint64_t h = n * 0x9e3779b97f4a7c15u, w;
-  for (; n >= 8; s += 8, n -= 8) memcpy(&w, s, 8), h = (h ^ w) * 0xff51afd7ed558ccdu;
-  w = 0;
-  memcpy(&w, s, n);
-  h = (h ^ w) * 0xc4ceb9fe1a85ec53u;
-  return (uint32_t)(h ^ h >> 32);
-}
-
 char *xstrdup(const char *s) { return xstrndup(s, strlen(s)); }
 
 char *xstrndup(const char *s, size_t n) {
