@@ -11,8 +11,13 @@
 # directory outside the repository (same bytes, same relative paths, with
 # `node_modules` path components renamed to `nm` so that no tool skips them
 # and no .gitignore applies), the page cache is warmed, and each measurement
-# is repeated BENCH_REPS times (default 3, interleaved across tools); the
-# table reports medians.  Throughput = corpus bytes (10^6 bytes = 1 MB) /
+# is repeated BENCH_REPS times (default 3, interleaved across tools) after
+# one untimed warm-up round of every tool; the table reports medians.  The
+# warm-up: without it the first round's currantc -j1 took 13-50% longer
+# (CPU time, not I/O) in every run we looked at (stdlib 4.27 and 4.12 s
+# against 3.62-3.72 s; npm's 1.35 and 1.85 s against 0.83-0.85 s), and
+# Babel's first run peaked at 513 MiB against 183 MiB, so the median of
+# three rested on two rounds.  Throughput = corpus bytes (10^6 bytes = 1 MB) /
 # wall time of the whole process; peak RSS from GNU time (%M).
 #
 # Incremental rebuilds (issue 4): after each -j2 build, the same command
@@ -114,6 +119,13 @@ find "$CORPUS" -type f -exec cat {} + >/dev/null
 # with each deletion, for currantc on the stdlib).
 measure() {
   local tool=$1 corpus=$2 rep=$3; shift 3
+  if [ "$rep" = 0 ]; then # the warm-up round: run, not recorded
+    local wout=$OUTS/warmup-${OUT_OF:-$tool}-$corpus
+    mkdir -p "$wout"
+    "${@//@OUT@/$wout}" >/dev/null 2>&1 || true
+    printf 'bench: %-12s %-2s warm-up\n' "$tool" "$corpus"
+    return
+  fi
   local out=$OUTS/${OUT_OF:-$tool}-$corpus-$rep log=$LOGS/$tool-$corpus-$rep.log rss=$LOGS/$tool-$corpus-$rep.rss
   [ -n "${OUT_OF:-}" ] || mkdir -p "$out"
   local cmd=("${@//@OUT@/$out}")
@@ -156,7 +168,7 @@ rebuilds() {
   cp "$SCRATCH/edited.orig" "$file"
 }
 
-for rep in $(seq 1 "$REPS"); do
+for rep in $(seq 0 "$REPS"); do # 0: the warm-up round
   for c in py js; do
     measure floor "$c" "$rep" "$B/parse_floor" "$CORPUS/$c"
     [ -z "$MIMALLOC" ] || measure floor-mi "$c" "$rep" env LD_PRELOAD="$MIMALLOC" "$B/parse_floor" "$CORPUS/$c"

@@ -87,7 +87,7 @@ w(f"- Python corpus: every .py file of `{env('BENCH_STDLIB')}` less site-package
   f"{files['py']} files, {size['py'] / 1e6:.1f} MB")
 w(f"- JavaScript corpus: every .js file under `{env('BENCH_NPMROOT')}`: "
   f"{files['js']} files, {size['js'] / 1e6:.1f} MB")
-w(f"- Each figure is the median of {env('BENCH_REPS_DONE')} runs (interleaved, page cache warm); "
+w(f"- Each figure is the median of {env('BENCH_REPS_DONE')} runs (interleaved, page cache warm, after one untimed warm-up run of every tool); "
   "throughput is corpus bytes / wall time of the whole process (start-up, reading, "
   "work and writing the output included), 1 MB = 10^6 bytes; the targets are checked on it. "
   "MB per CPU-second (bytes / user+sys time) is shown beside it: when it is well above the wall figure of a "
