@@ -194,6 +194,8 @@ typedef struct W {
   int cur;
   Bind *tab;
   size_t tcap, tused;
+  int *methods; /* method def indices by (class, name, index): class_method */
+  int nmethods;
   Vec owned;        /* char*: binding names we allocated */
   CallX *cx;
   int ncx, ccx;
@@ -1352,13 +1354,41 @@ static void set_unresolved(Call *c, const char *why) {
   c->ref = (Ref){.kind = REF_UNRESOLVED, .import_index = -1, .def_index = -1, .reason = xstrdup(why)};
 }
 
-/* The method `name` of class Def cls, or -1. */
-static int class_method(Module *m, int cls, const char *name) {
-  for (int i = cls + 1; i < m->defs.len; i++) {
-    Def *d = m->defs.items[i];
-    if (d->parent == cls && d->kind == DEF_METHOD && strcmp(d->name, name) == 0) return i;
+/* Method defs sorted by (class, name, index), built on the first lookup
+ * after the walk: `this.m()` in a class of thousands of methods looked
+ * each one up by a scan of every def after its class (60,000 methods: 4.6 s). */
+static int method_cmp(const void *pa, const void *pb, void *arg) {
+  const Module *m = arg;
+  const Def *a = m->defs.items[*(const int *)pa], *b = m->defs.items[*(const int *)pb];
+  if (a->parent != b->parent) return a->parent < b->parent ? -1 : 1;
+  int d = strcmp(a->name, b->name);
+  return d ? d : *(const int *)pa - *(const int *)pb;
+}
+
+static void index_methods(W *w) {
+  w->methods = xmalloc(((size_t)w->m->defs.len + 1) * sizeof *w->methods);
+  w->nmethods = 0;
+  for (int i = 0; i < w->m->defs.len; i++)
+    if (((Def *)w->m->defs.items[i])->kind == DEF_METHOD) w->methods[w->nmethods++] = i;
+  qsort_r(w->methods, (size_t)w->nmethods, sizeof *w->methods, method_cmp, w->m);
+}
+
+/* The method `name` of class Def cls (the first so named), or -1. */
+static int class_method(W *w, int cls, const char *name) {
+  if (!w->methods) index_methods(w);
+  int lo = 0, hi = w->nmethods;
+  while (lo < hi) { /* the first entry not before (cls, name) */
+    int mid = lo + (hi - lo) / 2;
+    const Def *d = w->m->defs.items[w->methods[mid]];
+    int c = d->parent != cls ? (d->parent < cls ? -1 : 1) : strcmp(d->name, name);
+    if (c < 0)
+      lo = mid + 1;
+    else
+      hi = mid;
   }
-  return -1;
+  if (lo == w->nmethods) return -1;
+  const Def *d = w->m->defs.items[w->methods[lo]];
+  return d->parent == cls && strcmp(d->name, name) == 0 ? w->methods[lo] : -1;
 }
 
 /* REF_VALUE for a value made by call `origin` and then `path`, if the
@@ -1406,7 +1436,7 @@ static const char *ident_ref(W *w, int scope, const char *head, const char *path
       r->path = *path ? xdotjoin(head, path) : xstrdup(head);
   } else if (b->kind == BK_DEF) {
     Def *d = m->defs.items[b->index];
-    int meth = d->kind == DEF_CLASS && *path && !strchr(path, '.') ? class_method(m, b->index, path) : -1;
+    int meth = d->kind == DEF_CLASS && *path && !strchr(path, '.') ? class_method(w, b->index, path) : -1;
     r->kind = REF_DEF;
     r->def_index = meth >= 0 ? meth : b->index;
     r->path = xstrdup(meth >= 0 ? "" : path);
@@ -1478,7 +1508,7 @@ static void resolve(W *w, int xi) {
   case HEAD_IDENT: return resolve_ident(w, x);
   case HEAD_THIS: {
     int cls = w->scopes[x->scope].this_class;
-    int meth = cls >= 0 && *x->path && !strchr(x->path, '.') ? class_method(w->m, cls, x->path) : -1;
+    int meth = cls >= 0 && *x->path && !strchr(x->path, '.') ? class_method(w, cls, x->path) : -1;
     if (meth < 0) return set_unresolved(c, "dynamic dispatch");
     c->ref = (Ref){.kind = REF_DEF, .import_index = -1, .def_index = meth, .path = xstrdup("")};
     return;
@@ -1823,6 +1853,6 @@ void names_javascript(Module *m) {
   for (int i = 0; i < w.owned.len; i++) free(w.owned.items[i]);
   vec_free(&w.owned);
   free(w.anc), free(w.scopes), free(w.tab), free(w.cx), free(w.post), free(w.coll), free(w.pex),
-      free(w.wraps), free(w.aliases);
+      free(w.wraps), free(w.aliases), free(w.methods);
   ts_tree_cursor_delete(&w.args_cur);
 }
