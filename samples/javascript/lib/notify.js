@@ -7,7 +7,12 @@ const { execFileSync } = require("node:child_process");
 const currant = require("currant");
 const config = require("./config.js");
 
+// A task: the receipts are sent concurrently (Promise.all), and each task
+// call keys its own checkpoints, so a resume matches them whatever order
+// the file system finishes them in (plain async functions would take keys
+// in completion order: README, "Known limits").
 async function sendReceipt(dataDir, orderId, transaction) {
+  "use task";
   const receipts = path.join(dataDir, "receipts");
   await fs.promises.mkdir(receipts, { recursive: true });
   const issued = new Date();
