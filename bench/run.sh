@@ -13,9 +13,9 @@
 # and no .gitignore applies), the page cache is warmed, and each measurement
 # is repeated BENCH_REPS times (default 3, interleaved across tools) after
 # one untimed warm-up round of every tool; the table reports medians.  The
-# warm-up: without it the first round's currantc -j1 took 13-50% longer
-# (CPU time, not I/O) in every run we looked at (stdlib 4.27 and 4.12 s
-# against 3.62-3.72 s; npm's 1.35 and 1.85 s against 0.83-0.85 s), and
+# warm-up: without it the first round's currantc -j1 took 12% to 2.2x
+# longer (CPU time, not I/O) in both runs we looked at (stdlib 4.27 and
+# 4.12 s against 3.62-3.72 s; npm's 1.35 and 1.85 s against 0.83-0.85 s), and
 # Babel's first run peaked at 513 MiB against 183 MiB, so the median of
 # three rested on two rounds.  Throughput = corpus bytes (10^6 bytes = 1 MB) /
 # wall time of the whole process; peak RSS from GNU time (%M).

@@ -566,6 +566,7 @@ void names_javascript(Module *m);
  * starts one): Module.strings.  names_strings_free frees it (NULL is fine). */
 char *names_strndup(void **strings, const char *s, size_t n);
 void names_strings_free(void *strings);
+void names_alias_free(ValueAlias *a); /* frees a and what it owns */
 
 /* --------------------------------------------------------------- link.c */
 

@@ -376,10 +376,7 @@ void driver_clear_module(Module *m) {
     SyntaxError *e = m->errors.items[i];
     free(e->message), free(e);
   }
-  for (int i = 0; i < m->aliases.len; i++) {
-    ValueAlias *a = m->aliases.items[i];
-    free(a->name), free(a->ref.path), free(a->ref.reason), free(a->external), free(a);
-  }
+  for (int i = 0; i < m->aliases.len; i++) names_alias_free(m->aliases.items[i]);
   vec_free(&m->defs), vec_free(&m->imports), vec_free(&m->calls), vec_free(&m->assigns);
   vec_free(&m->exports), vec_free(&m->errors), vec_free(&m->aliases);
   if (m->py) free(m->py->tops), free(m->py->stmts), free(m->py->parts), free(m->py->eqs), free(m->py);

@@ -152,16 +152,22 @@ typedef struct HeapEntry {
   int id;    /* name id */
 } HeapEntry;
 
+/* A site or an assignment of a body, where it is. */
+typedef struct Event {
+  uint32_t pos;         /* the assignment's pos or the site's start */
+  int index;            /* in its body's list (sites, assigns) */
+  const Call *site;     /* the site, or NULL */
+  const Assign *assign; /* the assignment, or NULL */
+} Event;
+
 /* A body's events (its sites and assignments) in source order, an
  * assignment first on a tie (its pos is the statement start, before any
  * call on its right-hand side); the names they read, and per name the
  * events reading it, so that following a result visits only the events
  * its taint reaches. */
 typedef struct Flow {
+  Event *ev; /* in source order */
   int nev;
-  const Call **site;     /* per event: the site, or NULL */
-  const Assign **assign; /* per event: the assignment, or NULL */
-  uint32_t *pos;         /* per event: the assignment's pos or the site's start */
   const char **name;     /* per name id */
   IntList *readers;      /* per name id: the events reading it */
   int nnames, cap_names;
@@ -218,19 +224,11 @@ static void flow_read(Flow *f, const char *name, int ev) {
   l->v[l->len++] = ev;
 }
 
-/* Source order of events: by position, an assignment first on a tie. */
-typedef struct Event {
-  uint32_t pos;
-  int kind;  /* 0 assignment, 1 site */
-  int index; /* in its list */
-  const Call *site;
-  const Assign *assign;
-} Event;
-
+/* Source order: by position, an assignment first on a tie. */
 static int event_cmp(const void *pa, const void *pb) {
   const Event *a = pa, *b = pb;
   if (a->pos != b->pos) return a->pos < b->pos ? -1 : 1;
-  if (a->kind != b->kind) return a->kind - b->kind;
+  if (!a->site != !b->site) return a->site ? 1 : -1;
   return a->index - b->index;
 }
 
@@ -241,11 +239,11 @@ static Event *body_events(const Body *b, int n) {
   Event *ev = xcalloc((size_t)n + 1, sizeof *ev);
   for (int i = 0; i < b->assigns.len; i++) {
     const Assign *as = b->assigns.items[i];
-    ev[i] = (Event){.pos = as->pos, .kind = 0, .index = i, .assign = as};
+    ev[i] = (Event){.pos = as->pos, .index = i, .assign = as};
   }
   for (int i = 0; i < b->sites.len; i++) {
     const Call *s = b->sites.items[i];
-    ev[b->assigns.len + i] = (Event){.pos = s->span.start, .kind = 1, .index = i, .site = s};
+    ev[b->assigns.len + i] = (Event){.pos = s->span.start, .index = i, .site = s};
   }
   qsort(ev, (size_t)n, sizeof *ev, event_cmp);
   return ev;
@@ -253,16 +251,12 @@ static Event *body_events(const Body *b, int n) {
 
 static void flow_init(Flow *f, const Body *b, long budget) {
   *f = (Flow){.nev = b->sites.len + b->assigns.len, .budget = budget};
-  size_t n = (size_t)f->nev + 1;
-  f->site = xcalloc(n, sizeof *f->site), f->assign = xcalloc(n, sizeof *f->assign);
-  f->pos = xmalloc(n * sizeof *f->pos), f->drawn = xcalloc(n, sizeof *f->drawn);
-  Event *ev = body_events(b, f->nev);
+  f->ev = body_events(b, f->nev);
+  f->drawn = xcalloc((size_t)f->nev + 1, sizeof *f->drawn);
   for (int e = 0; e < f->nev; e++) {
-    f->site[e] = ev[e].site, f->assign[e] = ev[e].assign, f->pos[e] = ev[e].pos;
-    const Vec *reads = ev[e].assign ? &ev[e].assign->sources : &ev[e].site->uses;
+    const Vec *reads = f->ev[e].assign ? &f->ev[e].assign->sources : &f->ev[e].site->uses;
     for (int k = 0; k < reads->len; k++) flow_read(f, reads->items[k], e);
   }
-  free(ev);
   f->taint = xmalloc(((size_t)f->nnames + 1) * sizeof *f->taint);
   for (int i = 0; i < f->nnames; i++) f->taint[i] = INT32_MAX;
   f->touched = xmalloc(((size_t)f->nnames + 1) * sizeof *f->touched);
@@ -271,7 +265,7 @@ static void flow_init(Flow *f, const Body *b, long budget) {
 static void flow_free(Flow *f) {
   for (int i = 0; i < f->nnames; i++) free(f->readers[i].v);
   free(f->readers), free(f->name), free(f->slots);
-  free(f->site), free(f->assign), free(f->pos), free(f->drawn);
+  free(f->ev), free(f->drawn);
   free(f->taint), free(f->heap), free(f->touched);
 }
 
@@ -314,7 +308,7 @@ static int first_event_from(const Flow *f, uint32_t pos) {
   int lo = 0, hi = f->nev;
   while (lo < hi) {
     int mid = lo + (hi - lo) / 2;
-    if (f->pos[mid] < pos)
+    if (f->ev[mid].pos < pos)
       lo = mid + 1;
     else
       hi = mid;
@@ -338,12 +332,13 @@ static int first_reader_after(const IntList *l, int ev) {
 /* An event that read a name tainted by a's result: an assignment taints
  * its targets, a site depends on a (only a prompt when prompts_only). */
 static void reach(Flow *f, int e, int a_id, bool prompts_only, const int *site_ids, Graph *g) {
-  if (f->assign[e]) {
-    const Vec *t = &f->assign[e]->targets;
+  const Event *ev = &f->ev[e];
+  if (ev->assign) {
+    const Vec *t = &ev->assign->targets;
     for (int j = 0; j < t->len; j++) taint(f, t->items[j], e);
-  } else if (f->drawn[e] != f->stamp && (!prompts_only || bound_is_prompt(f->site[e]))) {
+  } else if (f->drawn[e] != f->stamp && (!prompts_only || bound_is_prompt(ev->site))) {
     f->drawn[e] = f->stamp;
-    add_edge(g, a_id, site_ids[f->site[e]->site_index], EDGE_DATA);
+    add_edge(g, a_id, site_ids[ev->site->site_index], EDGE_DATA);
   }
 }
 

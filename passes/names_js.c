@@ -1452,21 +1452,12 @@ static const char *ident_ref(W *w, int scope, const char *head, const char *path
 
 /* The module's own aliases (`export const now = Date.now`), with what each
  * denotes, for the files that import them (link.c). */
-/* Keeps alias binding ai for other files under name.  Only exported
- * names reach them, and an export renaming an alias (`export { now as
- * clock }`) replaces a local alias of the exported name. */
+/* Keeps alias binding ai for other files under name. */
 static void keep_alias(W *w, const char *name, int ai) {
   Ref r;
   const char *why = alias_ref(w, ai, "", &r, 0);
   if (why || (r.kind != REF_IMPORT && r.kind != REF_GLOBAL && r.kind != REF_DEF)) {
     if (!why) free(r.path);
-    return;
-  }
-  for (int i = 0; i < w->m->aliases.len; i++) {
-    ValueAlias *a = w->m->aliases.items[i];
-    if (strcmp(a->name, name) != 0) continue;
-    free(a->ref.path), free(a->ref.reason);
-    a->ref = r;
     return;
   }
   ValueAlias *a = xcalloc(1, sizeof *a);
@@ -1480,6 +1471,36 @@ static void keep_module_aliases(W *w) {
     const Bind *b = &w->tab[i];
     if (b->scope == 0 && b->kind == BK_ALIAS) keep_alias(w, b->name, b->index);
   }
+}
+
+static int alias_slot_cmp(const void *pa, const void *pb, void *arg) {
+  const Vec *v = arg;
+  int i = *(const int *)pa, j = *(const int *)pb;
+  int d = strcmp(((ValueAlias *)v->items[i])->name, ((ValueAlias *)v->items[j])->name);
+  return d ? d : i - j;
+}
+
+/* One alias per name, sorted by name: of those kept under one name, the
+ * last (an export renaming an alias, `export { now as clock }`, is kept
+ * after the module's own aliases and replaces a local `clock`: only
+ * exported names reach other files). */
+static void unique_aliases(W *w) {
+  Vec *v = &w->m->aliases;
+  int n = v->len, *order = xmalloc(((size_t)n + 1) * sizeof *order);
+  for (int i = 0; i < n; i++) order[i] = i;
+  qsort_r(order, (size_t)n, sizeof *order, alias_slot_cmp, v);
+  void **sorted = xmalloc(((size_t)n + 1) * sizeof *sorted);
+  int k = 0;
+  for (int i = 0; i < n; i++) {
+    ValueAlias *a = v->items[order[i]];
+    bool replaced = i + 1 < n && strcmp(a->name, ((ValueAlias *)v->items[order[i + 1]])->name) == 0;
+    if (replaced)
+      names_alias_free(a);
+    else
+      sorted[k++] = a;
+  }
+  free(v->items), free(order);
+  v->items = sorted, v->len = k, v->cap = n + 1;
 }
 
 static void resolve_ident(W *w, CallX *x) {
@@ -1849,6 +1870,7 @@ void names_javascript(Module *m) {
   finish_calls(&w);
   keep_module_aliases(&w);
   finish_exports(&w);
+  unique_aliases(&w);
   record_layout(m);
   for (int i = 0; i < w.owned.len; i++) free(w.owned.items[i]);
   vec_free(&w.owned);

@@ -234,6 +234,10 @@ char *names_strndup(void **strings, const char *s, size_t n) {
   return p;
 }
 
+void names_alias_free(ValueAlias *a) {
+  free(a->name), free(a->ref.path), free(a->ref.reason), free(a->external), free(a);
+}
+
 void names_strings_free(void *strings) {
   for (Block *b = strings; b;) {
     Block *prev = b->prev;

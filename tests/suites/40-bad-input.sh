@@ -321,7 +321,9 @@ verdict out-is-a-file
 # function and callee); one function with 5,000 locals and a site per
 # line (each site lists at most 128 names in scope); a JavaScript class of
 # 20,000 methods each calling the next through `this` (each call resolved,
-# once looked up by a scan of every method); one function chaining
+# once looked up by a scan of every method); 20,000 module-level JavaScript
+# aliases, the last imported by another file and called (each kept alias
+# once scanned the ones before it); one function chaining
 # 3,000 sites through assignments (data edges are transitive: a 30-site
 # chain has 30*29/2 of them; the 3,000-site one stops at the data-edge
 # budget with a -v note).
@@ -340,6 +342,11 @@ with open(f"{root}/cls.js", "w") as f:
     f.write("class C {\n")
     f.writelines(f"  m{i}() {{ return this.m{i + 1}() + Date.now(); }}\n" for i in range(20000))
     f.write("  m20000() { return 0; }\n}\nmodule.exports = C;\n")
+with open(f"{root}/aliases.js", "w") as f:
+    f.writelines(f"const a{i} = Date.now;\n" for i in range(20000))
+    f.write("module.exports = { a19999 };\n")
+with open(f"{root}/use_alias.js", "w") as f:
+    f.write('const { a19999 } = require("./aliases.js");\na19999();\n')
 for name, n in (("chain30", 30), ("chain3000", 3000)):
     with open(f"{root}/{name}.py", "w") as f:
         f.write("import time\n\n\ndef g():\n    x0 = time.time()\n")
@@ -353,7 +360,8 @@ from collections import Counter
 m = json.load(open(sys.argv[1]))
 sites = [n for n in m["nodes"] if n["kind"] == "site"]
 by_file = Counter(n["file"] for n in sites)
-assert by_file == {"many.py": 20003, "locals.py": 5000, "chain30.py": 30, "chain3000.py": 3000, "cls.js": 20000}, by_file
+assert by_file == {"many.py": 20003, "locals.py": 5000, "chain30.py": 30, "chain3000.py": 3000, "cls.js": 20000, "use_alias.js": 1}, by_file
+assert [n["canonical"] for n in sites if n["file"] == "use_alias.js"] == ["Date.now"]
 calls = [e for e in m["edges"] if e["kind"] == "call" and e["from"].startswith("function:cls.js:C.m")]
 assert len(calls) == 20000 and "function:cls.js:C.m20000" in {e["to"] for e in calls}, len(calls)
 ids = {n["id"] for n in sites}

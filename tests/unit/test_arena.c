@@ -42,9 +42,10 @@ TEST(arena_not_opened_unless_installed) {
 
 TEST(arena_parses_file_after_file) {
   arena_install();
-  /* the same region serves every file: the names pass sees the same calls
-   * each time, and ASan (poisoning a closed arena) and LeakSanitizer (the
-   * parser's scanner state is on malloc) see nothing wrong */
+  /* file after file, each parsed and named in the arena and dropped with
+   * it: the names pass sees the same calls each time, and ASan (a closed
+   * arena is poisoned) and LeakSanitizer (the parser's scanner state is on
+   * malloc) report nothing */
   for (int i = 0; i < 50; i++) {
     CHECK_INT(parse_in_arena(LANG_PYTHON, "a.py", py_src), 1);
     CHECK_INT(
