@@ -279,6 +279,8 @@ enum {
  * of a bundle or generated module can bind thousands, and every call in
  * it would hold them all (200k calls in one Python function took 22 GB). */
 #define MAX_CALL_SCOPE 128
+/* Room for the runtime's name in an output ("_currant" and a number). */
+#define RUNTIME_NAME_MAX 24
 
 typedef struct Call {
   CallForm form;    /* syntactic form */
@@ -498,6 +500,7 @@ typedef struct Module {
   char *out_text;   /* emitted text (NULL: copy unchanged) */
   size_t out_len;   /* bytes of out_text */
   char *source_map;  /* JS: v3 source map JSON, NULL otherwise */
+  char rt[RUNTIME_NAME_MAX]; /* the output's name for the runtime ("_currant"), see runtime_name */
   char *manifest_part[3]; /* manifest records of this file (file, nodes, unresolved), see manifest.c */
   struct CacheFile *cache; /* the build cache's state of this file (cache.c), NULL without a cache */
   void *strings;    /* names pass arena, or NULL: when set it owns the char* items of globals, defs'
@@ -673,6 +676,9 @@ void edit_free(EditList *l);
 /* Applies edits to m->text into m->out_text; for JS also builds the source
  * map (m->source_map).  Returns 0, or -1 if edits overlap (a bug: reported). */
 int splice_apply(Module *m, EditList *edits);
+/* Sets m->rt, the name m's output binds the runtime to: "_currant", or
+ * "_currant1", "_currant2", ... when m's text already has that word. */
+void runtime_name(Module *m);
 
 /* ------------------------------------------------------------ sourcemap.c */
 

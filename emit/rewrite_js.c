@@ -57,6 +57,7 @@ typedef struct R {
   int *sites;         /* sites in source order (indices into m->calls) */
   int nsites;
   bool *lowered; /* per JsLayout.chains: already lowered */
+  char *ref;     /* "RT.ref(" (RT: Module.rt) */
 } R;
 
 static void ledit(R *r, uint32_t s, uint32_t e, LEditKind k, uint32_t ss, uint32_t se, const char *text) {
@@ -97,7 +98,9 @@ static int lcmp(const void *pa, const void *pb) {
   return (a->seq > b->seq) - (a->seq < b->seq);
 }
 
-static char *site_prefix(const Call *c, const char *fn) { return xasprintf("_currant.%s(%d, ", fn, c->site_index); }
+static char *site_prefix(const R *r, const Call *c, const char *fn) {
+  return xasprintf("%s.%s(%d, ", r->m->rt, fn, c->site_index);
+}
 
 /* ---- member / subscript as ref(obj, key) or read(site, obj, key) -------- */
 
@@ -130,11 +133,11 @@ static void warn(R *r, const Call *c, const char *what) {
 
 static void rewrite_call(R *r, const Call *c, const JsCall *j) {
   bool tagged = c->form == CALL_TAGGED;
-  char *pre = site_prefix(c, tagged ? "tag" : "call");
+  char *pre = site_prefix(r, c, tagged ? "tag" : "call");
   opener(r, c->span.start, c->span, pre);
   free(pre);
   if (j->callee.kind == JS_MEMBER || j->callee.kind == JS_SUBSCRIPT) {
-    opener(r, j->callee.span.start, j->callee.span, "_currant.ref(");
+    opener(r, j->callee.span.start, j->callee.span, r->ref);
     split_access(r, &j->callee, false);
   }
   if (tagged)
@@ -144,7 +147,7 @@ static void rewrite_call(R *r, const Call *c, const JsCall *j) {
 }
 
 static void rewrite_new(R *r, const Call *c, const JsCall *j) {
-  char *pre = xasprintf("_currant.construct(%d,", c->site_index);
+  char *pre = xasprintf("%s.construct(%d,", r->m->rt, c->site_index);
   replace(r, j->kw, 3, pre);
   free(pre);
   /* `new X` has no space to spare after the comma when written `new(X)`. */
@@ -156,7 +159,7 @@ static void rewrite_new(R *r, const Call *c, const JsCall *j) {
 }
 
 static void rewrite_read(R *r, const Call *c, const JsCall *j) {
-  char *pre = site_prefix(c, "read");
+  char *pre = site_prefix(r, c, "read");
   opener(r, c->span.start, c->span, pre);
   free(pre);
   split_access(r, &j->callee, false);
@@ -182,15 +185,18 @@ static void anchor_openers(R *r, Link *l, int n, int a, StrBuf *b, uint32_t at) 
     if (anchor != a) continue;
     const char *t = NULL;
     char *own = NULL;
-    if (l[j].site && l[j].site->form == CALL_READ) t = own = site_prefix(l[j].site, "read");
-    else if (l[j].site) t = own = site_prefix(l[j].site, l[j].site->form == CALL_TAGGED ? "tag" : "call");
+    if (l[j].site && l[j].site->form == CALL_READ)
+      t = own = site_prefix(r, l[j].site, "read");
+    else if (l[j].site)
+      t = own = site_prefix(r, l[j].site, l[j].site->form == CALL_TAGGED ? "tag" : "call");
     if (t && b) str_puts(b, t);
     else if (t)
       opener(r, at, l[j].rec->acc.span, t);
     free(own);
-    if (l[j].ref && b) str_puts(b, "_currant.ref(");
+    if (l[j].ref && b)
+      str_puts(b, r->ref);
     else if (l[j].ref)
-      opener(r, at, l[j].rec->acc.span, "_currant.ref(");
+      opener(r, at, l[j].rec->acc.span, r->ref);
   }
 }
 
@@ -205,10 +211,11 @@ static void lower_token(R *r, Link *l, int n, int j) {
   StrBuf b = {0};
   bool call = l[j].rec->acc.kind == JS_CALL;
   str_puts(&b, call && l[j - 1].ref ? ").fn == null ? void 0 : " : ") == null ? void 0 : ");
-  if (next_lowered(l, n, j) >= 0) str_puts(&b, "(_currant.hold(");
+  if (next_lowered(l, n, j) >= 0) str_printf(&b, "(%s.hold(", r->m->rt);
   anchor_openers(r, l, n, j, &b, 0);
-  str_puts(&b, "_currant.held()");
-  if (call && l[j - 1].ref && !l[j].site) str_puts(&b, ".fn.call(_currant.held().self");
+  str_printf(&b, "%s.held()", r->m->rt);
+  if (call && l[j - 1].ref && !l[j].site)
+    str_printf(&b, ".fn.call(%s.held().self", r->m->rt);
   else if (!call && (l[j].ref || l[j].site)) str_puts(&b, ", ");
   else if (l[j].rec->acc.kind == JS_MEMBER)
     str_puts(&b, ".");
@@ -248,7 +255,9 @@ static void lower_chain(R *r, const JsChain *ch) {
   }
   Span top = l[n - 1].rec->acc.span;
   if (ch->stmt) opener(r, top.start, top, "void 0, ");
-  opener(r, top.start, top, "(_currant.hold(");
+  char *hold = xasprintf("(%s.hold(", r->m->rt);
+  opener(r, top.start, top, hold);
+  free(hold);
   anchor_openers(r, l, n, -1, NULL, top.start);
   int closes = 0;
   for (int j = 1; j < n; j++) {
@@ -282,10 +291,11 @@ static void bind_runtime(R *r) {
     if (*p == '"' || *p == '\\') str_append(&rel, "\\", 1);
     str_append(&rel, p, 1);
   }
-  char *text = r->m->esm ? xasprintf("import { createRequire as _currantRequire } from \"node:module\"; const _currant "
-                                     "= _currantRequire(import.meta.url)(\"currant\").module(\"%s\"); ",
-                                     rel.data)
-                         : xasprintf("const _currant = require(\"currant\").module(\"%s\"); ", rel.data);
+  const char *rt = r->m->rt;
+  char *text = r->m->esm ? xasprintf("import { createRequire as %sRequire } from \"node:module\"; const %s "
+                                     "= %sRequire(import.meta.url)(\"currant\").module(\"%s\"); ",
+                                     rt, rt, rt, rel.data)
+                         : xasprintf("const %s = require(\"currant\").module(\"%s\"); ", rt, rel.data);
   ledit(r, first, first, LE_OPENER, 0, UINT32_MAX, text);
   free(text);
   str_free(&rel);
@@ -305,8 +315,8 @@ static bool same_node(JsBridge a, JsBridge b) {
   return a.kind == b.kind && a.span.start == b.span.start && a.span.end == b.span.end;
 }
 
-static void bridge_expr(StrBuf *b, const Module *target) {
-  str_puts(b, "_currant.bridge(\"py\", \"");
+static void bridge_expr(StrBuf *b, const char *rt, const Module *target) {
+  str_printf(b, "%s.bridge(\"py\", \"", rt);
   for (const char *p = target->file->rel; *p; p++) {
     if (*p == '"' || *p == '\\') str_append(b, "\\", 1);
     str_append(b, p, 1);
@@ -348,14 +358,14 @@ static void statement_text(R *r, JsBridge st, StrBuf *b) {
       pattern_entry(&names, imp);
     } else if (imp->local) {
       str_printf(&decls, "%s%s = ", decls.len ? ", " : "", imp->local);
-      bridge_expr(&decls, imp->bridge_to);
+      bridge_expr(&decls, r->m->rt, imp->bridge_to);
     }
   }
   if (st.kind == JSB_EXPORT_STMT) str_puts(b, "export ");
   if (names.len || decls.len) str_puts(b, "const ");
   if (decls.len) str_printf(b, "%s%s", decls.data, names.len ? ", " : "");
   if (names.len) str_printf(b, "%s } = ", names.data);
-  if (names.len || !decls.len) bridge_expr(b, target);
+  if (names.len || !decls.len) bridge_expr(b, r->m->rt, target);
   str_puts(b, ";");
   str_free(&names), str_free(&decls);
 }
@@ -371,7 +381,7 @@ static void rewrite_bridges(R *r) {
     done = n.span.end;
     StrBuf b = {0};
     if (n.kind == JSB_REQUIRE)
-      bridge_expr(&b, imp->bridge_to);
+      bridge_expr(&b, r->m->rt, imp->bridge_to);
     else
       statement_text(r, n, &b);
     ledit(r, n.span.start, n.span.end, LE_REPLACE, 0, 0, b.data);
@@ -395,7 +405,8 @@ static void rewrite_site(R *r, int i) {
 
 void rewrite_javascript(Module *m, EditList *out) {
   static const JsLayout none = {.first_stmt = UINT32_MAX};
-  R r = {.m = m, .js = m->js ? m->js : &none};
+  runtime_name(m);
+  R r = {.m = m, .js = m->js ? m->js : &none, .ref = xasprintf("%s.ref(", m->rt)};
   if (r.js->ncalls != m->calls.len) r.js = &none; /* a layout always comes with its calls */
   r.sites = xcalloc((size_t)m->calls.len + 1, sizeof *r.sites);
   for (int i = 0; i < m->calls.len && r.js != &none; i++)
@@ -409,5 +420,5 @@ void rewrite_javascript(Module *m, EditList *out) {
     edit_add(out, r.e[i].start, r.e[i].end, r.e[i].text);
     free(r.e[i].text);
   }
-  free(r.e), free(r.sites), free(r.lowered);
+  free(r.e), free(r.sites), free(r.lowered), free(r.ref);
 }

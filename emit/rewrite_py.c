@@ -24,7 +24,9 @@
  * on an existing line: after the docstring and __future__ imports, before
  * the first simple statement, or on a blank or comment line before the
  * first statement that could run anything.  If there is no such place the
- * file is left uninstrumented with a warning — never broken.
+ * file is left uninstrumented with a warning — never broken.  The name is
+ * `_currant` unless the file already has that word (runtime_name in
+ * splice.c); `_currant` stands for it below and in the other comments.
  *
  * No tree is read here: a build frees a Python tree after the names pass,
  * which records what the edits need (each call's shape and the offsets of
@@ -69,7 +71,7 @@ static void put_py_string(StrBuf *b, const char *s) {
 
 static char *binding_text(const Module *m) {
   StrBuf b = {0};
-  str_puts(&b, "_currant = __import__(\"currant\").module(");
+  str_printf(&b, "%s = __import__(\"currant\").module(", m->rt);
   put_py_string(&b, m->file && m->file->rel ? m->file->rel : m->name ? m->name : "");
   str_puts(&b, ")");
   return str_take(&b);
@@ -187,10 +189,10 @@ static bool place_binding(Module *m, EditList *out, uint32_t first_site) {
 
 /* `NAME = _currant.bridge("js", "REL", [ASYNC...])[.attr]`; *value gets
  * where the value starts in b. */
-static void bridge_binding(StrBuf *b, const Import *imp, size_t *value) {
+static void bridge_binding(StrBuf *b, const char *rt, const Import *imp, size_t *value) {
   str_printf(b, "%s = ", imp->local);
   *value = b->len;
-  str_puts(b, "_currant.bridge(\"js\", ");
+  str_printf(b, "%s.bridge(\"js\", ", rt);
   put_py_string(b, imp->bridge_to->file->rel);
   char *async = bridge_async_list(imp->bridge_to);
   str_printf(b, ", %s)", async);
@@ -209,7 +211,7 @@ static void statement_text(const Module *m, const ImportStmt *st, StrBuf *b, siz
       if ((imp && bridge_rewritable(m, imp)) != bridged) continue;
       if (b->len) str_puts(b, "; ");
       if (bridged) {
-        bridge_binding(b, imp, value);
+        bridge_binding(b, m->rt, imp, value);
         continue;
       }
       str_puts(b, "import ");
@@ -349,7 +351,7 @@ static const char *separator_at(const Module *m, uint32_t after) {
 
 /* The edits replace single bytes the names pass located (SHAPE_OK). */
 static void emit_call(const Module *m, EditList *out, const Call *c) {
-  char *head = xasprintf("_currant.call(%d, ", c->site_index);
+  char *head = xasprintf("%s.call(%d, ", m->rt, c->site_index);
   edit_insert(out, c->span.start, head);
   free(head);
   uint32_t lp = c->arg_open;
@@ -361,8 +363,8 @@ static void emit_call(const Module *m, EditList *out, const Call *c) {
   edit_add(out, lp, lp + 1, c->args & ARGS_CODE ? separator_at(m, lp + 1) : "");
 }
 
-static void emit_read(EditList *out, const Call *c) {
-  char *head = xasprintf("_currant.read(%d, ", c->site_index);
+static void emit_read(const Module *m, EditList *out, const Call *c) {
+  char *head = xasprintf("%s.read(%d, ", m->rt, c->site_index);
   edit_insert(out, c->span.start, head);
   free(head);
   edit_add(out, c->arg_open, c->arg_open + 1, ", ");
@@ -371,6 +373,7 @@ static void emit_read(EditList *out, const Call *c) {
 
 void rewrite_python(Module *m, EditList *out) {
   const char *rel = m->file ? m->file->rel : m->name;
+  runtime_name(m);
   int neqs = m->py ? m->py->neqs : 0;
   Plan pl = {m, xcalloc((size_t)m->calls.len + 1, sizeof(bool)), xcalloc((size_t)neqs + 1, sizeof(bool)),
              xcalloc((size_t)neqs + 1, sizeof(bool))};
@@ -412,7 +415,8 @@ void rewrite_python(Module *m, EditList *out) {
   for (int i = 0; live && i < m->calls.len; i++) {
     Call *c = m->calls.items[i];
     if (c->site_index < 0 || pl.skip[i]) continue;
-    if (c->form == CALL_READ) emit_read(out, c);
+    if (c->form == CALL_READ)
+      emit_read(m, out, c);
     else emit_call(m, out, c);
   }
   for (int i = 0; live && i < neqs; i++) emit_eq(&pl, out, i);

@@ -222,6 +222,35 @@ static void append_map_url(const Module *m, StrBuf *out) {
   str_printf(out, "//# sourceMappingURL=%s.map\n", base_name(module_path(m)));
 }
 
+/* True if word occurs in text as a whole identifier: no identifier byte
+ * (ASCII letter or digit, `_`, `$`, any non-ASCII byte) on either side. */
+static bool has_word(const char *text, size_t len, const char *word) {
+  size_t n = strlen(word);
+  for (const char *p = text, *end = text + len; (p = memmem(p, (size_t)(end - p), word, n)); p += n) {
+    bool before = p > text && is_word((unsigned char)p[-1]);
+    bool after = p + n < end && is_word((unsigned char)p[n]);
+    if (!before && !after) return true;
+  }
+  return false;
+}
+
+/* The output refers to the runtime by one module-level name.  A source that
+ * already has the word (its own `_currant`, or a file currantc instrumented
+ * before) gets the first free `_currantN` instead: where the word stands
+ * (code, comment or string) does not matter, renaming costs nothing and a
+ * clash would break the file.  ESM also binds NAME + "Require". */
+void runtime_name(Module *m) {
+  for (int n = 0;; n++) {
+    if (n)
+      snprintf(m->rt, sizeof m->rt, "_currant%d", n);
+    else
+      snprintf(m->rt, sizeof m->rt, "_currant");
+    char req[RUNTIME_NAME_MAX + 8];
+    snprintf(req, sizeof req, "%sRequire", m->rt);
+    if (!has_word(m->text, m->len, m->rt) && !(m->esm && has_word(m->text, m->len, req))) return;
+  }
+}
+
 int splice_apply(Module *m, EditList *edits) {
   free(m->out_text);
   free(m->source_map);
