@@ -736,7 +736,7 @@ char *graph_site_id(const Call *c);
 /* ----------------------------------------------------------- manifest.c */
 
 /* Encodes m's own records into m->manifest_part; called per file in
- * parallel so that manifest_write only concatenates. */
+ * parallel so that manifest_write only concatenates (and frees them). */
 void manifest_module_part(Module *m);
 /* Writes OUT/currant.graph.json (deterministic, atomic) from the parts and
  * the graph, streamed to the file as it is made (never held whole), and

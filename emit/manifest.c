@@ -462,17 +462,22 @@ void manifest_module_part(Module *m) {
   m->manifest_part[2] = str_take(&w.b);
 }
 
-/* Appends part k of every module: the records of one array or object. */
+/* Appends part k of every module: the records of one array or object.
+ * Each part is freed once written (all of them together are about the
+ * manifest's size, 68 MB for the stdlib); a later manifest makes them again. */
 static void put_parts(Writer *w, const Codebase *cb, int k) {
   bool first = true;
   for (int i = 0; i < cb->modules.len; i++) {
     Module *m = cb->modules.items[i];
     if (!m->manifest_part[k]) manifest_module_part(m);
-    const char *p = m->manifest_part[k];
-    if (!*p) continue;
-    str_puts(&w->b, first ? p + 1 : p);
-    spill(w, SPILL_BYTES);
-    first = false;
+    char *p = m->manifest_part[k];
+    if (*p) {
+      str_puts(&w->b, first ? p + 1 : p);
+      spill(w, SPILL_BYTES);
+      first = false;
+    }
+    free(p);
+    m->manifest_part[k] = NULL;
   }
   w->first = first;
 }
