@@ -1,0 +1,10 @@
+// Data files beside the code are copied to OUT, so the instrumented tree
+// runs as the source tree does: require() of a JSON file, a read relative
+// to __dirname.
+const fs = require("node:fs");
+const path = require("node:path");
+const prices = require("./data/prices.json");
+const { total } = require("./lib");
+
+const greeting = fs.readFileSync(path.join(__dirname, "data", "greeting.txt"), "utf8").trim();
+console.log(greeting, total(prices, ["apple", "pear"]), Date.now() > 0);
