@@ -871,7 +871,7 @@ struct Cache {
   size_t index_len;        /* bytes */
   IndexFile *files;        /* its sources, in build order */
   int nfiles;              /* how many */
-  const uint8_t *assets;   /* its package.json records (encoded) */
+  const uint8_t *assets;   /* its copied files' records (encoded) */
   size_t assets_len;       /* bytes */
   const char *manifest;    /* sha256 of currant.graph.json as written */
   bool build_wide;         /* it printed build-wide reports (not replayed: no level 1) */
@@ -1048,12 +1048,11 @@ static bool assets_unchanged(const Cache *c, const Vec *assets) {
   if (get_count(&r) != assets->len) return false;
   for (int i = 0; i < assets->len && !r.bad; i++) {
     const InputFile *f = assets->items[i];
-    size_t n, len;
+    size_t n;
     const char *rel = get_raw(&r, &n), *sha = get_hex(&r);
-    char *text = read_file(f->abs, &len), now[65];
-    if (text) sha256_hex(text, len, now);
-    bool same = rel && sha && text && same_rel(rel, n, f->rel) && memcmp(sha, now, 64) == 0;
-    free(text);
+    char now[65];
+    bool same =
+        rel && sha && sha256_file(f->abs, now) == 0 && same_rel(rel, n, f->rel) && memcmp(sha, now, 64) == 0;
     if (!same) return false;
   }
   return !r.bad;
@@ -1310,14 +1309,9 @@ static void put_assets(StrBuf *b, const Vec *assets) {
   put_uv(&a, (uint64_t)assets->len);
   for (int i = 0; i < assets->len; i++) {
     const InputFile *f = assets->items[i];
-    size_t len;
-    char *text = read_file(f->abs, &len), sha[65];
+    char sha[65];
     put_bytes(&a, f->rel, strlen(f->rel));
-    if (text)
-      sha256_hex(text, len, sha), put_bytes(&a, sha, 64);
-    else
-      put_bytes(&a, no_digest, 64); /* unreadable: never matches */
-    free(text);
+    put_bytes(&a, sha256_file(f->abs, sha) == 0 ? sha : no_digest, 64); /* unreadable: never matches */
   }
   put_bytes(b, a.data, a.len);
   str_free(&a);
@@ -1378,7 +1372,7 @@ static int write_pack(const Cache *c, const Codebase *cb) {
     put_uv(&b, (uint64_t)n);
     for (int i = 0; i < cb->modules.len; i++) {
       StrBuf *e = &((Module *)cb->modules.items[i])->cache->sealed[0];
-      str_append(&b, e->data, e->len);
+      if (e->len) str_append(&b, e->data, e->len);
       str_free(e);
       if (b.len >= PACK_CHUNK) outfile_write(&f, b.data, b.len), b.len = 0;
     }

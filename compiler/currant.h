@@ -78,6 +78,9 @@ char *read_file(const char *path, size_t *len);
 /* Writes data to path atomically: temp file in the same directory, then
  * rename (not fsynced: outputs are rebuildable).  0, or -1 with errno set. */
 int write_file_atomic(const char *path, const char *data, size_t len);
+/* Copies the regular file src to dst atomically, in chunks, with its
+ * permission bits: 0, or -1 (errno). */
+int copy_file_atomic(const char *src, const char *dst);
 /* A file written atomically in pieces, as write_file_atomic writes it
  * whole: a document too large to hold twice goes out as it is made. */
 typedef struct OutFile {
@@ -99,6 +102,9 @@ int outfile_close(OutFile *f, char sha[65]);
 int make_parent_dirs(const char *path);
 /* Hex SHA-256 of data (65 bytes with the NUL) into out. */
 void sha256_hex(const void *data, size_t len, char out[65]);
+/* sha256 (64 hex) of the regular file at path, read in chunks (never held
+ * whole): 0, or -1 with errno. */
+int sha256_file(const char *path, char out[65]);
 /* 1-based line and column (in bytes) of byte offset off in text. */
 void offset_to_line_col(const char *text, size_t off, uint32_t *line, uint32_t *col);
 
@@ -173,7 +179,7 @@ typedef struct InputFile {
  * followed (a loop cannot hang the walk).  Files sorted by rel.
  * Reports unreadable paths as diagnostics.  Returns the number of files. */
 int walk_sources(char **srcs, int nsrcs, const Config *cfg, const char *skip_dir, Vec *out /* InputFile* */,
-                 Vec *assets /* InputFile*: package.json files, copied verbatim */);
+                 Vec *assets /* InputFile*: the other files kept, copied verbatim */);
 void walk_free(Vec *files); /* frees the InputFiles and the vector */
 
 /* ----------------------------------------------------------- model types */

@@ -249,24 +249,37 @@ static void dirs_free(DirSet *ds) {
   pthread_mutex_destroy(&ds->lock);
 }
 
-/* Writes OUT/rel unless it already holds data.  The directory checks are
- * skipped for a directory ds lists; rel's is listed once written. */
-static int write_output(const char *out_dir, DirSet *ds, const char *rel, const char *data, size_t len) {
+/* OUT/rel, if a build may write there: not outside OUT, through no
+ * symlink inside it, its directory created.  NULL (reported) otherwise.
+ * The checks are skipped for a directory ds lists; rel's is listed once
+ * the caller has written (dirs_add). */
+static char *output_path(const char *out_dir, DirSet *ds, const char *rel, bool *checked) {
   if (strstr(rel, "..") && (strncmp(rel, "../", 3) == 0 || strstr(rel, "/../"))) {
     diag_report(DIAG_ERROR, rel, 0, 0, "refusing to write outside the output directory");
-    return -1;
+    return NULL;
   }
   char *path = xasprintf("%s/%s", out_dir, rel);
-  bool checked = dirs_has(ds, rel);
-  int rc = -1;
-  if (!checked && path_crosses_symlink(out_dir, path))
+  *checked = dirs_has(ds, rel);
+  if (!*checked && path_crosses_symlink(out_dir, path))
     diag_report(DIAG_ERROR, path, 0, 0, "refusing to write through a symlink inside the output directory");
-  else if (holds(path, data, len))
-    rc = 0;
-  else if ((!checked && make_parent_dirs(path) < 0) || write_file_atomic(path, data, len) < 0)
+  else if (!*checked && make_parent_dirs(path) < 0)
     diag_report(DIAG_ERROR, path, 0, 0, "cannot write: %s", strerror(errno));
   else
-    rc = 0;
+    return path;
+  free(path);
+  return NULL;
+}
+
+/* Writes OUT/rel unless it already holds data. */
+static int write_output(const char *out_dir, DirSet *ds, const char *rel, const char *data, size_t len) {
+  bool checked;
+  char *path = output_path(out_dir, ds, rel, &checked);
+  if (!path) return -1;
+  int rc = 0;
+  if (!holds(path, data, len) && write_file_atomic(path, data, len) < 0) {
+    diag_report(DIAG_ERROR, path, 0, 0, "cannot write: %s", strerror(errno));
+    rc = -1;
+  }
   if (rc == 0 && !checked) dirs_add(ds, rel);
   free(path);
   return rc;
@@ -287,21 +300,28 @@ static void write_module(Codebase *cb, Module *m) {
   if (m->cache) cache_seal(m);
 }
 
-/* package.json files go to OUT verbatim: Node needs their "type" to load
- * the instrumented tree as it loads the original. */
+/* The other files go to OUT verbatim, so that the instrumented tree runs
+ * as the original does: data files the code reads beside it, and
+ * package.json, whose "type" Node needs to load the tree the same way.
+ * Copied in chunks (a data file can be any size), unless OUT already holds
+ * the same bytes. */
+static void copy_asset(const char *out_dir, DirSet *ds, const InputFile *f) {
+  bool checked;
+  char *path = output_path(out_dir, ds, f->rel, &checked);
+  if (!path) return;
+  char want[65], have[65];
+  if (sha256_file(f->abs, want) < 0)
+    diag_report(DIAG_WARNING, f->abs, 0, 0, "cannot read: %s", strerror(errno));
+  else if ((sha256_file(path, have) < 0 || memcmp(want, have, 64) != 0) && copy_file_atomic(f->abs, path) < 0)
+    diag_report(DIAG_ERROR, path, 0, 0, "cannot write: %s", strerror(errno));
+  else if (!checked)
+    dirs_add(ds, f->rel);
+  free(path);
+}
+
 static void copy_assets(const Vec *assets, const char *out_dir) {
   DirSet dirs = {.lock = PTHREAD_MUTEX_INITIALIZER};
-  for (int i = 0; i < assets->len; i++) {
-    const InputFile *f = assets->items[i];
-    size_t len;
-    char *text = read_file(f->abs, &len);
-    if (!text) {
-      diag_report(DIAG_WARNING, f->abs, 0, 0, "cannot read: %s", strerror(errno));
-      continue;
-    }
-    write_output(out_dir, &dirs, f->rel, text, len);
-    free(text);
-  }
+  for (int i = 0; i < assets->len; i++) copy_asset(out_dir, &dirs, assets->items[i]);
   dirs_free(&dirs);
 }
 
@@ -465,7 +485,7 @@ static int finish_build(Codebase *cb, const BuildOptions *opt, const int *order,
 typedef struct BuildRun {
   Config cfg;   /* currant.json */
   Vec files;    /* InputFile*: sources */
-  Vec assets;   /* InputFile*: package.json files */
+  Vec assets;   /* InputFile*: the other files, copied verbatim */
   Codebase cb;  /* modules, in files' order */
   Cache *cache; /* the build cache, or NULL */
   int *order;   /* with several jobs: the modules, largest file first (NULL: in order) */
@@ -657,10 +677,12 @@ char *driver_read_output(const char *out_dir, const char *rel, const char *want,
 /* True if OUT/rel is a regular file, reached through no symlink (a build
  * would refuse to write there), whose sha256 is want.  ds as read_output. */
 static bool output_has_hash(const char *out_dir, DirSet *ds, const char *rel, const char *want) {
-  size_t len;
-  char *data = read_output(out_dir, ds, rel, want, &len);
-  bool same = data != NULL;
-  free(data);
+  char *path = xasprintf("%s/%s", out_dir, rel), got[65];
+  struct stat st;
+  bool same = want && lstat(path, &st) == 0 && S_ISREG(st.st_mode) &&
+              reached_directly(out_dir, ds, rel, path) && sha256_file(path, got) == 0 &&
+              memcmp(got, want, 64) == 0;
+  free(path);
   return same;
 }
 

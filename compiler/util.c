@@ -273,6 +273,78 @@ void sha256_hex(const void *data, size_t len, char out[65]) {
   hex_digest(md, out);
 }
 
+/* Bytes read at a time by the streaming helpers below. */
+#define FILE_CHUNK (1 << 20)
+
+/* Opens path for reading if it is a regular file (O_NONBLOCK: a FIFO is
+ * refused, not waited on); -1 with errno set otherwise. */
+static int open_regular(const char *path, struct stat *st) {
+  int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+  if (fd < 0) return -1;
+  int e = fstat(fd, st) < 0 ? errno : S_ISDIR(st->st_mode) ? EISDIR : S_ISREG(st->st_mode) ? 0 : EINVAL;
+  if (e) {
+    close(fd);
+    errno = e;
+    return -1;
+  }
+  return fd;
+}
+
+/* Reads fd to its end in chunks, handing each to eat; 0, or -1 (errno). */
+static int each_chunk(int fd, void (*eat)(void *, const char *, size_t), void *ctx) {
+  char *buf = xmalloc(FILE_CHUNK);
+  ssize_t r;
+  while ((r = read(fd, buf, FILE_CHUNK)) != 0) {
+    if (r < 0 && errno == EINTR) continue;
+    if (r < 0) break;
+    eat(ctx, buf, (size_t)r);
+  }
+  int e = errno;
+  free(buf);
+  errno = e;
+  return r < 0 ? -1 : 0;
+}
+
+static void digest_chunk(void *ctx, const char *data, size_t len) { EVP_DigestUpdate(ctx, data, len); }
+
+int sha256_file(const char *path, char out[65]) {
+  struct stat st;
+  int fd = open_regular(path, &st);
+  if (fd < 0) return -1;
+  EVP_MD_CTX *md = EVP_MD_CTX_new();
+  if (!md || EVP_DigestInit_ex(md, EVP_sha256(), NULL) != 1) out_of_memory(0);
+  int rc = each_chunk(fd, digest_chunk, md);
+  int e = errno;
+  unsigned char sum[EVP_MAX_MD_SIZE];
+  unsigned int n = 0;
+  EVP_DigestFinal_ex(md, sum, &n);
+  EVP_MD_CTX_free(md);
+  close(fd);
+  if (rc == 0) hex_digest(sum, out);
+  errno = e;
+  return rc;
+}
+
+static void write_chunk(void *ctx, const char *data, size_t len) { outfile_write(ctx, data, len); }
+
+int copy_file_atomic(const char *src, const char *dst) {
+  struct stat st;
+  int fd = open_regular(src, &st);
+  if (fd < 0) return -1;
+  OutFile f;
+  if (outfile_open(&f, dst, false) < 0) {
+    int e = errno;
+    close(fd);
+    errno = e;
+    return -1;
+  }
+  /* the permission bits go along: a copied script stays executable */
+  if (fchmod(f.fd, st.st_mode & 0777) < 0) f.err = errno;
+  if (each_chunk(fd, write_chunk, &f) < 0 && !f.err) f.err = errno;
+  close(fd);
+  return outfile_close(&f, NULL);
+}
+
 void offset_to_line_col(const char *text, size_t off, uint32_t *line, uint32_t *col) {
   uint32_t l = 1;
   size_t bol = 0;

@@ -7,10 +7,11 @@
  * source is skipped: VCS and tool directories, virtualenvs (any directory
  * holding pyvenv.cfg), what .gitignore files say, and currant.json's
  * include/exclude.  The result is sorted by relative path, which is what
- * makes the manifest independent of directory order and of -j.  package.json
- * files are collected too: their "type" decides whether a .js file is an ES
- * module, and OUT needs them for Node to load the instrumented tree the same
- * way.
+ * makes the manifest independent of directory order and of -j.  Every other
+ * regular file the walk keeps is an asset, copied to OUT verbatim: OUT must
+ * run as the source tree does, and code reads the files beside it
+ * (`require("./prices.json")`, `Path(__file__).parent / "data"`, templates,
+ * package.json, whose "type" decides whether a .js file is an ES module).
  */
 #include "currant.h"
 
@@ -32,9 +33,9 @@ typedef struct IgnoreRule {
   int depth;     /* depth of base: rules are dropped when the walk leaves base */
 } IgnoreRule;
 
-static const char *skipped_dirs[] = {".git",          ".hg",      ".svn", "node_modules",
-                                     "__pycache__",   ".venv",    ".tox", ".mypy_cache",
-                                     ".pytest_cache", ".currant", NULL};
+static const char *skipped_dirs[] = {
+    ".git",        ".hg",           ".svn",        "node_modules", "__pycache__",    ".venv", ".tox",
+    ".mypy_cache", ".pytest_cache", ".ruff_cache", ".currant",     ".currant-cache", NULL};
 
 static bool lang_of(const char *name, Lang *lang) {
   const char *dot = strrchr(name, '.');
@@ -123,7 +124,7 @@ static void add_file(Vec *out, const char *abs, const char *rel, Lang lang, int 
 /* Where the walk puts what it finds. */
 typedef struct Found {
   Vec *sources; /* InputFile* */
-  Vec *assets;  /* InputFile*: package.json */
+  Vec *assets;  /* InputFile*: every other file kept, copied verbatim */
 } Found;
 
 /* A pending directory of the walk. */
@@ -189,7 +190,7 @@ static void visit_entry(const DirItem *d, const char *name, const Config *cfg, c
   Lang lang;
   bool wanted = S_ISREG(st.st_mode) && !ignored_by_rules(rules, rel, false) && config_wants(cfg, rel);
   if (wanted && lang_of(name, &lang)) add_file(out->sources, abs, rel, lang, d->pkg_type, &st);
-  else if (wanted && strcmp(name, "package.json") == 0)
+  else if (wanted)
     add_file(out->assets, abs, rel, LANG_JAVASCRIPT, 0, &st);
 done:
   free(abs);
@@ -277,6 +278,60 @@ static void sort_files(Vec *v) {
   if (v->len) qsort(v->items, (size_t)v->len, sizeof *v->items, cmp_rel);
 }
 
+/* Two SRCs can yield one output path; the later one is dropped, loudly. */
+static void drop_same_paths(Vec *files) {
+  int kept = 0;
+  for (int i = 0; i < files->len; i++) {
+    InputFile *b = files->items[i];
+    InputFile *a = kept ? files->items[kept - 1] : NULL;
+    if (a && strcmp(a->rel, b->rel) == 0) {
+      diag_report(DIAG_ERROR, b->abs, 0, 0, "same output path %s as %s: build them separately", b->rel,
+                  a->abs);
+      free(b->abs), free(b->rel), free(b);
+      continue;
+    }
+    files->items[kept++] = b;
+  }
+  files->len = kept;
+}
+
+/* The source whose rel is rel[0, len), or NULL (sources sorted by rel). */
+static const InputFile *find_source(const Vec *sources, const char *rel, size_t len) {
+  int lo = 0, hi = sources->len;
+  while (lo < hi) {
+    int mid = (lo + hi) / 2;
+    const InputFile *f = sources->items[mid];
+    int d = strncmp(f->rel, rel, len);
+    if (d == 0 && f->rel[len] == '\0') return f;
+    if (d < 0)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  return NULL;
+}
+
+/* Assets at paths the build writes itself are not copied: the manifest at
+ * OUT's root and the source map of a JavaScript source (a compiler's map
+ * of the original .js, whose place the map of the rewritten file takes). */
+static void drop_shadowed_assets(Vec *assets, const Vec *sources) {
+  int kept = 0;
+  for (int i = 0; i < assets->len; i++) {
+    InputFile *f = assets->items[i];
+    size_t n = strlen(f->rel);
+    const InputFile *src =
+        n > 4 && strcmp(f->rel + n - 4, ".map") == 0 ? find_source(sources, f->rel, n - 4) : NULL;
+    bool map = src && src->lang == LANG_JAVASCRIPT;
+    if (map || strcmp(f->rel, "currant.graph.json") == 0) {
+      diag_verbose("not copied: %s (the build writes its own)", f->abs);
+      free(f->abs), free(f->rel), free(f);
+      continue;
+    }
+    assets->items[kept++] = f;
+  }
+  assets->len = kept;
+}
+
 int walk_sources(char **srcs, int nsrcs, const Config *cfg, const char *skip_dir, Vec *out, Vec *assets) {
   struct stat skip_st, *skip = NULL;
   if (skip_dir && stat(skip_dir, &skip_st) == 0) skip = &skip_st;
@@ -284,20 +339,9 @@ int walk_sources(char **srcs, int nsrcs, const Config *cfg, const char *skip_dir
   for (int i = 0; i < nsrcs; i++) walk_one(srcs[i], cfg, skip, &found);
   sort_files(out);
   sort_files(assets);
-  /* Two SRCs can yield one output path; the later one is dropped, loudly. */
-  int kept = 0;
-  for (int i = 0; i < out->len; i++) {
-    InputFile *b = out->items[i];
-    InputFile *a = kept ? out->items[kept - 1] : NULL;
-    if (a && strcmp(a->rel, b->rel) == 0) {
-      diag_report(DIAG_ERROR, b->abs, 0, 0, "same output path %s as %s: build them separately", b->rel,
-                  a->abs);
-      free(b->abs), free(b->rel), free(b);
-      continue;
-    }
-    out->items[kept++] = b;
-  }
-  out->len = kept;
+  drop_same_paths(out);
+  drop_same_paths(assets);
+  drop_shadowed_assets(assets, out);
   return out->len;
 }
 

@@ -98,12 +98,18 @@ static int mkdirs(const char *path) {
   return mkdir(tmp, 0777) != 0 && errno != EEXIST ? -1 : 0;
 }
 
-static int write_file(const char *path, const char *data, size_t n) {
+/* Writes path with the permission bits mode (a script copied into the
+ * bundle stays executable). */
+static int write_file(const char *path, const char *data, size_t n, mode_t mode) {
   char dir[PATH_MAX];
   snprintf(dir, sizeof dir, "%s", path);
   if (mkdirs(dirname(dir)) < 0) return -1;
   int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
   if (fd < 0) return -1;
+  if (fchmod(fd, mode & 0777) < 0) {
+    close(fd);
+    return -1;
+  }
   size_t put = 0;
   while (put < n) {
     ssize_t w = write(fd, data + put, n - put);
@@ -166,8 +172,9 @@ static int copy_into(const char *root, Files *f, const char *tmp) {
     size_t n;
     if (!join(src, sizeof src, root, f->rel[i]) || !join(dst, sizeof dst, tmp, f->rel[i]))
       return -1;
-    char *data = slurp(src, &n);
-    if (!data || write_file(dst, data, n) < 0) {
+    struct stat st;
+    char *data = stat(src, &st) == 0 ? slurp(src, &n) : NULL;
+    if (!data || write_file(dst, data, n, st.st_mode) < 0) {
       free(data);
       return -1;
     }

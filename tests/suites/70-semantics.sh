@@ -93,6 +93,37 @@ else
   bad sample-javascript "samples/javascript missing"
 fi
 
+# ------------------------------------------------ data files beside the code
+# tests/golden/*/assets read files next to them (require of a JSON file, a
+# template relative to __file__): OUT holds copies, so the instrumented
+# tree prints what the source tree prints, plainly and under `currant run`
+# (whose frozen bundle is OUT's files).
+for lang in python javascript; do
+  src="$ROOT/tests/golden/$lang/assets" out="$TMP/assets-$lang"
+  "$CURRANTC" build "$src" -o "$out" -q 2>"$out.err" || true
+  if [ "$lang" = python ]; then run=(python3 "{}/app.py"); else run=(node "{}/app.js"); fi
+  if [ "$(sites "$out/currant.graph.json" 2>/dev/null || echo 0)" -gt 0 ]; then
+    compare "assets-$lang" "$src" "$out" "${run[@]}"
+  else
+    bad "assets-$lang" "no instrumented site in $src"
+  fi
+  if [ "$lang" = python ]; then
+    if [ -x "$out/tools/run.sh" ] && [ "$("$out/tools/run.sh")" = "receipt tool" ]; then ok assets-executable; else
+      bad assets-executable "OUT/tools/run.sh lost its permission bits"
+    fi
+  fi
+  if [ -x "$ROOT/build/currant" ]; then
+    durable="$TMP/assets-$lang.durable"
+    (cd "$out" && env -u PYTHONPATH -u NODE_PATH "$ROOT/build/currant" --home "$TMP/assets-home" run \
+      "${run[1]//\{\}/$out}" >"$durable" 2>"$durable.err") || true
+    if cmp -s "$TMP/assets-$lang.plain" "$durable"; then
+      ok "assets-$lang-durable"
+    else
+      bad "assets-$lang-durable" "under currant run: $(tail -n 3 "$durable.err" | tr '\n' ' ')"
+    fi
+  fi
+done
+
 # ------------------------------------------------- stdlib modules as scripts
 # name | module file | arguments (run in $WORK)
 py_cases=(

@@ -132,9 +132,23 @@ says config ' 0 of [0-9]+ files loaded|reused as they were'
 grep -q '_currant.call(0, work' "$OUT/dep/user.py" && ok config-takes-effect || bad config-takes-effect "user.py not instrumented"
 build config-nochange "$OUT"
 says config-nochange 'no change since the last build'
-rm "$SRC/currant.json"
+rm "$SRC/currant.json" "$OUT/currant.json" # copied by the config build; a build never deletes
 build config-removed "$OUT"
 same_as_clean config-removed "$OUT"
+
+# A data file beside the sources is copied to OUT, and a change to it is a
+# change: the no-change path must not keep the old copy.
+printf '{"n": 1}\n' >"$SRC/dep/table.json"
+build data-added "$OUT"
+same_as_clean data-added "$OUT"
+build data-nochange "$OUT"
+says data-nochange 'no change since the last build'
+printf '{"n": 2}\n' >"$SRC/dep/table.json"
+build data-edited "$OUT"
+same_as_clean data-edited "$OUT"
+if cmp -s "$SRC/dep/table.json" "$OUT/dep/table.json"; then ok data-edited-copied; else
+  bad data-edited-copied "OUT/dep/table.json is not the edited file"
+fi
 
 # Another compiler binary (a patched copy: a new version looks the same).
 cp "$CURRANTC" "$TMP/currantc-next"
