@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -139,8 +140,9 @@ static void remove_tree(const char *path) {
   rmdir(path);
 }
 
-/* The OUT root: nearest ancestor directory of the script holding the manifest. */
-static char *find_root(const char *script_abs) {
+/* The OUT root: nearest ancestor directory of the script holding the
+ * manifest (*found), else the script's own directory. */
+static char *find_root(const char *script_abs, bool *found) {
   char dir[PATH_MAX];
   snprintf(dir, sizeof dir, "%s", script_abs);
   char *first = strdup(dirname(dir));
@@ -150,13 +152,28 @@ static char *find_root(const char *script_abs) {
     snprintf(probe, sizeof probe, "%s/currant.graph.json", dir);
     if (access(probe, R_OK) == 0) {
       free(first);
+      *found = true;
       return strdup(dir);
     }
     if (!strcmp(dir, "/")) break;
     char *up = dirname(dir);
     memmove(dir, up, strlen(up) + 1);
   }
+  *found = false;
   return first;
+}
+
+/* A script outside any build is run only if it uses the runtime itself
+ * (hand-instrumented: it names `currant`, or its channel, `CURRANT_FD`).
+ * Any other would run with nothing journaled, its whole directory frozen
+ * into the bundle (a script in $HOME: all of $HOME), never what was meant. */
+static bool uses_runtime(const char *script_abs) {
+  size_t n;
+  char *text = slurp(script_abs, &n);
+  bool yes = false;
+  for (size_t i = 0; text && !yes && i + 7 <= n; i++) yes = strncasecmp(text + i, "currant", 7) == 0;
+  free(text);
+  return yes;
 }
 
 char *bundle_dir(const char *home, const char *hash) {
@@ -190,7 +207,16 @@ int bundle_freeze(const char *home, const char *script, char **hash, char **entr
     snprintf(err, errlen, "%s: %s", script, strerror(errno));
     return -1;
   }
-  char *root = find_root(abs);
+  bool built;
+  char *root = find_root(abs, &built);
+  if (!built && !uses_runtime(abs)) {
+    snprintf(err, errlen,
+             "%s is not instrumented (no currant.graph.json in its directory or above): build it first, "
+             "`currantc build SRC -o OUT`, then `currant run OUT/...`",
+             script);
+    free(root);
+    return -1;
+  }
   Files f = {0};
   if (collect(root, "", &f, 0) < 0) {
     snprintf(err, errlen, "%s: cannot read: %s", root, strerror(errno));

@@ -154,6 +154,18 @@ if [ "$EXT" = py ]; then
   expect py-cancel-no-resume 2 cur resume long
 fi
 
+# --- a script nobody built ---------------------------------------------------
+# Outside any build and not using the runtime itself: refused with the way
+# out, and nothing frozen (its directory would be the bundle).
+mkdir -p "$TMP/plain-src"
+if [ "$EXT" = py ]; then echo 'print(1)' >"$TMP/plain-src/plain.py"; else echo 'console.log(1)' >"$TMP/plain-src/plain.js"; fi
+bundles_before="$(ls .currant/bundles 2>/dev/null | wc -l)"
+expect "$EXT-not-instrumented" 2 cur run "$TMP/plain-src/plain.$EXT"
+has "$EXT-not-instrumented-said" 'is not instrumented .*currantc build' "$TMP/last"
+if [ "$(ls .currant/bundles 2>/dev/null | wc -l)" = "$bundles_before" ]; then ok "$EXT-not-instrumented-nothing-frozen"; else
+  bad "$EXT-not-instrumented-nothing-frozen" "a bundle was made"
+fi
+
 # --- bad input on the channel -------------------------------------------------
 if [ "$EXT" = py ]; then
   for kind in garbage oversized; do
