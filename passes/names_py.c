@@ -222,7 +222,11 @@ typedef struct Block {
 char *names_strndup(void **strings, const char *s, size_t n) {
   Block *b = *strings;
   if (!b || b->used + n + 1 > b->size) {
-    size_t size = n + 1 > 16384 ? n + 1 : 16384;
+    /* 1 KB first, doubling to 64 KB: most modules need a few hundred bytes
+     * (16 KB for every one of npm's 1,142 files was 18.5 MB, 20% of the
+     * build's heap) */
+    size_t grow = b ? (b->size < 65536 ? b->size * 2 : 65536) : 1024;
+    size_t size = n + 1 > grow ? n + 1 : grow;
     Block *nb = xmalloc(sizeof *nb + size);
     *nb = (Block){b, 0, size};
     *strings = b = nb;
