@@ -174,11 +174,12 @@ typedef struct InputFile {
 
 /* Collects .py/.js/.mjs/.cjs files under each SRC (a file or a directory),
  * iteratively, skipping .git, node_modules, __pycache__, virtualenvs, what
- * .gitignore files ignore, what cfg excludes and skip_dir (the output
- * directory, when it lies inside a SRC); symlinked directories are not
+ * .gitignore files ignore, what cfg excludes and skip_dirs (the output and
+ * cache directories, either NULL, when they lie inside a SRC); symlinked directories are not
  * followed (a loop cannot hang the walk).  Files sorted by rel.
  * Reports unreadable paths as diagnostics.  Returns the number of files. */
-int walk_sources(char **srcs, int nsrcs, const Config *cfg, const char *skip_dir, Vec *out /* InputFile* */,
+int walk_sources(char **srcs, int nsrcs, const Config *cfg, const char *const skip_dirs[2],
+                 Vec *out /* InputFile* */,
                  Vec *assets /* InputFile*: the other files kept, copied verbatim */);
 void walk_free(Vec *files); /* frees the InputFiles and the vector */
 

@@ -523,7 +523,8 @@ static int run_walk(BuildRun *r, const BuildOptions *opt, const char *skip_dir) 
     config_free(&r->cfg);
     return EXIT_USAGE;
   }
-  walk_sources(opt->srcs, opt->nsrcs, &r->cfg, skip_dir, &r->files, &r->assets);
+  const char *skip_dirs[2] = {skip_dir, skip_dir ? opt->cache_dir : NULL};
+  walk_sources(opt->srcs, opt->nsrcs, &r->cfg, skip_dirs, &r->files, &r->assets);
   r->cb.config = &r->cfg;
   r->order = largest_first(&r->files, opt->jobs);
   new_modules(r);

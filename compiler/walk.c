@@ -156,12 +156,25 @@ static bool is_virtualenv(const char *abs_dir) {
   return yes;
 }
 
+/* Directories the walk leaves out whatever their name: the build's own
+ * output and cache directories when they lie inside a SRC. */
+typedef struct Skips {
+  struct stat st[2];
+  int n;
+} Skips;
+
 static bool same_file(const struct stat *a, const struct stat *b) {
   return a->st_dev == b->st_dev && a->st_ino == b->st_ino;
 }
 
-static void visit_entry(const DirItem *d, const char *name, const Config *cfg, const struct stat *skip,
-                        Vec *rules, Vec *stack, Found *out) {
+static bool is_skipped(const Skips *skips, const struct stat *st) {
+  for (int i = 0; i < skips->n; i++)
+    if (same_file(st, &skips->st[i])) return true;
+  return false;
+}
+
+static void visit_entry(const DirItem *d, const char *name, const Config *cfg, const Skips *skips, Vec *rules,
+                        Vec *stack, Found *out) {
   char *abs = xasprintf("%s/%s", d->abs, name);
   char *rel = join(d->rel, name);
   struct stat st;
@@ -177,9 +190,9 @@ static void visit_entry(const DirItem *d, const char *name, const Config *cfg, c
     goto done;
   }
   if (S_ISDIR(st.st_mode)) {
-    bool skip_it = link || (skip && same_file(&st, skip)) || ignored_by_rules(rules, rel, true);
+    bool skip_it = link || is_skipped(skips, &st) || ignored_by_rules(rules, rel, true);
     for (int i = 0; skipped_dirs[i] && !skip_it; i++) skip_it = strcmp(name, skipped_dirs[i]) == 0;
-    if (link && !(skip && same_file(&st, skip))) diag_verbose("not following symlinked directory %s", abs);
+    if (link && !is_skipped(skips, &st)) diag_verbose("not following symlinked directory %s", abs);
     if (!skip_it && !is_virtualenv(abs)) {
       DirItem *sub = xcalloc(1, sizeof *sub);
       *sub = (DirItem){xstrdup(abs), xstrdup(rel), d->depth + 1, package_type(abs, d->pkg_type)};
@@ -215,7 +228,7 @@ static Vec list_dir(const DirItem *d) {
   return names;
 }
 
-static void walk_dir(const char *root, const Config *cfg, const struct stat *skip, Found *out) {
+static void walk_dir(const char *root, const Config *cfg, const Skips *skips, Found *out) {
   Vec stack = {0}, rules = {0};
   DirItem *top = xcalloc(1, sizeof *top);
   *top = (DirItem){xstrdup(root), xstrdup(""), 0, package_type(root, 0)};
@@ -230,7 +243,7 @@ static void walk_dir(const char *root, const Config *cfg, const struct stat *ski
      * walked because its children have a greater depth. */
     int before = stack.len;
     for (int i = 0; i < names.len; i++) {
-      visit_entry(d, names.items[i], cfg, skip, &rules, &stack, out);
+      visit_entry(d, names.items[i], cfg, skips, &rules, &stack, out);
       free(names.items[i]);
     }
     for (int i = before, j = stack.len - 1; i < j; i++, j--) {
@@ -253,14 +266,14 @@ static int cmp_rel(const void *a, const void *b) {
   return strcmp(x->rel, y->rel);
 }
 
-static void walk_one(const char *src, const Config *cfg, const struct stat *skip, Found *out) {
+static void walk_one(const char *src, const Config *cfg, const Skips *skips, Found *out) {
   struct stat st;
   if (stat(src, &st) < 0) {
     diag_report(DIAG_ERROR, src, 0, 0, "cannot read: %s", strerror(errno));
     return;
   }
   if (S_ISDIR(st.st_mode)) {
-    walk_dir(src, cfg, skip, out);
+    walk_dir(src, cfg, skips, out);
     return;
   }
   Lang lang;
@@ -332,11 +345,13 @@ static void drop_shadowed_assets(Vec *assets, const Vec *sources) {
   assets->len = kept;
 }
 
-int walk_sources(char **srcs, int nsrcs, const Config *cfg, const char *skip_dir, Vec *out, Vec *assets) {
-  struct stat skip_st, *skip = NULL;
-  if (skip_dir && stat(skip_dir, &skip_st) == 0) skip = &skip_st;
+int walk_sources(char **srcs, int nsrcs, const Config *cfg, const char *const skip_dirs[2], Vec *out,
+                 Vec *assets) {
+  Skips skips = {.n = 0};
+  for (int i = 0; i < 2; i++)
+    if (skip_dirs[i] && stat(skip_dirs[i], &skips.st[skips.n]) == 0) skips.n++;
   Found found = {out, assets};
-  for (int i = 0; i < nsrcs; i++) walk_one(srcs[i], cfg, skip, &found);
+  for (int i = 0; i < nsrcs; i++) walk_one(srcs[i], cfg, &skips, &found);
   sort_files(out);
   sort_files(assets);
   drop_same_paths(out);

@@ -20,19 +20,26 @@ static void write_text(const char *path, const char *text) {
   CHECK_INT(write_file_atomic(path, text, strlen(text)), 0);
 }
 
-static char *walk_to_string(const char *root, const Config *cfg) {
-  Vec files = {0}, assets = {0};
-  char *srcs[] = {(char *)root};
-  walk_sources(srcs, 1, cfg, NULL, &files, &assets);
-  walk_free(&assets);
+static char *rels(Vec *files) {
   StrBuf b = {0};
-  for (int i = 0; i < files.len; i++) {
-    InputFile *f = files.items[i];
-    str_printf(&b, "%s%s", i ? " " : "", f->rel);
-  }
-  walk_free(&files);
+  for (int i = 0; i < files->len; i++)
+    str_printf(&b, "%s%s", i ? " " : "", ((InputFile *)files->items[i])->rel);
+  walk_free(files);
   return str_take(&b);
 }
+
+/* The sources the walk finds under root, or with assets set its assets. */
+static char *walk_rels(const char *root, const Config *cfg, const char *skip, bool assets_wanted) {
+  Vec files = {0}, assets = {0};
+  char *srcs[] = {(char *)root};
+  const char *skips[2] = {skip, NULL};
+  walk_sources(srcs, 1, cfg, skips, &files, &assets);
+  char *got = rels(assets_wanted ? &assets : &files);
+  walk_free(assets_wanted ? &files : &assets);
+  return got;
+}
+
+static char *walk_to_string(const char *root, const Config *cfg) { return walk_rels(root, cfg, NULL, false); }
 
 TEST(walk_skips_ignored_and_tool_directories) {
   char dir[] = "/tmp/currant-walk-XXXXXX";
@@ -60,6 +67,45 @@ TEST(walk_skips_ignored_and_tool_directories) {
   CHECK_STR(got, "a/c.js a/keep.cjs b.py");
   free(got);
   vec_free(&cfg.exclude);
+  p = xasprintf("rm -rf %s", dir);
+  CHECK_INT(system(p), 0);
+  free(p);
+}
+
+/* Every other kept file is an asset (copied to OUT), except where the build
+ * writes its own file and in a skipped directory (a cache inside SRC). */
+TEST(walk_collects_assets_beside_the_sources) {
+  char dir[] = "/tmp/currant-walk-XXXXXX";
+  CHECK(mkdtemp(dir) != NULL);
+  const char *files[] = {"app.js",
+                         "app.js.map",
+                         "tool.py.map",
+                         "data/prices.json",
+                         "package.json",
+                         "currant.graph.json",
+                         "sub/currant.graph.json",
+                         "cache/index",
+                         "ignored.txt",
+                         "run.sh",
+                         NULL};
+  for (int i = 0; files[i]; i++) {
+    char *p = xasprintf("%s/%s", dir, files[i]);
+    write_text(p, "{}\n");
+    free(p);
+  }
+  char *p = xasprintf("%s/.gitignore", dir);
+  write_text(p, "ignored.txt\n");
+  free(p);
+  Config cfg = {0};
+  char *cache = xasprintf("%s/cache", dir);
+  char *got = walk_rels(dir, &cfg, cache, true);
+  CHECK_STR(got, ".gitignore data/prices.json package.json run.sh sub/currant.graph.json tool.py.map");
+  free(got);
+  got = walk_rels(dir, &cfg, NULL, true); /* no cache there: its files are assets like any other */
+  CHECK_STR(got,
+            ".gitignore cache/index data/prices.json package.json run.sh sub/currant.graph.json tool.py.map");
+  free(got);
+  free(cache);
   p = xasprintf("rm -rf %s", dir);
   CHECK_INT(system(p), 0);
   free(p);
