@@ -656,17 +656,22 @@ static bool reached_directly(const char *out_dir, DirSet *ds, const char *rel, c
   return true;
 }
 
-/* driver_read_output, the directory checks remembered in ds (or NULL). */
-static char *read_output(const char *out_dir, DirSet *ds, const char *rel, const char *want, size_t *len) {
+/* OUT/rel if it is a regular file reached through no symlink (a build
+ * would refuse to write there), else NULL.  ds as reached_directly. */
+static char *existing_output(const char *out_dir, DirSet *ds, const char *rel) {
   char *path = xasprintf("%s/%s", out_dir, rel);
   struct stat st;
-  char *data = NULL;
-  if (want && lstat(path, &st) == 0 && S_ISREG(st.st_mode) && reached_directly(out_dir, ds, rel, path)) {
-    char got[65];
-    data = read_file(path, len);
-    if (data) sha256_hex(data, *len, got);
-    if (data && memcmp(got, want, 64) != 0) free(data), data = NULL;
-  }
+  if (lstat(path, &st) == 0 && S_ISREG(st.st_mode) && reached_directly(out_dir, ds, rel, path)) return path;
+  free(path);
+  return NULL;
+}
+
+/* driver_read_output, the directory checks remembered in ds (or NULL). */
+static char *read_output(const char *out_dir, DirSet *ds, const char *rel, const char *want, size_t *len) {
+  char *path = want ? existing_output(out_dir, ds, rel) : NULL, got[65];
+  char *data = path ? read_file(path, len) : NULL;
+  if (data) sha256_hex(data, *len, got);
+  if (data && memcmp(got, want, 64) != 0) free(data), data = NULL;
   free(path);
   return data;
 }
@@ -675,14 +680,11 @@ char *driver_read_output(const char *out_dir, const char *rel, const char *want,
   return read_output(out_dir, NULL, rel, want, len);
 }
 
-/* True if OUT/rel is a regular file, reached through no symlink (a build
- * would refuse to write there), whose sha256 is want.  ds as read_output. */
+/* True if OUT/rel is an existing_output whose sha256 is want, read in
+ * chunks (a copied data file can be any size). */
 static bool output_has_hash(const char *out_dir, DirSet *ds, const char *rel, const char *want) {
-  char *path = xasprintf("%s/%s", out_dir, rel), got[65];
-  struct stat st;
-  bool same = want && lstat(path, &st) == 0 && S_ISREG(st.st_mode) &&
-              reached_directly(out_dir, ds, rel, path) && sha256_file(path, got) == 0 &&
-              memcmp(got, want, 64) == 0;
+  char *path = want ? existing_output(out_dir, ds, rel) : NULL, got[65];
+  bool same = path && sha256_file(path, got) == 0 && memcmp(got, want, 64) == 0;
   free(path);
   return same;
 }

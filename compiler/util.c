@@ -140,18 +140,24 @@ bool vec_has_str(const Vec *v, const char *s) {
   return false;
 }
 
-char *read_file(const char *path, size_t *len) {
-  /* O_NONBLOCK: opening a FIFO must not wait for a writer; only regular
-   * files are read. */
+/* Opens path for reading if it is a regular file (O_NONBLOCK: a FIFO is
+ * refused, not waited on); -1 with errno set otherwise. */
+static int open_regular(const char *path, struct stat *st) {
   int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-  if (fd < 0) return NULL;
-  struct stat st;
-  if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-    int e = fstat(fd, &st) < 0 ? errno : S_ISDIR(st.st_mode) ? EISDIR : EINVAL;
+  if (fd < 0) return -1;
+  int e = fstat(fd, st) < 0 ? errno : S_ISDIR(st->st_mode) ? EISDIR : S_ISREG(st->st_mode) ? 0 : EINVAL;
+  if (e) {
     close(fd);
     errno = e;
-    return NULL;
+    return -1;
   }
+  return fd;
+}
+
+char *read_file(const char *path, size_t *len) {
+  struct stat st;
+  int fd = open_regular(path, &st);
+  if (fd < 0) return NULL;
   /* Room for the NUL and one byte more, so that the read meeting EOF
    * needs no growth: a file that does not change while read is held in
    * its own size (every source stays in memory for the whole build). */
@@ -275,20 +281,6 @@ void sha256_hex(const void *data, size_t len, char out[65]) {
 
 /* Bytes read at a time by the streaming helpers below. */
 #define FILE_CHUNK (1 << 20)
-
-/* Opens path for reading if it is a regular file (O_NONBLOCK: a FIFO is
- * refused, not waited on); -1 with errno set otherwise. */
-static int open_regular(const char *path, struct stat *st) {
-  int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-  if (fd < 0) return -1;
-  int e = fstat(fd, st) < 0 ? errno : S_ISDIR(st->st_mode) ? EISDIR : S_ISREG(st->st_mode) ? 0 : EINVAL;
-  if (e) {
-    close(fd);
-    errno = e;
-    return -1;
-  }
-  return fd;
-}
 
 /* Reads fd to its end in chunks, handing each to eat; 0, or -1 (errno). */
 static int each_chunk(int fd, void (*eat)(void *, const char *, size_t), void *ctx) {
