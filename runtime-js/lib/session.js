@@ -308,20 +308,25 @@ class Session {
    * The recorded outcome of this call, if any: normally the row at its key;
    * but calls started after an await in concurrent plain async functions
    * take keys in completion order, which may differ between executions, so
-   * when the row at the key was made by the same site with other arguments
-   * (or was already taken), the unused row of the same frame, site and
-   * arguments is the call's own.
+   * when the row at the key was made by another call (the same site with
+   * other arguments, another site, or it was already taken), the unused row
+   * of the same frame, site and arguments is the call's own.  Only when
+   * there is none does another site's row at the key mean non-determinism
+   * (replay() reports it): two concurrent functions reaching different
+   * sites after their awaits in the other order is not a change of path.
    */
   match(key, rel, site, args) {
     const i = this.indexOf(key);
     const row = i < 0 ? undefined : this.rows[i];
     const free = i >= 0 && this.taken[i] === 0;
-    if (free && (row[8] === null || row[8] === undefined || row[1] !== rel || row[2] !== site)) return this.take(i);
+    if (free && (row[8] === null || row[8] === undefined)) return this.take(i);
     const h = codec.fingerprint(args);
-    if (free && row[8] === h) return this.take(i);
+    const same = free && row[1] === rel && row[2] === site;
+    if (same && row[8] === h) return this.take(i);
     for (const alt of this.alternatives(key, rel, site, h)) {
       if (this.taken[alt] === 0) return this.take(alt);
     }
+    if (free && !same) return this.take(i);
     // the same site with other arguments: the row belongs to a concurrent
     // sibling still to come; this call runs live
     if (free) return FRESH;

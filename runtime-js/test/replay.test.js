@@ -49,6 +49,15 @@ test("a call whose key holds the same site with other arguments takes its own ro
   assert.equal(s.unvisited, 0);
 });
 
+test("a call whose key holds another site's row takes its own row when there is one", () => {
+  // two concurrent functions reached sites 0 and 1 after their awaits in
+  // the other order on the recorded execution
+  const s = session([row("0", 1, "one", [1]), row("1", 0, "zero", [0])]);
+  assert.equal(s.call("app.js", 0, never, [0], invoke), "zero");
+  assert.equal(s.call("app.js", 1, never, [1], invoke), "one");
+  assert.equal(s.unvisited, 0);
+});
+
 test("a key recorded twice replays its last row", () => {
   const s = session([row("0", 0, "old", [1]), row("0", 0, "new", [1])]);
   assert.equal(s.dup, true);

@@ -325,23 +325,31 @@ class Session:
         Normally the row at its key.  But calls started after an await in
         concurrent plain async functions take keys in completion order, which
         may differ between executions: when the row at the key was made by
-        the same site with other arguments (or was already taken), the
-        unused row of the same frame, site and arguments is the call's own.
+        another call (the same site with other arguments, another site, or
+        it was already taken), the unused row of the same frame, site and
+        arguments is the call's own.  Only when there is none does another
+        site's row at the key mean non-determinism (_replay reports it): two
+        concurrent coroutines reaching different sites after their awaits in
+        the other order is not a change of path.
         """
         row = self.recorded.get(key)
-        if row is not None and key not in self.used and (
-                row[_H] is None or row[_FILE] != rel or row[_SITE] != site):
+        free = row is not None and key not in self.used
+        if free and row[_H] is None:
             self.used.add(key)
             return row
         h = fingerprint(args, kwargs)
-        if row is not None and key not in self.used and row[_H] == h:
+        same = free and row[_FILE] == rel and row[_SITE] == site
+        if same and row[_H] == h:
             self.used.add(key)
             return row
         for alt in self._pool().get((key_prefix(key), rel, site, h), ()):
             if alt not in self.used:
                 self.used.add(alt)
                 return self.recorded[alt]
-        if row is not None and key not in self.used:
+        if free and not same:
+            self.used.add(key)
+            return row
+        if free:
             # the same site with other arguments: the row belongs to a
             # concurrent sibling still to come; this call runs live
             return _FRESH

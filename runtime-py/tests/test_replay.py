@@ -162,6 +162,15 @@ class ReplayTest(unittest.TestCase):
         self.assertEqual(self.session.unvisited, 0)
         self.assertEqual(self.coord.commits(), [])
 
+    def test_other_site_at_the_key_takes_its_own_row_if_any(self) -> None:
+        # two concurrent coroutines reached sites 0 and 4 after their awaits
+        # in the other order on the recorded execution
+        m = self.start([row("0", "four", (4,), site=4), row("1", "zero", (0,))])
+        self.assertEqual(m.call(0, self.fail, 0), "zero")
+        self.assertEqual(m.call(4, self.fail, 4), "four")
+        self.assertEqual(self.session.unvisited, 0)
+        self.assertEqual(self.coord.commits(), [])
+
     def test_other_site_at_the_key_is_divergence(self) -> None:
         m = self.start([row("0", 1, (), site=4)], mode="replay")
         with unittest.mock.patch("os._exit", side_effect=SystemExit) as ex:

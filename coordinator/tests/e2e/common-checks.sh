@@ -86,6 +86,21 @@ if [ "$(sort "$SIDE" | tr '\n' ,)" = "0a,0b,1a,1b,2a,2b," ]; then ok "$EXT-race-
 fi
 expect "$EXT-race-show" 0 cur show race
 has "$EXT-race-fresh-key" "^ +[0-9]+ +4'1 " "$TMP/last"
+
+# The same workers, odd ones calling from another site, killed once all
+# five second calls committed (keys 5-9, in start order 01234).  The resume
+# starts them otherwise (40123): worker 0 (site 1) gets key 6, whose row
+# worker 1 made at site 2, and takes its own row (key 5) from the pool
+# instead of reporting non-determinism; so does every other worker.
+rm -f "$SIDE"
+printf '01234 43210\n40123 02413\n' >"$RACE_PLAN"
+(RACE_SITES=alternate CURRANT_FAULT=child:9 "$CURRANT" run --id race-sites "$APP/race_plan.$EXT" >/dev/null 2>&1; exit $?) 2>/dev/null || true
+status_is "$EXT-race-sites-crashed" race-sites crashed
+RACE_SITES=alternate expect "$EXT-race-sites-resume" 0 cur resume race-sites
+has "$EXT-race-sites-output" "^\[ ?'?\"?0A0B.*4A4B" "$TMP/last"
+if [ "$(sort "$SIDE" | tr '\n' ,)" = "0a,0b,1a,1b,2a,2b,3a,3b,4a,4b," ]; then ok "$EXT-race-sites-once"; else
+  bad "$EXT-race-sites-once" "side file: $(tr '\n' , <"$SIDE")"
+fi
 unset RACE_PLAN
 
 # --- the coordinator dies: `serve` takes the orphaned run over ---------------

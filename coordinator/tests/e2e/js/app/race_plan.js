@@ -48,7 +48,11 @@ async function worker(i) {
   const a = await _currant.call(0, effect, `${i}a`);
   arrived[i].resolve();
   await go[i].promise;
-  const pending = _currant.call(1, effect, `${i}b`); // takes its key now
+  // takes its key now; with RACE_SITES=alternate odd workers call from
+  // another site, so a resume that starts them otherwise can meet another
+  // site's row at its key
+  const site = process.env.RACE_SITES === "alternate" ? 1 + (i % 2) : 1;
+  const pending = _currant.call(site, effect, `${i}b`);
   started[i].resolve();
   const b = await pending;
   done[i].resolve();
