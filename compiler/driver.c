@@ -528,7 +528,7 @@ static int run_walk(BuildRun *r, const BuildOptions *opt, const char *skip_dir) 
   r->cb.config = &r->cfg;
   r->order = largest_first(&r->files, opt->jobs);
   new_modules(r);
-  diag_verbose("%d source files", r->files.len);
+  diag_verbose("%d source files, %d other files to copy beside them", r->files.len, r->assets.len);
   return 0;
 }
 
