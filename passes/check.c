@@ -11,7 +11,9 @@
  *   nondeterminism             warning  in code a run executes: threads, id(),
  *                                       hash(), set-of-strings order, eval/exec,
  *                                       computed imports, module state assigned
- *                                       by a function that has checkpoints
+ *                                       by a function that has checkpoints,
+ *                                       plain async functions reaching
+ *                                       checkpoints run concurrently
  *   unresolved-cross-language  error    an import or call into the other
  *                                       language that names nothing
  *   bridge-arity               error    a call into the other language with
@@ -48,8 +50,8 @@ static const CheckRule rules[] = {
      "a run that reaches it fails there."},
     {"nondeterminism", DIAG_WARNING,
      "Code a run executes does something no checkpoint records (threads, id(), hash(), the order of a set "
-     "of strings, eval/exec, computed imports, module state assigned between checkpoints): a resumed run "
-     "can diverge."},
+     "of strings, eval/exec, computed imports, module state assigned between checkpoints, plain async "
+     "functions with checkpoints run concurrently): a resumed run can diverge."},
     {"unresolved-cross-language", DIAG_ERROR,
      "An import or call into the other language names a module or function the codebase does not have."},
     {"bridge-arity", DIAG_ERROR,
@@ -78,6 +80,7 @@ typedef struct Ctx {
   int *suppressed;           /* silenced by comments */
   char *cwd;                 /* for display paths */
   bool **reachable;          /* [module][def] */
+  bool **checkpoints;        /* [module][def]: reaches a boundary site, itself or through resolved calls */
   Vec *owned;                /* [module]: Vec per def + 1 of Call* (slot 0: module level) */
 } Ctx;
 
@@ -240,9 +243,12 @@ static void add(Ctx *cx, const Module *m, const char *rule, uint32_t line, uint3
   vec_push(cx->out, f);
 }
 
+static char *call_snippet(const Module *m, const Call *c) {
+  return c->node.id ? node_snippet(m, c->node) : xstrdup(c->text);
+}
+
 static void add_at_call(Ctx *cx, const Module *m, const Call *c, const char *rule, char *message) {
-  char *snippet = c->node.id ? node_snippet(m, c->node) : xstrdup(c->text);
-  add(cx, m, rule, c->line, c->col, c->func, snippet, message);
+  add(cx, m, rule, c->line, c->col, c->func, call_snippet(m, c), message);
 }
 
 /* ---- syntax-error ----------------------------------------------------- */
@@ -426,9 +432,11 @@ static void index_calls(Ctx *cx) {
   const Vec *mods = &cx->cb->modules;
   cx->owned = xcalloc((size_t)mods->len + 1, sizeof *cx->owned);
   cx->reachable = xcalloc((size_t)mods->len + 1, sizeof *cx->reachable);
+  cx->checkpoints = xcalloc((size_t)mods->len + 1, sizeof *cx->checkpoints);
   for (int mi = 0; mi < mods->len; mi++) {
     const Module *m = mods->items[mi];
     cx->reachable[mi] = xcalloc((size_t)m->defs.len + 1, sizeof **cx->reachable);
+    cx->checkpoints[mi] = xcalloc((size_t)m->defs.len + 1, sizeof **cx->checkpoints);
     for (int d = 0; d <= m->defs.len; d++) vec_push(&cx->owned[mi], xcalloc(1, sizeof(Vec)));
     for (int i = 0; i < m->calls.len; i++) {
       Call *c = m->calls.items[i];
@@ -446,9 +454,32 @@ static void free_index(Ctx *cx) {
       free(cx->owned[mi].items[d]);
     }
     vec_free(&cx->owned[mi]);
-    free(cx->reachable[mi]);
+    free(cx->reachable[mi]), free(cx->checkpoints[mi]);
   }
-  free(cx->owned), free(cx->reachable);
+  free(cx->owned), free(cx->reachable), free(cx->checkpoints);
+}
+
+/* checkpoints[mi][d]: def d has a boundary site or calls (resolved) a def
+ * that does, however deep: repeated sweeps until nothing changes, each
+ * one pass over the calls (a chain of n functions settles in n sweeps). */
+static void compute_checkpoints(Ctx *cx) {
+  const Vec *mods = &cx->cb->modules;
+  for (bool changed = true; changed;) {
+    changed = false;
+    for (int mi = 0; mi < mods->len; mi++) {
+      const Module *m = mods->items[mi];
+      for (int d = 0; d < m->defs.len; d++) {
+        if (cx->checkpoints[mi][d]) continue;
+        const Vec *calls = cx->owned[mi].items[d + 1];
+        for (int i = 0; i < calls->len && !cx->checkpoints[mi][d]; i++) {
+          const Call *c = calls->items[i];
+          cx->checkpoints[mi][d] = c->site_index >= 0 || (c->target_module >= 0 && c->target_def >= 0 &&
+                                                          cx->checkpoints[c->target_module][c->target_def]);
+        }
+        changed |= cx->checkpoints[mi][d];
+      }
+    }
+  }
 }
 
 /* True if code at def index d (-1: module level) is executed by a run. */
@@ -542,6 +573,153 @@ static void rule_nondet_calls(Ctx *cx, int mi) {
     const char *why = c->bound == BOUND_NONE ? call_hazard(m, c) : NULL;
     if (why && runs(cx, mi, c->func)) add_at_call(cx, m, c, "nondeterminism", xasprintf("'%s': %s", c->text, why));
   }
+}
+
+/* ---- nondeterminism: plain async functions run concurrently ---------- */
+
+/* Calls whose arguments' coroutines or promises run concurrently. */
+static const char *const concurrent_runners[] = {
+    "Promise.all",  "Promise.allSettled",   "Promise.race",        "Promise.any",           "asyncio.gather",
+    "asyncio.wait", "asyncio.as_completed", "asyncio.create_task", "asyncio.ensure_future", NULL};
+
+static bool runs_concurrently(const Call *c) {
+  for (int k = 0; c->canonical && concurrent_runners[k]; k++)
+    if (strcmp(c->canonical, concurrent_runners[k]) == 0) return true;
+  return false;
+}
+
+/* True if def d of module mi is a plain (not task) async function that
+ * reaches checkpoints (its own or its callees'): run beside another, those
+ * it reaches after an await take keys in the order they complete. */
+static bool plain_async_with_sites(const Ctx *cx, int mi, int d) {
+  if (mi < 0 || d < 0) return false;
+  const Def *def = ((const Module *)cx->cb->modules.items[mi])->defs.items[d];
+  return def->is_async && !def->is_task && def->kind != DEF_CLASS && cx->checkpoints[mi][d];
+}
+
+/* A def of m named name, visible from code owned by owner, that is a plain
+ * async function with checkpoints (a callback: `items.map(send)`), or -1. */
+static int named_plain_async(const Ctx *cx, int mi, const char *name, int owner) {
+  const Module *m = cx->cb->modules.items[mi];
+  for (int d = 0; d < m->defs.len; d++) {
+    const Def *def = m->defs.items[d];
+    if ((def->parent == -1 || def->parent == owner) && strcmp(def->name, name) == 0 &&
+        plain_async_with_sites(cx, mi, d))
+      return d;
+  }
+  return -1;
+}
+
+/* The plain async function with checkpoints call ic starts: its callee,
+ * or one it names in its arguments.  Sets *tmi, *td. */
+static bool concurrent_target(const Ctx *cx, int mi, const Call *ic, int *tmi, int *td) {
+  *tmi = ic->target_module, *td = ic->target_def;
+  if (plain_async_with_sites(cx, *tmi, *td)) return true;
+  const Module *m = cx->cb->modules.items[mi];
+  *tmi = mi;
+  for (int u = 0; u < ic->uses.len; u++)
+    if ((*td = named_plain_async(cx, mi, ic->uses.items[u], owner_of(m, ic->func))) >= 0) return true;
+  return false;
+}
+
+static void report_concurrent(Ctx *cx, const Module *m, const Call *runner, uint32_t line, uint32_t col,
+                              int in_def, char *snippet, const Module *tm, int td) {
+  bool py = m->lang == LANG_PYTHON;
+  add(cx, m, "nondeterminism", line, col, in_def, snippet,
+      xasprintf(
+          "'%s' runs plain async function '%s' concurrently, and it reaches checkpoints: those after an "
+          "await take keys in the order they complete, which a resumed run can meet otherwise; make it "
+          "a task (%s)",
+          runner->text, def_qualname(tm, td), py ? "@task" : "\"use task\""));
+}
+
+/* True if a call in [s, e) of module mi is a checkpoint or reaches one. */
+static bool span_reaches_checkpoints(const Ctx *cx, int mi, uint32_t s, uint32_t e) {
+  const Module *m = cx->cb->modules.items[mi];
+  for (int i = 0; i < m->calls.len; i++) {
+    const Call *c = m->calls.items[i];
+    if (c->span.start < s || c->span.end > e) continue;
+    if (c->site_index >= 0 ||
+        (c->target_module >= 0 && c->target_def >= 0 && cx->checkpoints[c->target_module][c->target_def]))
+      return true;
+  }
+  return false;
+}
+
+/* An anonymous async function written in place (`items.map(async (x) =>
+ * ...)`): no def records it, the tree does. */
+static bool is_async_function_node(TSNode n) {
+  const char *t = ts_node_type(n);
+  if (strcmp(t, "arrow_function") && strcmp(t, "function_expression") && strcmp(t, "function")) return false;
+  TSNode first = ts_node_child(n, 0);
+  return !ts_node_is_null(first) && strcmp(ts_node_type(first), "async") == 0;
+}
+
+static bool is_def_start(const Module *m, uint32_t pos) {
+  for (int d = 0; d < m->defs.len; d++)
+    if (((const Def *)m->defs.items[d])->span.start == pos) return true;
+  return false;
+}
+
+/* The anonymous async functions in a runner's arguments that reach
+ * checkpoints (JavaScript; Python has no async lambda). */
+static void report_inline_async(Ctx *cx, int mi, const Call *runner, TSNode args) {
+  const Module *m = cx->cb->modules.items[mi];
+  TSTreeCursor cur = ts_tree_cursor_new(args);
+  for (bool down = true;;) {
+    TSNode n = ts_tree_cursor_current_node(&cur);
+    bool hit = is_async_function_node(n) && !is_def_start(m, ts_node_start_byte(n)) &&
+               span_reaches_checkpoints(cx, mi, ts_node_start_byte(n), ts_node_end_byte(n));
+    if (hit) {
+      TSPoint p = ts_node_start_point(n);
+      add(cx, m, "nondeterminism", p.row + 1, p.column + 1, runner->func, node_snippet(m, n),
+          xasprintf("'%s' runs an async function written in its arguments concurrently, and it reaches "
+                    "checkpoints: those after an await take keys in the order they complete, which a resumed "
+                    "run can meet otherwise; make it a named task (\"use task\")",
+                    runner->text));
+    }
+    if (down && !hit && ts_tree_cursor_goto_first_child(&cur)) continue;
+    if (ts_tree_cursor_goto_next_sibling(&cur)) {
+      down = true;
+      continue;
+    }
+    down = false;
+    if (!ts_tree_cursor_goto_parent(&cur)) break;
+  }
+  ts_tree_cursor_delete(&cur);
+}
+
+/* Plain async functions with checkpoints started inside the arguments of
+ * a concurrent runner: called there, defined there (an inline async arrow)
+ * or named there (a callback).  Each at most once per module. */
+static void rule_concurrent_async(Ctx *cx, int mi) {
+  const Module *m = cx->cb->modules.items[mi];
+  bool *seen = xcalloc((size_t)m->calls.len + (size_t)m->defs.len + 1, sizeof *seen);
+  for (int i = 0; i < m->calls.len; i++) {
+    const Call *c = m->calls.items[i];
+    TSNode args = runs_concurrently(c) && runs(cx, mi, c->func) ? call_args(c) : (TSNode){0};
+    if (ts_node_is_null(args)) continue;
+    uint32_t s = ts_node_start_byte(args), e = ts_node_end_byte(args);
+    for (int k = 0; k < m->calls.len; k++) {
+      const Call *ic = m->calls.items[k];
+      int tmi, td;
+      if (ic->span.start < s || ic->span.end > e || seen[k] || !concurrent_target(cx, mi, ic, &tmi, &td))
+        continue;
+      seen[k] = true;
+      report_concurrent(cx, m, c, ic->line, ic->col, ic->func, call_snippet(m, ic),
+                        cx->cb->modules.items[tmi], td);
+    }
+    for (int d = 0; d < m->defs.len; d++) {
+      const Def *def = m->defs.items[d];
+      if (def->span.start < s || def->span.end > e || seen[m->calls.len + d] ||
+          !plain_async_with_sites(cx, mi, d))
+        continue;
+      seen[m->calls.len + d] = true;
+      report_concurrent(cx, m, c, def->line, def->col, c->func, xstrdup(def->qualname), m, d);
+    }
+    if (m->lang == LANG_JAVASCRIPT) report_inline_async(cx, mi, c, args);
+  }
+  free(seen);
 }
 
 /* ---- nondeterminism: module state assigned between checkpoints -------- */
@@ -1085,11 +1263,13 @@ void check_codebase(const Codebase *cb, char *const *skip_reasons, Vec *out, int
   cx.cwd = getcwd(buf, sizeof buf) ? xstrdup(buf) : NULL;
   index_calls(&cx);
   compute_reachable(&cx);
+  compute_checkpoints(&cx);
   for (int mi = 0; mi < cb->modules.len; mi++) {
     rule_syntax(&cx, mi);
     if (((const Module *)cb->modules.items[mi])->status != MOD_OK) continue;
     rule_unrecordable(&cx, mi);
     rule_nondet_calls(&cx, mi);
+    rule_concurrent_async(&cx, mi);
     rule_global_state(&cx, mi);
     rule_bridge(&cx, mi);
   }

@@ -1,8 +1,11 @@
 """nondeterminism: inside code a run executes."""
+import asyncio
 import concurrent.futures
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
+
+from currant import task
 
 counter = 0
 seen = 0
@@ -40,7 +43,8 @@ def main(items):
     size = len([n for n in names])
     bump()
     calm()
-    return t, ex, key, value, mod, same, ordered, first, total, upper, size
+    fanned = asyncio.run(fan_out(items))
+    return t, ex, key, value, mod, same, ordered, first, total, upper, size, fanned
 
 
 def load():
@@ -56,6 +60,36 @@ def bump():
 def calm():
     global seen
     seen = seen + 1
+
+
+# Plain async functions that reach checkpoints, run side by side: what
+# they reach after an await is keyed in completion order.
+async def stamp(tag):
+    await asyncio.sleep(0)
+    return f"{tag} {time.time()}"
+
+
+async def relay(tag):
+    return await stamp(tag)  # reaches checkpoints through stamp
+
+
+@task
+async def sealed(tag):
+    return time.time()
+
+
+async def idle(n):
+    await asyncio.sleep(0)
+    return n
+
+
+async def fan_out(tags):
+    a = await asyncio.gather(stamp("a"), relay("b"))  # expect: nondeterminism, nondeterminism
+    b = await asyncio.gather(*[stamp(t) for t in tags])  # expect: nondeterminism
+    c = asyncio.create_task(stamp("c"))  # expect: nondeterminism
+    # tasks, and functions that reach no checkpoint, are fine
+    d = await asyncio.gather(sealed("d"), idle(1))
+    return a, b, await c, d
 
 
 def never_called():

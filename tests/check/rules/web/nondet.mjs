@@ -21,7 +21,38 @@ async function main(name) {
   bump();
   calm();
   await shadows();
-  return [w, v, f, mod, lit];
+  const fanned = await fanOut(["x", "y"]);
+  return [w, v, f, mod, lit, fanned];
+}
+
+// Plain async functions that reach checkpoints, run side by side: what
+// they reach after an await is keyed in completion order.
+async function stamp(tag) {
+  await currant.sleep("1s");
+  return `${tag} ${Date.now()}`;
+}
+
+async function relay(tag) {
+  return stamp(tag); // reaches checkpoints through stamp
+}
+
+async function sealed(tag) {
+  "use task";
+  return `${tag} ${Date.now()}`;
+}
+
+async function idle(n) {
+  await null;
+  return n;
+}
+
+async function fanOut(tags) {
+  const a = await Promise.all([stamp("a"), relay("b")]); // expect: nondeterminism, nondeterminism
+  const b = await Promise.all(tags.map(stamp)); // expect: nondeterminism
+  const c = await Promise.allSettled(tags.map(async (t) => currant.sleep(t))); // expect: nondeterminism
+  // tasks, and functions that reach no checkpoint, are fine
+  const d = await Promise.all([sealed("d"), idle(1)]);
+  return [a, b, c, d];
 }
 
 async function bump() {
