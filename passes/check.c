@@ -371,9 +371,10 @@ typedef struct Work {
   int len, cap;
 } Work;
 
-static void mark(Ctx *cx, Work *w, int mi, int d) {
-  if (mi < 0 || d < 0 || cx->reachable[mi][d]) return;
-  cx->reachable[mi][d] = true;
+/* Sets flags[mi][d] and queues (mi, d) the first time. */
+static void mark_in(bool **flags, Work *w, int mi, int d) {
+  if (mi < 0 || d < 0 || flags[mi][d]) return;
+  flags[mi][d] = true;
   if (w->len == w->cap) {
     w->cap = w->cap ? w->cap * 2 : 64;
     w->mod = xrealloc(w->mod, (size_t)w->cap * sizeof *w->mod);
@@ -381,6 +382,8 @@ static void mark(Ctx *cx, Work *w, int mi, int d) {
   }
   w->mod[w->len] = mi, w->def[w->len] = d, w->len++;
 }
+
+static void mark(Ctx *cx, Work *w, int mi, int d) { mark_in(cx->reachable, w, mi, d); }
 
 /* Defs of m a call names in its arguments (callbacks, thread targets). */
 static void mark_named(Ctx *cx, Work *w, int mi, const Call *c, int owner) {
@@ -460,26 +463,42 @@ static void free_index(Ctx *cx) {
 }
 
 /* checkpoints[mi][d]: def d has a boundary site or calls (resolved) a def
- * that does, however deep: repeated sweeps until nothing changes, each
- * one pass over the calls (a chain of n functions settles in n sweeps). */
+ * that does, however deep.  From the defs with a site of their own back
+ * along the resolved calls, each def once: linear, where sweeping until
+ * nothing changed was quadratic on a long chain of generated functions. */
 static void compute_checkpoints(Ctx *cx) {
   const Vec *mods = &cx->cb->modules;
-  for (bool changed = true; changed;) {
-    changed = false;
-    for (int mi = 0; mi < mods->len; mi++) {
-      const Module *m = mods->items[mi];
-      for (int d = 0; d < m->defs.len; d++) {
-        if (cx->checkpoints[mi][d]) continue;
-        const Vec *calls = cx->owned[mi].items[d + 1];
-        for (int i = 0; i < calls->len && !cx->checkpoints[mi][d]; i++) {
-          const Call *c = calls->items[i];
-          cx->checkpoints[mi][d] = c->site_index >= 0 || (c->target_module >= 0 && c->target_def >= 0 &&
-                                                          cx->checkpoints[c->target_module][c->target_def]);
-        }
-        changed |= cx->checkpoints[mi][d];
+  Vec *callers =
+      xcalloc((size_t)mods->len + 1, sizeof *callers); /* [module]: per def, Vec of (mi, d) pairs */
+  Work w = {0};
+  for (int mi = 0; mi < mods->len; mi++) {
+    const Module *m = mods->items[mi];
+    for (int d = 0; d <= m->defs.len; d++) vec_push(&callers[mi], xcalloc(1, sizeof(Vec)));
+  }
+  for (int mi = 0; mi < mods->len; mi++) {
+    const Module *m = mods->items[mi];
+    for (int d = 0; d < m->defs.len; d++) {
+      const Vec *calls = cx->owned[mi].items[d + 1];
+      for (int i = 0; i < calls->len; i++) {
+        const Call *c = calls->items[i];
+        if (c->site_index >= 0) mark_in(cx->checkpoints, &w, mi, d);
+        if (c->target_module < 0 || c->target_def < 0) continue;
+        Vec *in = callers[c->target_module].items[c->target_def];
+        vec_push(in, (void *)(intptr_t)mi), vec_push(in, (void *)(intptr_t)d);
       }
     }
   }
+  while (w.len) {
+    w.len--;
+    const Vec *in = callers[w.mod[w.len]].items[w.def[w.len]];
+    for (int k = 0; k + 1 < in->len; k += 2)
+      mark_in(cx->checkpoints, &w, (int)(intptr_t)in->items[k], (int)(intptr_t)in->items[k + 1]);
+  }
+  for (int mi = 0; mi < mods->len; mi++) {
+    for (int d = 0; d < callers[mi].len; d++) vec_free(callers[mi].items[d]), free(callers[mi].items[d]);
+    vec_free(&callers[mi]);
+  }
+  free(callers), free(w.mod), free(w.def);
 }
 
 /* True if code at def index d (-1: module level) is executed by a run. */
