@@ -652,12 +652,61 @@ static void report_concurrent(Ctx *cx, const Module *m, const Call *runner, uint
           runner->text, def_qualname(tm, td), py ? "@task" : "\"use task\""));
 }
 
-/* True if a call in [s, e) of module mi is a checkpoint or reaches one. */
-static bool span_reaches_checkpoints(const Ctx *cx, int mi, uint32_t s, uint32_t e) {
-  const Module *m = cx->cb->modules.items[mi];
-  for (int i = 0; i < m->calls.len; i++) {
+/* A module's calls or defs sorted by where they start, so that those
+ * inside a runner's arguments are found by a binary search, not a scan per
+ * runner (20,000 `await Promise.all([g(i)])` in one function took 1.05 s
+ * that way, against 0.25 s for the whole check before the rule). */
+typedef struct At {
+  uint32_t start, end; /* the span */
+  int i;               /* index in Module.calls or Module.defs */
+} At;
+
+typedef struct Spans {
+  At *calls, *defs;
+  int ncalls, ndefs;
+} Spans;
+
+static int at_cmp(const void *pa, const void *pb) {
+  const At *a = pa, *b = pb;
+  if (a->start != b->start) return a->start < b->start ? -1 : 1;
+  return (a->i > b->i) - (a->i < b->i);
+}
+
+static Spans spans_of(const Module *m) {
+  Spans sp = {xmalloc(((size_t)m->calls.len + 1) * sizeof(At)),
+              xmalloc(((size_t)m->defs.len + 1) * sizeof(At)), m->calls.len, m->defs.len};
+  for (int i = 0; i < sp.ncalls; i++) {
     const Call *c = m->calls.items[i];
-    if (c->span.start < s || c->span.end > e) continue;
+    sp.calls[i] = (At){c->span.start, c->span.end, i};
+  }
+  for (int i = 0; i < sp.ndefs; i++) {
+    const Def *d = m->defs.items[i];
+    sp.defs[i] = (At){d->span.start, d->span.end, i};
+  }
+  qsort(sp.calls, (size_t)sp.ncalls, sizeof(At), at_cmp);
+  qsort(sp.defs, (size_t)sp.ndefs, sizeof(At), at_cmp);
+  return sp;
+}
+
+/* The first of v[0, n) starting at or after s. */
+static int first_at(const At *v, int n, uint32_t s) {
+  int lo = 0, hi = n;
+  while (lo < hi) {
+    int mid = (lo + hi) / 2;
+    if (v[mid].start < s)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  return lo;
+}
+
+/* True if a call in [s, e) of module mi is a checkpoint or reaches one. */
+static bool span_reaches_checkpoints(const Ctx *cx, int mi, const Spans *sp, uint32_t s, uint32_t e) {
+  const Module *m = cx->cb->modules.items[mi];
+  for (int k = first_at(sp->calls, sp->ncalls, s); k < sp->ncalls && sp->calls[k].start < e; k++) {
+    const Call *c = m->calls.items[sp->calls[k].i];
+    if (c->span.end > e) continue;
     if (c->site_index >= 0 ||
         (c->target_module >= 0 && c->target_def >= 0 && cx->checkpoints[c->target_module][c->target_def]))
       return true;
@@ -674,21 +723,20 @@ static bool is_async_function_node(TSNode n) {
   return !ts_node_is_null(first) && strcmp(ts_node_type(first), "async") == 0;
 }
 
-static bool is_def_start(const Module *m, uint32_t pos) {
-  for (int d = 0; d < m->defs.len; d++)
-    if (((const Def *)m->defs.items[d])->span.start == pos) return true;
-  return false;
+static bool is_def_start(const Spans *sp, uint32_t pos) {
+  int k = first_at(sp->defs, sp->ndefs, pos);
+  return k < sp->ndefs && sp->defs[k].start == pos;
 }
 
 /* The anonymous async functions in a runner's arguments that reach
  * checkpoints (JavaScript; Python has no async lambda). */
-static void report_inline_async(Ctx *cx, int mi, const Call *runner, TSNode args) {
+static void report_inline_async(Ctx *cx, int mi, const Spans *sp, const Call *runner, TSNode args) {
   const Module *m = cx->cb->modules.items[mi];
   TSTreeCursor cur = ts_tree_cursor_new(args);
   for (bool down = true;;) {
     TSNode n = ts_tree_cursor_current_node(&cur);
-    bool hit = is_async_function_node(n) && !is_def_start(m, ts_node_start_byte(n)) &&
-               span_reaches_checkpoints(cx, mi, ts_node_start_byte(n), ts_node_end_byte(n));
+    bool hit = is_async_function_node(n) && !is_def_start(sp, ts_node_start_byte(n)) &&
+               span_reaches_checkpoints(cx, mi, sp, ts_node_start_byte(n), ts_node_end_byte(n));
     if (hit) {
       TSPoint p = ts_node_start_point(n);
       add(cx, m, "nondeterminism", p.row + 1, p.column + 1, runner->func, node_snippet(m, n),
@@ -710,35 +758,33 @@ static void report_inline_async(Ctx *cx, int mi, const Call *runner, TSNode args
 
 /* Plain async functions with checkpoints started inside the arguments of
  * a concurrent runner: called there, defined there (an inline async arrow)
- * or named there (a callback).  Each at most once per module. */
+ * or named there (a callback).  Runners are taken in source order and one
+ * inside another's arguments is skipped: the outer one's arguments hold
+ * all it starts, so each is reported once. */
 static void rule_concurrent_async(Ctx *cx, int mi) {
   const Module *m = cx->cb->modules.items[mi];
-  bool *seen = xcalloc((size_t)m->calls.len + (size_t)m->defs.len + 1, sizeof *seen);
-  for (int i = 0; i < m->calls.len; i++) {
-    const Call *c = m->calls.items[i];
+  Spans sp = spans_of(m);
+  uint32_t covered = 0; /* end of the last runner's arguments */
+  for (int r = 0; r < sp.ncalls; r++) {
+    const Call *c = m->calls.items[sp.calls[r].i];
     TSNode args = runs_concurrently(c) && runs(cx, mi, c->func) ? call_args(c) : (TSNode){0};
-    if (ts_node_is_null(args)) continue;
-    uint32_t s = ts_node_start_byte(args), e = ts_node_end_byte(args);
-    for (int k = 0; k < m->calls.len; k++) {
-      const Call *ic = m->calls.items[k];
+    if (ts_node_is_null(args) || ts_node_start_byte(args) < covered) continue;
+    uint32_t s = ts_node_start_byte(args), e = covered = ts_node_end_byte(args);
+    for (int k = first_at(sp.calls, sp.ncalls, s); k < sp.ncalls && sp.calls[k].start < e; k++) {
+      const Call *ic = m->calls.items[sp.calls[k].i];
       int tmi, td;
-      if (ic->span.start < s || ic->span.end > e || seen[k] || !concurrent_target(cx, mi, ic, &tmi, &td))
-        continue;
-      seen[k] = true;
-      report_concurrent(cx, m, c, ic->line, ic->col, ic->func, call_snippet(m, ic),
-                        cx->cb->modules.items[tmi], td);
+      if (ic->span.end <= e && concurrent_target(cx, mi, ic, &tmi, &td))
+        report_concurrent(cx, m, c, ic->line, ic->col, ic->func, call_snippet(m, ic),
+                          cx->cb->modules.items[tmi], td);
     }
-    for (int d = 0; d < m->defs.len; d++) {
-      const Def *def = m->defs.items[d];
-      if (def->span.start < s || def->span.end > e || seen[m->calls.len + d] ||
-          !plain_async_with_sites(cx, mi, d))
-        continue;
-      seen[m->calls.len + d] = true;
-      report_concurrent(cx, m, c, def->line, def->col, c->func, xstrdup(def->qualname), m, d);
+    for (int k = first_at(sp.defs, sp.ndefs, s); k < sp.ndefs && sp.defs[k].start < e; k++) {
+      const Def *def = m->defs.items[sp.defs[k].i];
+      if (def->span.end <= e && plain_async_with_sites(cx, mi, sp.defs[k].i))
+        report_concurrent(cx, m, c, def->line, def->col, c->func, xstrdup(def->qualname), m, sp.defs[k].i);
     }
-    if (m->lang == LANG_JAVASCRIPT) report_inline_async(cx, mi, c, args);
+    if (m->lang == LANG_JAVASCRIPT) report_inline_async(cx, mi, &sp, c, args);
   }
-  free(seen);
+  free(sp.calls), free(sp.defs);
 }
 
 /* ---- nondeterminism: module state assigned between checkpoints -------- */
