@@ -3,9 +3,9 @@
  *
  * A run is pinned to the instrumented tree it began with: the tree (the
  * OUT root holding currant.graph.json, or the script's own directory for a
- * hand-instrumented script) is hashed file by file, sorted, and copied
- * once to HOME/bundles/<sha256>.  A later build makes a new bundle; old runs
- * resume on the old one.  The copy is written to a temporary directory and
+ * hand-instrumented script) is hashed file by file (path, size, permission
+ * bits, bytes), sorted, and copied once to HOME/bundles/<sha256>.  A later
+ * build makes a new bundle; old runs resume on the old one.  The copy is written to a temporary directory and
  * renamed into place, so a bundle directory is complete or absent.
  */
 #include "coord.h"
@@ -231,14 +231,18 @@ int bundle_freeze(const char *home, const char *script, char **hash, char **entr
     char path[PATH_MAX];
     size_t n;
     snprintf(path, sizeof path, "%s/%s", root, f.rel[i]);
-    char *data = slurp(path, &n);
+    struct stat fst;
+    char *data = stat(path, &fst) == 0 ? slurp(path, &n) : NULL;
     if (!data) {
       snprintf(err, errlen, "%s: %s", path, strerror(errno));
       rc = -1;
       break;
     }
-    char len[32];
-    snprintf(len, sizeof len, "%zu", n);
+    /* The permission bits are part of what is frozen (an executable
+     * helper stays executable), so they are part of the name too: a
+     * chmod alone makes a new bundle. */
+    char len[48];
+    snprintf(len, sizeof len, "%zu/%o", n, (unsigned)(fst.st_mode & 0777));
     sha256_update(&s, f.rel[i], strlen(f.rel[i]) + 1);
     sha256_update(&s, len, strlen(len) + 1);
     sha256_update(&s, data, n);

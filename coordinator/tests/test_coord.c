@@ -331,10 +331,19 @@ static void test_bundle(void) {
     fclose(fp);
   }
   CHECK(strcmp(line, "print(1)\n") == 0); /* the old run keeps its code */
+  char *h3 = NULL, *e3 = NULL;
+  chmod(p, 0755);
+  CHECK(bundle_freeze(home, p, &h3, &e3, err, sizeof err) == 0);
+  CHECK(h2 && h3 && strcmp(h2, h3) != 0); /* same bytes, new mode: a new bundle */
+  snprintf(frozen, sizeof frozen, "%s/bundles/%s/app/main.py", home, h3 ? h3 : "");
+  struct stat st;
+  CHECK(stat(frozen, &st) == 0 && (st.st_mode & 0777) == 0755); /* frozen with its mode */
   free(h1);
   free(e1);
   free(h2);
   free(e2);
+  free(h3);
+  free(e3);
 }
 
 /* ---- commit.c: the in-place commit reader against jansson ---------------- */
