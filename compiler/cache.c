@@ -880,6 +880,7 @@ struct Cache {
   int nstate;              /* how many */
   bool now_build_wide;     /* this build printed build-wide reports */
   bool unusable;           /* dir is not a directory: nothing is read from it */
+  bool index_foreign;      /* the index is another compiler's or config's: only its outputs are used */
 };
 
 /* sha256 of the running compiler and the cache format: any other binary
@@ -904,13 +905,15 @@ static void put_header(StrBuf *b, const char *magic, const char *build_id) {
   put_bytes(b, build_id, 64);
 }
 
-static bool get_header(Rd *r, const char *magic, const char *build_id) {
+/* The build id (64 hex) a part was written under, or NULL when it is not
+ * a part of this format. */
+static const char *get_header(Rd *r, const char *magic) {
   size_t n = strlen(magic), idn;
-  if ((size_t)(r->end - r->p) < n || memcmp(r->p, magic, n) != 0) return false;
+  if ((size_t)(r->end - r->p) < n || memcmp(r->p, magic, n) != 0) return NULL;
   r->p += n;
-  if (get_uv(r) != CACHE_FORMAT) return false;
+  if (get_uv(r) != CACHE_FORMAT) return NULL;
   const char *id = get_raw(r, &idn);
-  return id && idn == 64 && memcmp(id, build_id, 64) == 0;
+  return id && idn == 64 ? id : NULL;
 }
 
 static int cmp_rel(const char *a, size_t an, const char *b, size_t bn) {
@@ -926,7 +929,8 @@ static int cmp_entries(const void *a, const void *b) {
 /* Splits the pack into entries (their checksums are checked on use). */
 static bool read_pack(Cache *c) {
   Rd r = {.p = (const uint8_t *)c->pack, .end = (const uint8_t *)c->pack + c->pack_len};
-  if (!get_header(&r, PACK_MAGIC, c->build_id)) return false;
+  const char *id = get_header(&r, PACK_MAGIC);
+  if (!id || memcmp(id, c->build_id, 64) != 0) return false;
   int n = get_count(&r);
   c->entries = xcalloc((size_t)n + 1, sizeof *c->entries);
   for (int i = 0; i < n && !r.bad; i++) {
@@ -968,10 +972,12 @@ static bool read_index(Cache *c) {
   sha256_hex(c->index, body, sum);
   if (memcmp(sum, c->index + body, 64) != 0) return false;
   Rd r = {.p = (const uint8_t *)c->index, .end = (const uint8_t *)c->index + body};
-  if (!get_header(&r, INDEX_MAGIC, c->build_id)) return false;
+  const char *id = get_header(&r, INDEX_MAGIC);
   size_t hn;
-  const char *cfg = get_raw(&r, &hn);
-  if (!cfg || hn != strlen(c->config_hash) || memcmp(cfg, c->config_hash, hn) != 0) return false;
+  const char *cfg = id ? get_raw(&r, &hn) : NULL;
+  if (!cfg) return false;
+  c->index_foreign = memcmp(id, c->build_id, 64) != 0 || hn != strlen(c->config_hash) ||
+                     memcmp(cfg, c->config_hash, hn) != 0;
   c->nfiles = get_count(&r);
   c->files = xcalloc((size_t)c->nfiles + 1, sizeof *c->files);
   for (int i = 0; i < c->nfiles && !r.bad; i++) read_index_file(&r, &c->files[i]);
@@ -1011,8 +1017,10 @@ Cache *cache_open(const char *dir, const char *out_dir, const Config *cfg, const
   }
   c->index = read_part(c, "index", &c->index_len);
   if (c->index && !read_index(c)) {
-    diag_verbose("cache: %s/index is from another compiler or config, or damaged: not used", dir);
+    diag_verbose("cache: %s/index is from another cache format, or damaged: not used", dir);
     free(c->index), c->index = NULL, c->nfiles = 0;
+  } else if (c->index && c->index_foreign) {
+    diag_verbose("cache: %s/index is from another compiler or config: only its list of outputs is used", dir);
   }
   return c;
 }
@@ -1059,7 +1067,7 @@ static bool assets_unchanged(const Cache *c, const Vec *assets) {
 }
 
 bool cache_inputs_unchanged(const Cache *c, const Codebase *cb, const Vec *assets) {
-  if (!c->index || c->build_wide || c->nfiles != cb->modules.len) return false;
+  if (!c->index || c->index_foreign || c->build_wide || c->nfiles != cb->modules.len) return false;
   for (int i = 0; i < c->nfiles; i++) {
     const IndexFile *f = &c->files[i];
     const Module *m = cb->modules.items[i];
@@ -1069,6 +1077,29 @@ bool cache_inputs_unchanged(const Cache *c, const Codebase *cb, const Vec *asset
       return false;
   }
   return assets_unchanged(c, assets);
+}
+
+static void push_old(Vec *out, const char *rel, size_t n, const char *suffix, const char *sha) {
+  OldOutput *o = xcalloc(1, sizeof *o);
+  o->rel = xasprintf("%.*s%s", (int)n, rel, suffix);
+  memcpy(o->sha, sha, 64);
+  vec_push(out, o);
+}
+
+void cache_last_outputs(const Cache *c, Vec *out) {
+  if (!c->index) return;
+  for (int i = 0; i < c->nfiles; i++) {
+    const IndexFile *f = &c->files[i];
+    push_old(out, f->rel, f->rel_len, "", f->out);
+    if (f->map) push_old(out, f->rel, f->rel_len, ".map", f->map);
+  }
+  Rd r = {.p = c->assets, .end = c->assets + c->assets_len};
+  int n = get_count(&r);
+  for (int i = 0; i < n && !r.bad; i++) {
+    size_t len;
+    const char *rel = get_raw(&r, &len), *sha = get_hex(&r);
+    if (rel && sha) push_old(out, rel, len, "", sha);
+  }
 }
 
 const char *cache_output_hash(const Cache *c, int i, bool map) {

@@ -837,6 +837,15 @@ bool cache_inputs_unchanged(const Cache *c, const Codebase *cb, const Vec *asset
  * when none was written.  Valid once cache_inputs_unchanged said true. */
 const char *cache_output_hash(const Cache *c, int i, bool map);
 const char *cache_asset_hash(const Cache *c, int i); /* recorded sha256 (64 hex) of asset i, or NULL */
+/* An output the last build recorded writing. */
+typedef struct OldOutput {
+  char *rel;    /* its path under OUT */
+  char sha[65]; /* sha256 of the bytes written */
+} OldOutput;
+/* The outputs the last build recorded (every source's file and source map,
+ * every copied file), OldOutput* appended to out; none when no index was
+ * read (first build, another compiler or config, damaged). */
+void cache_last_outputs(const Cache *c, Vec *out);
 /* Level 1: replays the recorded diagnostics in build order and gives the
  * recorded totals (files instrumented, sites).  False if they do not decode. */
 bool cache_replay(const Cache *c, const Codebase *cb, int totals[2]);

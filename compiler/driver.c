@@ -18,6 +18,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 /* One parallel phase over the modules. */
 typedef struct Phase {
@@ -253,8 +254,12 @@ static void dirs_free(DirSet *ds) {
  * symlink inside it, its directory created.  NULL (reported) otherwise.
  * The checks are skipped for a directory ds lists; rel's is listed once
  * the caller has written (dirs_add). */
+static bool rel_escapes(const char *rel) {
+  return rel[0] == '/' || (strstr(rel, "..") && (strncmp(rel, "../", 3) == 0 || strstr(rel, "/../")));
+}
+
 static char *output_path(const char *out_dir, DirSet *ds, const char *rel, bool *checked) {
-  if (strstr(rel, "..") && (strncmp(rel, "../", 3) == 0 || strstr(rel, "/../"))) {
+  if (rel_escapes(rel)) {
     diag_report(DIAG_ERROR, rel, 0, 0, "refusing to write outside the output directory");
     return NULL;
   }
@@ -762,6 +767,81 @@ static void save_cache(BuildRun *r, const char *manifest_sha) {
   diag_verbose("saving the cache: %.3f s", now_seconds() - t0);
 }
 
+/* ---- what the last build wrote and this one did not --------------------- */
+
+static int cmp_str_ptr(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
+
+/* The paths under OUT this build wrote, sorted: sources, their maps, the
+ * copied files.  The map names are allocated (freed by the caller from
+ * maps). */
+static Vec written_paths(const Codebase *cb, const Vec *assets, Vec *maps) {
+  Vec v = {0};
+  for (int i = 0; i < cb->modules.len; i++) {
+    const Module *m = cb->modules.items[i];
+    vec_push(&v, m->file->rel);
+    if (!m->source_map) continue;
+    char *map_rel = xasprintf("%s.map", m->file->rel);
+    vec_push(maps, map_rel);
+    vec_push(&v, map_rel);
+  }
+  for (int i = 0; i < assets->len; i++) vec_push(&v, ((InputFile *)assets->items[i])->rel);
+  if (v.len) qsort(v.items, (size_t)v.len, sizeof *v.items, cmp_str_ptr);
+  return v;
+}
+
+/* Removes OUT/rel's directory and its parents up to OUT while empty: an
+ * empty directory left where a package was would still import in Python
+ * (as a namespace package), where the sources no longer have it. */
+static void remove_empty_dirs(const char *out_dir, char *path) {
+  size_t base = strlen(out_dir);
+  for (char *slash = strrchr(path, '/'); slash && (size_t)(slash - path) > base; slash = strrchr(path, '/')) {
+    *slash = '\0';
+    if (rmdir(path) != 0) return;
+  }
+}
+
+/* OUT/o->rel, if it still holds what the last build wrote there, is
+ * removed; true if it was.  Anything else there (changed since, a link,
+ * reached through a link) is left alone, with a -v note. */
+static bool remove_stale(const char *out_dir, const OldOutput *o) {
+  if (rel_escapes(o->rel)) return false;
+  char *path = xasprintf("%s/%s", out_dir, o->rel);
+  struct stat st;
+  char have[65];
+  bool ours = lstat(path, &st) == 0 && S_ISREG(st.st_mode) && !path_crosses_symlink(out_dir, path) &&
+              sha256_file(path, have) == 0 && memcmp(have, o->sha, 64) == 0;
+  bool removed = ours && unlink(path) == 0;
+  if (removed)
+    remove_empty_dirs(out_dir, path);
+  else if (lstat(path, &st) == 0)
+    diag_verbose("%s: its source is gone, but it changed since the last build wrote it: left", path);
+  free(path);
+  return removed;
+}
+
+/* A source removed (or renamed, or no longer walked) since the last build
+ * would leave its old output in OUT, and OUT must run as the sources do
+ * (an import of the removed module must fail there too).  So what the
+ * last build recorded writing and this one did not is removed, when it
+ * still holds the bytes written.  Needs the cache's index: without one
+ * (--no-cache, a first build, another compiler) nothing is known to be
+ * ours, and nothing is removed. */
+static void remove_stale_outputs(const BuildRun *r, const char *out_dir) {
+  Vec old = {0}, maps = {0};
+  cache_last_outputs(r->cache, &old);
+  Vec now = written_paths(&r->cb, &r->assets, &maps);
+  int removed = 0;
+  for (int i = 0; i < old.len; i++) {
+    OldOutput *o = old.items[i];
+    if (!bsearch(&o->rel, now.items, (size_t)now.len, sizeof *now.items, cmp_str_ptr))
+      removed += remove_stale(out_dir, o);
+    free(o->rel), free(o);
+  }
+  if (removed) diag_verbose("removed %d outputs whose sources are gone", removed);
+  for (int i = 0; i < maps.len; i++) free(maps.items[i]);
+  vec_free(&maps), vec_free(&now), vec_free(&old);
+}
+
 /* ---- building, with or without the cache -------------------------------- */
 
 static int build_all(BuildRun *r, const BuildOptions *opt) {
@@ -778,7 +858,10 @@ static int build_all(BuildRun *r, const BuildOptions *opt) {
   char manifest_sha[65];
   int rc = finish_build(&r->cb, opt, r->order, r->cache ? manifest_sha : NULL);
   report_totals(&r->cb, opt->out);
-  if (r->cache && rc != EXIT_FATAL) save_cache(r, manifest_sha);
+  if (r->cache && rc != EXIT_FATAL) {
+    remove_stale_outputs(r, opt->out);
+    save_cache(r, manifest_sha);
+  }
   return rc;
 }
 

@@ -118,11 +118,36 @@ same_as_clean edit-dependency-back "$OUT"
 
 # Files added and removed; a syntax error fixed and another made.
 printf 'import os\nhome = os.getenv("HOME")\n' >"$SRC/dep/added.py"
-rm "$SRC/stdlib/json/tool.py" "$OUT/stdlib/json/tool.py" # a build never deletes: with or without the cache
+rm "$SRC/stdlib/json/tool.py" # its output goes too: OUT runs as the sources do
 printf 'x = (1)\n' >"$SRC/bad/syntax.py"
 printf 'def broken(:\n' >"$SRC/dep/broken.py"
 build add-remove "$OUT"
 same_as_clean add-remove "$OUT"
+says add-remove 'removed 1 outputs whose sources are gone'
+
+# What the last build wrote and this one does not is removed when it still
+# holds the bytes written (a package's directory with it, once empty); a
+# file the user put in OUT, or changed there since, is left alone.
+mkdir -p "$SRC/gone/pkg"
+printf 'import time\nstamp = time.time()\n' >"$SRC/gone/pkg/mod.py"
+printf 'const t = Date.now();\nmodule.exports = t;\n' >"$SRC/gone/site.js"
+printf 'const u = Date.now();\nmodule.exports = u;\n' >"$SRC/gone/changed.js"
+printf 'data\n' >"$SRC/gone/pkg/data.txt"
+build stale-before "$OUT"
+if [ -f "$OUT/gone/pkg/mod.py" ] && [ -f "$OUT/gone/site.js.map" ]; then ok stale-before; else
+  bad stale-before "gone/ not built"; fi
+printf 'mine\n' >"$OUT/gone/mine.txt"
+printf '// edited in OUT\n' >>"$OUT/gone/changed.js"
+rm -r "$SRC/gone/pkg" "$SRC/gone/changed.js"
+printf 'const t = 1;\nmodule.exports = t;\n' >"$SRC/gone/site.js" # no site now: no map
+build stale "$OUT"
+says stale 'removed 4 outputs whose sources are gone'
+if [ ! -e "$OUT/gone/pkg" ] && [ ! -e "$OUT/gone/site.js.map" ] && [ -f "$OUT/gone/site.js" ]; then ok stale-removed; else
+  bad stale-removed "left: $(cd "$OUT/gone" && find . | tr '\n' ' ')"; fi
+if [ "$(cat "$OUT/gone/mine.txt")" = mine ] && grep -q 'edited in OUT' "$OUT/gone/changed.js"; then ok stale-keeps-users-files; else
+  bad stale-keeps-users-files "a file the build did not write as it is was removed"; fi
+says stale 'changed.js: its source is gone, but it changed since the last build wrote it: left'
+rm -r "$SRC/gone" "$OUT/gone"
 
 # ---- config and compiler ----------------------------------------------------
 printf '{"boundaries": {"python": ["dep.lib.work"], "javascript": ["dep.lib.work"]}}\n' >"$SRC/currant.json"
@@ -132,7 +157,7 @@ says config ' 0 of [0-9]+ files loaded|reused as they were'
 grep -q '_currant.call(0, work' "$OUT/dep/user.py" && ok config-takes-effect || bad config-takes-effect "user.py not instrumented"
 build config-nochange "$OUT"
 says config-nochange 'no change since the last build'
-rm "$SRC/currant.json" "$OUT/currant.json" # copied by the config build; a build never deletes
+rm "$SRC/currant.json" # copied by the config build: removed with it
 build config-removed "$OUT"
 same_as_clean config-removed "$OUT"
 
