@@ -29,7 +29,10 @@
  */
 #include "currant.h"
 
+#include <elf.h>
 #include <errno.h>
+#include <link.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -861,7 +864,7 @@ struct CacheFile {
 struct Cache {
   char *dir;               /* where index and pack live */
   char *out_dir;           /* OUT, where reused outputs are read back */
-  char build_id[65];       /* sha256 of the compiler binary and the format */
+  char build_id[65];       /* cache_build_id's: the compiler and the format */
   const char *config_hash; /* currant.json's */
   char *pack;              /* the old pack's bytes, or NULL */
   size_t pack_len;         /* bytes */
@@ -883,16 +886,65 @@ struct Cache {
   bool index_foreign;      /* the index is another compiler's or config's: only its outputs are used */
 };
 
-/* sha256 of the running compiler and the cache format: any other binary
- * (a new version, a rebuild, a patched copy) reads no old cache. */
-bool cache_build_id(char out[65]) {
+/* The linker's GNU build id of the running binary (a hash of its linked
+ * contents, in a PT_NOTE segment), as hex into out; false when it has none
+ * (linked with --build-id=none). */
+typedef struct NoteSearch {
+  char *out;  /* hex destination (>= 2 * 64 + 1 bytes) */
+  bool found; /* out holds the id */
+} NoteSearch;
+
+static bool note_build_id(const char *p, size_t n, char *out) {
+  while (n >= sizeof(ElfW(Nhdr))) {
+    const ElfW(Nhdr) *h = (const void *)p;
+    size_t name = (h->n_namesz + 3) & ~(size_t)3, desc = (h->n_descsz + 3) & ~(size_t)3;
+    size_t whole = sizeof *h + name + desc;
+    if (whole > n) return false;
+    const char *d = p + sizeof *h + name;
+    if (h->n_type == NT_GNU_BUILD_ID && h->n_namesz == 4 && memcmp(p + sizeof *h, "GNU", 4) == 0 &&
+        h->n_descsz > 0 && h->n_descsz <= 64) {
+      for (uint32_t i = 0; i < h->n_descsz; i++) sprintf(out + 2 * i, "%02x", (unsigned char)d[i]);
+      return true;
+    }
+    p += whole, n -= whole;
+  }
+  return false;
+}
+
+/* dl_iterate_phdr visits the program itself first. */
+static int find_build_id(struct dl_phdr_info *info, size_t size, void *arg) {
+  (void)size;
+  NoteSearch *s = arg;
+  for (int i = 0; i < info->dlpi_phnum && !s->found; i++) {
+    const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+    if (ph->p_type == PT_NOTE)
+      s->found = note_build_id((const char *)(info->dlpi_addr + ph->p_vaddr), ph->p_memsz, s->out);
+  }
+  return 1;
+}
+
+/* What identifies the running compiler: its linker build id when it has
+ * one (free to read), else the sha256 of its binary (megabytes to hash: a
+ * tenth of a no-change rebuild). */
+static bool compiler_identity(char *out) {
+  NoteSearch s = {out, false};
+  dl_iterate_phdr(find_build_id, &s);
+  if (s.found) return true;
   size_t n;
   char *exe = read_file("/proc/self/exe", &n);
   if (!exe) return false;
-  char exe_sha[65];
-  sha256_hex(exe, n, exe_sha); /* hashed in place: the binary is megabytes */
+  sha256_hex(exe, n, out); /* hashed in place: the binary is megabytes */
   free(exe);
-  char *id = xasprintf("%s/%d/%s", CURRANTC_VERSION, CACHE_FORMAT, exe_sha);
+  return true;
+}
+
+/* sha256 of the running compiler's identity and the cache format: any
+ * other binary (a new version, a rebuild, a patched copy) reads no old
+ * cache. */
+bool cache_build_id(char out[65]) {
+  char ident[129];
+  if (!compiler_identity(ident)) return false;
+  char *id = xasprintf("%s/%d/%s", CURRANTC_VERSION, CACHE_FORMAT, ident);
   sha256_hex(id, strlen(id), out);
   free(id);
   return true;

@@ -821,8 +821,8 @@ typedef struct Cache Cache;
 typedef struct CacheFile CacheFile;
 
 /* The build id that keys everything in a cache: sha256 of the running
- * compiler's binary and the cache format.  False when the binary cannot be
- * read.  Megabytes to hash: the driver computes it while it walks. */
+ * compiler's identity (its linker build id, else its binary's sha256) and
+ * the cache format.  False when neither can be read. */
 bool cache_build_id(char out[65]);
 /* Reads the cache in dir for a build into out_dir with cfg (absent or
  * unusable parts are ignored, with a -v note), under build_id

@@ -606,40 +606,12 @@ static void report_totals(const Codebase *cb, const char *out) {
 
 /* ---- the build cache (cache.c) ------------------------------------------ */
 
-/* The cache's build id, computed on a thread of its own while the walk
- * runs: hashing the compiler's binary was a tenth of a no-change rebuild. */
-typedef struct BuildId {
-  pthread_t thread;
-  bool started; /* the thread runs, to be joined */
-  bool ok;      /* id holds the build id */
-  char id[65];
-} BuildId;
-
-static void *compute_build_id(void *arg) {
-  BuildId *b = arg;
-  b->ok = cache_build_id(b->id);
-  return NULL;
-}
-
-static void build_id_start(BuildId *b, const BuildOptions *opt) {
-  *b = (BuildId){0};
-  if (opt->no_cache) return;
-  b->started = pthread_create(&b->thread, NULL, compute_build_id, b) == 0;
-  if (!b->started) compute_build_id(b); /* no thread: here and now */
-}
-
-/* The build id, or NULL (no cache, or the binary could not be read). */
-static const char *build_id_join(BuildId *b) {
-  if (b->started) pthread_join(b->thread, NULL);
-  b->started = false;
-  return b->ok ? b->id : NULL;
-}
-
-static Cache *open_cache(const BuildOptions *opt, const Config *cfg, BuildId *id) {
-  const char *build_id = build_id_join(id);
+static Cache *open_cache(const BuildOptions *opt, const Config *cfg) {
   if (opt->no_cache) return NULL;
+  char build_id[65];
+  bool known = cache_build_id(build_id);
   char *dir = opt->cache_dir ? xstrdup(opt->cache_dir) : xasprintf("%s/.currant-cache", opt->out);
-  Cache *c = cache_open(dir, opt->out, cfg, build_id);
+  Cache *c = cache_open(dir, opt->out, cfg, known ? build_id : NULL);
   free(dir);
   return c;
 }
@@ -868,15 +840,10 @@ static int build_all(BuildRun *r, const BuildOptions *opt) {
 int driver_build(const BuildOptions *opt) {
   int rc = check_out_dir(opt);
   if (rc) return rc;
-  BuildId id;
-  build_id_start(&id, opt);
   BuildRun r;
   rc = run_walk(&r, opt, opt->out);
-  if (rc) {
-    build_id_join(&id);
-    return rc;
-  }
-  r.cache = open_cache(opt, &r.cfg, &id);
+  if (rc) return rc;
+  r.cache = open_cache(opt, &r.cfg);
   if (r.cache && build_unchanged(&r, opt))
     rc = diag_error_count() ? EXIT_INPUT_ERRORS : EXIT_OK;
   else

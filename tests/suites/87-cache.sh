@@ -175,9 +175,17 @@ if cmp -s "$SRC/dep/table.json" "$OUT/dep/table.json"; then ok data-edited-copie
   bad data-edited-copied "OUT/dep/table.json is not the edited file"
 fi
 
-# Another compiler binary (a patched copy: a new version looks the same).
-cp "$CURRANTC" "$TMP/currantc-next"
-printf 'x' >>"$TMP/currantc-next"
+# Another compiler binary: a copy whose linker build id (what keys the
+# cache, docs/ARCHITECTURE.md) differs, as a rebuild's or a new version's does.
+python3 - "$CURRANTC" "$TMP/currantc-next" <<'PY'
+import subprocess, sys
+note = subprocess.run(["readelf", "-n", sys.argv[1]], capture_output=True, text=True).stdout
+old = bytes.fromhex(note.split("Build ID: ")[1].split()[0])
+data = open(sys.argv[1], "rb").read()
+assert data.count(old) == 1, "the build id should occur once"
+open(sys.argv[2], "wb").write(data.replace(old, bytes([old[0] ^ 1]) + old[1:]))
+PY
+chmod +x "$TMP/currantc-next"
 BUILDER="$TMP/currantc-next" build compiler "$OUT"
 same_as_clean compiler "$OUT"
 says compiler ' 0 of [0-9]+ files loaded'
