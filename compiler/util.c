@@ -256,20 +256,33 @@ int write_file_atomic(const char *path, const char *data, size_t len) {
   return outfile_close(&f, NULL);
 }
 
+/* Up from path's directory to the first one that exists or can be made,
+ * then down making the rest: usually one mkdir.  Making every ancestor
+ * from the root cost a build one failing syscall per level for each new
+ * directory of OUT. */
 int make_parent_dirs(const char *path) {
   char *p = xstrdup(path);
-  for (char *s = strchr(p + 1, '/'); s; s = strchr(s + 1, '/')) {
+  char *last = strrchr(p, '/'), *s = last;
+  int rc = 0;
+  if (s && s > p) {
     *s = '\0';
-    if (mkdir(p, 0755) < 0 && errno != EEXIST) {
-      int e = errno;
-      free(p);
-      errno = e;
-      return -1;
+    while (rc == 0 && mkdir(p, 0755) < 0 && errno != EEXIST) {
+      char *up = errno == ENOENT ? strrchr(p, '/') : NULL;
+      if (up && up > p)
+        s = up, *s = '\0';
+      else
+        rc = -1;
     }
-    *s = '/';
+    while (rc == 0 && s != last) {
+      *s = '/';
+      s += strlen(s);
+      if (mkdir(p, 0755) < 0 && errno != EEXIST) rc = -1;
+    }
   }
+  int e = errno;
   free(p);
-  return 0;
+  errno = e;
+  return rc;
 }
 
 void sha256_hex(const void *data, size_t len, char out[65]) {

@@ -132,7 +132,7 @@ typedef struct DirItem {
   char *abs;
   char *rel;
   int depth;
-  int pkg_type; /* inherited package.json "type" (see InputFile) */
+  int pkg_type; /* package.json "type" (see InputFile): its parent's until it is listed */
 } DirItem;
 
 /* "type" of DIR/package.json: 1 module, 2 commonjs, 0 when it has no "type"
@@ -147,13 +147,6 @@ static int package_type(const char *abs_dir, int inherited) {
   int t = !type ? 0 : strcmp(type, "module") == 0 ? 1 : strcmp(type, "commonjs") == 0 ? 2 : 0;
   json_decref(root);
   return t;
-}
-
-static bool is_virtualenv(const char *abs_dir) {
-  char *p = xasprintf("%s/pyvenv.cfg", abs_dir);
-  bool yes = access(p, F_OK) == 0;
-  free(p);
-  return yes;
 }
 
 /* Directories the walk leaves out whatever their name: the build's own
@@ -193,9 +186,9 @@ static void visit_entry(const DirItem *d, const char *name, const Config *cfg, c
     bool skip_it = link || is_skipped(skips, &st) || ignored_by_rules(rules, rel, true);
     for (int i = 0; skipped_dirs[i] && !skip_it; i++) skip_it = strcmp(name, skipped_dirs[i]) == 0;
     if (link && !is_skipped(skips, &st)) diag_verbose("not following symlinked directory %s", abs);
-    if (!skip_it && !is_virtualenv(abs)) {
+    if (!skip_it) {
       DirItem *sub = xcalloc(1, sizeof *sub);
-      *sub = (DirItem){xstrdup(abs), xstrdup(rel), d->depth + 1, package_type(abs, d->pkg_type)};
+      *sub = (DirItem){xstrdup(abs), xstrdup(rel), d->depth + 1, d->pkg_type};
       vec_push(stack, sub);
     }
     goto done;
@@ -228,30 +221,48 @@ static Vec list_dir(const DirItem *d) {
   return names;
 }
 
+static bool lists(const Vec *names, const char *name) {
+  return names->len && bsearch(&name, names->items, (size_t)names->len, sizeof *names->items, cmp_name);
+}
+
+/* What a directory's own files say, read only when its listing has them
+ * (probing for the three in each directory was a third of the walk's
+ * syscalls): pyvenv.cfg makes it a virtualenv, skipped whole (below the
+ * root); package.json sets the "type" of the files below; .gitignore adds
+ * rules.  False if the directory is skipped. */
+static bool enter_dir(DirItem *d, const Vec *names, Vec *rules) {
+  if (d->depth > 0 && lists(names, "pyvenv.cfg")) return false;
+  if (lists(names, "package.json")) d->pkg_type = package_type(d->abs, d->pkg_type);
+  if (lists(names, ".gitignore")) load_gitignore(d->abs, d->rel, d->depth, rules);
+  return true;
+}
+
+static void free_names(Vec *names) {
+  for (int i = 0; i < names->len; i++) free(names->items[i]);
+  vec_free(names);
+}
+
 static void walk_dir(const char *root, const Config *cfg, const Skips *skips, Found *out) {
   Vec stack = {0}, rules = {0};
   DirItem *top = xcalloc(1, sizeof *top);
-  *top = (DirItem){xstrdup(root), xstrdup(""), 0, package_type(root, 0)};
+  *top = (DirItem){xstrdup(root), xstrdup(""), 0, 0};
   vec_push(&stack, top);
   while (stack.len) {
     DirItem *d = stack.items[--stack.len];
     drop_rules_below(&rules, d->depth);
-    load_gitignore(d->abs, d->rel, d->depth, &rules);
     Vec names = list_dir(d);
     /* Push in reverse so the smallest name is visited first (depth-first,
      * sorted); rules of a directory stay on the stack while its subtree is
      * walked because its children have a greater depth. */
     int before = stack.len;
-    for (int i = 0; i < names.len; i++) {
-      visit_entry(d, names.items[i], cfg, skips, &rules, &stack, out);
-      free(names.items[i]);
-    }
+    if (enter_dir(d, &names, &rules))
+      for (int i = 0; i < names.len; i++) visit_entry(d, names.items[i], cfg, skips, &rules, &stack, out);
+    free_names(&names);
     for (int i = before, j = stack.len - 1; i < j; i++, j--) {
       void *t = stack.items[i];
       stack.items[i] = stack.items[j];
       stack.items[j] = t;
     }
-    vec_free(&names);
     free(d->abs);
     free(d->rel);
     free(d);
