@@ -5,7 +5,8 @@
  *   { "include":    ["app"],
  *     "exclude":    ["app/vendor", "tests"],
  *     "boundaries": { "python": ["billing.charge", "requests.*"],
- *                     "javascript": ["axios.*"] } }
+ *                     "javascript": ["axios.*"] },
+ *     "python_path": ["src"] }
  *
  * Unknown keys are warnings, not errors: a newer config should still build
  * with an older compiler.  Wrong types are errors with the file position.
@@ -60,6 +61,29 @@ static int load_boundaries(const char *path, json_t *obj, Config *cfg) {
   return 0;
 }
 
+/* "python_path": directories under the root, each as sys.path would hold
+ * it (a src layout's "src").  A path leaving the root is an error; "./a/"
+ * is stored as "a". */
+static int load_python_path(const char *path, json_t *arr, Config *cfg) {
+  cfg->python_path_set = true;
+  if (load_strings(path, arr, "python_path", &cfg->python_path) < 0) return -1;
+  for (int i = 0; i < cfg->python_path.len; i++) {
+    char *dir = cfg->python_path.items[i];
+    while (dir[0] == '.' && dir[1] == '/') memmove(dir, dir + 2, strlen(dir + 2) + 1);
+    size_t n = strlen(dir);
+    while (n > 0 && dir[n - 1] == '/') dir[--n] = '\0';
+    bool climbs = strcmp(dir, "..") == 0 || strncmp(dir, "../", 3) == 0 || strstr(dir, "/../") ||
+                  (n >= 3 && strcmp(dir + n - 3, "/..") == 0);
+    if (dir[0] == '/' || climbs || n == 0 || strcmp(dir, ".") == 0) {
+      diag_report(
+          DIAG_ERROR, path, 0, 0,
+          "\"python_path\"[%d] must name a directory below the root (the root itself is always searched)", i);
+      return -1;
+    }
+  }
+  return 0;
+}
+
 static int load_object(const char *path, json_t *root, Config *cfg) {
   if (!json_is_object(root)) {
     diag_report(DIAG_ERROR, path, 1, 1, "currant.json must hold a JSON object");
@@ -75,6 +99,8 @@ static int load_object(const char *path, json_t *root, Config *cfg) {
       rc = load_strings(path, v, key, &cfg->exclude);
     else if (strcmp(key, "boundaries") == 0)
       rc = load_boundaries(path, v, cfg);
+    else if (strcmp(key, "python_path") == 0)
+      rc = load_python_path(path, v, cfg);
     else if (strcmp(key, "$schema") != 0)
       diag_report(DIAG_WARNING, path, 0, 0, "unknown key \"%s\" ignored", key);
     if (rc < 0) return -1;
@@ -120,6 +146,7 @@ void config_free(Config *cfg) {
   free_strings(&cfg->include);
   free_strings(&cfg->exclude);
   for (int l = 0; l < LANG_COUNT; l++) free_strings(&cfg->boundaries[l]);
+  free_strings(&cfg->python_path);
   free(cfg->path);
   free(cfg->hash);
   *cfg = (Config){0};

@@ -148,6 +148,8 @@ typedef struct Config {
   Vec include;       /* char*: glob patterns a file's relative path must match (empty: all) */
   Vec exclude;       /* char*: glob patterns that drop a file */
   Vec boundaries[2]; /* char* per Lang: extra boundary callee patterns ("billing.charge", "requests.*") */
+  Vec python_path;   /* char*: directories (relative, '/'-separated) Python imports from beside the root */
+  bool python_path_set; /* "python_path" was given (else the default: src, see link.c) */
   char *path;        /* where it was read from, NULL when absent */
   char *hash;        /* sha256 of its bytes ("" when absent): part of the build identity */
 } Config;

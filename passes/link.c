@@ -102,10 +102,48 @@ static void index_sort(Index *ix) {
 /* Lookup tables for the whole link: module names (Python) and rel paths (all). */
 struct Linker {
   Codebase *cb;
-  Index by_pyname; /* "app.orders" -> module */
+  Index by_pyname; /* "app.orders" -> module, and its names below an import root */
   Index by_rel;    /* "app/orders.py" -> module */
   Index *defs;     /* per module: qualname -> Def index */
 };
+
+/* Gives every Python module under import root dir (dotted) a second name
+ * without it ("src.shop.orders" is also "shop.orders"), unless a module
+ * already has that name: the build root first, then the roots in order,
+ * as sys.path finds them.  The names point into the modules' own. */
+static void add_root_names(Index *ix, const char *dotted) {
+  size_t n = strlen(dotted);
+  Index before = *ix;
+  ix->items = xcalloc((size_t)before.len * 2 + 1, sizeof *ix->items);
+  memcpy(ix->items, before.items, (size_t)before.len * sizeof *ix->items);
+  for (int i = 0; i < before.len; i++) {
+    const char *key = before.items[i].key;
+    bool under = strncmp(key, dotted, n) == 0 && key[n] == '.' && key[n + 1];
+    if (under && index_find(&before, key + n + 1) < 0)
+      ix->items[ix->len++] = (KeyIndex){key + n + 1, before.items[i].index};
+  }
+  free(before.items);
+  index_sort(ix);
+}
+
+/* The import roots beside the build root: currant.json's "python_path",
+ * else "src" unless it is a package itself (a src layout: the project's
+ * packages live in src/, which is on sys.path once it is installed, and
+ * import each other by their names below it, as Pyright assumes too). */
+static void add_import_roots(Linker *lk) {
+  const Config *cfg = lk->cb->config;
+  if (cfg && cfg->python_path_set) {
+    for (int i = 0; i < cfg->python_path.len; i++) {
+      char *dotted = xstrdup(cfg->python_path.items[i]);
+      for (char *p = dotted; *p; p++)
+        if (*p == '/') *p = '.';
+      add_root_names(&lk->by_pyname, dotted);
+      free(dotted);
+    }
+  } else if (index_find(&lk->by_pyname, "src") < 0) {
+    add_root_names(&lk->by_pyname, "src");
+  }
+}
 
 static void linker_init(Linker *lk, Codebase *cb) {
   int n = cb->modules.len;
@@ -125,6 +163,7 @@ static void linker_init(Linker *lk, Codebase *cb) {
   }
   index_sort(&lk->by_pyname);
   index_sort(&lk->by_rel);
+  add_import_roots(lk);
 }
 
 static void linker_free(Linker *lk) {

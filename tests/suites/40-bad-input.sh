@@ -408,5 +408,14 @@ printf '{ "include": [ "*.py", }\n' >"$TMP/cli-src/currant.json"
 usage_case bad-config 2 build cli-src -o "$TMP/cli-out2"
 grep -q 'currant.json' "$ERRF" || problem "the message does not name currant.json"
 verdict cli-bad-config-named
+n=0
+for bad in '"src"' '["../lib"]' '["/abs"]' '["."]' '["a/../.."]' '[1]'; do
+  n=$((n + 1))
+  printf '{ "python_path": %s }\n' "$bad" >"$TMP/cli-src/currant.json"
+  usage_case "bad-python-path-$n" 2 build cli-src -o "$TMP/cli-out2"
+  grep -q 'currant.json: error: "python_path' "$ERRF" || problem "no python_path error for $bad: $(head -c 200 "$ERRF")"
+  verdict "cli-bad-python-path-$n-named"
+done
+rm "$TMP/cli-src/currant.json"
 
 finish

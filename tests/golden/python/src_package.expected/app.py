@@ -1,0 +1,6 @@
+"""src is a package here (src/__init__.py), so not an import root: src.shop.jobs resolves, shop.jobs does not."""; _currant = __import__("currant").module("app.py")
+from src.shop.jobs import charge
+from shop.jobs import charge as other
+
+print(_currant.call(0, charge, 1))
+print(other(2))
