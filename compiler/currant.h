@@ -595,6 +595,12 @@ char *canonical_module(Lang lang, const char *spec);
 /* Resolves imports to codebase modules and every call's Ref to a canonical
  * external name or a codebase definition, following re-exports. */
 void link_codebase(Codebase *cb);
+/* The Python import roots in effect (char*, not owned, appended to out):
+ * currant.json's "python_path", else "src" when modules lie below it and
+ * it is not a package itself (a src layout).  A module below a root also
+ * answers to its name below it, and `currant run` puts the roots on
+ * PYTHONPATH. */
+void link_python_roots(const Codebase *cb, Vec *out);
 /* link_codebase in steps, for threads: link_begin, then link_imports for
  * every module (in any order, in parallel), then link_calls for every
  * module (likewise), then link_end. */

@@ -319,6 +319,12 @@ json_t *manifest_site(Manifest *m, const char *file, int index) {
   return json_object_get(m->sites, key);
 }
 
+json_t *manifest_python_path(Manifest *m) {
+  json_t *config = m && m->root ? json_object_get(m->root, "config") : NULL;
+  json_t *roots = json_object_get(config, "python_path");
+  return json_is_array(roots) ? roots : NULL;
+}
+
 const char *manifest_where(Manifest *m, const char *file, int index, char *buf, size_t n) {
   json_t *s = manifest_site(m, file, index);
   if (!file || !*file || index < 0) {

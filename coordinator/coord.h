@@ -161,6 +161,9 @@ Manifest *manifest_load(const char *bundle_dir);
 void manifest_free(Manifest *m);
 /* The site node for (file, index), or NULL. */
 json_t *manifest_site(Manifest *m, const char *file, int index);
+/* The Python import roots the build resolved imports from (an array of
+ * directories relative to the bundle), or NULL (an older manifest). */
+json_t *manifest_python_path(Manifest *m);
 /* "app/x.py:12 (main: charge)" into buf. */
 const char *manifest_where(Manifest *m, const char *file, int index, char *buf, size_t n);
 

@@ -451,6 +451,22 @@ static void prepend_env(const char *name, const char *dir) {
   free(v);
 }
 
+/* The bundle's Python import roots (a src layout's src) go on PYTHONPATH,
+ * in the manifest's order: the child imports the frozen, instrumented
+ * modules the build resolved its imports to, not a copy installed from
+ * the sources (an editable install points at the uninstrumented ones). */
+static void put_import_roots(Serve *sv) {
+  json_t *roots = manifest_python_path(sv->man);
+  char buf[PATH_MAX + 64];
+  for (size_t i = json_array_size(roots); i-- > 0;) {
+    const char *dir = json_string_value(json_array_get(roots, i));
+    bool inside =
+        dir && *dir && dir[0] != '/' && strcmp(dir, "..") && strncmp(dir, "../", 3) && !strstr(dir, "/../");
+    if (inside && snprintf(buf, sizeof buf, "%s/%s", sv->bdir, dir) < (int)sizeof buf)
+      prepend_env("PYTHONPATH", buf);
+  }
+}
+
 /* In a forked child: the channel, the runtimes and the manifest in the
  * environment, the run's working directory. */
 static void child_env(Serve *sv, int fd, int reply_fd) {
@@ -468,6 +484,7 @@ static void child_env(Serve *sv, int fd, int reply_fd) {
   snprintf(buf, sizeof buf, "%s/currant.graph.json", sv->bdir);
   setenv("CURRANT_MANIFEST", buf, 1);
   unsetenv("CURRANT_FAULT");
+  put_import_roots(sv); /* behind the runtime: a module of the project named currant does not shadow it */
   snprintf(buf, sizeof buf, "%s/runtime-py", sv->cx->datadir);
   prepend_env("PYTHONPATH", buf);
   snprintf(buf, sizeof buf, "%s/runtime-js", sv->cx->datadir);

@@ -526,7 +526,15 @@ static void put_header(Writer *w, const Codebase *cb) {
   str_append(&w->b, "}", 1);
   put_key(w, "config", false, 2);
   set_str(&w->b, "{\"hash\":", cb->config && cb->config->hash ? cb->config->hash : "");
-  str_append(&w->b, "}", 1);
+  str_puts(&w->b, ",\"python_path\":[");
+  Vec roots = {0};
+  link_python_roots(cb, &roots);
+  for (int i = 0; i < roots.len; i++) {
+    if (i) str_append(&w->b, ",", 1);
+    put_str(&w->b, roots.items[i]);
+  }
+  vec_free(&roots);
+  str_append(&w->b, "]}", 2);
 }
 
 static void put_document(Writer *w, const Codebase *cb, const Graph *g) {

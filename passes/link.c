@@ -126,23 +126,33 @@ static void add_root_names(Index *ix, const char *dotted) {
   index_sort(ix);
 }
 
-/* The import roots beside the build root: currant.json's "python_path",
- * else "src" unless it is a package itself (a src layout: the project's
- * packages live in src/, which is on sys.path once it is installed, and
- * import each other by their names below it, as Pyright assumes too). */
-static void add_import_roots(Linker *lk) {
-  const Config *cfg = lk->cb->config;
+void link_python_roots(const Codebase *cb, Vec *out) {
+  const Config *cfg = cb->config;
   if (cfg && cfg->python_path_set) {
-    for (int i = 0; i < cfg->python_path.len; i++) {
-      char *dotted = xstrdup(cfg->python_path.items[i]);
-      for (char *p = dotted; *p; p++)
-        if (*p == '/') *p = '.';
-      add_root_names(&lk->by_pyname, dotted);
-      free(dotted);
-    }
-  } else if (index_find(&lk->by_pyname, "src") < 0) {
-    add_root_names(&lk->by_pyname, "src");
+    for (int i = 0; i < cfg->python_path.len; i++) vec_push(out, cfg->python_path.items[i]);
+    return;
   }
+  bool package = false, below = false;
+  for (int i = 0; i < cb->modules.len; i++) {
+    const Module *m = cb->modules.items[i];
+    if (m->lang != LANG_PYTHON) continue;
+    package |= strcmp(m->name, "src") == 0;
+    below |= strncmp(m->name, "src.", 4) == 0;
+  }
+  if (below && !package) vec_push(out, "src");
+}
+
+static void add_import_roots(Linker *lk) {
+  Vec roots = {0};
+  link_python_roots(lk->cb, &roots);
+  for (int i = 0; i < roots.len; i++) {
+    char *dotted = xstrdup(roots.items[i]);
+    for (char *p = dotted; *p; p++)
+      if (*p == '/') *p = '.';
+    add_root_names(&lk->by_pyname, dotted);
+    free(dotted);
+  }
+  vec_free(&roots);
 }
 
 static void linker_init(Linker *lk, Codebase *cb) {

@@ -24,4 +24,24 @@ else
   bad py-writer-file-whole "after resume: $(head -c 200 "$TMP/w.json")"
 fi
 if [ "$(cat "$TMP/w.json.log")" = once ]; then ok py-writer-append-once; else bad py-writer-append-once "log: $(tr '\n' , <"$TMP/w.json.log")"; fi
+# --- a src layout: the bundle's import roots come first on PYTHONPATH -------
+# `from shop.jobs import charge` in src/shop/main.py imports the frozen,
+# instrumented src/shop/jobs.py, also when PYTHONPATH already names the
+# sources' src (what an editable install gives): its time.time() is a
+# checkpoint under the task's.
+if [ -x "$CURRANTC" ]; then
+  mkdir -p "$TMP/srclayout/src/shop"
+  : >"$TMP/srclayout/src/shop/__init__.py"
+  printf 'import time\n\nimport currant\n\n\n@currant.task\ndef charge(n):\n    return {"n": n, "t": time.time() > 0}\n' \
+    >"$TMP/srclayout/src/shop/jobs.py"
+  printf 'from shop.jobs import charge\n\nprint(charge(7))\n' >"$TMP/srclayout/src/shop/main.py"
+  if "$CURRANTC" build -q -o "$TMP/srclayout-out" "$TMP/srclayout" 2>"$TMP/last"; then
+    expect py-src-layout-run 0 env PYTHONPATH="$TMP/srclayout/src" "$CURRANT" run --id srclayout "$TMP/srclayout-out/src/shop/main.py"
+    has py-src-layout-output "'n': 7" "$TMP/last"
+    "$CURRANT" show srclayout >"$TMP/last" 2>&1 || true
+    has py-src-layout-instrumented-import 'src/shop/jobs.py:[0-9]+ \(charge: time.time\)' "$TMP/last"
+  else
+    bad py-src-layout-build "currantc: $(head -c 300 "$TMP/last")"
+  fi
+fi
 finish
