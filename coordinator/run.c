@@ -451,10 +451,12 @@ static void prepend_env(const char *name, const char *dir) {
   free(v);
 }
 
-/* The bundle's Python import roots (a src layout's src) go on PYTHONPATH,
- * in the manifest's order: the child imports the frozen, instrumented
- * modules the build resolved its imports to, not a copy installed from
- * the sources (an editable install points at the uninstrumented ones). */
+/* Python imports what the build resolved them to: the bundle's root, then
+ * its import roots (a src layout's src, the manifest's config.python_path)
+ * go on PYTHONPATH in that order, as currantc searched them.  So the child
+ * imports the frozen, instrumented modules, not a copy installed from the
+ * sources (an editable install points at the uninstrumented ones), and
+ * `import app.orders` from app/main.py works as the build assumed. */
 static void put_import_roots(Serve *sv) {
   json_t *roots = manifest_python_path(sv->man);
   char buf[PATH_MAX + 64];
@@ -465,6 +467,7 @@ static void put_import_roots(Serve *sv) {
     if (inside && snprintf(buf, sizeof buf, "%s/%s", sv->bdir, dir) < (int)sizeof buf)
       prepend_env("PYTHONPATH", buf);
   }
+  prepend_env("PYTHONPATH", sv->bdir);
 }
 
 /* In a forked child: the channel, the runtimes and the manifest in the

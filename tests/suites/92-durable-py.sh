@@ -24,7 +24,7 @@ else
   bad py-writer-file-whole "after resume: $(head -c 200 "$TMP/w.json")"
 fi
 if [ "$(cat "$TMP/w.json.log")" = once ]; then ok py-writer-append-once; else bad py-writer-append-once "log: $(tr '\n' , <"$TMP/w.json.log")"; fi
-# --- a src layout: the bundle's import roots come first on PYTHONPATH -------
+# --- a src layout: the bundle's import roots go on PYTHONPATH ---------------
 # `from shop.jobs import charge` in src/shop/main.py imports the frozen,
 # instrumented src/shop/jobs.py, also when PYTHONPATH already names the
 # sources' src (what an editable install gives): its time.time() is a
@@ -42,6 +42,19 @@ if [ -x "$CURRANTC" ]; then
     has py-src-layout-instrumented-import 'src/shop/jobs.py:[0-9]+ \(charge: time.time\)' "$TMP/last"
   else
     bad py-src-layout-build "currantc: $(head -c 300 "$TMP/last")"
+  fi
+  # A package at the root (`from app.orders import ...` in app/main.py): the
+  # bundle's root goes on PYTHONPATH too, where the build resolved it.
+  mkdir -p "$TMP/flat/app"
+  : >"$TMP/flat/app/__init__.py"
+  cp "$TMP/srclayout/src/shop/jobs.py" "$TMP/flat/app/orders.py"
+  printf 'from app.orders import charge\n\nprint(charge(8))\n' >"$TMP/flat/app/main.py"
+  if "$CURRANTC" build -q -o "$TMP/flat-out" "$TMP/flat" 2>"$TMP/last"; then
+    expect py-flat-layout-run 0 env PYTHONPATH="$TMP/flat" "$CURRANT" run --id flat "$TMP/flat-out/app/main.py"
+    "$CURRANT" show flat >"$TMP/last" 2>&1 || true
+    has py-flat-layout-instrumented-import 'app/orders.py:[0-9]+ \(charge: time.time\)' "$TMP/last"
+  else
+    bad py-flat-layout-build "currantc: $(head -c 300 "$TMP/last")"
   fi
 fi
 finish
