@@ -77,7 +77,6 @@ static char *binding_text(const Module *m) {
   return str_take(&b);
 }
 
-/* True if some call (site or not) starts in [start, end). */
 /* The index of the first call starting at or after start (calls are
  * sorted by start), or m->calls.len. */
 static int first_call_from(const Module *m, uint32_t start) {
@@ -90,6 +89,7 @@ static int first_call_from(const Module *m, uint32_t start) {
   return lo;
 }
 
+/* True if some call (site or not) starts in [start, end). */
 static bool has_call_in(const Module *m, uint32_t start, uint32_t end) {
   int k = first_call_from(m, start);
   return k < m->calls.len && ((Call *)m->calls.items[k])->span.start < end;
