@@ -9,7 +9,8 @@
  * the diagnostics sink, which is locked.
  *
  * Prefixes: str_/vec_/xmalloc (util.c), diag_ (diag.c), walk_ (walk.c),
- * config_ (config.c), parse_ (parse.c), names_ (names_*.c), link_ (link.c),
+ * config_ (config.c), parse_ (parse.c), names_ (names_*.c), pkg_
+ * (packages.c), link_ (link.c),
  * cat_ (catalogue.c), bound_ (boundaries.c), graph_ (graph.c), edit_/splice_
  * (splice.c), smap_ (sourcemap.c), rewrite_ (rewrite_*.c), manifest_
  * (manifest.c), cache_ (cache.c), driver_ (driver.c), arena_ (arena.c).
@@ -166,11 +167,22 @@ bool glob_match(const char *pattern, const char *rel);
 typedef enum { LANG_PYTHON, LANG_JAVASCRIPT, LANG_COUNT } Lang;
 
 /* One input file found by the walk. */
+/* A package.json the walk found (the nearest one of the files below it):
+ * what Node reads of it to load and resolve them. */
+typedef struct JsPackage {
+  char *dir;           /* its directory, relative to the SRC root ("" for the root) */
+  char *name;          /* "name", or NULL */
+  int type;            /* "type": 0 none, 1 "module", 2 "commonjs" */
+  struct json_t *json; /* the document (main, exports, imports: packages.c) */
+  int refs;            /* holders: the files below it, and the walk while it is under it */
+} JsPackage;
+
 typedef struct InputFile {
   char *abs; /* path as opened (root joined with rel) */
   char *rel; /* path relative to its SRC root, '/' separated, no "..": the output path */
   Lang lang; /* from the extension */
   int js_package_type; /* nearest package.json "type": 0 none, 1 "module", 2 "commonjs" */
+  JsPackage *js_pkg;   /* nearest package.json, or NULL (shared: walk_free releases it) */
   size_t size;         /* bytes when walked: what the file costs to build, for scheduling */
 } InputFile;
 
@@ -579,6 +591,20 @@ void names_javascript(Module *m);
 char *names_strndup(void **strings, const char *s, size_t n);
 void names_strings_free(void *strings);
 void names_alias_free(ValueAlias *a); /* frees a and what it owns */
+
+/* ----------------------------------------------------------- packages.c */
+
+/* Node's package.json resolution, as paths relative to the SRC root (NULL:
+ * no such entry, or a target outside the package).  esm picks the
+ * "import" condition, else "require"; "node" and "default" match both. */
+bool pkg_has_exports(const JsPackage *p);
+/* What "exports" gives for subpath ("." or "./clock"). */
+char *pkg_exports_path(const JsPackage *p, const char *subpath, bool esm);
+/* What "imports" gives for spec ("#internal/db"). */
+char *pkg_imports_path(const JsPackage *p, const char *spec, bool esm);
+/* "main" (else "index") in p's directory, for the caller's extension and
+ * index lookup (a package without "exports"). */
+char *pkg_main_path(const JsPackage *p);
 
 /* --------------------------------------------------------------- link.c */
 

@@ -110,15 +110,32 @@ static bool config_wants(const Config *cfg, const char *rel) {
   return false;
 }
 
-static void add_file(Vec *out, const char *abs, const char *rel, Lang lang, int pkg_type,
+static JsPackage *package_hold(JsPackage *p) {
+  if (p) p->refs++;
+  return p;
+}
+
+static void package_release(JsPackage *p) {
+  if (!p || --p->refs > 0) return;
+  json_decref(p->json);
+  free(p->dir), free(p->name), free(p);
+}
+
+static void add_file(Vec *out, const char *abs, const char *rel, Lang lang, JsPackage *pkg,
                      const struct stat *st) {
   InputFile *f = xcalloc(1, sizeof *f);
   f->abs = xstrdup(abs);
   f->rel = xstrdup(rel);
   f->lang = lang;
-  f->js_package_type = pkg_type;
+  f->js_pkg = package_hold(pkg);
+  f->js_package_type = pkg ? pkg->type : 0;
   f->size = st->st_size > 0 ? (size_t)st->st_size : 0;
   vec_push(out, f);
+}
+
+static void input_file_free(InputFile *f) {
+  package_release(f->js_pkg);
+  free(f->abs), free(f->rel), free(f);
 }
 
 /* Where the walk puts what it finds. */
@@ -132,21 +149,30 @@ typedef struct DirItem {
   char *abs;
   char *rel;
   int depth;
-  int pkg_type; /* package.json "type" (see InputFile): its parent's until it is listed */
+  JsPackage *pkg; /* nearest package.json (held): its parent's until it is listed */
 } DirItem;
 
-/* "type" of DIR/package.json: 1 module, 2 commonjs, 0 when it has no "type"
- * (Node then detects ESM syntax: the names pass does the same), or
- * `inherited` when there is no package.json. */
-static int package_type(const char *abs_dir, int inherited) {
+/* DIR/package.json, or NULL when there is none (or it is not a JSON
+ * object: Node would refuse it, and the files below keep the package
+ * above).  "type": 1 module, 2 commonjs, 0 without one (Node then detects
+ * ESM syntax: the names pass does the same). */
+static JsPackage *package_load(const char *abs_dir, const char *rel_dir) {
   char *path = xasprintf("%s/package.json", abs_dir);
   json_t *root = json_load_file(path, 0, NULL);
   free(path);
-  if (!root) return inherited;
+  if (!json_is_object(root)) {
+    json_decref(root);
+    return NULL;
+  }
+  JsPackage *p = xcalloc(1, sizeof *p);
+  p->dir = xstrdup(rel_dir);
+  const char *name = json_string_value(json_object_get(root, "name"));
+  p->name = name && *name ? xstrdup(name) : NULL;
   const char *type = json_string_value(json_object_get(root, "type"));
-  int t = !type ? 0 : strcmp(type, "module") == 0 ? 1 : strcmp(type, "commonjs") == 0 ? 2 : 0;
-  json_decref(root);
-  return t;
+  p->type = !type ? 0 : strcmp(type, "module") == 0 ? 1 : strcmp(type, "commonjs") == 0 ? 2 : 0;
+  p->json = root;
+  p->refs = 1;
+  return p;
 }
 
 /* Directories the walk leaves out whatever their name: the build's own
@@ -188,16 +214,17 @@ static void visit_entry(const DirItem *d, const char *name, const Config *cfg, c
     if (link && !is_skipped(skips, &st)) diag_verbose("not following symlinked directory %s", abs);
     if (!skip_it) {
       DirItem *sub = xcalloc(1, sizeof *sub);
-      *sub = (DirItem){xstrdup(abs), xstrdup(rel), d->depth + 1, d->pkg_type};
+      *sub = (DirItem){xstrdup(abs), xstrdup(rel), d->depth + 1, package_hold(d->pkg)};
       vec_push(stack, sub);
     }
     goto done;
   }
   Lang lang;
   bool wanted = S_ISREG(st.st_mode) && !ignored_by_rules(rules, rel, false) && config_wants(cfg, rel);
-  if (wanted && lang_of(name, &lang)) add_file(out->sources, abs, rel, lang, d->pkg_type, &st);
+  if (wanted && lang_of(name, &lang))
+    add_file(out->sources, abs, rel, lang, d->pkg, &st);
   else if (wanted)
-    add_file(out->assets, abs, rel, LANG_JAVASCRIPT, 0, &st);
+    add_file(out->assets, abs, rel, LANG_JAVASCRIPT, NULL, &st);
 done:
   free(abs);
   free(rel);
@@ -232,7 +259,8 @@ static bool lists(const Vec *names, const char *name) {
  * rules.  False if the directory is skipped. */
 static bool enter_dir(DirItem *d, const Vec *names, Vec *rules) {
   if (d->depth > 0 && lists(names, "pyvenv.cfg")) return false;
-  if (lists(names, "package.json")) d->pkg_type = package_type(d->abs, d->pkg_type);
+  JsPackage *own = lists(names, "package.json") ? package_load(d->abs, d->rel) : NULL;
+  if (own) package_release(d->pkg), d->pkg = own;
   if (lists(names, ".gitignore")) load_gitignore(d->abs, d->rel, d->depth, rules);
   return true;
 }
@@ -245,7 +273,7 @@ static void free_names(Vec *names) {
 static void walk_dir(const char *root, const Config *cfg, const Skips *skips, Found *out) {
   Vec stack = {0}, rules = {0};
   DirItem *top = xcalloc(1, sizeof *top);
-  *top = (DirItem){xstrdup(root), xstrdup(""), 0, 0};
+  *top = (DirItem){xstrdup(root), xstrdup(""), 0, NULL};
   vec_push(&stack, top);
   while (stack.len) {
     DirItem *d = stack.items[--stack.len];
@@ -263,6 +291,7 @@ static void walk_dir(const char *root, const Config *cfg, const Skips *skips, Fo
       stack.items[i] = stack.items[j];
       stack.items[j] = t;
     }
+    package_release(d->pkg);
     free(d->abs);
     free(d->rel);
     free(d);
@@ -294,7 +323,9 @@ static void walk_one(const char *src, const Config *cfg, const Skips *skips, Fou
   }
   const char *base = strrchr(src, '/');
   char *dir = base ? xstrndup(src, (size_t)(base - src)) : xstrdup(".");
-  add_file(out->sources, src, base ? base + 1 : src, lang, package_type(dir, 0), &st);
+  JsPackage *pkg = package_load(dir, "");
+  add_file(out->sources, src, base ? base + 1 : src, lang, pkg, &st);
+  package_release(pkg);
   free(dir);
 }
 
@@ -311,7 +342,7 @@ static void drop_same_paths(Vec *files) {
     if (a && strcmp(a->rel, b->rel) == 0) {
       diag_report(DIAG_ERROR, b->abs, 0, 0, "same output path %s as %s: build them separately", b->rel,
                   a->abs);
-      free(b->abs), free(b->rel), free(b);
+      input_file_free(b);
       continue;
     }
     files->items[kept++] = b;
@@ -348,7 +379,7 @@ static void drop_shadowed_assets(Vec *assets, const Vec *sources) {
     bool map = src && src->lang == LANG_JAVASCRIPT;
     if (map || strcmp(f->rel, "currant.graph.json") == 0) {
       diag_verbose("not copied: %s (the build writes its own)", f->abs);
-      free(f->abs), free(f->rel), free(f);
+      input_file_free(f);
       continue;
     }
     assets->items[kept++] = f;
@@ -372,11 +403,6 @@ int walk_sources(char **srcs, int nsrcs, const Config *cfg, const char *const sk
 }
 
 void walk_free(Vec *files) {
-  for (int i = 0; i < files->len; i++) {
-    InputFile *f = files->items[i];
-    free(f->abs);
-    free(f->rel);
-    free(f);
-  }
+  for (int i = 0; i < files->len; i++) input_file_free(files->items[i]);
   vec_free(files);
 }

@@ -104,6 +104,8 @@ struct Linker {
   Codebase *cb;
   Index by_pyname; /* "app.orders" -> module, and its names below an import root */
   Index by_rel;    /* "app/orders.py" -> module */
+  Index by_package; /* package.json "name" -> index into packages */
+  Vec packages;     /* JsPackage*: the named packages holding JS modules, first of a name */
   Index *defs;     /* per module: qualname -> Def index */
 };
 
@@ -155,6 +157,33 @@ static void add_import_roots(Linker *lk) {
   vec_free(&roots);
 }
 
+static int cmp_key_then_index(const void *a, const void *b) {
+  const KeyIndex *x = a, *y = b;
+  int c = strcmp(x->key, y->key);
+  return c ? c : (x->index > y->index) - (x->index < y->index);
+}
+
+/* The named package.json files the JS modules lie under, by name (of a
+ * name several packages share, the first by path). */
+static void index_packages(Linker *lk) {
+  Index *ix = &lk->by_package;
+  ix->items = xcalloc((size_t)lk->cb->modules.len + 1, sizeof *ix->items);
+  const JsPackage *last = NULL;
+  for (int i = 0; i < lk->cb->modules.len; i++) {
+    const Module *m = lk->cb->modules.items[i];
+    JsPackage *p = m->file->js_pkg;
+    if (m->lang != LANG_JAVASCRIPT || !p || !p->name || p == last) continue;
+    last = p;
+    ix->items[ix->len++] = (KeyIndex){p->name, lk->packages.len};
+    vec_push(&lk->packages, p);
+  }
+  if (ix->len) qsort(ix->items, (size_t)ix->len, sizeof *ix->items, cmp_key_then_index);
+  int kept = 0;
+  for (int i = 0; i < ix->len; i++)
+    if (!kept || strcmp(ix->items[kept - 1].key, ix->items[i].key)) ix->items[kept++] = ix->items[i];
+  ix->len = kept;
+}
+
 static void linker_init(Linker *lk, Codebase *cb) {
   int n = cb->modules.len;
   *lk = (Linker){.cb = cb};
@@ -174,6 +203,7 @@ static void linker_init(Linker *lk, Codebase *cb) {
   index_sort(&lk->by_pyname);
   index_sort(&lk->by_rel);
   add_import_roots(lk);
+  index_packages(lk);
 }
 
 static void linker_free(Linker *lk) {
@@ -181,6 +211,8 @@ static void linker_free(Linker *lk) {
   free(lk->defs);
   free(lk->by_pyname.items);
   free(lk->by_rel.items);
+  free(lk->by_package.items);
+  vec_free(&lk->packages);
 }
 
 /* The package a Python module's relative imports start from. */
@@ -254,26 +286,73 @@ static char *normalize_path(const char *path) {
   return str_take(&b);
 }
 
-/* The JS module a relative spec names, from the file at from_rel ("" for
- * the root), with Node's extension rules. */
-static int find_js_module(Linker *lk, const char *from_rel, const char *spec) {
-  if (spec[0] != '.') return -1;
-  const char *slash = strrchr(from_rel, '/');
-  char *dir = slash ? xstrndup(from_rel, (size_t)(slash - from_rel)) : xstrdup("");
-  char *joined = *dir ? xasprintf("%s/%s", dir, spec) : xstrdup(spec);
-  char *path = normalize_path(joined);
-  free(dir);
-  free(joined);
-  if (!path) return -1;
+/* The module at path (relative to the root, normalised here), with
+ * Node's extension and index rules; takes path. */
+static int find_js_file(Linker *lk, char *path) {
+  char *norm = path ? normalize_path(path) : NULL;
+  free(path);
+  if (!norm) return -1;
   static const char *suffixes[] = {"", ".js", ".mjs", ".cjs", "/index.js", "/index.mjs", "/index.cjs", NULL};
   int found = -1;
   for (int i = 0; suffixes[i] && found < 0; i++) {
-    char *cand = xasprintf("%s%s", path, suffixes[i]);
+    char *cand = xasprintf("%s%s", norm, suffixes[i]);
     found = index_find(&lk->by_rel, cand);
     free(cand);
   }
-  free(path);
+  free(norm);
   return found;
+}
+
+/* The JS module a relative spec names, from the file at from_rel ("" for
+ * the root). */
+static int find_js_relative(Linker *lk, const char *from_rel, const char *spec) {
+  if (spec[0] != '.') return -1;
+  const char *slash = strrchr(from_rel, '/');
+  if (!slash) return find_js_file(lk, xstrdup(spec));
+  return find_js_file(lk, xasprintf("%.*s/%s", (int)(slash - from_rel), from_rel, spec));
+}
+
+/* Bytes of the package name a bare spec starts with ("@acme/utils" of
+ * "@acme/utils/clock", "lodash" of "lodash/fp"), 0 if it has none. */
+static size_t package_name_len(const char *spec) {
+  const char *slash = strchr(spec, '/');
+  if (spec[0] == '@') slash = slash && slash[1] ? strchr(slash + 1, '/') : NULL;
+  if (spec[0] == '@' && !strchr(spec, '/')) return 0;
+  return slash ? (size_t)(slash - spec) : strlen(spec);
+}
+
+/* A bare spec naming a package of the codebase: the importer's own (by
+ * its name, when it has "exports"), else the one of that name (a
+ * workspace), through its "exports", else "main" or the path below it. */
+static int find_js_package(Linker *lk, const Module *m, const char *spec) {
+  size_t n = package_name_len(spec);
+  if (!n) return -1;
+  char *name = xstrndup(spec, n);
+  const JsPackage *own = m->file->js_pkg, *p = NULL;
+  if (own && own->name && !strcmp(own->name, name) && pkg_has_exports(own)) p = own;
+  int k = p ? -1 : index_find(&lk->by_package, name);
+  if (k >= 0) p = lk->packages.items[k];
+  free(name);
+  if (!p) return -1;
+  char *sub = spec[n] ? xasprintf(".%s", spec + n) : xstrdup(".");
+  int found;
+  if (pkg_has_exports(p))
+    found = find_js_file(lk, pkg_exports_path(p, sub, m->esm));
+  else if (!strcmp(sub, "."))
+    found = find_js_file(lk, pkg_main_path(p));
+  else
+    found = find_js_file(lk, *p->dir ? xasprintf("%s/%s", p->dir, sub + 2) : xstrdup(sub + 2));
+  free(sub);
+  return found;
+}
+
+/* The module a JS import names: a relative path, a "#" import of the
+ * importer's package, or a package of the codebase. */
+static int find_js_module(Linker *lk, const Module *m, const char *spec) {
+  if (spec[0] == '.') return find_js_relative(lk, m->file->rel, spec);
+  const JsPackage *own = m->file->js_pkg;
+  if (spec[0] == '#') return own ? find_js_file(lk, pkg_imports_path(own, spec, m->esm)) : -1;
+  return find_js_package(lk, m, spec);
 }
 
 /* `from currant.js.pricing import quote`: the JS module pricing.{js,mjs,cjs}
@@ -283,14 +362,14 @@ static int find_bridged_js(Linker *lk, const Module *from, const char *spec) {
   char *rel = xasprintf("./%s", rest);
   for (char *p = rel + 2; *p; p++)
     if (*p == '.') *p = '/';
-  int i = find_js_module(lk, from->file->rel, rel);
-  if (i < 0) i = find_js_module(lk, "", rel);
+  int i = find_js_relative(lk, from->file->rel, rel);
+  if (i < 0) i = find_js_relative(lk, "", rel);
   free(rel);
   return i;
 }
 
 static int resolve_import(Linker *lk, const Module *m, Import *imp) {
-  if (m->lang == LANG_JAVASCRIPT) return find_js_module(lk, m->file->rel, imp->spec);
+  if (m->lang == LANG_JAVASCRIPT) return find_js_module(lk, m, imp->spec);
   if (strncmp(imp->spec, "currant.js.", 11) == 0) {
     imp->cross_lang = true;
     return find_bridged_js(lk, m, imp->spec);

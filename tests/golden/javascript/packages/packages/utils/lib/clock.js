@@ -1,0 +1,3 @@
+const { task } = require("currant");
+
+exports.now = task(function now() { return Date.now(); });

@@ -1,0 +1,3 @@
+const { task } = require("currant");
+
+module.exports = { stamp: task(async function stamp() { return Date.now(); }) };

@@ -1,0 +1,3 @@
+const { task } = require("currant");
+
+exports.peek = task(function peek() { return 1; });
