@@ -200,6 +200,58 @@ static int copy_into(const char *root, Files *f, const char *tmp) {
   return 0;
 }
 
+/* A relative path of '/'-separated segments, none empty, "." or "..". */
+static bool plain_relative(const char *p) {
+  if (!*p || *p == '/') return false;
+  for (;;) {
+    size_t n = strcspn(p, "/");
+    if (n == 0 || (n == 1 && p[0] == '.') || (n == 2 && !strncmp(p, "..", 2))) return false;
+    if (!p[n]) return true;
+    p += n + 1;
+  }
+}
+
+/* An npm package name: "name" or "@scope/name", no other '/'. */
+static bool package_name_ok(const char *name) {
+  const char *slash = strchr(name, '/');
+  bool scoped = name[0] == '@';
+  if (scoped ? !slash || strchr(slash + 1, '/') : slash != NULL) return false;
+  return plain_relative(scoped ? name + 1 : name) && strcmp(name, "currant") != 0;
+}
+
+/* Links each package of the codebase (the manifest's "packages") by name
+ * in the bundle's node_modules: `require("@acme/utils")` from the bundle
+ * then loads the bundle's instrumented copy, where Node would otherwise
+ * reach the project's node_modules, whose workspace links point at the
+ * uninstrumented sources.  The runtime's own name is never taken over. */
+static int link_packages(const char *dir) {
+  char path[PATH_MAX];
+  if (!join(path, sizeof path, dir, "currant.graph.json")) return -1;
+  json_t *man = json_load_file(path, 0, NULL);
+  json_t *pkgs = json_object_get(man, "packages");
+  size_t i;
+  json_t *p;
+  int rc = 0;
+  json_array_foreach(pkgs, i, p) {
+    const char *name = json_string_value(json_object_get(p, "name"));
+    const char *pdir = json_string_value(json_object_get(p, "dir"));
+    if (!name || !pdir || !package_name_ok(name) || !plain_relative(pdir)) continue;
+    char rel[PATH_MAX], link[PATH_MAX], parent[PATH_MAX], target[PATH_MAX];
+    int tn = snprintf(target, sizeof target, "%s%s", name[0] == '@' ? "../../" : "../", pdir);
+    struct stat st;
+    if (tn < 0 || (size_t)tn >= sizeof target || !join(rel, sizeof rel, "node_modules", name) ||
+        !join(link, sizeof link, dir, rel)) {
+      rc = -1;
+      continue;
+    }
+    if (lstat(link, &st) == 0) continue; /* OUT has one of its own */
+    memcpy(parent, link, sizeof parent);
+    if (mkdirs(dirname(parent)) < 0 || symlink(target, link) < 0) rc = -1;
+  }
+  json_decref(man);
+  return rc;
+}
+
 int bundle_freeze(const char *home, const char *script, char **hash, char **entry, char *err,
                   size_t errlen) {
   char abs[PATH_MAX];
@@ -256,7 +308,7 @@ int bundle_freeze(const char *home, const char *script, char **hash, char **entr
     char tmp[PATH_MAX];
     snprintf(tmp, sizeof tmp, "%s/bundles/.tmp-%ld-%s", home, (long)getpid(), hex);
     remove_tree(tmp);
-    if (mkdirs(tmp) < 0 || copy_into(root, &f, tmp) < 0) {
+    if (mkdirs(tmp) < 0 || copy_into(root, &f, tmp) < 0 || link_packages(tmp) < 0) {
       snprintf(err, errlen, "cannot freeze the bundle into %s: %s", tmp, strerror(errno));
       rc = -1;
     } else if (rename(tmp, final) != 0) {

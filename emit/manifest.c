@@ -535,6 +535,18 @@ static void put_header(Writer *w, const Codebase *cb) {
   }
   vec_free(&roots);
   str_append(&w->b, "]}", 2);
+  put_key(w, "packages", false, 2);
+  str_puts(&w->b, "[");
+  Vec pkgs = {0};
+  link_js_packages(cb, &pkgs);
+  for (int i = 0; i < pkgs.len; i++) {
+    const JsPackage *p = pkgs.items[i];
+    set_str(&w->b, i ? ",{\"name\":" : "{\"name\":", p->name);
+    set_str(&w->b, ",\"dir\":", p->dir);
+    str_append(&w->b, "}", 1);
+  }
+  vec_free(&pkgs);
+  str_append(&w->b, "]", 1);
 }
 
 static void put_document(Writer *w, const Codebase *cb, const Graph *g) {

@@ -157,31 +157,38 @@ static void add_import_roots(Linker *lk) {
   vec_free(&roots);
 }
 
-static int cmp_key_then_index(const void *a, const void *b) {
-  const KeyIndex *x = a, *y = b;
-  int c = strcmp(x->key, y->key);
-  return c ? c : (x->index > y->index) - (x->index < y->index);
+static int cmp_package(const void *a, const void *b) {
+  const JsPackage *x = *(JsPackage *const *)a, *y = *(JsPackage *const *)b;
+  int c = strcmp(x->name, y->name);
+  return c ? c : strcmp(x->dir, y->dir);
 }
 
-/* The named package.json files the JS modules lie under, by name (of a
- * name several packages share, the first by path). */
-static void index_packages(Linker *lk) {
-  Index *ix = &lk->by_package;
-  ix->items = xcalloc((size_t)lk->cb->modules.len + 1, sizeof *ix->items);
+void link_js_packages(const Codebase *cb, Vec *out) {
+  Vec all = {0};
   const JsPackage *last = NULL;
-  for (int i = 0; i < lk->cb->modules.len; i++) {
-    const Module *m = lk->cb->modules.items[i];
+  for (int i = 0; i < cb->modules.len; i++) {
+    const Module *m = cb->modules.items[i];
     JsPackage *p = m->file->js_pkg;
     if (m->lang != LANG_JAVASCRIPT || !p || !p->name || p == last) continue;
     last = p;
-    ix->items[ix->len++] = (KeyIndex){p->name, lk->packages.len};
-    vec_push(&lk->packages, p);
+    vec_push(&all, p);
   }
-  if (ix->len) qsort(ix->items, (size_t)ix->len, sizeof *ix->items, cmp_key_then_index);
-  int kept = 0;
-  for (int i = 0; i < ix->len; i++)
-    if (!kept || strcmp(ix->items[kept - 1].key, ix->items[i].key)) ix->items[kept++] = ix->items[i];
-  ix->len = kept;
+  if (all.len) qsort(all.items, (size_t)all.len, sizeof *all.items, cmp_package);
+  for (int i = 0; i < all.len; i++) {
+    const JsPackage *p = all.items[i];
+    bool first = !out->len || strcmp(((JsPackage *)out->items[out->len - 1])->name, p->name) != 0;
+    if (first) vec_push(out, all.items[i]);
+  }
+  vec_free(&all);
+}
+
+/* The packages by name (sorted already). */
+static void index_packages(Linker *lk) {
+  link_js_packages(lk->cb, &lk->packages);
+  Index *ix = &lk->by_package;
+  ix->items = xcalloc((size_t)lk->packages.len + 1, sizeof *ix->items);
+  for (int i = 0; i < lk->packages.len; i++)
+    ix->items[ix->len++] = (KeyIndex){((JsPackage *)lk->packages.items[i])->name, i};
 }
 
 static void linker_init(Linker *lk, Codebase *cb) {

@@ -6,4 +6,29 @@ source "$ROOT/coordinator/tests/e2e/lib.sh"
 LANG_DIR=js
 EXT=js
 source "$ROOT/coordinator/tests/e2e/common-checks.sh"
+
+# --- a monorepo: workspace packages by name load from the bundle -----------
+# node_modules/@acme/utils links the uninstrumented sources, as npm
+# workspaces install it; `currant run` links the name to the bundle's
+# instrumented copy, so the task's Date.now() is a checkpoint under it.
+if [ -x "$CURRANTC" ]; then
+  M="$TMP/mono"
+  mkdir -p "$M/packages/utils" "$M/packages/app" "$M/node_modules/@acme"
+  printf '{"name": "mono", "private": true, "workspaces": ["packages/*"]}\n' >"$M/package.json"
+  printf '{"name": "@acme/utils", "main": "index.js"}\n' >"$M/packages/utils/package.json"
+  printf 'const { task } = require("currant");\nexports.charge = task(function charge(n) { return { n, at: Date.now() > 0 }; });\n' \
+    >"$M/packages/utils/index.js"
+  printf 'const { charge } = require("@acme/utils");\nconsole.log(JSON.stringify(charge(9)));\n' >"$M/packages/app/main.js"
+  ln -s ../../packages/utils "$M/node_modules/@acme/utils"
+  if "$CURRANTC" build -q -o "$M/out" "$M" 2>"$TMP/last"; then
+    cd "$M"
+    expect js-workspace-run 0 "$CURRANT" run --id mono out/packages/app/main.js
+    has js-workspace-output '"n":9' "$TMP/last"
+    "$CURRANT" show mono >"$TMP/last" 2>&1 || true
+    cd "$ROOT"
+    has js-workspace-instrumented-import 'packages/utils/index.js:[0-9]+ \(charge: Date.now\)' "$TMP/last"
+  else
+    bad js-workspace-build "currantc: $(head -c 300 "$TMP/last")"
+  fi
+fi
 finish
