@@ -34,7 +34,15 @@ VENDOR_OBJS := $(BUILD)/obj/ts_lib.o $(BUILD)/obj/py_parser.o $(BUILD)/obj/py_sc
                $(BUILD)/obj/js_parser.o $(BUILD)/obj/js_scanner.o
 
 .PHONY: all deps demo test bench fuzz clean format install
-all: $(BUILD)/currantc
+all: $(BUILD)/currantc $(BUILD)/.runtime-pyc
+
+# The Python runtime, byte-compiled: every instrumented script imports it,
+# and where Python writes no bytecode (PYTHONDONTWRITEBYTECODE, a read-only
+# install) compiling it again cost each start ~4 ms (7.0 -> 3.2 ms).
+# Python checks each .pyc against its source, so a stale one is not used.
+$(BUILD)/.runtime-pyc: $(wildcard runtime-py/currant/*.py)
+	@python3 -m compileall -q runtime-py/currant
+	@mkdir -p $(@D) && touch $@
 
 # ---- dependencies: Debian packages and pinned npm tarballs ----------------
 $(BUILD)/.deps: tools/install-deps.sh
@@ -103,7 +111,8 @@ format:
 	clang-format -i $(COMPILER_SRCS) $(HEADERS)
 
 clean:
-	rm -rf $(BUILD)/obj $(BUILD)/asan $(BUILD)/gen $(BUILD)/currantc $(BUILD)/test-out
+	rm -rf $(BUILD)/obj $(BUILD)/asan $(BUILD)/gen $(BUILD)/currantc $(BUILD)/test-out $(BUILD)/.runtime-pyc \
+	  runtime-py/currant/__pycache__
 
 # ---- install (PREFIX, DESTDIR) ----------------------------------------------
 # currantc and currant in bin/, the runtimes in share/currant/ (where currant
@@ -118,6 +127,7 @@ install: all
 	install -m 755 $(BUILD)/currantc $(BUILD)/currant $(DESTDIR)$(PREFIX)/bin/
 	tar -cf - --exclude=tests --exclude=test --exclude=__pycache__ --exclude='*.pyc' runtime-py runtime-js \
 	  | tar -xf - -C $(INSTALL_SHARE)
+	python3 -m compileall -q -d $(PREFIX)/share/currant/runtime-py/currant $(INSTALL_SHARE)/runtime-py/currant
 	install -m 644 README.md docs/*.md docs/currant.graph.schema.json $(DESTDIR)$(PREFIX)/share/doc/currant/
 	install -m 644 docs/man/currantc.1 docs/man/currant.1 $(INSTALL_MAN1)/
 	@echo "installed currantc and currant in $(DESTDIR)$(PREFIX)/bin, runtimes in $(INSTALL_SHARE), man pages in $(INSTALL_MAN1)"

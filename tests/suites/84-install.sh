@@ -20,10 +20,17 @@ for f in bin/currantc bin/currant share/currant/runtime-py/currant/__init__.py \
          share/man/man1/currantc.1 share/man/man1/currant.1; do
   if [ -e "$DEST/opt/currant/$f" ]; then ok "installed-$f"; else bad "installed-$f" "missing"; fi
 done
-if find "$DEST" -name tests -o -name __pycache__ | grep -q .; then
-  bad install-no-tests "tests or __pycache__ were installed"
+if find "$DEST" -name tests | grep -q .; then
+  bad install-no-tests "tests were installed"
 else
   ok install-no-tests
+fi
+# The runtime is byte-compiled where it is installed (nothing from the
+# repository's caches): one .pyc per installed module, nowhere else.
+pyc=$(find "$DEST" -name '*.pyc' | sed -E 's#/__pycache__/([^./]+)\.[^/]*\.pyc$#/\1.py#' | sort)
+py=$(find "$DEST/opt/currant/share/currant/runtime-py" -name '*.py' | sort)
+if [ -n "$py" ] && [ "$pyc" = "$py" ]; then ok install-runtime-compiled; else
+  bad install-runtime-compiled "the .pyc files do not match the installed modules one to one"
 fi
 check installed-currantc-version "$BIN/currantc" --version
 mkdir -p "$TMP/app"
