@@ -12,6 +12,8 @@
  * run as the source tree does, and code reads the files beside it
  * (`require("./prices.json")`, `Path(__file__).parent / "data"`, templates,
  * package.json, whose "type" decides whether a .js file is an ES module).
+ * Each source keeps its nearest package.json (JsPackage, shared by the files
+ * below it): its "type", and for link.c its "name", "exports", "imports".
  */
 #include "currant.h"
 
@@ -255,7 +257,7 @@ static bool lists(const Vec *names, const char *name) {
 /* What a directory's own files say, read only when its listing has them
  * (probing for the three in each directory was a third of the walk's
  * syscalls): pyvenv.cfg makes it a virtualenv, skipped whole (below the
- * root); package.json sets the "type" of the files below; .gitignore adds
+ * root); package.json is the package of the files below; .gitignore adds
  * rules.  False if the directory is skipped. */
 static bool enter_dir(DirItem *d, const Vec *names, Vec *rules) {
   if (d->depth > 0 && lists(names, "pyvenv.cfg")) return false;
