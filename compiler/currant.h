@@ -629,9 +629,10 @@ void link_codebase(Codebase *cb);
 void link_python_roots(const Codebase *cb, Vec *out);
 /* The named package.json files the JS modules lie under (JsPackage*, not
  * owned, appended to out), sorted by name; of a name several share, the
- * first by path.  A bare specifier of that name resolves there, and
- * `currant run` links the name to it in the bundle's node_modules. */
-void link_js_packages(const Codebase *cb, Vec *out);
+ * first by path (the others a -v note when note_duplicates).  A bare
+ * specifier of that name resolves there, and `currant run` links the name
+ * to it in the bundle's node_modules. */
+void link_js_packages(const Codebase *cb, Vec *out, bool note_duplicates);
 /* link_codebase in steps, for threads: link_begin, then link_imports for
  * every module (in any order, in parallel), then link_calls for every
  * module (likewise), then link_end. */

@@ -538,7 +538,7 @@ static void put_header(Writer *w, const Codebase *cb) {
   put_key(w, "packages", false, 2);
   str_puts(&w->b, "[");
   Vec pkgs = {0};
-  link_js_packages(cb, &pkgs);
+  link_js_packages(cb, &pkgs, false);
   for (int i = 0; i < pkgs.len; i++) {
     const JsPackage *p = pkgs.items[i];
     set_str(&w->b, i ? ",{\"name\":" : "{\"name\":", p->name);

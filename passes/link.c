@@ -163,7 +163,7 @@ static int cmp_package(const void *a, const void *b) {
   return c ? c : strcmp(x->dir, y->dir);
 }
 
-void link_js_packages(const Codebase *cb, Vec *out) {
+void link_js_packages(const Codebase *cb, Vec *out, bool note_duplicates) {
   Vec all = {0};
   const JsPackage *last = NULL;
   for (int i = 0; i < cb->modules.len; i++) {
@@ -175,16 +175,19 @@ void link_js_packages(const Codebase *cb, Vec *out) {
   }
   if (all.len) qsort(all.items, (size_t)all.len, sizeof *all.items, cmp_package);
   for (int i = 0; i < all.len; i++) {
-    const JsPackage *p = all.items[i];
-    bool first = !out->len || strcmp(((JsPackage *)out->items[out->len - 1])->name, p->name) != 0;
-    if (first) vec_push(out, all.items[i]);
+    const JsPackage *p = all.items[i], *kept = out->len ? out->items[out->len - 1] : NULL;
+    if (!kept || strcmp(kept->name, p->name) != 0)
+      vec_push(out, all.items[i]);
+    else if (note_duplicates && kept != p && strcmp(kept->dir, p->dir) != 0)
+      diag_verbose("%s/package.json and %s/package.json both name \"%s\": its imports resolve to the first",
+                   *kept->dir ? kept->dir : ".", *p->dir ? p->dir : ".", p->name);
   }
   vec_free(&all);
 }
 
 /* The packages by name (sorted already). */
 static void index_packages(Linker *lk) {
-  link_js_packages(lk->cb, &lk->packages);
+  link_js_packages(lk->cb, &lk->packages, true);
   Index *ix = &lk->by_package;
   ix->items = xcalloc((size_t)lk->packages.len + 1, sizeof *ix->items);
   for (int i = 0; i < lk->packages.len; i++)

@@ -418,4 +418,17 @@ for bad in '"src"' '["../lib"]' '["/abs"]' '["."]' '["a/../.."]' '[1]'; do
 done
 rm "$TMP/cli-src/currant.json"
 
+# Two package.json files naming one package: the first by path is used, and
+# -v says so (npm refuses such workspaces; a build should not fail on them).
+mkdir -p "$TMP/dup/a" "$TMP/dup/b"
+for d in a b; do
+  printf '{"name": "twin"}\n' >"$TMP/dup/$d/package.json"
+  printf 'module.exports = {};\n' >"$TMP/dup/$d/index.js"
+done
+printf 'require("twin");\n' >"$TMP/dup/main.js"
+run dup-package-names "$TMP" build dup -o "$TMP/dup-out" -v
+[ "$RC" -eq 0 ] || problem "exit status $RC"
+grep -q 'a/package.json and b/package.json both name "twin"' "$ERRF" || problem "no -v note: $(head -c 200 "$ERRF")"
+verdict dup-package-names
+
 finish
