@@ -533,6 +533,7 @@ typedef struct Module {
 typedef struct Codebase {
   Vec modules;          /* Module* sorted by rel path */
   const Config *config; /* currant.json */
+  bool py_root_imported; /* link: a module below the root imports one by its name from the root */
 } Codebase;
 
 /* -------------------------------------------------------------- arena.c */
@@ -625,8 +626,10 @@ void link_codebase(Codebase *cb);
  * currant.json's "python_path", else "src" when modules lie below it and
  * it is not a package itself (a src layout).  A module below a root also
  * answers to its name below it, and `currant run` puts the roots on
- * PYTHONPATH. */
-void link_python_roots(const Codebase *cb, Vec *out);
+ * PYTHONPATH.  With with_build_root, "." (the build root) comes first when
+ * the build resolved imports from there that only it would satisfy
+ * (Codebase.py_root_imported): what the manifest records. */
+void link_python_roots(const Codebase *cb, Vec *out, bool with_build_root);
 /* The named package.json files the JS modules lie under (JsPackage*, not
  * owned, appended to out), sorted by name; of a name several share, the
  * first by path (the others a -v note when note_duplicates).  A bare

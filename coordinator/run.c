@@ -451,23 +451,28 @@ static void prepend_env(const char *name, const char *dir) {
   free(v);
 }
 
-/* Python imports what the build resolved them to: the bundle's root, then
- * its import roots (a src layout's src, the manifest's config.python_path)
- * go on PYTHONPATH in that order, as currantc searched them.  So the child
- * imports the frozen, instrumented modules, not a copy installed from the
- * sources (an editable install points at the uninstrumented ones), and
- * `import app.orders` from app/main.py works as the build assumed. */
+/* Python imports what the build resolved them to: the bundle's import
+ * roots (the manifest's config.python_path: "." for its root when the
+ * build resolved imports there that only it satisfies, a src layout's
+ * src) go on PYTHONPATH in that order, as currantc searched them.  So the
+ * child imports the frozen, instrumented modules, not a copy installed
+ * from the sources (an editable install points at the uninstrumented
+ * ones), and `import app.orders` from app/main.py works as the build
+ * assumed.  The root goes there only then: a module at the root named
+ * like one of the standard library's would otherwise shadow it. */
 static void put_import_roots(Serve *sv) {
   json_t *roots = manifest_python_path(sv->man);
   char buf[PATH_MAX + 64];
   for (size_t i = json_array_size(roots); i-- > 0;) {
     const char *dir = json_string_value(json_array_get(roots, i));
+    bool root = dir && strcmp(dir, ".") == 0;
     bool inside =
         dir && *dir && dir[0] != '/' && strcmp(dir, "..") && strncmp(dir, "../", 3) && !strstr(dir, "/../");
-    if (inside && snprintf(buf, sizeof buf, "%s/%s", sv->bdir, dir) < (int)sizeof buf)
+    if (root)
+      prepend_env("PYTHONPATH", sv->bdir);
+    else if (inside && snprintf(buf, sizeof buf, "%s/%s", sv->bdir, dir) < (int)sizeof buf)
       prepend_env("PYTHONPATH", buf);
   }
-  prepend_env("PYTHONPATH", sv->bdir);
 }
 
 /* In a forked child: the channel, the runtimes and the manifest in the

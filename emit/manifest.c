@@ -528,7 +528,7 @@ static void put_header(Writer *w, const Codebase *cb) {
   set_str(&w->b, "{\"hash\":", cb->config && cb->config->hash ? cb->config->hash : "");
   str_puts(&w->b, ",\"python_path\":[");
   Vec roots = {0};
-  link_python_roots(cb, &roots);
+  link_python_roots(cb, &roots, true);
   for (int i = 0; i < roots.len; i++) {
     if (i) str_append(&w->b, ",", 1);
     put_str(&w->b, roots.items[i]);

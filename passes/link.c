@@ -128,8 +128,9 @@ static void add_root_names(Index *ix, const char *dotted) {
   index_sort(ix);
 }
 
-void link_python_roots(const Codebase *cb, Vec *out) {
+void link_python_roots(const Codebase *cb, Vec *out, bool with_build_root) {
   const Config *cfg = cb->config;
+  if (with_build_root && cb->py_root_imported) vec_push(out, ".");
   if (cfg && cfg->python_path_set) {
     for (int i = 0; i < cfg->python_path.len; i++) vec_push(out, cfg->python_path.items[i]);
     return;
@@ -146,7 +147,7 @@ void link_python_roots(const Codebase *cb, Vec *out) {
 
 static void add_import_roots(Linker *lk) {
   Vec roots = {0};
-  link_python_roots(lk->cb, &roots);
+  link_python_roots(lk->cb, &roots, false);
   for (int i = 0; i < roots.len; i++) {
     char *dotted = xstrdup(roots.items[i]);
     for (char *p = dotted; *p; p++)
@@ -378,6 +379,16 @@ static int find_bridged_js(Linker *lk, const Module *from, const char *spec) {
   return i;
 }
 
+/* True if m's absolute import of dotted found module i by its own name
+ * from the build root while m lies below it: Python finds it only with the
+ * root on sys.path (a script's own directory is; a relative import needs
+ * only its package), so `currant run` must put it there. */
+static bool needs_build_root(const Linker *lk, const Module *m, const Import *imp, const char *dotted,
+                             int i) {
+  const Module *found = lk->cb->modules.items[i];
+  return imp->spec[0] != '.' && strchr(m->file->rel, '/') && strcmp(found->name, dotted) == 0;
+}
+
 static int resolve_import(Linker *lk, const Module *m, Import *imp) {
   if (m->lang == LANG_JAVASCRIPT) return find_js_module(lk, m, imp->spec);
   if (strncmp(imp->spec, "currant.js.", 11) == 0) {
@@ -386,6 +397,8 @@ static int resolve_import(Linker *lk, const Module *m, Import *imp) {
   }
   char *abs = python_absolute(m, imp->spec);
   int i = find_python_module(lk, m, abs);
+  if (i >= 0 && needs_build_root(lk, m, imp, abs, i))
+    __atomic_store_n(&lk->cb->py_root_imported, true, __ATOMIC_RELAXED);
   if (i >= 0 && imp->kind == IMPORT_NAME) {
     /* `from pkg import mod` binds a submodule: from here on it is `import
      * pkg.mod as mod`, so both the import edge and calls land on pkg/mod.py. */

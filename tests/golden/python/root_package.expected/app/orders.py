@@ -1,0 +1,6 @@
+import currant
+
+
+@currant.task
+def charge(n):
+    return n
