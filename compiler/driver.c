@@ -250,14 +250,18 @@ static void dirs_free(DirSet *ds) {
   pthread_mutex_destroy(&ds->lock);
 }
 
+/* True if rel is absolute or climbs out through "..": never a path under OUT. */
+static bool rel_escapes(const char *rel) {
+  size_t n = strlen(rel);
+  bool ends_up = n >= 2 && strcmp(rel + n - 2, "..") == 0 && (n == 2 || rel[n - 3] == '/');
+  return rel[0] == '/' || ends_up ||
+         (strstr(rel, "..") && (strncmp(rel, "../", 3) == 0 || strstr(rel, "/../")));
+}
+
 /* OUT/rel, if a build may write there: not outside OUT, through no
  * symlink inside it, its directory created.  NULL (reported) otherwise.
  * The checks are skipped for a directory ds lists; rel's is listed once
  * the caller has written (dirs_add). */
-static bool rel_escapes(const char *rel) {
-  return rel[0] == '/' || (strstr(rel, "..") && (strncmp(rel, "../", 3) == 0 || strstr(rel, "/../")));
-}
-
 static char *output_path(const char *out_dir, DirSet *ds, const char *rel, bool *checked) {
   if (rel_escapes(rel)) {
     diag_report(DIAG_ERROR, rel, 0, 0, "refusing to write outside the output directory");
@@ -795,9 +799,10 @@ static bool remove_stale(const char *out_dir, const OldOutput *o) {
  * would leave its old output in OUT, and OUT must run as the sources do
  * (an import of the removed module must fail there too).  So what the
  * last build recorded writing and this one did not is removed, when it
- * still holds the bytes written.  Needs the cache's index: without one
- * (--no-cache, a first build, another compiler) nothing is known to be
- * ours, and nothing is removed. */
+ * still holds the bytes written.  Needs the cache's index (also one of
+ * another compiler or config): without one (--no-cache, a first build,
+ * another cache format) nothing is known to be ours, and nothing is
+ * removed. */
 static void remove_stale_outputs(const BuildRun *r, const char *out_dir) {
   Vec old = {0}, maps = {0};
   cache_last_outputs(r->cache, &old);
