@@ -255,6 +255,12 @@ const CatEntry *cat_lookup(Lang lang, const char *canonical, CallForm form) {
   return e;
 }
 
+bool cat_covers_module(Lang lang, const char *module, size_t len) {
+  for (const CatEntry *e = cat_table(lang); e->pattern; e++)
+    if (strncmp(e->pattern, module, len) == 0 && e->pattern[len] == '.') return true;
+  return false;
+}
+
 const char *cat_origin(Lang lang, const char *canonical) {
   if (!canonical) return NULL;
   for (size_t i = 0; i < sizeof origins / sizeof *origins; i++)

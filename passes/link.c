@@ -254,10 +254,16 @@ static char *python_absolute(const Module *m, const char *spec) {
 }
 
 /* Module for a Python dotted name: from the root, or next to the importer
- * (a script's directory is on sys.path, so `import orders` beside it works). */
+ * (a script's directory is on sys.path, so `import orders` beside it works).
+ * Not beside it for a name the catalogue knows (`import time` beside a
+ * pkg/time.py): imported as part of its package, the importer gets the
+ * standard module, and calling its time.time() a user function would
+ * leave the clock unrecorded; the other way round, a checkpoint too many
+ * records a user function's result, which is safe. */
 static int find_python_module(Linker *lk, const Module *from, const char *dotted) {
   int i = index_find(&lk->by_pyname, dotted);
   if (i >= 0) return i;
+  if (cat_covers_module(LANG_PYTHON, dotted, strcspn(dotted, "."))) return -1;
   char *pkg = python_package(from);
   if (!*pkg || strchr(from->name, '.') == NULL) {
     free(pkg);

@@ -1,0 +1,5 @@
+import random
+
+
+def stamp():
+    return random.random()
