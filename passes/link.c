@@ -340,10 +340,12 @@ static size_t package_name_len(const char *spec) {
 
 /* A bare spec naming a package of the codebase: the importer's own (by
  * its name, when it has "exports"), else the one of that name (a
- * workspace), through its "exports", else "main" or the path below it. */
+ * workspace), through its "exports", else "main" or the path below it.
+ * A name the catalogue knows (fs, crypto, child_process) is Node's. */
 static int find_js_package(Linker *lk, const Module *m, const char *spec) {
   size_t n = package_name_len(spec);
-  if (!n) return -1;
+  /* Node's own modules win over any package of their name */
+  if (!n || cat_covers_module(LANG_JAVASCRIPT, spec, n)) return -1;
   char *name = xstrndup(spec, n);
   const JsPackage *own = m->file->js_pkg, *p = NULL;
   if (own && own->name && !strcmp(own->name, name) && pkg_has_exports(own)) p = own;

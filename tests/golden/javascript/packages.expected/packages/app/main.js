@@ -6,6 +6,7 @@ const { audit } = require("legacy");
 const { archive } = require("legacy/src/other");
 const lodash = require("lodash"); // not in the codebase: external
 const { peek } = require("@acme/utils/private/secret"); // exported as null: not resolved
+const fs = require("fs"); // Node's own, whatever package is named fs
 
 async function main() {
   await _currant.call(0, charge, 1);
@@ -15,6 +16,7 @@ async function main() {
   _currant.call(4, archive, "y");
   lodash.noop();
   peek();
+  _currant.call(5, _currant.ref(fs, "readFileSync"), "x");
 }
 
 main();

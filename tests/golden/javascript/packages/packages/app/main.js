@@ -6,6 +6,7 @@ const { audit } = require("legacy");
 const { archive } = require("legacy/src/other");
 const lodash = require("lodash"); // not in the codebase: external
 const { peek } = require("@acme/utils/private/secret"); // exported as null: not resolved
+const fs = require("fs"); // Node's own, whatever package is named fs
 
 async function main() {
   await charge(1);
@@ -15,6 +16,7 @@ async function main() {
   archive("y");
   lodash.noop();
   peek();
+  fs.readFileSync("x");
 }
 
 main();
