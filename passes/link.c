@@ -253,17 +253,30 @@ static char *python_absolute(const Module *m, const char *spec) {
   return abs;
 }
 
+/* True if module name[0, len) of lang is one the catalogue or currant.json's
+ * "boundaries" name calls of: a standard (or declared) module, never to
+ * be mistaken for a file of the codebase by a guess of resolution. */
+static bool names_known_module(const Linker *lk, Lang lang, const char *name, size_t len) {
+  if (cat_covers_module(lang, name, len)) return true;
+  const Config *cfg = lk->cb->config;
+  for (int i = 0; cfg && i < cfg->boundaries[lang].len; i++) {
+    const char *pattern = cfg->boundaries[lang].items[i];
+    if (strncmp(pattern, name, len) == 0 && pattern[len] == '.') return true;
+  }
+  return false;
+}
+
 /* Module for a Python dotted name: from the root, or next to the importer
  * (a script's directory is on sys.path, so `import orders` beside it works).
- * Not beside it for a name the catalogue knows (`import time` beside a
- * pkg/time.py): imported as part of its package, the importer gets the
- * standard module, and calling its time.time() a user function would
- * leave the clock unrecorded; the other way round, a checkpoint too many
- * records a user function's result, which is safe. */
+ * Not beside it for a name the catalogue or currant.json knows (`import
+ * time` beside a pkg/time.py): imported as part of its package, the
+ * importer gets the standard module, and calling its time.time() a user
+ * function would leave the clock unrecorded; the other way round, a
+ * checkpoint too many records a user function's result, which is safe. */
 static int find_python_module(Linker *lk, const Module *from, const char *dotted) {
   int i = index_find(&lk->by_pyname, dotted);
   if (i >= 0) return i;
-  if (cat_covers_module(LANG_PYTHON, dotted, strcspn(dotted, "."))) return -1;
+  if (names_known_module(lk, LANG_PYTHON, dotted, strcspn(dotted, "."))) return -1;
   char *pkg = python_package(from);
   if (!*pkg || strchr(from->name, '.') == NULL) {
     free(pkg);
@@ -341,11 +354,12 @@ static size_t package_name_len(const char *spec) {
 /* A bare spec naming a package of the codebase: the importer's own (by
  * its name, when it has "exports"), else the one of that name (a
  * workspace), through its "exports", else "main" or the path below it.
- * A name the catalogue knows (fs, crypto, child_process) is Node's. */
+ * A name the catalogue knows (fs, crypto, child_process) is Node's; one
+ * currant.json's "boundaries" name is the declared package's. */
 static int find_js_package(Linker *lk, const Module *m, const char *spec) {
   size_t n = package_name_len(spec);
   /* Node's own modules win over any package of their name */
-  if (!n || cat_covers_module(LANG_JAVASCRIPT, spec, n)) return -1;
+  if (!n || names_known_module(lk, LANG_JAVASCRIPT, spec, n)) return -1;
   char *name = xstrndup(spec, n);
   const JsPackage *own = m->file->js_pkg, *p = NULL;
   if (own && own->name && !strcmp(own->name, name) && pkg_has_exports(own)) p = own;

@@ -1,0 +1,2 @@
+def post(entry):
+    return entry
