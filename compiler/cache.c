@@ -838,7 +838,7 @@ typedef struct PackEntry {
 typedef struct IndexFile {
   const char *rel;            /* path (not NUL-terminated) */
   size_t rel_len;             /* its bytes */
-  uint32_t lang, pkg;         /* Lang, InputFile.js_package_type */
+  uint32_t lang, pkg;         /* Lang, walk_package_type */
   const char *in, *out, *map; /* sha256 (64 hex) of the source, of its output, of its map (NULL: none) */
   const uint8_t *diags;       /* its analyse then instrument diagnostics (two encoded lists) */
   size_t diags_len;           /* bytes of diags */
@@ -1125,7 +1125,7 @@ bool cache_inputs_unchanged(const Cache *c, const Codebase *cb, const Vec *asset
     const Module *m = cb->modules.items[i];
     if (!m->text || !f->in || memcmp(f->in, m->sha256, 64) != 0 ||
         !same_rel(f->rel, f->rel_len, m->file->rel) || f->lang != (uint32_t)m->lang ||
-        f->pkg != (uint32_t)m->file->js_package_type)
+        f->pkg != (uint32_t)walk_package_type(m->file))
       return false;
   }
   return assets_unchanged(c, assets);
@@ -1219,7 +1219,7 @@ static bool load_entry(const PackEntry *e, Module *m) {
   get_raw(&r, &n);
   uint32_t lang = get_u(&r, LANG_COUNT - 1), pkg = get_u(&r, 2);
   const char *sha = get_hex(&r);
-  if (r.bad || lang != (uint32_t)m->lang || pkg != (uint32_t)m->file->js_package_type ||
+  if (r.bad || lang != (uint32_t)m->lang || pkg != (uint32_t)walk_package_type(m->file) ||
       memcmp(sha, m->sha256, 64))
     return false;
   CacheFile *f = m->cache;
@@ -1333,7 +1333,7 @@ static void put_entry(StrBuf *pack, Module *m) {
   CacheFile *f = m->cache;
   StrBuf body = {0}, part = {0};
   put_bytes(&body, m->file->rel, strlen(m->file->rel));
-  put_uv(&body, m->lang), put_uv(&body, (uint64_t)m->file->js_package_type);
+  put_uv(&body, m->lang), put_uv(&body, (uint64_t)walk_package_type(m->file));
   put_bytes(&body, m->sha256, 64);
   put_bytes(&body, f->names, f->names_len);
   put_diags(&part, &f->diags[0], m);
@@ -1352,7 +1352,7 @@ static void put_entry(StrBuf *pack, Module *m) {
 static void put_index_file(StrBuf *b, Module *m) {
   CacheFile *f = m->cache;
   put_bytes(b, m->file->rel, strlen(m->file->rel));
-  put_uv(b, m->lang), put_uv(b, (uint64_t)m->file->js_package_type);
+  put_uv(b, m->lang), put_uv(b, (uint64_t)walk_package_type(m->file));
   put_bytes(b, m->sha256, f->names ? 64 : 0); /* an unreadable file never counts as unchanged */
   put_bytes(b, f->out_sha, 64);
   put_bytes(b, f->map_sha, strlen(f->map_sha));

@@ -72,9 +72,7 @@ static int load_python_path(const char *path, json_t *arr, Config *cfg) {
     while (dir[0] == '.' && dir[1] == '/') memmove(dir, dir + 2, strlen(dir + 2) + 1);
     size_t n = strlen(dir);
     while (n > 0 && dir[n - 1] == '/') dir[--n] = '\0';
-    bool climbs = strcmp(dir, "..") == 0 || strncmp(dir, "../", 3) == 0 || strstr(dir, "/../") ||
-                  (n >= 3 && strcmp(dir + n - 3, "/..") == 0);
-    if (dir[0] == '/' || climbs || n == 0 || strcmp(dir, ".") == 0) {
+    if (!path_is_plain(dir)) {
       diag_report(
           DIAG_ERROR, path, 0, 0,
           "\"python_path\"[%d] must name a directory below the root (the root itself is always searched)", i);

@@ -101,6 +101,9 @@ void outfile_write(OutFile *f, const void *data, size_t len);
 int outfile_close(OutFile *f, char sha[65]);
 /* Creates every missing directory of path's parent.  0 or -1 with errno. */
 int make_parent_dirs(const char *path);
+/* True if rel is relative and none of its '/'-separated segments is empty,
+ * "." or "..": joined to a directory, it stays below it. */
+bool path_is_plain(const char *rel);
 /* Hex SHA-256 of data (65 bytes with the NUL) into out. */
 void sha256_hex(const void *data, size_t len, char out[65]);
 /* sha256 (64 hex) of the regular file at path, read in chunks (never held
@@ -181,7 +184,6 @@ typedef struct InputFile {
   char *abs; /* path as opened (root joined with rel) */
   char *rel; /* path relative to its SRC root, '/' separated, no "..": the output path */
   Lang lang; /* from the extension */
-  int js_package_type; /* nearest package.json "type": 0 none, 1 "module", 2 "commonjs" */
   JsPackage *js_pkg;   /* nearest package.json, or NULL (shared: walk_free releases it) */
   size_t size;         /* bytes when walked: what the file costs to build, for scheduling */
 } InputFile;
@@ -196,6 +198,8 @@ int walk_sources(char **srcs, int nsrcs, const Config *cfg, const char *const sk
                  Vec *out /* InputFile* */,
                  Vec *assets /* InputFile*: the other files kept, copied verbatim */);
 void walk_free(Vec *files); /* frees the InputFiles and the vector */
+/* f's nearest package.json "type": 0 none, 1 "module", 2 "commonjs". */
+int walk_package_type(const InputFile *f);
 
 /* ----------------------------------------------------------- model types */
 

@@ -250,20 +250,12 @@ static void dirs_free(DirSet *ds) {
   pthread_mutex_destroy(&ds->lock);
 }
 
-/* True if rel is absolute or climbs out through "..": never a path under OUT. */
-static bool rel_escapes(const char *rel) {
-  size_t n = strlen(rel);
-  bool ends_up = n >= 2 && strcmp(rel + n - 2, "..") == 0 && (n == 2 || rel[n - 3] == '/');
-  return rel[0] == '/' || ends_up ||
-         (strstr(rel, "..") && (strncmp(rel, "../", 3) == 0 || strstr(rel, "/../")));
-}
-
 /* OUT/rel, if a build may write there: not outside OUT, through no
  * symlink inside it, its directory created.  NULL (reported) otherwise.
  * The checks are skipped for a directory ds lists; rel's is listed once
  * the caller has written (dirs_add). */
 static char *output_path(const char *out_dir, DirSet *ds, const char *rel, bool *checked) {
-  if (rel_escapes(rel)) {
+  if (!path_is_plain(rel)) {
     diag_report(DIAG_ERROR, rel, 0, 0, "refusing to write outside the output directory");
     return NULL;
   }
@@ -780,7 +772,7 @@ static void remove_empty_dirs(const char *out_dir, char *path) {
  * removed; true if it was.  Anything else there (changed since, a link,
  * reached through a link) is left alone, with a -v note. */
 static bool remove_stale(const char *out_dir, const OldOutput *o) {
-  if (rel_escapes(o->rel)) return false;
+  if (!path_is_plain(o->rel)) return false;
   char *path = xasprintf("%s/%s", out_dir, o->rel);
   struct stat st;
   char have[65];

@@ -256,6 +256,16 @@ int write_file_atomic(const char *path, const char *data, size_t len) {
   return outfile_close(&f, NULL);
 }
 
+bool path_is_plain(const char *rel) {
+  if (*rel == '/') return false;
+  for (;;) {
+    size_t n = strcspn(rel, "/");
+    if (n == 0 || (n == 1 && rel[0] == '.') || (n == 2 && rel[0] == '.' && rel[1] == '.')) return false;
+    if (!rel[n]) return true;
+    rel += n + 1;
+  }
+}
+
 /* Up from path's directory to the first one that exists or can be made,
  * then down making the rest: usually one mkdir.  Making every ancestor
  * from the root cost a build one failing syscall per level for each new

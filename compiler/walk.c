@@ -130,7 +130,6 @@ static void add_file(Vec *out, const char *abs, const char *rel, Lang lang, JsPa
   f->rel = xstrdup(rel);
   f->lang = lang;
   f->js_pkg = package_hold(pkg);
-  f->js_package_type = pkg ? pkg->type : 0;
   f->size = st->st_size > 0 ? (size_t)st->st_size : 0;
   vec_push(out, f);
 }
@@ -403,6 +402,8 @@ int walk_sources(char **srcs, int nsrcs, const Config *cfg, const char *const sk
   drop_shadowed_assets(assets, out);
   return out->len;
 }
+
+int walk_package_type(const InputFile *f) { return f->js_pkg ? f->js_pkg->type : 0; }
 
 void walk_free(Vec *files) {
   for (int i = 0; i < files->len; i++) input_file_free(files->items[i]);

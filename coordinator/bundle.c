@@ -200,8 +200,7 @@ static int copy_into(const char *root, Files *f, const char *tmp) {
   return 0;
 }
 
-/* A relative path of '/'-separated segments, none empty, "." or "..". */
-static bool plain_relative(const char *p) {
+bool bundle_rel_ok(const char *p) {
   if (!*p || *p == '/') return false;
   for (;;) {
     size_t n = strcspn(p, "/");
@@ -216,7 +215,7 @@ static bool package_name_ok(const char *name) {
   const char *slash = strchr(name, '/');
   bool scoped = name[0] == '@';
   if (scoped ? !slash || strchr(slash + 1, '/') : slash != NULL) return false;
-  return plain_relative(scoped ? name + 1 : name) && strcmp(name, "currant") != 0;
+  return bundle_rel_ok(scoped ? name + 1 : name) && strcmp(name, "currant") != 0;
 }
 
 /* Links each package of the codebase (the manifest's "packages") by name
@@ -235,7 +234,7 @@ static int link_packages(const char *dir) {
   json_array_foreach(pkgs, i, p) {
     const char *name = json_string_value(json_object_get(p, "name"));
     const char *pdir = json_string_value(json_object_get(p, "dir"));
-    if (!name || !pdir || !package_name_ok(name) || !plain_relative(pdir)) continue;
+    if (!name || !pdir || !package_name_ok(name) || !bundle_rel_ok(pdir)) continue;
     char rel[PATH_MAX], link[PATH_MAX], parent[PATH_MAX], target[PATH_MAX];
     int tn = snprintf(target, sizeof target, "%s%s", name[0] == '@' ? "../../" : "../", pdir);
     struct stat st;

@@ -154,6 +154,9 @@ void sha256_hex(Sha256 *s, char out[65]);
 int bundle_freeze(const char *home, const char *script, char **hash, char **entry,
                   char *err, size_t errlen);
 char *bundle_dir(const char *home, const char *hash);
+/* True if p is a relative path of '/'-separated segments, none empty, "."
+ * or "..": one a manifest may name inside its bundle. */
+bool bundle_rel_ok(const char *p);
 
 /* Site details from a bundle's manifest. */
 typedef struct Manifest Manifest;

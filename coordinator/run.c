@@ -465,12 +465,9 @@ static void put_import_roots(Serve *sv) {
   char buf[PATH_MAX + 64];
   for (size_t i = json_array_size(roots); i-- > 0;) {
     const char *dir = json_string_value(json_array_get(roots, i));
-    bool root = dir && strcmp(dir, ".") == 0;
-    bool inside =
-        dir && *dir && dir[0] != '/' && strcmp(dir, "..") && strncmp(dir, "../", 3) && !strstr(dir, "/../");
-    if (root)
+    if (dir && strcmp(dir, ".") == 0)
       prepend_env("PYTHONPATH", sv->bdir);
-    else if (inside && snprintf(buf, sizeof buf, "%s/%s", sv->bdir, dir) < (int)sizeof buf)
+    else if (dir && bundle_rel_ok(dir) && snprintf(buf, sizeof buf, "%s/%s", sv->bdir, dir) < (int)sizeof buf)
       prepend_env("PYTHONPATH", buf);
   }
 }

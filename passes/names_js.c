@@ -1851,7 +1851,8 @@ static bool detect_esm(Module *m) {
   size_t n = strlen(rel);
   if (n >= 4 && strcmp(rel + n - 4, ".mjs") == 0) return true;
   if (n >= 4 && strcmp(rel + n - 4, ".cjs") == 0) return false;
-  if (m->file && m->file->js_package_type) return m->file->js_package_type == 1;
+  int type = m->file ? walk_package_type(m->file) : 0;
+  if (type) return type == 1;
   TSNode root = ts_tree_root_node(m->tree);
   for (uint32_t i = 0; i < ts_node_named_child_count(root); i++) {
     int k = kind(ts_node_named_child(root, i));

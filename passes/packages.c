@@ -28,17 +28,12 @@ static bool condition_applies(const char *key, bool esm) {
 }
 
 /* Node refuses targets that climb out of the package or into its
- * node_modules: a segment "..", "." or "node_modules" after the "./". */
+ * node_modules: after the "./", a segment "..", "." or "node_modules". */
 static bool target_stays_inside(const char *t) {
-  const char *seg = t + 2;
-  for (;;) {
-    size_t n = strcspn(seg, "/");
-    if ((n == 2 && !strncmp(seg, "..", 2)) || (n == 1 && seg[0] == '.') ||
-        (n == 12 && !strncmp(seg, "node_modules", 12)) || n == 0)
-      return false;
-    if (!seg[n]) return true;
-    seg += n + 1;
-  }
+  const char *rest = t + 2;
+  for (const char *s = rest; (s = strstr(s, "node_modules")); s++)
+    if ((s == rest || s[-1] == '/') && (s[12] == '/' || !s[12])) return false;
+  return path_is_plain(rest);
 }
 
 /* A target with every '*' replaced by star (NULL: taken as written). */

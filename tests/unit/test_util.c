@@ -191,3 +191,18 @@ TEST(write_atomic_does_not_follow_a_symlink) {
   rm_rf(d);
   free(d);
 }
+
+TEST(util_path_is_plain) {
+  CHECK(path_is_plain("a"));
+  CHECK(path_is_plain("a/b.py"));
+  CHECK(path_is_plain("..a/b.."));
+  CHECK(!path_is_plain(""));
+  CHECK(!path_is_plain("/a"));
+  CHECK(!path_is_plain("."));
+  CHECK(!path_is_plain(".."));
+  CHECK(!path_is_plain("a/../b"));
+  CHECK(!path_is_plain("a/.."));
+  CHECK(!path_is_plain("a//b"));
+  CHECK(!path_is_plain("a/./b"));
+  CHECK(!path_is_plain("a/"));
+}
