@@ -6,9 +6,10 @@
  * canonical dotted names as link.c resolves them, whatever alias the user
  * imported them under.  A trailing ".*" matches exactly one more segment
  * ("random.*" is every function of the random module, not random.Random's
- * methods).  Names in angle brackets are value origins: a call whose result
- * is tracked (open() gives "<open>"), so that methods called on it later
- * ("<open>.read") are boundaries too.  docs/CATALOGUE.md is generated from
+ * methods, nor the class itself: see not_boundaries).  Names in angle
+ * brackets are value origins: a call whose result is tracked (open() gives
+ * "<open>"), so that methods called on it later ("<open>.read") are
+ * boundaries too.  docs/CATALOGUE.md is generated from
  * these tables (`currantc catalogue --markdown`).
  */
 #include "currant.h"
@@ -208,6 +209,18 @@ static const Origin origins[] = {
     {LANG_JAVASCRIPT, "fs.promises.open", "<fs.FileHandle>"},
 };
 
+/* Names a ".*" entry would match that are not boundaries: the generator
+ * classes.  Making one draws nothing (random.Random(42) is as deterministic
+ * as its seed), and what it returns is a live object the journal cannot
+ * record; the draws are its methods', which the catalogue leaves alone. */
+static const char *const not_boundaries[] = {"random.Random", "random.SystemRandom", "secrets.SystemRandom"};
+
+static bool is_excluded(const char *canonical) {
+  for (size_t i = 0; i < sizeof not_boundaries / sizeof *not_boundaries; i++)
+    if (strcmp(not_boundaries[i], canonical) == 0) return true;
+  return false;
+}
+
 const CatEntry *cat_table(Lang lang) { return lang == LANG_PYTHON ? python_table : javascript_table; }
 
 /* Sorted copies of the tables for binary search: the boundaries pass looks
@@ -248,7 +261,7 @@ const CatEntry *cat_lookup(Lang lang, const char *canonical, CallForm form) {
   const CatEntry *e = find_exact(lang, canonical, form);
   if (e) return e;
   const char *dot = strrchr(canonical, '.');
-  if (!dot || form == CALL_READ) return NULL;
+  if (!dot || form == CALL_READ || (lang == LANG_PYTHON && is_excluded(canonical))) return NULL;
   char *wild = xasprintf("%.*s.*", (int)(dot - canonical), canonical);
   e = find_exact(lang, wild, form);
   free(wild);

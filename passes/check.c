@@ -283,17 +283,11 @@ static const Unrecordable unrecordable[] = {
     {LANG_PYTHON, "subprocess.Popen", "a live process object", "subprocess.run(..., capture_output=True)"},
     {LANG_PYTHON, "os.popen", "a pipe wrapper (not an io file, so not journaled as a resource)",
      "subprocess.run(..., capture_output=True, text=True).stdout"},
-    {LANG_PYTHON, "os.scandir", "an iterator of os.DirEntry objects", "os.listdir() or pathlib.Path.iterdir()"},
     {LANG_JAVASCRIPT, "fs.createReadStream", "a ReadStream", "fs.readFileSync / fs.promises.readFile"},
     {LANG_JAVASCRIPT, "fs.createWriteStream", "a WriteStream", "fs.writeFileSync / fs.promises.writeFile"},
     {LANG_JAVASCRIPT, "fs.watch", "an FSWatcher", "a polling loop around currant.poll"},
     {LANG_JAVASCRIPT, "fs.watchFile", "a StatWatcher", "a polling loop around currant.poll"},
     {LANG_JAVASCRIPT, "fs.promises.watch", "an async iterator of events", "a polling loop around currant.poll"},
-    {LANG_JAVASCRIPT, "fs.statSync", "an fs.Stats object", "a helper that returns the fields you need"},
-    {LANG_JAVASCRIPT, "fs.lstatSync", "an fs.Stats object", "a helper that returns the fields you need"},
-    {LANG_JAVASCRIPT, "fs.fstatSync", "an fs.Stats object", "a helper that returns the fields you need"},
-    {LANG_JAVASCRIPT, "fs.promises.stat", "an fs.Stats object", "a helper that returns the fields you need"},
-    {LANG_JAVASCRIPT, "fs.promises.lstat", "an fs.Stats object", "a helper that returns the fields you need"},
     {LANG_JAVASCRIPT, "fs.opendirSync", "an fs.Dir handle", "fs.readdirSync"},
     {LANG_JAVASCRIPT, "fs.promises.opendir", "an fs.Dir handle", "fs.promises.readdir"},
     {LANG_JAVASCRIPT, "fs.promises.open", "a FileHandle", "fs.promises.readFile / writeFile"},
@@ -316,34 +310,12 @@ static TSNode call_args(const Call *c) {
   return ts_node_child_by_field_name(c->node, "arguments", 9);
 }
 
-/* True if the call's argument text asks for `withFileTypes: true`. */
-static bool wants_dirents(const Module *m, const Call *c) {
-  TSNode a = call_args(c);
-  if (ts_node_is_null(a)) return false;
-  char *s = node_snippet(m, a);
-  StrBuf b = {0};
-  for (char *p = s; *p; p++)
-    if (*p != ' ') str_append(&b, p, 1);
-  bool yes = b.data && strstr(b.data, "withFileTypes:true");
-  str_free(&b);
-  free(s);
-  return yes;
-}
-
 static void rule_unrecordable(Ctx *cx, int mi) {
   const Module *m = cx->cb->modules.items[mi];
   for (int i = 0; i < m->calls.len; i++) {
     const Call *c = m->calls.items[i];
     if (c->site_index < 0 || !c->canonical || c->bound != BOUND_CATALOGUE) continue;
     const char *cn = c->canonical;
-    if (m->lang == LANG_JAVASCRIPT &&
-        (!strcmp(cn, "fs.readdirSync") || !strcmp(cn, "fs.promises.readdir")) && wants_dirents(m, c)) {
-      add_at_call(cx, m, c, "unrecordable-boundary",
-                  xasprintf("'%s' with withFileTypes returns fs.Dirent objects, which the journal cannot "
-                            "record: a run fails here; map them to names and flags first",
-                            c->text));
-      continue;
-    }
     for (size_t k = 0; k < sizeof unrecordable / sizeof *unrecordable; k++) {
       const Unrecordable *u = &unrecordable[k];
       if (u->lang != m->lang || strcmp(u->canonical, cn) != 0) continue;

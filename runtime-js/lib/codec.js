@@ -4,12 +4,16 @@
 // object that has a "$t" key is escaped as {"$t": "obj", "v": {...}}.
 // Tags: undef, float (NaN/Infinity), bigint, bytes (base64), tuple, set,
 // map, datetime/date/time, decimal, uuid, path, completed, response, iter,
-// error.  Values from Python decode to their nearest JavaScript kin (tuple
-// -> Array, decimal/uuid/path -> string, date -> "YYYY-MM-DD").
+// error, stats (fs.Stats; BigIntStats with "big": true, fields as decimal
+// strings), dirent (fs.Dirent: name, parent, type; shared with runtime-py),
+// pystruct (a Python struct sequence such as os.stat_result).  Values from
+// Python decode to their nearest JavaScript kin (tuple/pystruct -> Array,
+// decimal/uuid/path -> string, date -> "YYYY-MM-DD").
 // Anything else throws a TypeError naming the type; the session turns it
 // into UnrecordableValueError naming the site.
 
 const crypto = require("node:crypto");
+const fs = require("node:fs");
 
 const MAX_DEPTH = 200;
 
@@ -70,6 +74,9 @@ function encodeObject(value, depth) {
     for (const k of Object.keys(value)) out[k] = encode(value[k], depth + 1);
     return Object.prototype.hasOwnProperty.call(value, "$t") ? { $t: "obj", v: out } : out;
   }
+  if (value instanceof fs.Stats) return { $t: "stats", v: statsFields(value, false) };
+  if (value instanceof fs.Dirent) return { $t: "dirent", v: encodeDirent(value, depth) };
+  if (isBigIntStats(value)) return { $t: "stats", v: statsFields(value, true), big: true };
   throw new TypeError(`cannot record a value of type ${typeName(value)}`);
 }
 
@@ -90,7 +97,7 @@ function decode(data) {
   }
   const fn = DECODERS[tag];
   if (!fn) throw new TypeError(`unknown journal tag ${tag}`);
-  return fn(data.v);
+  return fn(data.v, data);
 }
 
 const DECODERS = {
@@ -110,10 +117,163 @@ const DECODERS = {
   uuid: (v) => v,
   path: (v) => v,
   iter: (v) => v.map(decode),
+  pystruct: (v) => v.map(decode),
+  stats: (v, data) => decodeStats(v, data.big === true),
+  dirent: (v) => decodeDirent(v),
   completed: (v) => ({ args: decode(v.args), returncode: v.returncode, stdout: decode(v.stdout), stderr: decode(v.stderr) }),
   response: (v) => RecordedResponse.fromRecord(v).toResponse(),
   error: (v) => decodeError(v),
 };
+
+// ------------------------------------------------------------ fs values
+
+/** The numeric own fields of an fs.Stats, in the order Node sets them. */
+const STATS_FIELDS = ["dev", "mode", "nlink", "uid", "gid", "rdev", "blksize", "ino", "size", "blocks",
+  "atimeMs", "mtimeMs", "ctimeMs", "birthtimeMs"];
+/** What a BigIntStats has besides: the times in nanoseconds. */
+const NS_FIELDS = ["atimeNs", "mtimeNs", "ctimeNs", "birthtimeNs"];
+/** The Date fields and the millisecond field each is made from. */
+const DATE_FIELDS = [["atime", "atimeMs"], ["mtime", "mtimeMs"], ["ctime", "ctimeMs"], ["birthtime", "birthtimeMs"]];
+
+let bigIntStatsProto = null;
+
+/**
+ * BigIntStats.prototype.  fs does not export the class, so it is taken,
+ * once, from a real bigint stat of a file that is sure to exist (the node
+ * binary itself); only called for a value named BigIntStats or when a
+ * bigint stats record is decoded.
+ * @returns {object}
+ */
+function bigIntStatsPrototype() {
+  if (bigIntStatsProto === null) bigIntStatsProto = Object.getPrototypeOf(fs.statSync(process.execPath, { bigint: true }));
+  return bigIntStatsProto;
+}
+
+/** @param {object} value */
+function isBigIntStats(value) {
+  const proto = Object.getPrototypeOf(value);
+  return proto !== null && typeof proto.constructor === "function" && proto.constructor.name === "BigIntStats" &&
+    proto === bigIntStatsPrototype();
+}
+
+/**
+ * The numeric fields of a Stats (numbers) or BigIntStats (decimal strings,
+ * the *Ns fields too); the Dates are rebuilt from the *Ms fields.
+ * @param {any} st
+ * @param {boolean} big
+ */
+function statsFields(st, big) {
+  const out = {};
+  if (big) {
+    for (const k of STATS_FIELDS) out[k] = String(st[k]);
+    for (const k of NS_FIELDS) out[k] = String(st[k]);
+  } else {
+    for (const k of STATS_FIELDS) out[k] = st[k];
+  }
+  return out;
+}
+
+/**
+ * An fs.Stats (or BigIntStats) with the recorded fields, made without
+ * calling the constructor (calling fs.Stats is deprecated in newer Node).
+ * @param {Record<string, any>} v
+ * @param {boolean} big
+ */
+function decodeStats(v, big) {
+  const st = Object.create(big ? bigIntStatsPrototype() : fs.Stats.prototype);
+  for (const k of STATS_FIELDS) st[k] = big ? BigInt(v[k]) : v[k];
+  if (big) for (const k of NS_FIELDS) st[k] = BigInt(v[k]);
+  for (const [k, ms] of DATE_FIELDS) {
+    // Node 20 sets the Dates as own properties; a Node that defines them as
+    // lazy getters on the prototype makes them from the *Ms fields itself
+    if (hasAccessor(st, k)) continue;
+    // as Node's dateFromMs: rounded, where new Date(ms) would truncate
+    st[k] = new Date(Math.round(Number(st[ms])));
+  }
+  return st;
+}
+
+/** Whether obj's prototype chain defines key as a getter. */
+function hasAccessor(obj, key) {
+  for (let p = Object.getPrototypeOf(obj); p !== null; p = Object.getPrototypeOf(p)) {
+    const d = Object.getOwnPropertyDescriptor(p, key);
+    if (d !== undefined) return d.get !== undefined;
+  }
+  return false;
+}
+
+/** Dirent type names (shared with runtime-py) and their libuv constants. */
+const DIRENT_TYPES = {
+  file: "UV_DIRENT_FILE", dir: "UV_DIRENT_DIR", symlink: "UV_DIRENT_LINK", block: "UV_DIRENT_BLOCK",
+  char: "UV_DIRENT_CHAR", fifo: "UV_DIRENT_FIFO", socket: "UV_DIRENT_SOCKET", unknown: "UV_DIRENT_UNKNOWN",
+};
+
+/** The type name of a Dirent, from its is*() methods. */
+function direntType(d) {
+  if (d.isFile()) return "file";
+  if (d.isDirectory()) return "dir";
+  if (d.isSymbolicLink()) return "symlink";
+  if (d.isBlockDevice()) return "block";
+  if (d.isCharacterDevice()) return "char";
+  if (d.isFIFO()) return "fifo";
+  if (d.isSocket()) return "socket";
+  return "unknown";
+}
+
+/**
+ * {name, parent, type}; name and parent are encoded (a Buffer name, from
+ * readdir's encoding: "buffer", stays bytes); parent is null when the
+ * Dirent has no parentPath/path.
+ * @param {any} d
+ * @param {number} depth
+ */
+function encodeDirent(d, depth) {
+  const parent = d.parentPath !== undefined ? d.parentPath : d.path;
+  return { name: encode(d.name, depth + 1), parent: parent === undefined ? null : encode(parent, depth + 1), type: direntType(d) };
+}
+
+/** What each Dirent type answers true to. */
+const DIRENT_METHODS = {
+  file: "isFile", dir: "isDirectory", symlink: "isSymbolicLink", block: "isBlockDevice",
+  char: "isCharacterDevice", fifo: "isFIFO", socket: "isSocket",
+};
+
+/**
+ * A Dirent with the recorded name, type and parent directory (extra keys in
+ * v, such as runtime-py's "py", are ignored).  new fs.Dirent(name, type,
+ * path) sets name, parentPath and path as readdir does; should a Node not
+ * answer the type's is*() through it, a RecordedDirent stands in.
+ * @param {Record<string, any>} v
+ */
+function decodeDirent(v) {
+  const type = Object.prototype.hasOwnProperty.call(DIRENT_TYPES, v.type) ? v.type : "unknown";
+  const name = decode(v.name);
+  const parent = v.parent === null || v.parent === undefined ? undefined : decode(v.parent);
+  const code = fs.constants[DIRENT_TYPES[type]];
+  if (code !== undefined) {
+    const d = new fs.Dirent(name, code, parent);
+    if (direntType(d) === type) return d;
+  }
+  return new RecordedDirent(name, type, parent);
+}
+
+/** A Dirent stand-in: the fields and methods of fs.Dirent. */
+class RecordedDirent {
+  constructor(name, type, parent) {
+    this.name = name;
+    this.parentPath = parent;
+    this.path = parent;
+    Object.defineProperty(this, "type", { value: type });
+  }
+}
+for (const type of Object.keys(DIRENT_TYPES)) {
+  const method = DIRENT_METHODS[type];
+  if (method !== undefined) {
+    Object.defineProperty(RecordedDirent.prototype, method, {
+      value: function () { return this.type === type; }, writable: true, configurable: true,
+    });
+  }
+}
 
 /** An HTTP response whose body was read: status, headers, body. */
 class RecordedResponse {

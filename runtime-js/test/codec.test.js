@@ -2,6 +2,9 @@
 // The journal value encoding: round trips, tags, errors, unrecordables.
 const test = require("node:test");
 const assert = require("node:assert/strict");
+const fs = require("node:fs");
+const os = require("node:os");
+const path = require("node:path");
 const codec = require("../lib/codec");
 const { parentKey } = require("../lib/session");
 
@@ -59,6 +62,135 @@ test("recorded responses replay as fresh Responses", async () => {
   assert.equal(got.status, 201);
   assert.equal(got.headers.get("x-a"), "1");
   assert.equal(await got.text(), "hello");
+});
+
+test("fs.Stats round trips with its prototype, fields, Dates and methods", () => {
+  const live = fs.statSync(__filename);
+  const enc = JSON.parse(JSON.stringify(codec.encode(live)));
+  assert.equal(enc.$t, "stats");
+  assert.equal(enc.big, undefined);
+  assert.equal(enc.v.size, live.size);
+  assert.equal(enc.v.atime, undefined); // Dates are rebuilt from the *Ms fields
+  const got = codec.decode(enc);
+  assert.ok(got instanceof fs.Stats);
+  assert.equal(Object.getPrototypeOf(got), Object.getPrototypeOf(live));
+  assert.deepEqual(Object.keys(got), Object.keys(live));
+  assert.deepEqual(got, live);
+  assert.equal(got.isFile(), true);
+  assert.equal(got.isDirectory(), false);
+  assert.equal(got.isSymbolicLink(), false);
+  assert.ok(got.mtime instanceof Date);
+  assert.equal(got.mtime.getTime(), live.mtime.getTime());
+  assert.equal(got.size, live.size);
+  assert.equal(rt(fs.statSync(__dirname)).isDirectory(), true);
+});
+
+test("Stats Dates round a fractional millisecond as Node does", () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "currant-codec-"));
+  try {
+    const file = path.join(dir, "f");
+    fs.writeFileSync(file, "x");
+    fs.utimesSync(file, 1.0007, 1.0007); // 1000.7 ms: new Date(ms) would say 1000
+    const live = fs.statSync(file);
+    const got = rt(live);
+    assert.equal(got.atime.getTime(), live.atime.getTime());
+    assert.deepEqual(got, live);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("lstat of a symlink replays as a symlink", () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "currant-codec-"));
+  try {
+    const link = path.join(dir, "link");
+    fs.symlinkSync(__filename, link);
+    const live = fs.lstatSync(link);
+    const got = rt(live);
+    assert.equal(got.isSymbolicLink(), true);
+    assert.equal(got.isFile(), false);
+    assert.deepEqual(got, live);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("BigIntStats round trips as BigIntStats", () => {
+  const live = fs.statSync(__filename, { bigint: true });
+  const enc = JSON.parse(JSON.stringify(codec.encode(live)));
+  assert.equal(enc.$t, "stats");
+  assert.equal(enc.big, true);
+  assert.equal(enc.v.mtimeNs, String(live.mtimeNs));
+  const got = codec.decode(enc);
+  assert.equal(Object.getPrototypeOf(got), Object.getPrototypeOf(live));
+  assert.equal(got.constructor.name, "BigIntStats");
+  assert.deepEqual(Object.keys(got), Object.keys(live));
+  assert.deepEqual(got, live);
+  for (const k of ["size", "ino", "mode", "mtimeMs", "atimeNs", "mtimeNs", "ctimeNs", "birthtimeNs"]) {
+    assert.equal(typeof got[k], "bigint", k);
+    assert.equal(got[k], live[k], k);
+  }
+  assert.equal(got.isFile(), true);
+  assert.equal(got.mtime.getTime(), live.mtime.getTime());
+});
+
+test("Dirents round trip with name, type and parent directory", () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "currant-codec-"));
+  try {
+    fs.writeFileSync(path.join(dir, "file.txt"), "x");
+    fs.mkdirSync(path.join(dir, "sub"));
+    fs.symlinkSync("file.txt", path.join(dir, "link"));
+    const live = fs.readdirSync(dir, { withFileTypes: true });
+    const enc = JSON.parse(JSON.stringify(codec.encode(live)));
+    const byName = (list) => Object.fromEntries(list.map((e) => [e.name, e]));
+    assert.deepEqual(Object.fromEntries(enc.map((e) => [e.v.name, e])), {
+      "file.txt": { $t: "dirent", v: { name: "file.txt", parent: dir, type: "file" } },
+      sub: { $t: "dirent", v: { name: "sub", parent: dir, type: "dir" } },
+      link: { $t: "dirent", v: { name: "link", parent: dir, type: "symlink" } },
+    });
+    const got = codec.decode(enc);
+    assert.deepEqual(got, live);
+    const g = byName(got);
+    for (const e of got) {
+      assert.ok(e instanceof fs.Dirent);
+      assert.equal(e.parentPath, dir);
+      assert.equal(e.path, dir);
+    }
+    assert.equal(g["file.txt"].isFile(), true);
+    assert.equal(g["file.txt"].isDirectory(), false);
+    assert.equal(g.sub.isDirectory(), true);
+    assert.equal(g.sub.isFile(), false);
+    assert.equal(g.link.isSymbolicLink(), true);
+    assert.equal(g.link.isFile(), false);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("a dirent from Python decodes; its extra keys are ignored", () => {
+  const got = codec.decode({ $t: "dirent", v: { name: "d", parent: "/tmp", type: "dir", py: { inode: 5 } } });
+  assert.ok(got instanceof fs.Dirent);
+  assert.equal(got.name, "d");
+  assert.equal(got.parentPath, "/tmp");
+  assert.equal(got.isDirectory(), true);
+  assert.equal(got.isFile(), false);
+  const fifo = codec.decode({ $t: "dirent", v: { name: "p", parent: "/tmp", type: "fifo" } });
+  assert.equal(fifo.isFIFO(), true);
+  const unknown = codec.decode({ $t: "dirent", v: { name: "u", parent: null, type: "unknown" } });
+  assert.equal(unknown.name, "u");
+  for (const m of ["isFile", "isDirectory", "isSymbolicLink", "isBlockDevice", "isCharacterDevice", "isFIFO", "isSocket"]) {
+    assert.equal(unknown[m](), false, m);
+  }
+});
+
+test("a Python struct sequence decodes to an Array of its items", () => {
+  const got = codec.decode({ $t: "pystruct", v: [33188, 12, { $t: "float", v: "NaN" }, [1, 2]], type: "os.stat_result", f: { st_atime: 1.5 } });
+  assert.ok(Array.isArray(got));
+  assert.equal(got.length, 4);
+  assert.equal(got[0], 33188);
+  assert.equal(got[1], 12);
+  assert.ok(Number.isNaN(got[2]));
+  assert.deepEqual(got[3], [1, 2]);
 });
 
 test("parentKey", () => {

@@ -6,8 +6,12 @@ escaped as ``{"$t": "obj", "v": {...}}`` so decoding is never ambiguous.
 Tags shared with runtime-js: undef, float (NaN/Infinity), bigint, bytes
 (base64), tuple, set, map (non-string keys), date/datetime/time, decimal,
 uuid, completed (subprocess results), response (HTTP responses), error,
-path (Python paths; a string elsewhere) and iter (a generator or iterator a
-boundary returned, drained into a list and handed back as an iterator).
+path (Python paths; a string elsewhere), iter (a generator or iterator a
+boundary returned, drained into a list and handed back as an iterator),
+dirent (a directory entry: os.DirEntry here, fs.Dirent there) and stats
+(a JavaScript fs.Stats; a dict here).  Python only: pystruct (a struct
+sequence such as os.stat_result or time.struct_time, rebuilt as its type),
+pick (the positions a random selection chose, see _recorders.Pick).
 
 Anything else raises TypeError naming the offending type; the session turns
 that into UnrecordableValueError naming the site, so nothing is silently
@@ -72,6 +76,8 @@ def _encode_other(value: Any, depth: int) -> Any:
         if isinstance(value, bytearray):
             out["py"] = "bytearray"  # runtime-js ignores the hint
         return out
+    if isinstance(value, tuple) and hasattr(type(value), "n_sequence_fields"):
+        return _encode_struct(value, depth)
     if isinstance(value, tuple) and not hasattr(value, "_fields"):
         return {"$t": "tuple", "v": [encode(x, depth + 1) for x in value]}
     if isinstance(value, (set, frozenset)):
@@ -113,8 +119,12 @@ def _encode_other(value: Any, depth: int) -> Any:
             "returncode": value.returncode,
             "stdout": encode(value.stdout, depth + 1),
             "stderr": encode(value.stderr, depth + 1)}}
-    from currant._recorders import (RecordedFile, RecordedIterator,
-                                    RecordedResponse)
+    from currant._recorders import (Pick, RecordedDirEntry, RecordedFile,
+                                    RecordedIterator, RecordedResponse)
+    if isinstance(value, RecordedDirEntry):
+        return {"$t": "dirent", "v": value.to_json(encode)}
+    if isinstance(value, Pick):
+        return {"$t": "pick", "v": value.to_json(encode)}
     if isinstance(value, RecordedFile):
         return {"$t": "file", "v": value.to_json()}
     if isinstance(value, RecordedResponse):
@@ -123,6 +133,33 @@ def _encode_other(value: Any, depth: int) -> Any:
         return {"$t": "iter", "v": [encode(x, depth + 1) for x in value.items]}
     raise TypeError(f"cannot record a value of type "
                     f"{type(value).__module__}.{type(value).__qualname__}")
+
+
+def _encode_struct(value: tuple, depth: int) -> dict:
+    """A struct sequence: its items, the named fields past them (st_mtime,
+    st_mtime_ns, tm_zone...) and its type, so that replay rebuilds the same
+    type and ``st.st_size`` still reads."""
+    kind = type(value)
+    items, named = value.__reduce__()[1]  # type: ignore[misc]
+    return {"$t": "pystruct",
+            "type": f"{kind.__module__}.{kind.__qualname__}",
+            "v": [encode(x, depth + 1) for x in items],
+            "f": {k: encode(x, depth + 1) for k, x in named.items()}}
+
+
+def _decode_struct(data: dict) -> Any:
+    items = tuple(decode(x) for x in data["v"])
+    module, _, name = str(data.get("type", "")).rpartition(".")
+    try:
+        import importlib
+        cls = getattr(sys.modules.get(module) or
+                      importlib.import_module(module), name)
+    except Exception:
+        return items
+    if not (isinstance(cls, type) and issubclass(cls, tuple) and
+            hasattr(cls, "n_sequence_fields")):
+        return items
+    return cls(items, {k: decode(x) for k, x in data.get("f", {}).items()})
 
 
 def decode(data: Any) -> Any:
@@ -135,6 +172,8 @@ def decode(data: Any) -> Any:
     tag = data.get("$t")
     if tag is None:
         return {k: decode(v) for k, v in data.items()}
+    if tag == "pystruct":
+        return _decode_struct(data)
     hint = data.get("py")
     if hint is not None:
         return _HINTS[hint](_DECODERS[tag](data["v"]))
@@ -173,7 +212,14 @@ _DECODERS = {
     "uuid": _uuid.UUID,
     "completed": _decode_completed,
     "path": lambda v: __import__("pathlib").Path(v),
-    "iter": lambda v: iter([decode(x) for x in v]),
+    "iter": lambda v: __import__("currant._recorders").
+    _recorders.RecordedIterator([decode(x) for x in v]),
+    "dirent": lambda v: __import__("currant._recorders").
+    _recorders.RecordedDirEntry.from_json(v, decode),
+    "pick": lambda v: __import__("currant._recorders").
+    _recorders.Pick(v["op"], v["i"]),
+    "stats": lambda v: {k: int(x) if type(x) is str else decode(x)
+                        for k, x in v.items()},  # BigIntStats: strings
     "file": lambda v: __import__("currant._recorders").
     _recorders.RecordedFile.from_json(v),
     "response": _decode_response,

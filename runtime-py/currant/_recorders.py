@@ -4,17 +4,24 @@
 from a socket later; the recorder reads it at once and hands the script a
 RecordedResponse with the same reading surface, live and on replay alike,
 so a run behaves the same whether the response came from the network or
-from the journal.
+from the journal.  The same holds for ``os.DirEntry`` (RecordedDirEntry:
+what its methods answer, asked at once) and for random selections (Pick:
+which positions were chosen, so the replayed result is the caller's own
+objects and ``random.shuffle`` reorders the list again).
 """
 
 from __future__ import annotations
 
 import base64
 import collections.abc
-import types
+import errno
 import io
 import json
-from typing import Any, Dict, List, Optional, Tuple
+import os
+import stat as _stat
+import sys
+import types
+from typing import Any, Callable, Dict, List, Optional, Tuple
 
 
 class RecordedResponse(io.BufferedIOBase):
@@ -79,7 +86,8 @@ class RecordedResponse(io.BufferedIOBase):
 
 
 class RecordedIterator:
-    """A drained generator or iterator: the items, iterated once."""
+    """A drained generator or iterator: the items, iterated once.  It is
+    also a context manager, as ``os.scandir``'s iterator is."""
 
     def __init__(self, items: List[Any]) -> None:
         self.items = items
@@ -91,6 +99,25 @@ class RecordedIterator:
     def __next__(self) -> Any:
         return next(self._it)
 
+    def close(self) -> None:
+        """Nothing to release: the live iterator was drained and closed."""
+        self._it = iter(())
+
+    def __enter__(self) -> "RecordedIterator":
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+
+def _drain(value: Any) -> RecordedIterator:
+    items = [RecordedDirEntry.from_live(x) if isinstance(x, os.DirEntry)
+             else x for x in value]
+    close = getattr(value, "close", None)
+    if close is not None:
+        close()  # a scandir iterator holds a directory descriptor
+    return RecordedIterator(items)
+
 
 def record_live(value: Any) -> Any:
     """Replace a live resource by its recorded form, when we know how."""
@@ -98,7 +125,9 @@ def record_live(value: Any) -> Any:
                           enumerate, reversed)) or (
             isinstance(value, collections.abc.Iterator) and
             not isinstance(value, io.IOBase)):
-        return RecordedIterator(list(value))
+        return _drain(value)
+    if isinstance(value, os.DirEntry):
+        return RecordedDirEntry.from_live(value)
     if hasattr(value, "getheaders") and hasattr(value, "read") and \
             hasattr(value, "status") and not isinstance(value, RecordedResponse):
         body = value.read()
@@ -145,6 +174,207 @@ class RecordedFile:
     def from_json(cls, v: dict) -> "RecordedFile":
         data = base64.b64decode(v["data"]) if v.get("binary") else v["data"]
         return cls(data, v.get("name"), v.get("mode", "r"))
+
+
+_KINDS = ((_stat.S_ISDIR, "dir"), (_stat.S_ISREG, "file"),
+          (_stat.S_ISLNK, "symlink"), (_stat.S_ISBLK, "block"),
+          (_stat.S_ISCHR, "char"), (_stat.S_ISFIFO, "fifo"),
+          (_stat.S_ISSOCK, "socket"))
+
+
+def _kind_of(mode: int) -> str:
+    for test, name in _KINDS:
+        if test(mode):
+            return name
+    return "unknown"
+
+
+def _stat_or_none(call: Callable[[], Any]) -> Any:
+    try:
+        return call()
+    except OSError:
+        return None  # gone since it was listed: stat() raises on use
+
+
+class RecordedDirEntry:
+    """An ``os.DirEntry`` (what ``os.scandir`` yields), recorded with every
+    answer its methods can give: the entry's type, ``stat()`` without and
+    (for a symbolic link) with following it, ``is_dir()``/``is_file()``
+    through a link.  Asking at listing time costs one ``lstat`` per entry
+    (and a ``stat`` per link), which a live DirEntry often avoids; in
+    exchange a resumed run sees the directory as the first run saw it.
+    Journal tag ``dirent``, shared with runtime-js (name, parent, type);
+    the ``py`` part carries the rest.
+    """
+
+    __slots__ = ("name", "path", "_inode", "_kind", "_lstat", "_stat",
+                 "_follow_dir", "_follow_file")
+
+    def __init__(self, name: Any, path: Any, kind: str, inode: int = 0,
+                 lstat: Any = None, stat: Any = None,
+                 follow_dir: Optional[bool] = None,
+                 follow_file: Optional[bool] = None) -> None:
+        self.name = name
+        self.path = path
+        self._kind = kind
+        self._inode = inode
+        self._lstat = lstat
+        self._stat = stat if kind == "symlink" else lstat
+        self._follow_dir = kind == "dir" if follow_dir is None else follow_dir
+        self._follow_file = kind == "file" if follow_file is None \
+            else follow_file
+
+    @classmethod
+    def from_live(cls, entry: "os.DirEntry[Any]") -> "RecordedDirEntry":
+        """Asks a live entry everything now."""
+        lstat = _stat_or_none(lambda: entry.stat(follow_symlinks=False))
+        if lstat is not None:
+            kind = _kind_of(lstat.st_mode)
+        elif entry.is_symlink():
+            kind = "symlink"
+        else:
+            kind = "dir" if entry.is_dir(follow_symlinks=False) else \
+                "file" if entry.is_file(follow_symlinks=False) else "unknown"
+        link = kind == "symlink"
+        return cls(entry.name, entry.path, kind, entry.inode(), lstat,
+                   _stat_or_none(entry.stat) if link else None,
+                   entry.is_dir() if link else None,
+                   entry.is_file() if link else None)
+
+    def is_dir(self, *, follow_symlinks: bool = True) -> bool:
+        if follow_symlinks and self._kind == "symlink":
+            return self._follow_dir
+        return self._kind == "dir"
+
+    def is_file(self, *, follow_symlinks: bool = True) -> bool:
+        if follow_symlinks and self._kind == "symlink":
+            return self._follow_file
+        return self._kind == "file"
+
+    def is_symlink(self) -> bool:
+        return self._kind == "symlink"
+
+    def is_junction(self) -> bool:
+        return False
+
+    def inode(self) -> int:
+        return self._inode
+
+    def stat(self, *, follow_symlinks: bool = True) -> Any:
+        st = self._stat if follow_symlinks else self._lstat
+        if st is None:
+            raise FileNotFoundError(errno.ENOENT, os.strerror(errno.ENOENT),
+                                    self.path)
+        return st
+
+    def __fspath__(self) -> Any:
+        return self.path
+
+    def __repr__(self) -> str:
+        return f"<DirEntry {self.name!r}>"
+
+    def to_json(self, encode: Callable[[Any], Any]) -> Dict[str, Any]:
+        py = {"path": encode(self.path), "inode": self._inode,
+              "lstat": None if self._lstat is None else encode(self._lstat)}
+        if self._kind == "symlink":
+            py["stat"] = None if self._stat is None else encode(self._stat)
+            py["dir"], py["file"] = self._follow_dir, self._follow_file
+        return {"name": encode(self.name),
+                "parent": encode(os.path.dirname(self.path)),
+                "type": self._kind, "py": py}
+
+    @classmethod
+    def from_json(cls, v: Dict[str, Any],
+                  decode: Callable[[Any], Any]) -> "RecordedDirEntry":
+        name, parent = decode(v["name"]), decode(v["parent"])
+        py = v.get("py")
+        if py is None:  # recorded by runtime-js: no inode, no stat
+            parent = os.fsencode(parent) if isinstance(name, bytes) \
+                else os.fsdecode(parent)
+            return cls(name, os.path.join(parent, name), v["type"])
+        return cls(name, decode(py["path"]), v["type"], py.get("inode", 0),
+                   decode(py.get("lstat")), decode(py.get("stat")),
+                   py.get("dir"), py.get("file"))
+
+
+def _seq_arg(args: tuple, kwargs: dict, name: str) -> Any:
+    return args[0] if args else kwargs[name]
+
+
+class Pick:
+    """How a random selection (``random.shuffle``/``choice``/``sample``/
+    ``choices``, also through ``secrets``) chose: positions in the caller's
+    sequence.  A recorded value would be a copy of the caller's object (or
+    unrecordable), and ``shuffle`` returns None: replaying its result would
+    leave the list unshuffled.  So the live call chooses positions with the
+    same generator (``rng.shuffle(range)`` draws exactly what ``rng.shuffle(x)``
+    draws), applies them, and the journal keeps the positions; replay
+    applies them to the arguments it is given.  Journal tag ``pick``.
+    """
+
+    __slots__ = ("op", "index", "result")
+
+    def __init__(self, op: str, index: Any, result: Any = None) -> None:
+        self.op = op
+        self.index = index
+        self.result = result
+
+    @classmethod
+    def live(cls, fn: Any, args: tuple, kwargs: dict) -> Any:
+        """Runs the selection fn (a bound method of a random.Random): a
+        Pick, or fn's own result when its argument is not a sequence (a
+        set given to ``sample`` raises as it would)."""
+        rng, op = fn.__self__, fn.__name__
+        if op == "shuffle":
+            x = _seq_arg(args, kwargs, "x")
+            perm = list(range(len(x)))
+            rng.shuffle(perm)
+            _permute(x, perm)
+            return cls(op, perm)
+        key = "seq" if op == "choice" else "population"
+        seq = _seq_arg(args, kwargs, key)
+        if not isinstance(seq, collections.abc.Sequence):
+            return fn(*args, **kwargs)
+        rest = {k: v for k, v in kwargs.items() if k != key}
+        index = getattr(rng, op)(range(len(seq)), *args[1:], **rest)
+        return cls(op, index, cls._apply(op, seq, index))
+
+    @staticmethod
+    def _apply(op: str, seq: Any, index: Any) -> Any:
+        return seq[index] if op == "choice" else [seq[i] for i in index]
+
+    def replay(self, args: tuple, kwargs: dict) -> Any:
+        """The recorded choice, applied to this call's arguments."""
+        if self.op == "shuffle":
+            return _permute(_seq_arg(args, kwargs, "x"), self.index)
+        key = "seq" if self.op == "choice" else "population"
+        return self._apply(self.op, _seq_arg(args, kwargs, key), self.index)
+
+    def to_json(self, encode: Callable[[Any], Any]) -> Dict[str, Any]:
+        out = {"op": self.op, "i": self.index}
+        if self.op != "shuffle":
+            try:  # shown by `currant show`; replay uses the positions only
+                out["value"] = encode(self.result)
+            except (TypeError, RecursionError):
+                pass
+        return out
+
+
+def _permute(x: Any, perm: List[int]) -> None:
+    old = list(x)
+    for k, i in enumerate(perm):
+        x[k] = old[i]
+
+
+def is_pick(fn: Any) -> bool:
+    """fn is a selection method of a random.Random (or SystemRandom)."""
+    random = sys.modules.get("random")
+    if random is None:
+        return False
+    func = getattr(fn, "__func__", None)
+    return func is not None and isinstance(fn.__self__, random.Random) and \
+        func in (random.Random.shuffle, random.Random.choice,
+                 random.Random.sample, random.Random.choices)
 
 
 def is_resource(value: Any) -> bool:

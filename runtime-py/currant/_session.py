@@ -301,8 +301,11 @@ class Session:
                 if self.unvisited <= 0 and self.muted is not None:
                     self._unmute()
                 value = row[_VALUE]
-                return _codec.decode(value) if type(value) in _NESTED \
-                    else value
+                if type(value) not in _NESTED:
+                    return value
+                value = _codec.decode(value)
+                return value.replay(args, kwargs) \
+                    if type(value) is _recorders.Pick else value
             row = self._match(key, rel, site, args, kwargs)
             if row is _FRESH or (row is None and key in self.recorded):
                 key = self._fresh(key)
@@ -379,7 +382,9 @@ class Session:
         if row[_KIND].endswith("+await"):
             return self._gated(row)
         if status == "ok":
-            return _codec.decode(row[_VALUE])
+            value = _codec.decode(row[_VALUE])
+            return value.replay(args, kwargs) \
+                if type(value) is _recorders.Pick else value
         raise _codec.decode_error(row[_VALUE])
 
     def _gated(self, row: Row) -> Any:
@@ -453,6 +458,8 @@ class Session:
         try:
             if fn is open:
                 result = open_for_record(fn, args, kwargs)
+            elif _recorders.is_pick(fn):
+                result = _recorders.Pick.live(fn, args, kwargs)
             else:
                 result = fn(*args, **kwargs)
         except Exception as exc:
@@ -502,7 +509,7 @@ class Session:
                          _codec.encode_error(err), t0)
             raise err from None
         self._commit(key, rel, site, kind, attempt, "ok", enc, t0)
-        return result
+        return result.result if type(result) is _recorders.Pick else result
 
     def _commit(self, key: str, rel: str, site: int, kind: str, attempt: int,
                 status: str, value: Any, t0: float) -> None:
@@ -843,7 +850,8 @@ class Session:
         info = self.site_info(rel, site)
         if not info:
             return f"{rel or '<runtime>'} site {site}"
-        return (f"{rel}:{info.get('line', '?')} ({info.get('function', '?')}"
+        return (f"{rel}:{info.get('line', '?')} "
+                f"({info.get('function') or '<module>'}"
                 f": {info.get('callee', '?')})")
 
     def site_info(self, rel: str, site: int) -> Optional[dict]:

@@ -3,8 +3,14 @@
 import datetime as dt
 import decimal
 import json
+import os
 import pathlib
+import random
+import secrets
+import shutil
 import subprocess
+import tempfile
+import time
 import unittest
 import uuid
 
@@ -52,6 +58,100 @@ class CodecTest(unittest.TestCase):
                          (["x"], 1, "out", b"err"))
         it = _recorders.record_live(x * 2 for x in range(3))
         self.assertEqual(list(roundtrip(it)), [0, 2, 4])
+
+    def test_struct_sequences_keep_their_type_and_fields(self) -> None:
+        st = os.stat(__file__)
+        got = roundtrip(st)
+        self.assertIs(type(got), os.stat_result)
+        self.assertEqual(got, st)
+        self.assertEqual((got.st_mtime_ns, got.st_mtime, got.st_blksize),
+                         (st.st_mtime_ns, st.st_mtime, st.st_blksize))
+        t = roundtrip(time.gmtime(86400))
+        self.assertEqual((type(t), t.tm_yday, t.tm_zone),
+                         (time.struct_time, 2, "GMT"))
+        # a type that cannot be found, or is not a struct sequence, gives
+        # the items as a tuple
+        for name in ("nosuchmodule.x", "os.path", "builtins.tuple"):
+            bad = {"$t": "pystruct", "type": name, "v": [1, 2], "f": {}}
+            self.assertEqual(_codec.decode(bad), (1, 2))
+
+    def test_dir_entries_answer_as_they_did_live(self) -> None:
+        top = tempfile.mkdtemp()
+        self.addCleanup(shutil.rmtree, top, True)
+        with open(os.path.join(top, "f"), "w") as f:
+            f.write("abc")
+        os.mkdir(os.path.join(top, "d"))
+        os.symlink("d", os.path.join(top, "ln"))
+        os.symlink("nowhere", os.path.join(top, "broken"))
+        it = _recorders.record_live(os.scandir(top))
+        with it as entries:
+            live = {e.name: e for e in entries}
+        got = {e.name: e for e in roundtrip(it)}
+        shutil.rmtree(top)  # the recorded answers need no directory
+        self.assertEqual(sorted(got), ["broken", "d", "f", "ln"])
+        for name, e in got.items():
+            ask = (e.is_dir(), e.is_file(), e.is_symlink(),
+                   e.is_dir(follow_symlinks=False), e.inode(),
+                   os.fspath(e), repr(e))
+            was = live[name]
+            self.assertEqual(ask, (was.is_dir(), was.is_file(),
+                                   was.is_symlink(),
+                                   was.is_dir(follow_symlinks=False),
+                                   was.inode(), was.path, repr(was)))
+        self.assertEqual(got["f"].stat().st_size, 3)
+        self.assertTrue(got["ln"].is_dir())
+        self.assertEqual(got["ln"].stat(), got["d"].stat())
+        self.assertNotEqual(got["ln"].stat(follow_symlinks=False),
+                            got["d"].stat())
+        with self.assertRaises(FileNotFoundError):
+            got["broken"].stat()
+        self.assertTrue(got["broken"].stat(follow_symlinks=False))
+
+    def test_dir_entries_from_javascript(self) -> None:
+        e = _codec.decode({"$t": "dirent", "v": {
+            "name": "a.txt", "parent": "/data", "type": "file"}})
+        self.assertEqual((e.name, e.path, e.is_file(), e.is_dir()),
+                         ("a.txt", "/data/a.txt", True, False))
+        raw = _codec.decode({"$t": "dirent", "v": {
+            "name": {"$t": "bytes", "v": "eA=="}, "parent": "/", "type": "dir"}})
+        self.assertEqual((raw.name, raw.is_dir()), (b"x", True))
+
+    def test_random_selections_replay_as_positions(self) -> None:
+        class Card:
+            pass
+        deck = [Card() for _ in range(20)]
+        rng = random.Random(7)
+        ref = random.Random(7)
+        for fn, args, kwargs in (
+                (rng.shuffle, (deck,), {}),
+                (rng.choice, (deck,), {}),
+                (rng.sample, (deck, 5), {}),
+                (rng.choices, (deck,), {"k": 4}),
+                (rng.choice, ("abc",), {})):
+            self.assertTrue(_recorders.is_pick(fn))
+            before = list(deck)
+            pick = _recorders.Pick.live(fn, args, kwargs)
+            after, live = list(deck), pick.result
+            # the same draws, and so the same outcome, as the call itself:
+            # a generator seeded alike, called on the objects, agrees
+            if fn.__name__ == "shuffle":
+                expect = list(before)
+                ref.shuffle(expect)
+                self.assertEqual(after, expect)
+            else:
+                expect = getattr(ref, fn.__name__)(*args, **kwargs)
+                self.assertEqual(live, expect)
+            # replay: the positions applied to the caller's objects
+            deck[:] = before
+            replayed = roundtrip(pick).replay(args, kwargs)
+            self.assertEqual(replayed, live)
+            self.assertEqual(deck, after)
+        self.assertTrue(_recorders.is_pick(secrets.choice))
+        self.assertFalse(_recorders.is_pick(random.random))
+        self.assertFalse(_recorders.is_pick(len))
+        # not a sequence: the call's own result (and error)
+        with self.assertRaises(TypeError):
+            _recorders.Pick.live(rng.sample, ({1, 2}, 1), {})
 
     def test_recorded_response(self) -> None:
         r = _recorders.RecordedResponse(200, "OK", [("X-A", "1")], b'{"a":1}',

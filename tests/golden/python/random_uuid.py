@@ -12,6 +12,7 @@ u4 = uuid.uuid4()
 u1 = uuid.uuid1()
 b = os.urandom(4)
 tok = secrets.token_hex(8)
-rng = random.Random(3)        # random.Random matches random.*; methods of the instance are not sites
+rng = random.Random(3)        # a generator class: not a site (random.* is its module's functions)
+sysrng = secrets.SystemRandom()  # nor this one; methods of the instances are not sites
 x = rng.random()
 print(0 <= r < 1, 1 <= n <= 6, c in "abc", u4.version, u1.version, len(b), len(tok), 0 <= x < 1)

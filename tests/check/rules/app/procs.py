@@ -8,10 +8,11 @@ def run():
     p = subprocess.Popen(["ls"])  # expect: unrecordable-boundary
     q = Popen(["true"])  # expect: unrecordable-boundary
     out = os.popen("ls").read()  # expect: unrecordable-boundary
-    for entry in os.scandir("."):  # expect: unrecordable-boundary
+    # Recordable: CompletedProcess, drained generators of tuples, directory
+    # entries (os.DirEntry, recorded with their answers), files (journaled
+    # as resources and reopened on replay), plain values.
+    for entry in os.scandir("."):
         print(entry.name)
-    # Recordable: CompletedProcess, drained generators of tuples, files
-    # (journaled as resources and reopened on replay), plain values.
     done = subprocess.run(["ls"], capture_output=True)
     for root, dirs, files in os.walk("."):
         print(root, dirs, files)

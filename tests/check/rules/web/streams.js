@@ -6,10 +6,11 @@ const http = require("http");
 function run(path) {
   const input = fs.createReadStream(path); // expect: unrecordable-boundary
   const child = spawn("ls"); // expect: unrecordable-boundary
-  const st = fs.statSync(path); // expect: unrecordable-boundary
   const req = http.request("http://localhost/"); // expect: unrecordable-boundary
-  const entries = fs.readdirSync(".", { withFileTypes: true }); // expect: unrecordable-boundary
-  // Recordable: strings, buffers, plain objects, booleans.
+  // Recordable: strings, buffers, plain objects, booleans, fs.Stats and
+  // fs.Dirent (rebuilt on replay).
+  const st = fs.statSync(path);
+  const entries = fs.readdirSync(".", { withFileTypes: true });
   const text = fs.readFileSync(path, "utf8");
   const names = fs.readdirSync(".");
   const out = execSync("ls");

@@ -1,6 +1,9 @@
 const _currant = require("currant").module("app/values.js");
 // Every value kind the journal encodes, returned by a boundary and printed
 // (see values.py).
+const fs = require("fs");
+const os = require("os");
+const path = require("path");
 const util = require("util");
 const currant = require("currant");
 const VALUES = [
@@ -34,4 +37,20 @@ for (const fn of [() => JSON.parse("{"), () => null.x, () => { throw new Custom(
   }
   console.log("awaited", await _currant.call(4, async () => 42));
   console.log("now", _currant.call(5, currant.now) instanceof Date, "uuid", _currant.call(6, currant.uuid).length);
+  // fs.Stats and fs.Dirent come back as themselves, also once the directory
+  // is gone; its path is the same at replay (arguments are matched).
+  const st = _currant.call(7, fs.statSync, __filename);
+  console.log("stat", st instanceof fs.Stats, st.isFile(), st.size > 0, st.mtime instanceof Date);
+  const big = await _currant.call(8, fs.promises.stat, __filename, { bigint: true });
+  console.log("bigstat", typeof big.size, big.isFile(), typeof big.mtimeNs);
+  const top = (process.env.SIDE || path.join(os.tmpdir(), "values")) + ".dir";
+  fs.rmSync(top, { recursive: true, force: true });
+  fs.mkdirSync(path.join(top, "sub"), { recursive: true });
+  fs.writeFileSync(path.join(top, "f"), "");
+  fs.symlinkSync("f", path.join(top, "ln"));
+  const ents = _currant.call(9, fs.readdirSync, top, { withFileTypes: true });
+  for (const e of ents.sort((a, b) => a.name.localeCompare(b.name))) {
+    console.log("entry", e.name, e instanceof fs.Dirent, e.isFile(), e.isDirectory(), e.isSymbolicLink(), e.parentPath === top);
+  }
+  fs.rmSync(top, { recursive: true, force: true });
 })();

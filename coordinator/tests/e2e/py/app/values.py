@@ -3,7 +3,13 @@ _currant = __import__("currant").module("app/values.py")
 # a resumed run prints the same text only if each decodes to its original.
 import datetime
 import decimal
+import os
+import random
+import secrets
+import shutil
 import subprocess
+import tempfile
+import time
 import uuid
 
 import currant
@@ -51,3 +57,53 @@ for fn in (lambda: {}["missing"], lambda: int("x"), boom):
 print("now", type(_currant.call(5, currant.now)).__name__,
       "uuid", len(_currant.call(6, currant.uuid)),
       "random", 0 <= _currant.call(7, currant.random) < 1)
+
+# Struct sequences come back as their type, with their named fields.
+st = _currant.call(8, os.stat, __file__)
+print("stat", type(st).__name__, st.st_size > 0, type(st.st_mtime_ns).__name__)
+gm = _currant.call(9, time.gmtime, 0)
+print("gmtime", type(gm).__name__, gm.tm_year, gm.tm_zone)
+# Directory entries: what their methods answered live, also once the
+# directory is gone (it is removed before the run ends).  Its path is the
+# same at replay: a checkpoint's arguments are part of what is matched.
+top = os.environ.get("SIDE", os.path.join(tempfile.gettempdir(), "values")) + ".scan"
+shutil.rmtree(top, ignore_errors=True)
+os.mkdir(top)
+open(os.path.join(top, "f"), "w").close()
+os.mkdir(os.path.join(top, "sub"))
+os.symlink("f", os.path.join(top, "ln"))
+os.symlink("missing", os.path.join(top, "broken"))
+with _currant.call(10, os.scandir, top) as entries:
+    for e in sorted(entries, key=lambda e: e.name):
+        try:
+            size = e.stat().st_size
+        except FileNotFoundError:
+            size = "gone"
+        print("entry", e.name, e.is_dir(), e.is_file(), e.is_symlink(),
+              e.is_file(follow_symlinks=False), size, e.inode() > 0)
+shutil.rmtree(top)
+
+
+# Random selections replay as positions in the caller's own sequence.  Each
+# draws from a generator of its own, seeded, so that a run killed and
+# resumed anywhere prints what an uninterrupted one does: a replayed draw
+# does not move a generator on.
+class Card:
+    def __init__(self, n):
+        self.n = n
+
+
+deck = [Card(n) for n in range(12)]
+_currant.call(11, random.Random(1).shuffle, deck)
+print("shuffled", [c.n for c in deck])
+pick = _currant.call(12, random.Random(2).choice, deck)
+print("choice", pick.n, any(pick is c for c in deck))
+hand = _currant.call(13, random.Random(3).sample, deck, 3)
+print("sample", [c.n for c in hand], all(any(h is c for c in deck) for h in hand))
+print("choices", _currant.call(14, random.Random(4).choices, "abc", k=6))
+drawn = _currant.call(15, secrets.choice, deck)
+print("secrets", any(drawn is c for c in deck))
+try:
+    _currant.call(16, random.sample, {1, 2}, 1)
+except TypeError as e:
+    print("error", type(e).__name__)
