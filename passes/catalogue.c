@@ -81,6 +81,24 @@ static const CatEntry python_table[] = {
     E("socket.gethostname", "env", "host name"),
     /* Network. */
     E("urllib.request.urlopen", "net", "HTTP request"),
+    /* requests, the HTTP client most Python code uses instead: its module
+     * functions and the methods of a Session (a value origin, below). */
+    E("requests.get", "net", "HTTP request (requests)"),
+    E("requests.post", "net", "HTTP request (requests)"),
+    E("requests.put", "net", "HTTP request (requests)"),
+    E("requests.patch", "net", "HTTP request (requests)"),
+    E("requests.delete", "net", "HTTP request (requests)"),
+    E("requests.head", "net", "HTTP request (requests)"),
+    E("requests.options", "net", "HTTP request (requests)"),
+    E("requests.request", "net", "HTTP request (requests)"),
+    E("<requests.Session>.get", "net", "HTTP request through a requests.Session"),
+    E("<requests.Session>.post", "net", "HTTP request through a requests.Session"),
+    E("<requests.Session>.put", "net", "HTTP request through a requests.Session"),
+    E("<requests.Session>.patch", "net", "HTTP request through a requests.Session"),
+    E("<requests.Session>.delete", "net", "HTTP request through a requests.Session"),
+    E("<requests.Session>.head", "net", "HTTP request through a requests.Session"),
+    E("<requests.Session>.options", "net", "HTTP request through a requests.Session"),
+    E("<requests.Session>.request", "net", "HTTP request through a requests.Session"),
     /* Files: open() and what is read or written through the file it returns. */
     E("open", "file", "opens a file"),
     E("io.open", "file", "opens a file"),
@@ -204,6 +222,8 @@ static const Origin origins[] = {
     {LANG_PYTHON, "pathlib.PosixPath", "<pathlib.Path>"},
     {LANG_PYTHON, "pathlib.Path.cwd", "<pathlib.Path>"},
     {LANG_PYTHON, "pathlib.Path.home", "<pathlib.Path>"},
+    {LANG_PYTHON, "requests.Session", "<requests.Session>"},
+    {LANG_PYTHON, "requests.session", "<requests.Session>"},
     {LANG_JAVASCRIPT, "readline.createInterface", "<readline.Interface>"},
     {LANG_JAVASCRIPT, "readline.promises.createInterface", "<readline.Interface>"},
     {LANG_JAVASCRIPT, "fs.promises.open", "<fs.FileHandle>"},

@@ -5,7 +5,8 @@ object ``{"$t": TAG, "v": ...}``; a dict that itself has a "$t" key is
 escaped as ``{"$t": "obj", "v": {...}}`` so decoding is never ambiguous.
 Tags shared with runtime-js: undef, float (NaN/Infinity), bigint, bytes
 (base64), tuple, set, map (non-string keys), date/datetime/time, decimal,
-uuid, completed (subprocess results), response (HTTP responses), error,
+uuid, completed (subprocess results), response (HTTP responses; "py":
+"requests" rebuilds a requests.Response), error,
 path (Python paths; a string elsewhere), iter (a generator or iterator a
 boundary returned, drained into a list and handed back as an iterator),
 dirent (a directory entry: os.DirEntry here, fs.Dirent there) and stats
@@ -120,7 +121,8 @@ def _encode_other(value: Any, depth: int) -> Any:
             "stdout": encode(value.stdout, depth + 1),
             "stderr": encode(value.stderr, depth + 1)}}
     from currant._recorders import (Pick, RecordedDirEntry, RecordedFile,
-                                    RecordedIterator, RecordedResponse)
+                                    RecordedIterator, RecordedResponse,
+                                    is_requests_response)
     if isinstance(value, RecordedDirEntry):
         return {"$t": "dirent", "v": value.to_json(encode)}
     if isinstance(value, Pick):
@@ -129,6 +131,9 @@ def _encode_other(value: Any, depth: int) -> Any:
         return {"$t": "file", "v": value.to_json()}
     if isinstance(value, RecordedResponse):
         return {"$t": "response", "v": value.to_json()}
+    if is_requests_response(value):
+        return {"$t": "response", "py": "requests",
+                "v": RecordedResponse.from_requests(value).to_json()}
     if isinstance(value, RecordedIterator):
         return {"$t": "iter", "v": [encode(x, depth + 1) for x in value.items]}
     raise TypeError(f"cannot record a value of type "
@@ -227,7 +232,8 @@ _DECODERS = {
 }
 
 
-_HINTS = {"frozenset": frozenset, "bytearray": bytearray}
+_HINTS = {"frozenset": frozenset, "bytearray": bytearray,
+          "requests": lambda rec: rec.to_requests()}
 
 
 def _hashable(v: Any) -> Any:

@@ -29,7 +29,8 @@ class RecordedResponse(io.BufferedIOBase):
 
     def __init__(self, status: int, reason: str,
                  headers: List[Tuple[str, str]], body: bytes,
-                 url: Optional[str] = None) -> None:
+                 url: Optional[str] = None,
+                 method: Optional[str] = None) -> None:
         import email.message  # only scripts that make HTTP requests pay for it
         super().__init__()
         self.status = status
@@ -42,6 +43,7 @@ class RecordedResponse(io.BufferedIOBase):
             self.headers[k] = v
         self.msg = self.headers
         self.body = body
+        self.method = method
         self._stream = io.BytesIO(body)
 
     # the urllib response surface
@@ -74,15 +76,47 @@ class RecordedResponse(io.BufferedIOBase):
         return json.loads(self.body)
 
     def to_json(self) -> Dict[str, Any]:
-        return {"status": self.status, "reason": self.reason,
-                "headers": [list(h) for h in self._header_list],
-                "body": base64.b64encode(self.body).decode(), "url": self.url}
+        out = {"status": self.status, "reason": self.reason,
+               "headers": [list(h) for h in self._header_list],
+               "body": base64.b64encode(self.body).decode(), "url": self.url}
+        if self.method is not None:
+            out["method"] = self.method
+        return out
 
     @classmethod
     def from_json(cls, v: Dict[str, Any]) -> "RecordedResponse":
         return cls(v["status"], v.get("reason", ""),
                    [tuple(h) for h in v["headers"]],  # type: ignore[misc]
-                   base64.b64decode(v["body"]), v.get("url"))
+                   base64.b64decode(v["body"]), v.get("url"), v.get("method"))
+
+    @classmethod
+    def from_requests(cls, r: Any) -> "RecordedResponse":
+        """A ``requests.Response``, its body read (a streamed one too)."""
+        request = getattr(r, "request", None)
+        return cls(r.status_code, r.reason or "", list(r.headers.items()),
+                   r.content or b"", r.url,
+                   getattr(request, "method", None))
+
+    def to_requests(self) -> Any:
+        """The ``requests.Response`` it was recorded from, rebuilt: status,
+        reason, headers, body, url and encoding, so ``r.json()``, ``r.text``,
+        ``r.ok`` and ``r.raise_for_status()`` answer as they did live
+        (cookies, history and timings are not recorded)."""
+        import requests
+        from requests.structures import CaseInsensitiveDict
+        from requests.utils import get_encoding_from_headers
+        r = requests.Response()
+        r.status_code = self.status
+        r.reason = self.reason
+        r.headers = CaseInsensitiveDict(self._header_list)
+        r._content = self.body
+        r._content_consumed = True
+        r.url = self.url
+        r.encoding = get_encoding_from_headers(r.headers)
+        if self.method is not None:
+            r.request = requests.PreparedRequest()
+            r.request.method, r.request.url = self.method, self.url
+        return r
 
 
 class RecordedIterator:
@@ -117,6 +151,12 @@ def _drain(value: Any) -> RecordedIterator:
     if close is not None:
         close()  # a scandir iterator holds a directory descriptor
     return RecordedIterator(items)
+
+
+def is_requests_response(value: Any) -> bool:
+    """A ``requests.Response`` (requests itself is not imported for it)."""
+    kind = type(value)
+    return kind.__name__ == "Response" and kind.__module__ == "requests.models"
 
 
 def record_live(value: Any) -> Any:

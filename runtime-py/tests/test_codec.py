@@ -1,5 +1,6 @@
 """The journal value encoding: round trips, tags, errors, unrecordables."""
 
+import contextlib
 import datetime as dt
 import decimal
 import json
@@ -15,6 +16,50 @@ import unittest
 import uuid
 
 from currant import _codec, _recorders
+
+
+def _has(module: str) -> bool:
+    try:
+        __import__(module)
+        return True
+    except ImportError:
+        return False
+
+
+@contextlib.contextmanager
+def _server():
+    """A local HTTP server: /data.json is JSON, anything else 404."""
+    import http.server
+    import threading
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def _answer(self) -> None:
+            if self.path == "/data.json":
+                body = b'{"n": [1, 2]}'
+                self.send_response(200)
+                self.send_header("Content-Type",
+                                 "application/json; charset=utf-8")
+            else:
+                body = b"not here"
+                self.send_response(404)
+                self.send_header("Content-Type", "text/plain")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        do_GET = do_POST = _answer
+
+        def log_message(self, *args) -> None:
+            pass
+
+    srv = http.server.HTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=srv.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{srv.server_port}"
+    finally:
+        srv.shutdown()
+        srv.server_close()
 
 
 def roundtrip(v):
@@ -160,6 +205,30 @@ class CodecTest(unittest.TestCase):
         self.assertEqual((got.status, got.getheader("x-a"), got.json()),
                          (200, "1", {"a": 1}))
         self.assertEqual(got.read(2), b'{"')
+
+    @unittest.skipUnless(_has("requests"), "requests is not installed")
+    def test_requests_responses_come_back_as_themselves(self) -> None:
+        import requests
+        with _server() as url:
+            live = [requests.get(url + "/data.json"),
+                    requests.post(url + "/missing", data=b"x"),
+                    requests.get(url + "/data.json", stream=True)]
+        for r in live:
+            got = roundtrip(r)
+            self.assertIs(type(got), requests.Response)
+            self.assertEqual(
+                (got.status_code, got.reason, got.ok, got.url, got.content,
+                 got.text, got.encoding, got.headers["content-type"],
+                 got.headers.get("CONTENT-LENGTH"), got.request.method),
+                (r.status_code, r.reason, r.ok, r.url, r.content, r.text,
+                 r.encoding, r.headers["Content-Type"],
+                 r.headers.get("content-length"), r.request.method))
+        self.assertEqual(roundtrip(live[0]).json(), {"n": [1, 2]})
+        self.assertEqual(b"".join(roundtrip(live[2]).iter_content(3)),
+                         live[2].content)
+        with self.assertRaises(requests.HTTPError) as caught:
+            roundtrip(live[1]).raise_for_status()
+        self.assertIn("404", str(caught.exception))
 
     def test_recorded_file(self) -> None:
         f = _recorders.RecordedFile("a\nb\n", "/x", "r")

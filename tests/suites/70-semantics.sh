@@ -154,10 +154,16 @@ for c in "${py_cases[@]}"; do
     compare "stdlib-$name" "$STDLIB" "$out" python3 "{}/$file" $args
   fi
 done
-# Doctests of a module imported from the instrumented copy.
+# Doctests of a module imported from the instrumented copy.  statistics
+# calls nothing the catalogue lists, so a currant.json beside the copy
+# makes its math calls boundaries (the pass-through runtime runs them).
 for mod in statistics; do
   out="$TMP/doc-$mod"
-  "$CURRANTC" build "$STDLIB/$mod.py" -o "$out" -q 2>"$out.err" || true
+  mkdir -p "$TMP/docsrc-$mod"
+  cp "$STDLIB/$mod.py" "$TMP/docsrc-$mod/"
+  printf '{"boundaries": {"python": ["math.fsum", "math.sqrt", "math.exp", "math.log"]}}\n' \
+    >"$TMP/docsrc-$mod/currant.json"
+  "$CURRANTC" build "$TMP/docsrc-$mod" -o "$out" -q 2>"$out.err" || true
   n="$(sites "$out/currant.graph.json" 2>/dev/null || echo 0)"
   if [ "$n" -eq 0 ]; then
     bad "doctest-$mod" "$mod.py has no site: not a test"
