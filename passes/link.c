@@ -56,6 +56,14 @@ static char *import_base(const Module *m, const Import *imp) {
   return NULL;
 }
 
+/* A Python builtin reached through its module (`from builtins import open
+ * as bltn_open`, as tarfile does; `builtins.input()`) is the builtin: the
+ * catalogue and value origins know it by its plain name. */
+static char *drop_builtins_prefix(char *name) {
+  if (name && strncmp(name, "builtins.", 9) == 0 && name[9]) memmove(name, name + 9, strlen(name + 9) + 1);
+  return name;
+}
+
 char *ref_external_name(const Module *m, const Ref *r) {
   switch (r->kind) {
   case REF_GLOBAL:
@@ -63,10 +71,9 @@ char *ref_external_name(const Module *m, const Ref *r) {
   case REF_IMPORT: {
     if (r->import_index < 0 || r->import_index >= m->imports.len) return NULL;
     char *base = import_base(m, m->imports.items[r->import_index]);
-    if (!base || !r->path || !*r->path) return base;
-    char *s = xasprintf("%s.%s", base, r->path);
-    free(base);
-    return s;
+    char *s = base && r->path && *r->path ? xasprintf("%s.%s", base, r->path) : base;
+    if (s != base) free(base);
+    return m->lang == LANG_PYTHON ? drop_builtins_prefix(s) : s;
   }
   default: return NULL;
   }
