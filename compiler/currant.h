@@ -82,6 +82,10 @@ int write_file_atomic(const char *path, const char *data, size_t len);
 /* Copies the regular file src to dst atomically, in chunks, with its
  * permission bits: 0, or -1 (errno). */
 int copy_file_atomic(const char *src, const char *dst);
+/* Makes path a symlink to target atomically (a link made beside it, then
+ * renamed over it; a link in its place is replaced, not followed): 0, or
+ * -1 (errno). */
+int symlink_atomic(const char *target, const char *path);
 /* A file written atomically in pieces, as write_file_atomic writes it
  * whole: a document too large to hold twice goes out as it is made. */
 typedef struct OutFile {
@@ -189,14 +193,15 @@ typedef struct InputFile {
 } InputFile;
 
 /* Collects .py/.js/.mjs/.cjs files under each SRC (a file or a directory),
- * iteratively, skipping .git, node_modules, __pycache__, virtualenvs, what
+ * iteratively, skipping .git, node_modules (listed in deps), __pycache__, virtualenvs, what
  * .gitignore files ignore, what cfg excludes and skip_dirs (the output and
  * cache directories, either NULL, when they lie inside a SRC); symlinked directories are not
  * followed (a loop cannot hang the walk).  Files sorted by rel.
  * Reports unreadable paths as diagnostics.  Returns the number of files. */
 int walk_sources(char **srcs, int nsrcs, const Config *cfg, const char *const skip_dirs[2],
                  Vec *out /* InputFile* */,
-                 Vec *assets /* InputFile*: the other files kept, copied verbatim */);
+                 Vec *assets /* InputFile*: the other files kept, copied verbatim */,
+                 Vec *deps /* InputFile*: node_modules directories (abs: their real path), linked in OUT */);
 void walk_free(Vec *files); /* frees the InputFiles and the vector */
 /* f's nearest package.json "type": 0 none, 1 "module", 2 "commonjs". */
 int walk_package_type(const InputFile *f);

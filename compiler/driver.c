@@ -326,6 +326,32 @@ static void copy_assets(const Vec *assets, const char *out_dir) {
   dirs_free(&dirs);
 }
 
+/* A node_modules directory of the sources is linked at its place in OUT,
+ * by its real path: the build does not copy packages, and OUT's JavaScript
+ * still finds them wherever OUT lies; `currant run` keeps the link in the
+ * bundles it freezes.  An entry of that name in OUT that is not a symlink
+ * (the user's own directory) is left alone. */
+static void link_dependency(const char *out_dir, DirSet *ds, const InputFile *f) {
+  bool checked;
+  char *path = output_path(out_dir, ds, f->rel, &checked);
+  if (!path) return;
+  char have[PATH_MAX];
+  struct stat st;
+  ssize_t n = readlink(path, have, sizeof have - 1);
+  if (n >= 0) have[n] = '\0';
+  if (n < 0 && lstat(path, &st) == 0)
+    diag_verbose("%s is not a symlink: left alone, not linked to %s", path, f->abs);
+  else if ((n < 0 || strcmp(have, f->abs) != 0) && symlink_atomic(f->abs, path) < 0)
+    diag_report(DIAG_ERROR, path, 0, 0, "cannot link to %s: %s", f->abs, strerror(errno));
+  free(path);
+}
+
+static void link_dependencies(const Vec *deps, const char *out_dir) {
+  DirSet dirs = {.lock = PTHREAD_MUTEX_INITIALIZER};
+  for (int i = 0; i < deps->len; i++) link_dependency(out_dir, &dirs, deps->items[i]);
+  dirs_free(&dirs);
+}
+
 /* ---- the build ---------------------------------------------------------- */
 
 static char *python_module_name(const char *rel) {
@@ -487,6 +513,7 @@ typedef struct BuildRun {
   Config cfg;   /* currant.json */
   Vec files;    /* InputFile*: sources */
   Vec assets;   /* InputFile*: the other files, copied verbatim */
+  Vec deps;     /* InputFile*: node_modules directories, linked in OUT */
   Codebase cb;  /* modules, in files' order */
   Cache *cache; /* the build cache, or NULL */
   int *order;   /* with several jobs: the modules, largest file first (NULL: in order) */
@@ -525,7 +552,7 @@ static int run_walk(BuildRun *r, const BuildOptions *opt, const char *skip_dir) 
     return EXIT_USAGE;
   }
   const char *skip_dirs[2] = {skip_dir, skip_dir ? opt->cache_dir : NULL};
-  walk_sources(opt->srcs, opt->nsrcs, &r->cfg, skip_dirs, &r->files, &r->assets);
+  walk_sources(opt->srcs, opt->nsrcs, &r->cfg, skip_dirs, &r->files, &r->assets, &r->deps);
   r->cb.config = &r->cfg;
   r->order = largest_first(&r->files, opt->jobs);
   new_modules(r);
@@ -587,6 +614,7 @@ static void run_close(BuildRun *r, int jobs) {
   free(r->order);
   walk_free(&r->files);
   walk_free(&r->assets);
+  walk_free(&r->deps);
   config_free(&r->cfg);
 }
 
@@ -841,6 +869,7 @@ int driver_build(const BuildOptions *opt) {
   rc = run_walk(&r, opt, opt->out);
   if (rc) return rc;
   r.cache = open_cache(opt, &r.cfg);
+  link_dependencies(&r.deps, opt->out);
   if (r.cache && build_unchanged(&r, opt))
     rc = diag_error_count() ? EXIT_INPUT_ERRORS : EXIT_OK;
   else

@@ -249,6 +249,17 @@ int outfile_close(OutFile *f, char sha[65]) {
   return e ? -1 : 0;
 }
 
+int symlink_atomic(const char *target, const char *path) {
+  char *tmp = xasprintf("%s.tmp.%ld", path, (long)getpid());
+  unlink(tmp); /* a leftover of a killed build */
+  int rc = symlink(target, tmp) < 0 ? -1 : rename(tmp, path);
+  int e = errno;
+  if (rc < 0) unlink(tmp);
+  free(tmp);
+  errno = e;
+  return rc;
+}
+
 int write_file_atomic(const char *path, const char *data, size_t len) {
   OutFile f;
   if (outfile_open(&f, path, false) < 0) return -1;

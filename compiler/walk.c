@@ -134,6 +134,18 @@ static void add_file(Vec *out, const char *abs, const char *rel, Lang lang, JsPa
   vec_push(out, f);
 }
 
+/* A node_modules directory is not walked (its packages are not the
+ * codebase's), but OUT's JavaScript must still find it: the driver links
+ * it at its place in OUT, by its real path. */
+static void add_dependencies(Vec *deps, const char *abs, const char *rel) {
+  char *real = realpath(abs, NULL);
+  if (!real) return;
+  InputFile *f = xcalloc(1, sizeof *f);
+  f->abs = real;
+  f->rel = xstrdup(rel);
+  vec_push(deps, f);
+}
+
 static void input_file_free(InputFile *f) {
   package_release(f->js_pkg);
   free(f->abs), free(f->rel), free(f);
@@ -143,6 +155,7 @@ static void input_file_free(InputFile *f) {
 typedef struct Found {
   Vec *sources; /* InputFile* */
   Vec *assets;  /* InputFile*: every other file kept, copied verbatim */
+  Vec *deps;    /* InputFile*: node_modules directories, not walked, linked in OUT */
 } Found;
 
 /* A pending directory of the walk. */
@@ -210,6 +223,7 @@ static void visit_entry(const DirItem *d, const char *name, const Config *cfg, c
     goto done;
   }
   if (S_ISDIR(st.st_mode)) {
+    if (strcmp(name, "node_modules") == 0 && !is_skipped(skips, &st)) add_dependencies(out->deps, abs, rel);
     bool skip_it = link || is_skipped(skips, &st) || ignored_by_rules(rules, rel, true);
     for (int i = 0; skipped_dirs[i] && !skip_it; i++) skip_it = strcmp(name, skipped_dirs[i]) == 0;
     if (link && !is_skipped(skips, &st)) diag_verbose("not following symlinked directory %s", abs);
@@ -389,16 +403,18 @@ static void drop_shadowed_assets(Vec *assets, const Vec *sources) {
 }
 
 int walk_sources(char **srcs, int nsrcs, const Config *cfg, const char *const skip_dirs[2], Vec *out,
-                 Vec *assets) {
+                 Vec *assets, Vec *deps) {
   Skips skips = {.n = 0};
   for (int i = 0; i < 2; i++)
     if (skip_dirs[i] && stat(skip_dirs[i], &skips.st[skips.n]) == 0) skips.n++;
-  Found found = {out, assets};
+  Found found = {out, assets, deps};
   for (int i = 0; i < nsrcs; i++) walk_one(srcs[i], cfg, &skips, &found);
   sort_files(out);
   sort_files(assets);
+  sort_files(deps);
   drop_same_paths(out);
   drop_same_paths(assets);
+  drop_same_paths(deps);
   drop_shadowed_assets(assets, out);
   return out->len;
 }

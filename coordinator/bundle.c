@@ -31,12 +31,33 @@ static bool join(char *dst, size_t n, const char *a, const char *b) {
 typedef struct Files {
   char **rel;
   int n, cap;
+  char **links; /* "rel\0target": OUT's node_modules symlinks (currantc links the sources') */
+  int nlinks;
 } Files;
 
 static bool skipped(const char *name) {
   return !strcmp(name, ".") || !strcmp(name, "..") || !strcmp(name, "node_modules") ||
          !strcmp(name, ".currant") || !strcmp(name, ".currant-cache") || !strcmp(name, ".git") ||
          !strcmp(name, "__pycache__");
+}
+
+/* A node_modules symlink of OUT (currantc links the sources' there) is
+ * kept as a link in the bundle: its packages are not the codebase's and
+ * are not copied, but the bundle's JavaScript must find them. */
+static void collect_link(const char *full, const char *sub, Files *f) {
+  struct stat st;
+  char target[PATH_MAX];
+  if (lstat(full, &st) != 0 || !S_ISLNK(st.st_mode)) return;
+  ssize_t n = readlink(full, target, sizeof target - 1);
+  if (n <= 0) return;
+  target[n] = '\0';
+  size_t a = strlen(sub) + 1, b = (size_t)n + 1;
+  char *pair = malloc(a + b);
+  if (!pair) return;
+  memcpy(pair, sub, a);
+  memcpy(pair + a, target, b);
+  f->links = realloc(f->links, sizeof(char *) * (size_t)(f->nlinks + 1));
+  f->links[f->nlinks++] = pair;
 }
 
 static int collect(const char *root, const char *rel, Files *f, int depth) {
@@ -48,9 +69,10 @@ static int collect(const char *root, const char *rel, Files *f, int depth) {
   struct dirent *e;
   int rc = 0;
   while (rc == 0 && (e = readdir(d))) {
-    if (skipped(e->d_name)) continue;
     char sub[PATH_MAX], full[PATH_MAX];
     snprintf(sub, sizeof sub, "%s%s%s", rel, *rel ? "/" : "", e->d_name);
+    if (!strcmp(e->d_name, "node_modules") && join(full, sizeof full, root, sub)) collect_link(full, sub, f);
+    if (skipped(e->d_name)) continue;
     if (!join(full, sizeof full, root, sub)) continue;
     struct stat st;
     if (stat(full, &st) != 0) continue;
@@ -200,6 +222,18 @@ static int copy_into(const char *root, Files *f, const char *tmp) {
   return 0;
 }
 
+/* OUT's node_modules links, made again in the bundle. */
+static int make_links(const Files *f, const char *tmp) {
+  for (int i = 0; i < f->nlinks; i++) {
+    const char *rel = f->links[i], *target = rel + strlen(rel) + 1;
+    char dst[PATH_MAX], parent[PATH_MAX];
+    if (!join(dst, sizeof dst, tmp, rel)) return -1;
+    memcpy(parent, dst, sizeof parent);
+    if (mkdirs(dirname(parent)) < 0 || symlink(target, dst) < 0) return -1;
+  }
+  return 0;
+}
+
 bool bundle_rel_ok(const char *p) {
   if (!*p || *p == '/') return false;
   for (;;) {
@@ -218,6 +252,45 @@ static bool package_name_ok(const char *name) {
   return bundle_rel_ok(scoped ? name + 1 : name) && strcmp(name, "currant") != 0;
 }
 
+/* Links each entry of the directory from in the directory to (a scope's
+ * entries one level down when scopes is set). */
+static int link_entries(const char *from, const char *to, bool scopes) {
+  DIR *d = opendir(from);
+  if (!d) return 0; /* a dangling link: nothing to see through it */
+  struct dirent *e;
+  int rc = 0;
+  while (rc == 0 && (e = readdir(d))) {
+    if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")) continue;
+    char src[PATH_MAX], dst[PATH_MAX];
+    struct stat st;
+    if (!join(src, sizeof src, from, e->d_name) || !join(dst, sizeof dst, to, e->d_name)) continue;
+    if (scopes && e->d_name[0] == '@' && stat(src, &st) == 0 && S_ISDIR(st.st_mode))
+      rc = mkdir(dst, 0777) < 0 ? -1 : link_entries(src, dst, false);
+    else
+      rc = symlink(src, dst);
+  }
+  closedir(d);
+  return rc;
+}
+
+/* The bundle's node_modules, when it is OUT's link to the project's, becomes
+ * a directory of links to the project's entries: the codebase's packages
+ * can then be linked in it without writing into the project's node_modules
+ * through the link.  True if it was. */
+static bool see_through_link(const char *dir, int *rc) {
+  char nm[PATH_MAX], target[PATH_MAX];
+  struct stat st;
+  if (!join(nm, sizeof nm, dir, "node_modules") || lstat(nm, &st) != 0 || !S_ISLNK(st.st_mode)) return false;
+  ssize_t n = readlink(nm, target, sizeof target - 1);
+  if (n <= 0 || unlink(nm) < 0 || mkdir(nm, 0777) < 0) {
+    *rc = -1;
+    return false;
+  }
+  target[n] = '\0';
+  if (link_entries(target, nm, true) < 0) *rc = -1;
+  return true;
+}
+
 /* Links each package of the codebase (the manifest's "packages") by name
  * in the bundle's node_modules: `require("@acme/utils")` from the bundle
  * then loads the bundle's instrumented copy, where Node would otherwise
@@ -231,6 +304,7 @@ static int link_packages(const char *dir) {
   size_t i;
   json_t *p;
   int rc = 0;
+  bool seen_through = json_array_size(pkgs) > 0 && see_through_link(dir, &rc);
   json_array_foreach(pkgs, i, p) {
     const char *name = json_string_value(json_object_get(p, "name"));
     const char *pdir = json_string_value(json_object_get(p, "dir"));
@@ -243,7 +317,9 @@ static int link_packages(const char *dir) {
       rc = -1;
       continue;
     }
-    if (lstat(link, &st) == 0) continue; /* OUT has one of its own */
+    /* OUT's own node_modules keeps its entry; the project's (seen through
+     * OUT's link) gives way to the bundle's copy */
+    if (lstat(link, &st) == 0 && (!seen_through || !S_ISLNK(st.st_mode) || unlink(link) < 0)) continue;
     memcpy(parent, link, sizeof parent);
     if (mkdirs(dirname(parent)) < 0 || symlink(target, link) < 0) rc = -1;
   }
@@ -299,6 +375,13 @@ int bundle_freeze(const char *home, const char *script, char **hash, char **entr
     sha256_update(&s, data, n);
     free(data);
   }
+  if (f.nlinks) qsort(f.links, (size_t)f.nlinks, sizeof(char *), cmp_str);
+  for (int i = 0; i < f.nlinks && rc == 0; i++) {
+    const char *rel = f.links[i], *target = rel + strlen(rel) + 1;
+    sha256_update(&s, "L", 2); /* no file's name: a rel never starts a record this way */
+    sha256_update(&s, rel, strlen(rel) + 1);
+    sha256_update(&s, target, strlen(target) + 1);
+  }
   char hex[65];
   sha256_hex(&s, hex);
   char *final = bundle_dir(home, hex);
@@ -307,7 +390,8 @@ int bundle_freeze(const char *home, const char *script, char **hash, char **entr
     char tmp[PATH_MAX];
     snprintf(tmp, sizeof tmp, "%s/bundles/.tmp-%ld-%s", home, (long)getpid(), hex);
     remove_tree(tmp);
-    if (mkdirs(tmp) < 0 || copy_into(root, &f, tmp) < 0 || link_packages(tmp) < 0) {
+    if (mkdirs(tmp) < 0 || copy_into(root, &f, tmp) < 0 || make_links(&f, tmp) < 0 ||
+        link_packages(tmp) < 0) {
       snprintf(err, errlen, "cannot freeze the bundle into %s: %s", tmp, strerror(errno));
       rc = -1;
     } else if (rename(tmp, final) != 0) {
@@ -323,7 +407,9 @@ int bundle_freeze(const char *home, const char *script, char **hash, char **entr
     *entry = strdup(abs + strlen(root) + (strcmp(root, "/") ? 1 : 0));
   }
   for (int i = 0; i < f.n; i++) free(f.rel[i]);
+  for (int i = 0; i < f.nlinks; i++) free(f.links[i]);
   free(f.rel);
+  free(f.links);
   free(final);
   free(root);
   return rc;

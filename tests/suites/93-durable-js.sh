@@ -31,4 +31,33 @@ if [ -x "$CURRANTC" ]; then
     bad js-workspace-build "currantc: $(head -c 300 "$TMP/last")"
   fi
 fi
+# --- dependencies in node_modules, at the root and in a package -----------
+# currantc links each node_modules of the sources at its place in OUT, and
+# `currant run` keeps the links in the bundle: the packages load with OUT
+# built outside the project and the run started from another directory.
+if [ -x "$CURRANTC" ]; then
+  D="$TMP/deps"
+  mkdir -p "$D/proj/node_modules/leftpad" "$D/proj/tools/node_modules/shout" "$D/elsewhere"
+  printf 'module.exports = (s, n) => String(s).padStart(n, "0");\n' >"$D/proj/node_modules/leftpad/index.js"
+  printf 'module.exports = (s) => s.toUpperCase() + "!";\n' >"$D/proj/tools/node_modules/shout/index.js"
+  printf 'const shout = require("shout");\nexports.stamp = () => shout("at " + (Date.now() > 0));\n' >"$D/proj/tools/stamp.js"
+  printf 'const pad = require("leftpad");\nconst { stamp } = require("./tools/stamp");\nconsole.log(pad(7, 3), stamp());\n' >"$D/proj/main.js"
+  printf 'node_modules/\n' >"$D/proj/.gitignore"
+  if "$CURRANTC" build -q -o "$D/out" "$D/proj" 2>"$TMP/last"; then
+    if [ "$(readlink "$D/out/node_modules")" = "$(cd "$D/proj/node_modules" && pwd -P)" ] &&
+      [ "$(readlink "$D/out/tools/node_modules")" = "$(cd "$D/proj/tools/node_modules" && pwd -P)" ]; then
+      ok js-deps-linked-in-out
+    else
+      bad js-deps-linked-in-out "OUT: $(ls -la "$D/out" "$D/out/tools" 2>&1 | grep node_modules | tr '\n' ' ')"
+    fi
+    cd "$D/elsewhere"
+    expect js-deps-run 0 "$CURRANT" run --id deps "$D/out/main.js"
+    has js-deps-output '^007 AT TRUE!$' "$TMP/last"
+    "$CURRANT" show deps >"$TMP/last" 2>&1 || true
+    has js-deps-instrumented 'tools/stamp.js:[0-9]+ \(stamp: Date.now\)' "$TMP/last"
+    cd "$ROOT"
+  else
+    bad js-deps-build "currantc: $(head -c 300 "$TMP/last")"
+  fi
+fi
 finish

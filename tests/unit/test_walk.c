@@ -30,12 +30,13 @@ static char *rels(Vec *files) {
 
 /* The sources the walk finds under root, or with assets set its assets. */
 static char *walk_rels(const char *root, const Config *cfg, const char *skip, bool assets_wanted) {
-  Vec files = {0}, assets = {0};
+  Vec files = {0}, assets = {0}, deps = {0};
   char *srcs[] = {(char *)root};
   const char *skips[2] = {skip, NULL};
-  walk_sources(srcs, 1, cfg, skips, &files, &assets);
+  walk_sources(srcs, 1, cfg, skips, &files, &assets, &deps);
   char *got = rels(assets_wanted ? &assets : &files);
   walk_free(assets_wanted ? &files : &assets);
+  walk_free(&deps);
   return got;
 }
 
@@ -106,6 +107,54 @@ TEST(walk_collects_assets_beside_the_sources) {
             ".gitignore cache/index data/prices.json package.json run.sh sub/currant.graph.json tool.py.map");
   free(got);
   free(cache);
+  p = xasprintf("rm -rf %s", dir);
+  CHECK_INT(system(p), 0);
+  free(p);
+}
+
+/* node_modules directories are not walked but listed, with their real
+ * paths, for the driver to link in OUT: ignored by .gitignore too (the
+ * usual case), a symlinked one by its target, none below another. */
+TEST(walk_lists_node_modules_for_linking) {
+  char dir[] = "/tmp/currant-walk-XXXXXX";
+  CHECK(mkdtemp(dir) != NULL);
+  const char *files[] = {"app.js",
+                         "node_modules/dep/index.js",
+                         "node_modules/dep/node_modules/sub/i.js",
+                         "pkg/node_modules/other/i.js",
+                         "store/real/i.js",
+                         NULL};
+  for (int i = 0; files[i]; i++) {
+    char *p = xasprintf("%s/%s", dir, files[i]);
+    write_text(p, "x = 1\n");
+    free(p);
+  }
+  char *p = xasprintf("%s/.gitignore", dir);
+  write_text(p, "node_modules/\n");
+  free(p);
+  p = xasprintf("%s/web/node_modules", dir);
+  char *store = xasprintf("%s/store", dir);
+  char *web = xasprintf("%s/web", dir);
+  CHECK_INT(mkdir(web, 0777), 0);
+  CHECK_INT(symlink(store, p), 0);
+  free(p);
+  Vec files_found = {0}, assets = {0}, deps = {0};
+  char *srcs[] = {dir};
+  const char *skips[2] = {NULL, NULL};
+  Config cfg = {0};
+  walk_sources(srcs, 1, &cfg, skips, &files_found, &assets, &deps);
+  CHECK_INT(deps.len, 3);
+  char *real = realpath(dir, NULL);
+  const char *want_rel[] = {"node_modules", "pkg/node_modules", "web/node_modules"};
+  for (int i = 0; i < deps.len && i < 3; i++) {
+    InputFile *f = deps.items[i];
+    CHECK_STR(f->rel, want_rel[i]);
+    char *want_abs = i == 2 ? xasprintf("%s/store", real) : xasprintf("%s/%s", real, want_rel[i]);
+    CHECK_STR(f->abs, want_abs);
+    free(want_abs);
+  }
+  free(real), free(store), free(web);
+  walk_free(&files_found), walk_free(&assets), walk_free(&deps);
   p = xasprintf("rm -rf %s", dir);
   CHECK_INT(system(p), 0);
   free(p);
