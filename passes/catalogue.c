@@ -49,6 +49,8 @@ static const CatEntry python_table[] = {
     E("time.localtime", "clock", "reads the clock when called without arguments"),
     E("time.gmtime", "clock", "reads the clock when called without arguments"),
     E("time.ctime", "clock", "reads the clock when called without arguments"),
+    E("time.asctime", "clock", "reads the clock when called without arguments"),
+    E("time.strftime", "clock", "reads the clock when called without a time tuple"),
     E("time.sleep", "sleep", "sleeping is skipped on replay"),
     E("datetime.datetime.now", "clock", "wall clock"),
     E("datetime.datetime.utcnow", "clock", "wall clock"),
@@ -183,6 +185,7 @@ static const CatEntry javascript_table[] = {
     E("process.hrtime", "clock", "high-resolution clock"),
     E("process.hrtime.bigint", "clock", "high-resolution clock"),
     E("process.uptime", "clock", "process clock"),
+    E("os.uptime", "clock", "system uptime"),
     /* Randomness. */
     E("Math.random", "random", "pseudo-random number"),
     E("crypto.randomUUID", "uuid", "random UUID"),
@@ -194,6 +197,9 @@ static const CatEntry javascript_table[] = {
     /* Environment and input. */
     READ("process.env", "env", "`process.env.NAME` / `process.env[name]` read"),
     E("process.cwd", "env", "current directory"),
+    E("os.hostname", "env", "host name"),
+    E("os.homedir", "env", "home directory"),
+    E("os.userInfo", "env", "the current user"),
     E("readline.*", "input", "every function of readline"),
     E("readline.promises.*", "input", "every function of readline/promises"),
     E("<readline.Interface>.question", "input", "reads a line"),

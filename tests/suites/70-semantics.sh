@@ -184,7 +184,10 @@ cp -r "$NPM_NM" "$TMP/js-src"
 cp -r "$TMP/js-src" "$TMP/js-plain/node_modules"
 cp -r "$TMP/js-src" "$TMP/js-instr/node_modules"
 if [ -d "$TMP/js-out" ]; then
-  (cd "$TMP/js-out" && tar --exclude=./currant.graph.json -cf - .) | tar -C "$TMP/js-instr/node_modules" -xf -
+  # OUT's node_modules are links to the sources' (nested packages have
+  # their own): the copy being overlaid has those directories already
+  (cd "$TMP/js-out" && tar --exclude=./currant.graph.json --exclude=node_modules -cf - .) |
+    tar -C "$TMP/js-instr/node_modules" -xf -
 fi
 cp tests/lib/semantics_js_driver.js "$TMP/js-plain/driver.js"
 cp tests/lib/semantics_js_driver.js "$TMP/js-instr/driver.js"

@@ -79,7 +79,12 @@ TEST(catalogue_python_required_entries) {
 }
 
 TEST(catalogue_python_non_entries) {
-  CHECK(cat_lookup(LANG_PYTHON, "time.strftime", CALL_PLAIN) == NULL);
+  CHECK(cat_lookup(LANG_PYTHON, "time.strptime", CALL_PLAIN) == NULL);
+  /* the generator classes: making one draws nothing */
+  CHECK(cat_lookup(LANG_PYTHON, "random.Random", CALL_PLAIN) == NULL);
+  CHECK(cat_lookup(LANG_PYTHON, "random.SystemRandom", CALL_PLAIN) == NULL);
+  CHECK(cat_lookup(LANG_PYTHON, "secrets.SystemRandom", CALL_PLAIN) == NULL);
+  CHECK(cat_lookup(LANG_PYTHON, "secrets.token_hex", CALL_PLAIN) != NULL);
   CHECK(cat_lookup(LANG_PYTHON, "os.path.join", CALL_PLAIN) == NULL);
   CHECK(cat_lookup(LANG_PYTHON, "print", CALL_PLAIN) == NULL);
   CHECK(cat_lookup(LANG_PYTHON, "len", CALL_PLAIN) == NULL);

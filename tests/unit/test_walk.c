@@ -20,6 +20,15 @@ static void write_text(const char *path, const char *text) {
   CHECK_INT(write_file_atomic(path, text, strlen(text)), 0);
 }
 
+/* Writes text to each of the NULL-terminated paths below dir. */
+static void write_files(const char *dir, const char *const *files, const char *text) {
+  for (int i = 0; files[i]; i++) {
+    char *p = xasprintf("%s/%s", dir, files[i]);
+    write_text(p, text);
+    free(p);
+  }
+}
+
 static char *rels(Vec *files) {
   StrBuf b = {0};
   for (int i = 0; i < files->len; i++)
@@ -48,11 +57,7 @@ TEST(walk_skips_ignored_and_tool_directories) {
   char *p;
   const char *files[] = {"b.py", "a/c.js", "a/d.mjs", "node_modules/x.js", ".git/y.py", "env/pyvenv.cfg",
                          "env/lib/z.py", "gen/out.js", "notes.txt", "a/keep.cjs", "a/skip.log.js", NULL};
-  for (int i = 0; files[i]; i++) {
-    p = xasprintf("%s/%s", dir, files[i]);
-    write_text(p, "x = 1\n");
-    free(p);
-  }
+  write_files(dir, files, "x = 1\n");
   p = xasprintf("%s/.gitignore", dir);
   write_text(p, "# generated\ngen/\n*.log.js\n");
   free(p);
@@ -89,11 +94,7 @@ TEST(walk_collects_assets_beside_the_sources) {
                          "ignored.txt",
                          "run.sh",
                          NULL};
-  for (int i = 0; files[i]; i++) {
-    char *p = xasprintf("%s/%s", dir, files[i]);
-    write_text(p, "{}\n");
-    free(p);
-  }
+  write_files(dir, files, "{}\n");
   char *p = xasprintf("%s/.gitignore", dir);
   write_text(p, "ignored.txt\n");
   free(p);
@@ -124,11 +125,7 @@ TEST(walk_lists_node_modules_for_linking) {
                          "pkg/node_modules/other/i.js",
                          "store/real/i.js",
                          NULL};
-  for (int i = 0; files[i]; i++) {
-    char *p = xasprintf("%s/%s", dir, files[i]);
-    write_text(p, "x = 1\n");
-    free(p);
-  }
+  write_files(dir, files, "x = 1\n");
   char *p = xasprintf("%s/.gitignore", dir);
   write_text(p, "node_modules/\n");
   free(p);

@@ -10,6 +10,7 @@ const cp = require("child_process");
 const crypto = require("crypto");
 const http = require("http");
 const https = require("https");
+const os = require("node:os");
 const readline = require("readline");
 const rlp = require("readline/promises");
 const { performance: perf } = require("perf_hooks");
@@ -30,6 +31,7 @@ async function everyEntry(p) {
   process.hrtime();
   process.hrtime.bigint();
   process.uptime();
+  os.uptime();
   Math.random();
   crypto.randomUUID();
   crypto.getRandomValues(new Uint8Array(4));
@@ -39,6 +41,9 @@ async function everyEntry(p) {
   crypto.webcrypto.getRandomValues(new Uint8Array(4));
   process.env.HOME;
   process.cwd();
+  os.hostname();
+  os.homedir();
+  os.userInfo();
   const rl = readline.createInterface({ input: process.stdin });
   rl.question("?", () => {});
   rlp.createInterface({ input: process.stdin });

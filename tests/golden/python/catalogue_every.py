@@ -46,6 +46,8 @@ def every_entry(p, d):
     time.localtime()
     time.gmtime()
     time.ctime()
+    time.asctime()
+    time.strftime("%H:%M")
     time.sleep(0)
     datetime.datetime.now()
     datetime.datetime.utcnow()
