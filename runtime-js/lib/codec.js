@@ -6,7 +6,8 @@
 // map, datetime/date/time, decimal, uuid, path, completed, response, iter,
 // error, stats (fs.Stats; BigIntStats with "big": true, fields as decimal
 // strings), dirent (fs.Dirent: name, parent, type; shared with runtime-py),
-// pystruct (a Python struct sequence such as os.stat_result).  Values from
+// pystruct (a Python struct sequence such as os.stat_result), pyobj (a
+// Python enum member, namedtuple, dataclass or pydantic model).  Values from
 // Python decode to their nearest JavaScript kin (tuple/pystruct -> Array,
 // decimal/uuid/path -> string, date -> "YYYY-MM-DD").
 // Anything else throws a TypeError naming the type; the session turns it
@@ -118,6 +119,9 @@ const DECODERS = {
   path: (v) => v,
   iter: (v) => v.map(decode),
   pystruct: (v) => v.map(decode),
+  // a Python enum member is its name; a namedtuple, dataclass or pydantic
+  // model its fields (an Array for a namedtuple, else an object)
+  pyobj: (v, data) => (data.kind === "enum" ? v : decode(v)),
   stats: (v, data) => decodeStats(v, data.big === true),
   dirent: (v) => decodeDirent(v),
   completed: (v) => ({ args: decode(v.args), returncode: v.returncode, stdout: decode(v.stdout), stderr: decode(v.stderr) }),

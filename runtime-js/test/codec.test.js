@@ -200,3 +200,11 @@ test("parentKey", () => {
   assert.equal(parentKey("1.2~3.0"), "1.2");
   assert.equal(parentKey("1~2.0.5"), "1~2.0");
 });
+
+test("Python class instances decode to their fields", () => {
+  assert.equal(codec.decode({ $t: "pyobj", type: "shop:Status", kind: "enum", v: "PAID" }), "PAID");
+  assert.deepEqual(codec.decode({ $t: "pyobj", type: "shop:Point", kind: "namedtuple", v: [1, { $t: "bigint", v: "9" }] }),
+    [1, 9n]);
+  assert.deepEqual(codec.decode({ $t: "pyobj", type: "shop:Receipt", kind: "dataclass", v: { order: 7, at: { $t: "datetime", v: "2024-01-02T03:04:05.000Z" } } }),
+    { order: 7, at: new Date("2024-01-02T03:04:05.000Z") });
+});

@@ -12,6 +12,8 @@ boundary returned, drained into a list and handed back as an iterator),
 dirent (a directory entry: os.DirEntry here, fs.Dirent there) and stats
 (a JavaScript fs.Stats; a dict here).  Python only: pystruct (a struct
 sequence such as os.stat_result or time.struct_time, rebuilt as its type),
+pyobj (an enum member, namedtuple, dataclass or pydantic model, rebuilt as
+its class, found by module and qualified name; runtime-js reads the fields),
 pick (the positions a random selection chose, see _recorders.Pick).
 
 Anything else raises TypeError naming the offending type; the session turns
@@ -72,6 +74,9 @@ def _encode_dict(value: dict, depth: int) -> Any:
 def _encode_other(value: Any, depth: int) -> Any:
     if isinstance(value, bool):
         return bool(value)
+    enum = sys.modules.get("enum")
+    if enum is not None and isinstance(value, enum.Enum):
+        return _encode_instance(value, "enum", value.name)
     if isinstance(value, (bytes, bytearray, memoryview)):
         out = {"$t": "bytes", "v": base64.b64encode(bytes(value)).decode()}
         if isinstance(value, bytearray):
@@ -79,7 +84,10 @@ def _encode_other(value: Any, depth: int) -> Any:
         return out
     if isinstance(value, tuple) and hasattr(type(value), "n_sequence_fields"):
         return _encode_struct(value, depth)
-    if isinstance(value, tuple) and not hasattr(value, "_fields"):
+    if isinstance(value, tuple) and hasattr(value, "_fields"):
+        return _encode_instance(value, "namedtuple",
+                                [encode(x, depth + 1) for x in value])
+    if isinstance(value, tuple):
         return {"$t": "tuple", "v": [encode(x, depth + 1) for x in value]}
     if isinstance(value, (set, frozenset)):
         items = [encode(x, depth + 1) for x in value]
@@ -136,8 +144,61 @@ def _encode_other(value: Any, depth: int) -> Any:
                 "v": RecordedResponse.from_requests(value).to_json()}
     if isinstance(value, RecordedIterator):
         return {"$t": "iter", "v": [encode(x, depth + 1) for x in value.items]}
+    dataclasses = sys.modules.get("dataclasses")
+    if dataclasses is not None and dataclasses.is_dataclass(value) and \
+            not isinstance(value, type):
+        return _encode_instance(value, "dataclass", {
+            f.name: encode(getattr(value, f.name), depth + 1)
+            for f in dataclasses.fields(value)})
+    if callable(getattr(type(value), "model_validate", None)) and \
+            callable(getattr(value, "model_dump", None)):  # pydantic 2
+        return _encode_instance(value, "pydantic",
+                                encode(value.model_dump(), depth + 1))
     raise TypeError(f"cannot record a value of type "
                     f"{type(value).__module__}.{type(value).__qualname__}")
+
+
+def _encode_instance(value: Any, kind: str, fields: Any) -> dict:
+    """An instance of a class replay finds again by name (an enum member, a
+    namedtuple, a dataclass, a pydantic model), with what rebuilds it."""
+    cls = type(value)
+    module, qualname = cls.__module__, cls.__qualname__
+    if _find_class_of(module, qualname) is not cls:
+        raise TypeError(f"cannot record a value of type {module}.{qualname}: "
+                        f"its class cannot be found by name on replay "
+                        f"(defined inside a function?)")
+    return {"$t": "pyobj", "type": f"{module}:{qualname}", "kind": kind,
+            "v": fields}
+
+
+def _find_class_of(module: str, qualname: str) -> Any:
+    obj: Any = sys.modules.get(module)
+    for part in qualname.split("."):
+        obj = getattr(obj, part, None)
+    return obj
+
+
+def _decode_instance(data: dict) -> Any:
+    module, _, qualname = str(data.get("type", "")).partition(":")
+    cls = _find_class_of(module, qualname)
+    if not isinstance(cls, type):
+        import importlib
+        importlib.import_module(module)  # ImportError names what is missing
+        cls = _find_class_of(module, qualname)
+    if not isinstance(cls, type):
+        raise TypeError(f"journal value of class {module}.{qualname}: "
+                        f"no such class")
+    kind, v = data.get("kind"), data["v"]
+    if kind == "enum":
+        return cls[v]
+    if kind == "namedtuple":
+        return cls(*(decode(x) for x in v))
+    if kind == "pydantic":
+        return cls.model_validate(decode(v))
+    obj = cls.__new__(cls)  # a dataclass: its fields as they were, as
+    for name, x in v.items():  # __init__/__post_init__ left them live
+        object.__setattr__(obj, name, decode(x))
+    return obj
 
 
 def _encode_struct(value: tuple, depth: int) -> dict:
@@ -179,6 +240,8 @@ def decode(data: Any) -> Any:
         return {k: decode(v) for k, v in data.items()}
     if tag == "pystruct":
         return _decode_struct(data)
+    if tag == "pyobj":
+        return _decode_instance(data)
     hint = data.get("py")
     if hint is not None:
         return _HINTS[hint](_DECODERS[tag](data["v"]))

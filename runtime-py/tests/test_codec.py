@@ -1,8 +1,11 @@
 """The journal value encoding: round trips, tags, errors, unrecordables."""
 
+import collections
 import contextlib
+import dataclasses
 import datetime as dt
 import decimal
+import enum
 import json
 import os
 import pathlib
@@ -65,6 +68,59 @@ def _server():
 def roundtrip(v):
     return _codec.decode(json.loads(json.dumps(_codec.encode(v),
                                                allow_nan=False)))
+
+
+class Status(enum.Enum):
+    PAID = "paid"
+    HELD = "held"
+
+
+class Priority(enum.IntEnum):
+    LOW = 1
+    HIGH = 2
+
+
+Point = collections.namedtuple("Point", "x y")
+
+
+@dataclasses.dataclass
+class Line:
+    sku: str
+    qty: int
+
+
+@dataclasses.dataclass(frozen=True)
+class Receipt:
+    order: int
+    at: dt.datetime
+    status: Status
+    lines: list
+    where: Point
+    note: str = dataclasses.field(default="", init=False)
+
+    def __post_init__(self) -> None:  # replay does not run it again
+        object.__setattr__(self, "note", f"order {self.order}")
+
+
+@dataclasses.dataclass(slots=True)
+class Slotted:
+    a: int
+
+
+try:
+    import pydantic
+except ImportError:  # the test that needs it is skipped, and says so
+    pydantic = None
+
+if pydantic is not None:
+    class PLine(pydantic.BaseModel):
+        sku: str
+        qty: int
+
+    class POrder(pydantic.BaseModel):
+        id: int
+        at: dt.datetime
+        lines: list[PLine]
 
 
 class CodecTest(unittest.TestCase):
@@ -197,6 +253,38 @@ class CodecTest(unittest.TestCase):
         # not a sequence: the call's own result (and error)
         with self.assertRaises(TypeError):
             _recorders.Pick.live(rng.sample, ({1, 2}, 1), {})
+
+    def test_class_instances_come_back_as_their_class(self) -> None:
+        r = Receipt(7, dt.datetime(2024, 1, 2, tzinfo=dt.timezone.utc),
+                    Status.PAID, [Line("a", 2)], Point(1, 2.5))
+        got = roundtrip(r)
+        self.assertEqual(got, r)
+        self.assertIs(type(got), Receipt)
+        self.assertIs(got.status, Status.PAID)
+        self.assertIs(type(got.lines[0]), Line)
+        self.assertIs(type(got.where), Point)
+        self.assertEqual(got.note, "order 7")
+        self.assertIs(roundtrip(Priority.HIGH), Priority.HIGH)
+        self.assertEqual(roundtrip(Slotted(3)), Slotted(3))
+        self.assertEqual(roundtrip([Point(0, Status.HELD)]),
+                         [Point(0, Status.HELD)])
+
+        def local():
+            @dataclasses.dataclass
+            class Hidden:
+                a: int
+            return Hidden(1)
+        with self.assertRaisesRegex(TypeError, "Hidden.*found by name"):
+            _codec.encode(local())
+
+    @unittest.skipUnless(pydantic, "pydantic is not installed")
+    def test_pydantic_models_come_back_validated(self) -> None:
+        order = POrder(id=1, at=dt.datetime(2024, 5, 6, tzinfo=dt.timezone.utc),
+                       lines=[PLine(sku="a", qty=2)])
+        got = roundtrip(order)
+        self.assertIs(type(got), POrder)
+        self.assertIs(type(got.lines[0]), PLine)
+        self.assertEqual(got, order)
 
     def test_recorded_response(self) -> None:
         r = _recorders.RecordedResponse(200, "OK", [("X-A", "1")], b'{"a":1}',

@@ -1,8 +1,11 @@
 _currant = __import__("currant").module("app/values.py")
 # Every value kind the journal encodes, returned by a boundary and printed:
 # a resumed run prints the same text only if each decodes to its original.
+import collections
+import dataclasses
 import datetime
 import decimal
+import enum
 import os
 import random
 import secrets
@@ -107,3 +110,22 @@ try:
     _currant.call(16, random.sample, {1, 2}, 1)
 except TypeError as e:
     print("error", type(e).__name__)
+
+
+# Instances of the program's classes come back as their class.
+class Status(enum.Enum):
+    PAID = "paid"
+
+
+Point = collections.namedtuple("Point", "x y")
+
+
+@dataclasses.dataclass(frozen=True)
+class Receipt:
+    order: int
+    status: Status
+    where: Point
+
+
+got = _currant.call(17, give, Receipt(7, Status.PAID, Point(1, 2)))
+print("instance", got, type(got).__name__, got.status is Status.PAID)
