@@ -64,6 +64,41 @@ function outcome(row) {
   throw codec.decodeError(row[6]);
 }
 
+/** Node's callback-style functions whose callback fires once. */
+let callbackApis = null;
+
+/**
+ * Whether fn(...args) is a callback-style call of Node's (fs's functions
+ * but streams and watchers, child_process.exec/execFile, crypto's and
+ * dns's asynchronous ones) with its callback last: its outcome is what the
+ * callback gets.
+ * @param {any} fn
+ * @param {any[]} args
+ */
+function takesCallback(fn, args) {
+  if (typeof args[args.length - 1] !== "function" || typeof fn !== "function") return false;
+  if (callbackApis === null) callbackApis = callbackFunctions();
+  return callbackApis.has(fn);
+}
+
+function callbackFunctions() {
+  const set = new Set();
+  const notOnce = new Set(["createReadStream", "createWriteStream", "watch", "watchFile", "unwatchFile", "openAsBlob"]);
+  const fs = require("node:fs");
+  for (const [name, v] of Object.entries(fs)) {
+    if (typeof v === "function" && /^[a-z]/.test(name) && !name.endsWith("Sync") && !notOnce.has(name)) set.add(v);
+  }
+  const cp = require("node:child_process");
+  set.add(cp.exec).add(cp.execFile);
+  const crypto = require("node:crypto");
+  for (const name of ["randomBytes", "randomInt", "randomFill", "pbkdf2", "scrypt", "generateKeyPair"]) set.add(crypto[name]);
+  const dns = require("node:dns");
+  for (const name of ["lookup", "lookupService", "resolve", "resolve4", "resolve6", "resolveTxt", "resolveMx", "reverse"]) {
+    set.add(dns[name]);
+  }
+  return set;
+}
+
 function isThenable(v) {
   return v !== null && (typeof v === "object" || typeof v === "function") && typeof v.then === "function";
 }
@@ -284,7 +319,7 @@ class Session {
     if (this.unvisited > 0) {
       const row = this.match(key, rel, site, args);
       if (row === FRESH || (row === undefined && this.at.has(key))) k = this.fresh(key);
-      else if (row !== undefined) return this.replay(row, rel, site, this.next - 1);
+      else if (row !== undefined) return this.replay(row, rel, site, this.next - 1, args);
     } else if (this.at.has(key)) {
       // every row has been replayed, this key's by a concurrent sibling
       // that took it from the pool: the key is taken
@@ -376,8 +411,11 @@ class Session {
    * for a call whose live result was a promise, a promise settled in
    * journal order (ReplayGate).
    */
-  replay(row, rel, site, i) {
+  replay(row, rel, site, i, args) {
     if (row[1] !== rel || row[2] !== site) this.diverged(row, rel, site);
+    // a callback row was committed when its callback fired: until the
+    // replayed callback fires, output was printed before the crash
+    if (row[3].endsWith("+cb") && row[5] === "ok") return this.replayCallback(row, i, args);
     this.visited(row[0]);
     if (row[5] !== "ok" && row[5] !== "error") return undefined;
     if (!row[3].endsWith("+await")) return outcome(row);
@@ -417,6 +455,10 @@ class Session {
     child.rel = rel;
     child.site = site;
     const t0 = nowS();
+    if (kind === "call" && takesCallback(target, args)) {
+      args = this.recordingCallback(key, rel, site, child, t0, args);
+      kind = "call+cb";
+    }
     let result;
     try {
       result = this.als.run(child, invoke, fn, args);
@@ -446,6 +488,7 @@ class Session {
   }
 
   record(result, key, rel, site, kind, attempt, t0) {
+    if (kind.endsWith("+cb")) return result; // its outcome is what the callback gets
     let enc;
     try {
       enc = codec.encode(result);
@@ -457,6 +500,47 @@ class Session {
     }
     this.commit(key, rel, site, kind, attempt, "ok", enc, t0);
     return result;
+  }
+
+  /**
+   * args with its callback replaced by one that commits what the callback
+   * gets (error and results, as one array) before handing it on, in the
+   * caller's frame: the callback continues the caller, as code after an
+   * await does.  What the call itself returns (undefined, a ChildProcess)
+   * is not the outcome.
+   */
+  recordingCallback(key, rel, site, child, t0, args) {
+    const cb = args[args.length - 1];
+    const caller = this.als.getStore() || this.root;
+    const session = this;
+    const recording = function (...got) {
+      let enc;
+      try {
+        enc = codec.encode(got);
+      } catch (err) {
+        const e = new UnrecordableValueError(`${session.where(rel, site)}: ${err.message}`);
+        session.commit(key, rel, site, "call+cb", child.attempt, "error", codec.encodeError(e), t0);
+        throw e;
+      }
+      session.commit(key, rel, site, "call+cb", child.attempt, "ok", enc, t0);
+      return session.als.run(caller, () => cb.apply(this, got));
+    };
+    return [...args.slice(0, -1), recording];
+  }
+
+  /**
+   * A recorded callback-style call: the function is not called; its
+   * callback gets the recorded error and results on a later turn, in
+   * journal order among the other recorded completions.
+   */
+  replayCallback(row, i, args) {
+    const cb = args[args.length - 1];
+    const caller = this.als.getStore() || this.root;
+    this.gate.settle(i, () => outcome(row)).then((got) => {
+      this.visited(row[0]);
+      if (typeof cb === "function") this.als.run(caller, () => cb(...got));
+    });
+    return undefined;
   }
 
   commit(key, rel, site, kind, attempt, status, value, t0) {

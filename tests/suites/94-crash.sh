@@ -22,6 +22,7 @@ fresh js
 crash_matrix js-main side_reset side_show "$E2E/js/app/main.js"
 CRASH_MODES=child crash_matrix js-values side_reset side_show "$E2E/js/app/values.js"
 CRASH_MODES=child crash_matrix js-race side_reset side_show "$E2E/js/app/race.js"
+CRASH_MODES=child crash_matrix js-callbacks side_reset side_show "$E2E/js/app/callbacks.js"
 # The same with the interleavings set by the test (race_plan: the first
 # execution starts the second calls in order and they end in reverse; the
 # resume starts them otherwise): from K = 5 on, resumed calls find their

@@ -1,21 +1,23 @@
 // unrecordable-boundary: results the journal cannot encode.
 const fs = require("fs");
-const { spawn, execSync } = require("node:child_process");
+const { spawn, execSync, exec } = require("node:child_process");
 const http = require("http");
 
 function run(path) {
   const input = fs.createReadStream(path); // expect: unrecordable-boundary
   const child = spawn("ls"); // expect: unrecordable-boundary
+  const bare = exec("ls"); // expect: unrecordable-boundary
   const req = http.request("http://localhost/"); // expect: unrecordable-boundary
   // Recordable: strings, buffers, plain objects, booleans, fs.Stats and
-  // fs.Dirent (rebuilt on replay).
+  // fs.Dirent (rebuilt on replay), what a callback gets.
+  exec("ls", (err, listing) => listing);
   const st = fs.statSync(path);
   const entries = fs.readdirSync(".", { withFileTypes: true });
   const text = fs.readFileSync(path, "utf8");
   const names = fs.readdirSync(".");
   const out = execSync("ls");
   const there = fs.existsSync(path);
-  return [input, child, st, req, entries, text, names, out, there];
+  return [input, child, bare, st, req, entries, text, names, out, there];
 }
 
 run("x");
