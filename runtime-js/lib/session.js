@@ -413,17 +413,26 @@ class Session {
    */
   replay(row, rel, site, i, args) {
     if (row[1] !== rel || row[2] !== site) this.diverged(row, rel, site);
-    // a callback row was committed when its callback fired: until the
-    // replayed callback fires, output was printed before the crash
+    const settled = row[5] === "ok" || row[5] === "error";
+    // A row committed when its callback fired or its promise settled:
+    // what the program printed between the call and then was printed
+    // before the crash, so it is counted replayed (and output muted until
+    // it is) only when the callback or the continuation gets its outcome.
     if (row[3].endsWith("+cb") && row[5] === "ok") return this.replayCallback(row, i, args);
-    this.visited(row[0]);
-    if (row[5] !== "ok" && row[5] !== "error") return undefined;
-    if (!row[3].endsWith("+await")) return outcome(row);
-    // Every row before it taken (a sequential replay): settled now, its
-    // continuation a microtask away as before; else it waits for its turn.
+    if (!settled || !row[3].endsWith("+await")) {
+      this.visited(row[0]);
+      return settled ? outcome(row) : undefined;
+    }
+    const deliver = () => {
+      this.visited(row[0]);
+      return outcome(row);
+    };
+    // Every row before it taken (a sequential replay): settled a microtask
+    // from now (after the code that follows the call, as live); else it
+    // waits for its turn.
     while (this.low < this.rows.length && this.taken[this.low] === 1) this.low += 1;
-    if (i <= this.low) return new Promise((resolve) => resolve(outcome(row)));
-    return this.gate.settle(i, () => outcome(row));
+    if (i <= this.low) return Promise.resolve().then(deliver);
+    return this.gate.settle(i, deliver);
   }
 
   diverged(row, rel, site, why = "") {

@@ -375,12 +375,16 @@ class Session:
                 kwargs: dict) -> Any:
         if row[_FILE] != rel or row[_SITE] != site:
             self.diverged(row, rel, site)
-        self._visited(row[0])
         status = row[_STATUS]
+        if status in ("ok", "error") and row[_KIND].endswith("+await"):
+            # committed when the await returned: what the program printed
+            # between the call and then was printed before a crash, so the
+            # row counts as replayed (output muted until it is) only when
+            # the await gets its outcome
+            return self._gated(row)
+        self._visited(row[0])
         if status not in ("ok", "error"):
             return _ReplayedWriter(self, fn, args, kwargs)
-        if row[_KIND].endswith("+await"):
-            return self._gated(row)
         if status == "ok":
             value = _codec.decode(row[_VALUE])
             return value.replay(args, kwargs) \
@@ -394,13 +398,18 @@ class Session:
         otherwise rows that completed before it are still to come, and it
         waits for its turn (_ReplayGate).  Without a running asyncio loop
         it settles at once."""
+        key = row[0]
         if row[_STATUS] == "ok":
             value = _codec.decode(row[_VALUE])
-            outcome: Callable[[], Any] = lambda: value
+
+            def outcome() -> Any:
+                self._visited(key)
+                return value
         else:
             exc = _codec.decode_error(row[_VALUE])
 
             def outcome() -> Any:
+                self._visited(key)
                 raise exc
         asyncio = sys.modules.get("asyncio")  # no asyncio, no running loop
         loop = asyncio._get_running_loop() if asyncio else None

@@ -18,6 +18,7 @@ fresh py
 crash_matrix py-main side_reset side_show "$E2E/py/app/main.py"
 CRASH_MODES=child crash_matrix py-values side_reset side_show "$E2E/py/app/values.py"
 CRASH_MODES=child crash_matrix py-race side_reset side_show "$E2E/py/app/race.py"
+CRASH_MODES=child crash_matrix py-pending side_reset side_show "$E2E/py/app/pending.py"
 fresh js
 crash_matrix js-main side_reset side_show "$E2E/js/app/main.js"
 CRASH_MODES=child crash_matrix js-values side_reset side_show "$E2E/js/app/values.js"

@@ -2,8 +2,10 @@ const _currant = require("currant").module("app/callbacks.js");
 // Node's callback style: the outcome of fs.appendFile/readFile/stat and
 // child_process.exec is what their callback gets, recorded when it fires;
 // a replay calls the callback with it (the side effect is not done again)
-// and the callback goes on in the caller's frame.  Side effects are counted
-// in SIDE, appended once per line.
+// and the callback goes on in the caller's frame.  Output printed between
+// a call and its callback (or await) was printed before a crash at its
+// commit, and is not printed again.  Side effects are counted in SIDE,
+// appended once per line.
 const fs = require("fs");
 const { exec } = require("child_process");
 const side = process.env.SIDE;
@@ -18,7 +20,14 @@ _currant.call(0, fs.appendFile, side, "first\n", (err) => {
         console.log("exec", err4, JSON.stringify(stdout), JSON.stringify(stderr));
         _currant.call(4, fs.readFile, side + ".missing", (err5) => {
           console.log("missing", err5 && err5.code);
-          _currant.call(0, fs.appendFile, side, "last\n", () => console.log("done"));
+          _currant.call(0, fs.appendFile, side, "last\n", async () => {
+            // printed before the stat's outcome is committed: a resume from
+            // that commit must not print it again
+            const pending = _currant.call(5, fs.promises.stat, side);
+            console.log("between the call and its await");
+            console.log("awaited", (await pending).isFile());
+            console.log("done");
+          });
         });
       });
     });
