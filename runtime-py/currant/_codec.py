@@ -14,7 +14,8 @@ dirent (a directory entry: os.DirEntry here, fs.Dirent there) and stats
 sequence such as os.stat_result or time.struct_time, rebuilt as its type),
 pyobj (an enum member, namedtuple, dataclass or pydantic model, rebuilt as
 its class, found by module and qualified name; runtime-js reads the fields),
-pick (the positions a random selection chose, see _recorders.Pick).
+pick (the positions a random selection chose, see _recorders.Pick),
+tempfd (tempfile.mkstemp's path: replay opens it again, _recorders.TempPath).
 
 Anything else raises TypeError naming the offending type; the session turns
 that into UnrecordableValueError naming the site, so nothing is silently
@@ -130,11 +131,13 @@ def _encode_other(value: Any, depth: int) -> Any:
             "stderr": encode(value.stderr, depth + 1)}}
     from currant._recorders import (Pick, RecordedDirEntry, RecordedFile,
                                     RecordedIterator, RecordedResponse,
-                                    is_requests_response)
+                                    TempPath, is_requests_response)
     if isinstance(value, RecordedDirEntry):
         return {"$t": "dirent", "v": value.to_json(encode)}
     if isinstance(value, Pick):
         return {"$t": "pick", "v": value.to_json(encode)}
+    if isinstance(value, TempPath):
+        return {"$t": "tempfd", "v": encode(value.path, depth + 1)}
     if isinstance(value, RecordedFile):
         return {"$t": "file", "v": value.to_json()}
     if isinstance(value, RecordedResponse):
@@ -286,6 +289,8 @@ _DECODERS = {
     _recorders.RecordedDirEntry.from_json(v, decode),
     "pick": lambda v: __import__("currant._recorders").
     _recorders.Pick(v["op"], v["i"]),
+    "tempfd": lambda v: __import__("currant._recorders").
+    _recorders.TempPath(decode(v)).reopen(),
     "stats": lambda v: {k: int(x) if type(x) is str else decode(x)
                         for k, x in v.items()},  # BigIntStats: strings
     "file": lambda v: __import__("currant._recorders").

@@ -417,6 +417,30 @@ def is_pick(fn: Any) -> bool:
                  random.Random.sample, random.Random.choices)
 
 
+class TempPath:
+    """What ``tempfile.mkstemp()`` made, as journaled: its path.  The
+    descriptor it returned is a number of the process that made it; in
+    another one it is no file, or another file (the coordinator's channel
+    even), so replay opens the path again for a descriptor of its own
+    (creating the file if it was removed since).  Journal tag ``tempfd``."""
+
+    __slots__ = ("path",)
+
+    def __init__(self, path: Any) -> None:
+        self.path = path
+
+    def reopen(self) -> Tuple[int, Any]:
+        """``(fd, path)``, as mkstemp returned them."""
+        flags = os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0) | \
+            getattr(os, "O_CLOEXEC", 0)
+        return os.open(self.path, flags, 0o600), self.path
+
+
+def is_mkstemp(fn: Any) -> bool:
+    tempfile = sys.modules.get("tempfile")
+    return tempfile is not None and fn is tempfile.mkstemp
+
+
 def is_resource(value: Any) -> bool:
     """Values that are live handles, not data: files and pipes.  They are
     journaled as resources (not values) and reopened lazily on replay."""

@@ -510,7 +510,8 @@ class Session:
             self._commit(key, rel, site, kind, attempt, "resource", None, t0)
             return result
         try:
-            enc = _codec.encode(result)
+            enc = _codec.encode(_recorders.TempPath(result[1])
+                                if _recorders.is_mkstemp(fn) else result)
         except (TypeError, RecursionError) as exc:
             # journaled as the call's error, so a replay raises it again
             err = UnrecordableValueError(f"{self.where(rel, site)}: {exc}")

@@ -286,6 +286,17 @@ class CodecTest(unittest.TestCase):
         self.assertIs(type(got.lines[0]), PLine)
         self.assertEqual(got, order)
 
+    def test_mkstemp_replays_a_descriptor_of_its_own(self) -> None:
+        fd, path = tempfile.mkstemp()
+        self.addCleanup(os.unlink, path)
+        os.write(fd, b"live")
+        os.close(fd)
+        got_fd, got_path = roundtrip(_recorders.TempPath(path))
+        with os.fdopen(got_fd, "rb+") as f:  # its own, open on that path
+            self.assertEqual((got_path, f.read()), (path, b"live"))
+        self.assertTrue(_recorders.is_mkstemp(tempfile.mkstemp))
+        self.assertFalse(_recorders.is_mkstemp(tempfile.mkdtemp))
+
     def test_recorded_response(self) -> None:
         r = _recorders.RecordedResponse(200, "OK", [("X-A", "1")], b'{"a":1}',
                                         "http://h/")

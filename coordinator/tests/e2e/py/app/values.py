@@ -129,3 +129,11 @@ class Receipt:
 
 got = _currant.call(17, give, Receipt(7, Status.PAID, Point(1, 2)))
 print("instance", got, type(got).__name__, got.status is Status.PAID)
+
+# tempfile.mkstemp's descriptor is the process's own on replay too: the
+# recorded number would be another file's, or none.
+fd, path = _currant.call(18, tempfile.mkstemp)
+os.write(fd, b"x")
+os.close(fd)
+print("mkstemp", os.path.getsize(path) > 0)
+os.unlink(path)
