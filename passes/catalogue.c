@@ -145,6 +145,8 @@ static const CatEntry python_table[] = {
     E("shutil.rmtree", "file", "directory removal"),
     E("tempfile.mkdtemp", "file", "creates a uniquely named directory"),
     E("tempfile.mkstemp", "file", "creates a uniquely named file"),
+    E("tempfile.TemporaryDirectory", "file", "creates a uniquely named directory"),
+    E("tempfile.NamedTemporaryFile", "file", "creates a uniquely named file"),
     E("pathlib.Path.cwd", "env", "current directory"),
     E("pathlib.Path.home", "env", "home directory"),
     E("<pathlib.Path>.read_text", "file", "file read"),

@@ -15,7 +15,8 @@ sequence such as os.stat_result or time.struct_time, rebuilt as its type),
 pyobj (an enum member, namedtuple, dataclass or pydantic model, rebuilt as
 its class, found by module and qualified name; runtime-js reads the fields),
 pick (the positions a random selection chose, see _recorders.Pick),
-tempfd (tempfile.mkstemp's path: replay opens it again, _recorders.TempPath).
+tempfd, tempdir, tempfile (what tempfile.mkstemp, TemporaryDirectory and
+NamedTemporaryFile made, by name: replay opens or makes it again).
 
 Anything else raises TypeError naming the offending type; the session turns
 that into UnrecordableValueError naming the site, so nothing is silently
@@ -131,13 +132,13 @@ def _encode_other(value: Any, depth: int) -> Any:
             "stderr": encode(value.stderr, depth + 1)}}
     from currant._recorders import (Pick, RecordedDirEntry, RecordedFile,
                                     RecordedIterator, RecordedResponse,
-                                    TempPath, is_requests_response)
+                                    TempMade, is_requests_response)
     if isinstance(value, RecordedDirEntry):
         return {"$t": "dirent", "v": value.to_json(encode)}
     if isinstance(value, Pick):
         return {"$t": "pick", "v": value.to_json(encode)}
-    if isinstance(value, TempPath):
-        return {"$t": "tempfd", "v": encode(value.path, depth + 1)}
+    if isinstance(value, TempMade):
+        return {"$t": value.tag, "v": encode(value.value, depth + 1)}
     if isinstance(value, RecordedFile):
         return {"$t": "file", "v": value.to_json()}
     if isinstance(value, RecordedResponse):
@@ -290,7 +291,11 @@ _DECODERS = {
     "pick": lambda v: __import__("currant._recorders").
     _recorders.Pick(v["op"], v["i"]),
     "tempfd": lambda v: __import__("currant._recorders").
-    _recorders.TempPath(decode(v)).reopen(),
+    _recorders.reopen_temp(decode(v)),
+    "tempdir": lambda v: __import__("currant._recorders").
+    _recorders.RecordedTempDir(decode(v)),
+    "tempfile": lambda v: __import__("currant._recorders").
+    _recorders.RecordedTempFile(v["name"], v["mode"], v["delete"]),
     "stats": lambda v: {k: int(x) if type(x) is str else decode(x)
                         for k, x in v.items()},  # BigIntStats: strings
     "file": lambda v: __import__("currant._recorders").

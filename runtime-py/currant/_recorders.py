@@ -417,28 +417,109 @@ def is_pick(fn: Any) -> bool:
                  random.Random.sample, random.Random.choices)
 
 
-class TempPath:
-    """What ``tempfile.mkstemp()`` made, as journaled: its path.  The
-    descriptor it returned is a number of the process that made it; in
-    another one it is no file, or another file (the coordinator's channel
-    even), so replay opens the path again for a descriptor of its own
-    (creating the file if it was removed since).  Journal tag ``tempfd``."""
+class TempMade:
+    """What a tempfile maker made, in the form its journal tag keeps: the
+    name, not the descriptor or object of the process that made it (in
+    another process a descriptor number is no file, or another one, the
+    coordinator's channel even).  Replay opens or makes it again by name
+    (reopen_temp, RecordedTempDir, RecordedTempFile)."""
 
-    __slots__ = ("path",)
+    __slots__ = ("tag", "value")
 
-    def __init__(self, path: Any) -> None:
-        self.path = path
-
-    def reopen(self) -> Tuple[int, Any]:
-        """``(fd, path)``, as mkstemp returned them."""
-        flags = os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0) | \
-            getattr(os, "O_CLOEXEC", 0)
-        return os.open(self.path, flags, 0o600), self.path
+    def __init__(self, tag: str, value: Any) -> None:
+        self.tag = tag
+        self.value = value
 
 
-def is_mkstemp(fn: Any) -> bool:
+def reopen_temp(path: Any) -> Tuple[int, Any]:
+    """``(fd, path)`` as ``tempfile.mkstemp()`` returned them: the path
+    opened again for a descriptor of this process (made if removed)."""
+    flags = os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0) | \
+        getattr(os, "O_CLOEXEC", 0)
+    return os.open(path, flags, 0o600), path
+
+
+class RecordedTempDir:
+    """What ``tempfile.TemporaryDirectory()`` made, as journaled: its name.
+    A replay hands back a directory of that name (made again if it is
+    gone), so paths built in it are the ones recorded, and removes it on
+    exit or ``cleanup()`` as the original would.  Journal tag ``tempdir``."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        os.makedirs(name, exist_ok=True)
+
+    def __enter__(self) -> str:
+        return self.name
+
+    def __exit__(self, *exc: Any) -> None:
+        self.cleanup()
+
+    def cleanup(self) -> None:
+        import shutil
+        shutil.rmtree(self.name, ignore_errors=True)
+
+    def __repr__(self) -> str:
+        return f"<RecordedTempDir {self.name!r}>"
+
+
+class RecordedTempFile:
+    """What ``tempfile.NamedTemporaryFile()`` made, as journaled: its name,
+    mode and whether it is deleted on close.  A replay opens that name
+    again (what the program writes through it is written again, as through
+    a replayed ``open``), so the name the program passes on is the recorded
+    one.  Journal tag ``tempfile``."""
+
+    def __init__(self, name: str, mode: str, delete: bool) -> None:
+        self.name = name
+        self.delete = delete
+        flags = mode.replace("x", "w")
+        self.file = open(name, flags if "w" in flags or "a" in flags or
+                         os.path.exists(name) else flags.replace("r", "w"))
+
+    @classmethod
+    def of(cls, live: Any) -> Dict[str, Any]:
+        """The journal record of a live NamedTemporaryFile."""
+        closer = getattr(live, "_closer", None)
+        delete = getattr(live, "delete", getattr(closer, "delete", True))
+        return {"name": live.name, "mode": live.file.mode,
+                "delete": bool(delete)}
+
+    def __getattr__(self, attr: str) -> Any:
+        return getattr(self.file, attr)
+
+    def __iter__(self) -> Any:
+        return iter(self.file)
+
+    def __enter__(self) -> "RecordedTempFile":
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.file.close()
+        if self.delete:
+            try:
+                os.unlink(self.name)
+            except FileNotFoundError:
+                pass
+
+
+def temp_record(fn: Any, result: Any) -> Any:
+    """The journal form of what a tempfile maker returned, or None when fn
+    is not one: mkstemp's path, TemporaryDirectory's name,
+    NamedTemporaryFile's name, mode and delete flag."""
     tempfile = sys.modules.get("tempfile")
-    return tempfile is not None and fn is tempfile.mkstemp
+    if tempfile is None or fn is None:
+        return None
+    if fn is tempfile.mkstemp:
+        return TempMade("tempfd", result[1])
+    if fn is tempfile.TemporaryDirectory:
+        return TempMade("tempdir", result.name)
+    if fn is tempfile.NamedTemporaryFile:
+        return TempMade("tempfile", RecordedTempFile.of(result))
+    return None
 
 
 def is_resource(value: Any) -> bool:

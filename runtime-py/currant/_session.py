@@ -509,9 +509,9 @@ class Session:
             self.track_file(result)
             self._commit(key, rel, site, kind, attempt, "resource", None, t0)
             return result
+        made = _recorders.temp_record(fn, result)
         try:
-            enc = _codec.encode(_recorders.TempPath(result[1])
-                                if _recorders.is_mkstemp(fn) else result)
+            enc = _codec.encode(result if made is None else made)
         except (TypeError, RecursionError) as exc:
             # journaled as the call's error, so a replay raises it again
             err = UnrecordableValueError(f"{self.where(rel, site)}: {exc}")

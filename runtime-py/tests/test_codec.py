@@ -286,16 +286,34 @@ class CodecTest(unittest.TestCase):
         self.assertIs(type(got.lines[0]), PLine)
         self.assertEqual(got, order)
 
-    def test_mkstemp_replays_a_descriptor_of_its_own(self) -> None:
+    def test_temp_makers_replay_by_name(self) -> None:
+        record = _recorders.temp_record
         fd, path = tempfile.mkstemp()
         self.addCleanup(os.unlink, path)
         os.write(fd, b"live")
         os.close(fd)
-        got_fd, got_path = roundtrip(_recorders.TempPath(path))
+        got_fd, got_path = roundtrip(record(tempfile.mkstemp, (fd, path)))
         with os.fdopen(got_fd, "rb+") as f:  # its own, open on that path
             self.assertEqual((got_path, f.read()), (path, b"live"))
-        self.assertTrue(_recorders.is_mkstemp(tempfile.mkstemp))
-        self.assertFalse(_recorders.is_mkstemp(tempfile.mkdtemp))
+
+        live_dir = tempfile.TemporaryDirectory()
+        live_dir.cleanup()  # gone since: replay makes it again
+        got_dir = roundtrip(record(tempfile.TemporaryDirectory, live_dir))
+        with got_dir as name:
+            self.assertEqual(name, live_dir.name)
+            self.assertTrue(os.path.isdir(name))
+        self.assertFalse(os.path.exists(live_dir.name))
+
+        live = tempfile.NamedTemporaryFile("w+", suffix=".txt")
+        got = roundtrip(record(tempfile.NamedTemporaryFile, live))
+        live.close()  # deleted: the replayed one is made again
+        self.assertEqual((got.name, got.delete), (live.name, True))
+        got.write("again")
+        got.seek(0)
+        self.assertEqual(got.read(), "again")
+        got.close()
+        self.assertFalse(os.path.exists(live.name))
+        self.assertIsNone(record(tempfile.mkdtemp, "/x"))
 
     def test_recorded_response(self) -> None:
         r = _recorders.RecordedResponse(200, "OK", [("X-A", "1")], b'{"a":1}',

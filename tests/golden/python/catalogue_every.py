@@ -119,6 +119,8 @@ def every_entry(p, d):
     shutil.rmtree(d)
     tempfile.mkdtemp()
     tempfile.mkstemp()
+    tempfile.TemporaryDirectory()
+    tempfile.NamedTemporaryFile()
     pathlib.Path.cwd()
     pathlib.Path.home()
     q = pathlib.Path(p)

@@ -137,3 +137,13 @@ os.write(fd, b"x")
 os.close(fd)
 print("mkstemp", os.path.getsize(path) > 0)
 os.unlink(path)
+
+# A temporary directory or named file keeps its name on replay: arguments
+# built from it match what was recorded.
+with _currant.call(19, tempfile.TemporaryDirectory) as scratch:
+    inside = os.path.join(scratch, "x")
+    print("tempdir", _currant.call(20, give, inside) == inside, os.path.isdir(scratch))
+with _currant.call(21, tempfile.NamedTemporaryFile, "w+") as named:
+    named.write("x")
+    named.flush()
+    print("namedtemp", _currant.call(22, give, named.name) == named.name)
