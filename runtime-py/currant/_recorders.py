@@ -181,27 +181,38 @@ def record_live(value: Any) -> Any:
     return value
 
 
-class RecordedFile:
-    """A file opened for reading, recorded as its content (see _session)."""
+class _FileProxy:
+    """A file-like object: what it does not define, the file it wraps
+    (self._file, set first in __init__) answers; it is its own context
+    manager, closing on exit."""
 
-    def __init__(self, data: Any, name: Any, mode: str) -> None:
-        self.data = data
-        self.name = name
-        self.mode = mode
-        self._io: Any = io.BytesIO(data) if isinstance(data, bytes) \
-            else io.StringIO(data)
+    _file: Any
 
     def __getattr__(self, attr: str) -> Any:
-        return getattr(self._io, attr)
+        return getattr(self._file, attr)
 
     def __iter__(self) -> Any:
-        return iter(self._io)
+        return iter(self._file)
 
-    def __enter__(self) -> "RecordedFile":
+    def __enter__(self) -> Any:
         return self
 
     def __exit__(self, *exc: Any) -> None:
-        self._io.close()
+        self.close()
+
+
+class RecordedFile(_FileProxy):
+    """A file opened for reading, recorded as its content (see _session)."""
+
+    def __init__(self, data: Any, name: Any, mode: str) -> None:
+        self._file = io.BytesIO(data) if isinstance(data, bytes) \
+            else io.StringIO(data)
+        self.data = data
+        self.name = name
+        self.mode = mode
+
+    def close(self) -> None:
+        self._file.close()
 
     def to_json(self) -> dict:
         return {"data": self.data if isinstance(self.data, str) else
@@ -463,7 +474,7 @@ class RecordedTempDir:
         return f"<RecordedTempDir {self.name!r}>"
 
 
-class RecordedTempFile:
+class RecordedTempFile(_FileProxy):
     """What ``tempfile.NamedTemporaryFile()`` made, as journaled: its name,
     mode and whether it is deleted on close.  A replay opens that name
     again (what the program writes through it is written again, as through
@@ -471,11 +482,12 @@ class RecordedTempFile:
     one.  Journal tag ``tempfile``."""
 
     def __init__(self, name: str, mode: str, delete: bool) -> None:
+        flags = mode.replace("x", "w")
+        self._file = open(name, flags if "w" in flags or "a" in flags or
+                          os.path.exists(name) else flags.replace("r", "w"))
+        self.file = self._file  # as NamedTemporaryFile's wrapper names it
         self.name = name
         self.delete = delete
-        flags = mode.replace("x", "w")
-        self.file = open(name, flags if "w" in flags or "a" in flags or
-                         os.path.exists(name) else flags.replace("r", "w"))
 
     @classmethod
     def of(cls, live: Any) -> Dict[str, Any]:
@@ -485,20 +497,8 @@ class RecordedTempFile:
         return {"name": live.name, "mode": live.file.mode,
                 "delete": bool(delete)}
 
-    def __getattr__(self, attr: str) -> Any:
-        return getattr(self.file, attr)
-
-    def __iter__(self) -> Any:
-        return iter(self.file)
-
-    def __enter__(self) -> "RecordedTempFile":
-        return self
-
-    def __exit__(self, *exc: Any) -> None:
-        self.close()
-
     def close(self) -> None:
-        self.file.close()
+        self._file.close()
         if self.delete:
             try:
                 os.unlink(self.name)
