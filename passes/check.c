@@ -310,14 +310,25 @@ static TSNode call_args(const Call *c) {
   return ts_node_child_by_field_name(c->node, "arguments", 9);
 }
 
-/* exec(cmd, (err, stdout) => ...): what the runtime records is what the
- * callback gets, not the ChildProcess the call returns. */
+/* exec(cmd, (err, stdout) => ...), http.get(url, (res) => ...): what the
+ * runtime records is what the callback gets (a response read whole), not
+ * the ChildProcess or ClientRequest the call returns. */
 static bool ends_with_function(const Call *c) {
   TSNode args = call_args(c);
   uint32_t n = ts_node_is_null(args) ? 0 : ts_node_named_child_count(args);
   if (n == 0) return false;
   const char *type = ts_node_type(ts_node_named_child(args, n - 1));
   return !strcmp(type, "arrow_function") || !strcmp(type, "function_expression");
+}
+
+/* The calls whose callback the runtime records (runtime-js, takesCallback). */
+static bool taken_by_callback(const char *canonical) {
+  static const char *const names[] = {"child_process.exec", "child_process.execFile",
+                                      "http.get",           "http.request",
+                                      "https.get",          "https.request"};
+  for (size_t i = 0; i < sizeof names / sizeof *names; i++)
+    if (!strcmp(names[i], canonical)) return true;
+  return false;
 }
 
 static void rule_unrecordable(Ctx *cx, int mi) {
@@ -330,7 +341,7 @@ static void rule_unrecordable(Ctx *cx, int mi) {
     for (size_t k = 0; k < sizeof unrecordable / sizeof *unrecordable; k++) {
       const Unrecordable *u = &unrecordable[k];
       if (u->lang != m->lang || strcmp(u->canonical, cn) != 0) continue;
-      if (callback && (!strcmp(cn, "child_process.exec") || !strcmp(cn, "child_process.execFile"))) break;
+      if (callback && taken_by_callback(cn)) break;
       add_at_call(cx, m, c, "unrecordable-boundary",
                   xasprintf("'%s' returns %s, which the journal cannot record: a run fails at this "
                             "checkpoint; use %s",

@@ -68,7 +68,11 @@ function encodeObject(value, depth) {
   if (value instanceof ArrayBuffer) return { $t: "bytes", v: Buffer.from(value).toString("base64") };
   if (value instanceof Map) return { $t: "map", v: [...value].map(([k, x]) => [encode(k, depth + 1), encode(x, depth + 1)]) };
   if (value instanceof Set) return { $t: "set", v: [...value].map((x) => encode(x, depth + 1)) };
-  if (value instanceof RecordedResponse) return { $t: "response", v: value.toRecord() };
+  if (value instanceof RecordedResponse) {
+    const out = { $t: "response", v: value.toRecord() };
+    if (value.incoming) out.js = "incoming"; // handed to an http callback
+    return out;
+  }
   if (value instanceof Error) return { $t: "error", v: encodeError(value) };
   if (isPlain(value)) {
     const out = {};
@@ -91,6 +95,7 @@ function decode(data) {
   if (Array.isArray(data)) return data.map(decode);
   const tag = data.$t;
   if (tag === "bytes" && data.js === "Uint8Array") return new Uint8Array(Buffer.from(data.v, "base64"));
+  if (tag === "response" && data.js === "incoming") return RecordedResponse.fromRecord(data.v).toIncoming();
   if (tag === undefined) {
     const out = {};
     for (const k of Object.keys(data)) out[k] = decode(data[k]);
@@ -301,6 +306,58 @@ class RecordedResponse {
 
   toRecord() {
     return { status: this.status, reason: this.statusText, headers: this.headers, body: this.body.toString("base64"), url: this.url };
+  }
+
+  /**
+   * Reads an http.IncomingMessage whole (what http.get's callback gets),
+   * then calls done with the recording, or with the stream's error.
+   * @param {import("http").IncomingMessage} res
+   * @param {(err: Error|null, rec?: RecordedResponse) => void} done
+   */
+  static readIncoming(res, done) {
+    const chunks = [];
+    res.on("data", (c) => chunks.push(Buffer.isBuffer(c) ? c : Buffer.from(c)));
+    res.on("error", (err) => done(err));
+    res.on("end", () => {
+      const headers = [];
+      for (let i = 0; i + 1 < res.rawHeaders.length; i += 2) headers.push([res.rawHeaders[i], res.rawHeaders[i + 1]]);
+      const url = res.req && res.req.host ? `${res.req.protocol}//${res.req.host}${res.req.path}` : null;
+      const rec = new RecordedResponse(res.statusCode, res.statusMessage || "", headers, Buffer.concat(chunks), url);
+      rec.incoming = true;
+      done(null, rec);
+    });
+  }
+
+  /**
+   * A readable stream standing for the http.IncomingMessage recorded:
+   * statusCode, statusMessage, headers (lower-cased, as Node's), rawHeaders,
+   * and the body, read as the live one was ("data", "end", setEncoding, pipe).
+   */
+  toIncoming() {
+    const { Readable } = require("node:stream");
+    const body = this.body;
+    let sent = false;
+    // pushed when first read, from the reader's async context: the
+    // handlers that get it continue the frame that reads
+    const res = new Readable({
+      read() {
+        if (sent) return;
+        sent = true;
+        if (body.length) this.push(body);
+        this.push(null);
+      },
+    });
+    res.statusCode = this.status;
+    res.statusMessage = this.statusText;
+    res.httpVersion = "1.1";
+    res.rawHeaders = this.headers.flat();
+    res.headers = {};
+    for (const [k, v] of this.headers) {
+      const key = k.toLowerCase();
+      if (key === "set-cookie") (res.headers[key] ||= []).push(v); // an array, as Node gives it
+      else res.headers[key] = key in res.headers ? `${res.headers[key]}, ${v}` : v;
+    }
+    return res;
   }
 
   /** A fresh fetch Response with the recorded status, headers and body. */

@@ -96,7 +96,49 @@ function callbackFunctions() {
   for (const name of ["lookup", "lookupService", "resolve", "resolve4", "resolve6", "resolveTxt", "resolveMx", "reverse"]) {
     set.add(dns[name]);
   }
+  for (const fn of httpFunctions()) set.add(fn);
   return set;
+}
+
+/** http(s).get/request: their callback gets a response stream, read whole. */
+let httpApis = null;
+
+function httpFunctions() {
+  if (httpApis === null) {
+    const http = require("node:http");
+    const https = require("node:https");
+    httpApis = new Set([http.get, http.request, https.get, https.request]);
+  }
+  return httpApis;
+}
+
+/**
+ * A response whose body could not be read whole: the callback gets a
+ * stream with its status and headers that fails with err, as the live one
+ * did; nothing is recorded, so a resume sends the request again.
+ */
+function failedIncoming(res, err) {
+  const { Readable } = require("node:stream");
+  const failed = new Readable({ read() {} });
+  Object.assign(failed, { statusCode: res.statusCode, statusMessage: res.statusMessage, headers: res.headers });
+  process.nextTick(() => failed.destroy(err));
+  return failed;
+}
+
+/**
+ * What a replayed http(s).get/request returns in place of its
+ * ClientRequest: the request was sent when the run recorded it, so writing
+ * to it, ending it or setting its timeout does nothing.
+ */
+function replayedRequest() {
+  const { EventEmitter } = require("node:events");
+  const req = new EventEmitter();
+  for (const name of ["write", "end", "abort", "destroy", "setHeader", "removeHeader", "flushHeaders"]) req[name] = () => req;
+  req.setTimeout = () => req;
+  req.setNoDelay = () => req;
+  req.setSocketKeepAlive = () => req;
+  req.getHeader = () => undefined;
+  return req;
 }
 
 function isThenable(v) {
@@ -319,7 +361,7 @@ class Session {
     if (this.unvisited > 0) {
       const row = this.match(key, rel, site, args);
       if (row === FRESH || (row === undefined && this.at.has(key))) k = this.fresh(key);
-      else if (row !== undefined) return this.replay(row, rel, site, this.next - 1, args);
+      else if (row !== undefined) return this.replay(row, rel, site, this.next - 1, args, fn instanceof Ref ? fn.fn : fn);
     } else if (this.at.has(key)) {
       // every row has been replayed, this key's by a concurrent sibling
       // that took it from the pool: the key is taken
@@ -411,14 +453,14 @@ class Session {
    * for a call whose live result was a promise, a promise settled in
    * journal order (ReplayGate).
    */
-  replay(row, rel, site, i, args) {
+  replay(row, rel, site, i, args, target) {
     if (row[1] !== rel || row[2] !== site) this.diverged(row, rel, site);
     const settled = row[5] === "ok" || row[5] === "error";
     // A row committed when its callback fired or its promise settled:
     // what the program printed between the call and then was printed
     // before the crash, so it is counted replayed (and output muted until
     // it is) only when the callback or the continuation gets its outcome.
-    if (row[3].endsWith("+cb") && row[5] === "ok") return this.replayCallback(row, i, args);
+    if (row[3].endsWith("+cb") && row[5] === "ok") return this.replayCallback(row, i, args, target);
     if (!settled || !row[3].endsWith("+await")) {
       this.visited(row[0]);
       return settled ? outcome(row) : undefined;
@@ -522,6 +564,18 @@ class Session {
     const cb = args[args.length - 1];
     const caller = this.als.getStore() || this.root;
     const session = this;
+    if (httpFunctions().has(child.fn)) {
+      // the response is read whole, recorded, then handed on as a stream
+      const reading = (res) => codec.RecordedResponse.readIncoming(res, (err, rec) => {
+        if (err) return session.als.run(caller, () => cb(failedIncoming(res, err))); // not recorded
+        return recording.call(res, rec.toIncoming(), rec);
+      });
+      const recording = function (stream, rec) {
+        session.commit(key, rel, site, "call+cb", child.attempt, "ok", codec.encode([rec]), t0);
+        return session.als.run(caller, () => cb.call(this, stream));
+      };
+      return [...args.slice(0, -1), reading];
+    }
     const recording = function (...got) {
       let enc;
       try {
@@ -542,14 +596,14 @@ class Session {
    * callback gets the recorded error and results on a later turn, in
    * journal order among the other recorded completions.
    */
-  replayCallback(row, i, args) {
+  replayCallback(row, i, args, target) {
     const cb = args[args.length - 1];
     const caller = this.als.getStore() || this.root;
     this.gate.settle(i, () => outcome(row)).then((got) => {
       this.visited(row[0]);
       if (typeof cb === "function") this.als.run(caller, () => cb(...got));
     });
-    return undefined;
+    return httpFunctions().has(target) ? replayedRequest() : undefined;
   }
 
   commit(key, rel, site, kind, attempt, status, value, t0) {

@@ -208,3 +208,21 @@ test("Python class instances decode to their fields", () => {
   assert.deepEqual(codec.decode({ $t: "pyobj", type: "shop:Receipt", kind: "dataclass", v: { order: 7, at: { $t: "datetime", v: "2024-01-02T03:04:05.000Z" } } }),
     { order: 7, at: new Date("2024-01-02T03:04:05.000Z") });
 });
+
+test("a response an http callback got decodes to a stream of the same response", async () => {
+  const rec = new codec.RecordedResponse(201, "Created", [["Content-Type", "text/plain"], ["Set-Cookie", "a=1"], ["Set-Cookie", "b=2"]],
+    Buffer.from("héllo"), "http://h/x");
+  rec.incoming = true;
+  const enc = JSON.parse(JSON.stringify(codec.encode([rec])));
+  assert.equal(enc[0].js, "incoming");
+  const [res] = codec.decode(enc);
+  assert.equal(res.statusCode, 201);
+  assert.equal(res.statusMessage, "Created");
+  assert.equal(res.headers["content-type"], "text/plain");
+  assert.deepEqual(res.headers["set-cookie"], ["a=1", "b=2"]);
+  assert.deepEqual(res.rawHeaders, ["Content-Type", "text/plain", "Set-Cookie", "a=1", "Set-Cookie", "b=2"]);
+  res.setEncoding("utf8");
+  let body = "";
+  for await (const chunk of res) body += chunk;
+  assert.equal(body, "héllo");
+});

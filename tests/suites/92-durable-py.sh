@@ -65,6 +65,7 @@ if [ -x "$CURRANTC" ]; then
   if python3 -c 'import requests' 2>/dev/null; then
     H="$TMP/http"
     mkdir -p "$H/app"
+    fresh http-journal
     cat >"$H/server.py" <<'PY'
 import http.server, json, sys
 hits = sys.argv[1]
@@ -86,26 +87,10 @@ print(srv.server_port, flush=True)
 srv.serve_forever()
 PY
     printf 'import os\n\nimport requests\n\nbase = os.environ["SHOP_URL"]\nr = requests.post(base + "/charge", json={"n": 1})\nprint("charged", r.status_code, r.json(), r.headers["content-type"], type(r).__name__)\nwith requests.Session() as s:\n    print("status", s.get(base + "/status").json()["path"])\n' >"$H/app/shop.py"
-    python3 "$H/server.py" "$H/hits" >"$H/port" 2>/dev/null &
-    server=$!
-    for _ in $(seq 50); do [ -s "$H/port" ] && break; sleep 0.1; done
-    export SHOP_URL="http://127.0.0.1:$(cat "$H/port")"
-    if "$CURRANTC" build -q -o "$H/out" "$H/app" 2>"$TMP/last"; then
-      expect py-requests-run 0 cur run --id shop "$H/out/shop.py"
-      cp "$TMP/last" "$H/live"
-      has py-requests-response "^charged 201 \{'path': '/charge', 'ok': True\} application/json Response" "$TMP/last"
-      expect py-requests-replay 0 cur replay shop
-      if cmp -s <(grep -v '^currant:' "$H/live") <(grep -v '^currant:' "$TMP/last"); then ok py-requests-replay-same; else
-        bad py-requests-replay-same "replay printed: $(head -c 300 "$TMP/last")"
-      fi
-      expect py-requests-fork 0 cur fork shop --from 2
-      if [ "$(tr '\n' , <"$H/hits")" = "POST /charge,GET /status,GET /status," ]; then ok py-requests-once; else
-        bad py-requests-once "server saw: $(tr '\n' , <"$H/hits")"
-      fi
-    else
-      bad py-requests-build "currantc: $(head -c 300 "$TMP/last")"
-    fi
-    kill "$server" 2>/dev/null || true
+    start_server SHOP_URL "$H/server.py" "$H/hits"
+    requests_once py-requests shop "$H/app" shop.py "$H/hits" "POST /charge,GET /status,GET /status," &&
+      has py-requests-response "^charged 201 \{'path': '/charge', 'ok': True\} application/json Response" "$TMP/shop.live"
+    kill "$server_pid" 2>/dev/null || true
     unset SHOP_URL
   else
     bad py-requests "the python3 on PATH cannot import requests: the requests checks cannot run"

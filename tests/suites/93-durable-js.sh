@@ -60,4 +60,51 @@ if [ -x "$CURRANTC" ]; then
     bad js-deps-build "currantc: $(head -c 300 "$TMP/last")"
   fi
 fi
+# --- http.get/request with a callback ------------------------------------
+# The response is read whole and recorded when the callback would get it;
+# replay and fork hand the callback a stream of the recorded response, and
+# the server sees each request once.
+if [ -x "$CURRANTC" ]; then
+  H="$TMP/http"
+  mkdir -p "$H/app"
+  fresh http-journal
+  cat >"$H/server.js" <<'JS'
+const http = require("http");
+const fs = require("fs");
+const srv = http.createServer((req, res) => {
+  let body = "";
+  req.on("data", (c) => (body += c));
+  req.on("end", () => {
+    fs.appendFileSync(process.argv[2], `${req.method} ${req.url} ${body}\n`);
+    res.writeHead(req.method === "POST" ? 201 : 200, { "Content-Type": "application/json" });
+    res.end(JSON.stringify({ path: req.url, got: body }));
+  });
+});
+srv.listen(0, "127.0.0.1", () => console.log(srv.address().port));
+JS
+  cat >"$H/app/shop.js" <<'JS'
+const http = require("http");
+const base = process.env.SHOP_URL;
+http.get(base + "/status", (res) => {
+  let body = "";
+  res.setEncoding("utf8");
+  res.on("data", (c) => (body += c));
+  res.on("end", () => {
+    console.log("get", res.statusCode, res.headers["content-type"], body);
+    const req = http.request(base + "/charge", { method: "POST" }, (res2) => {
+      const chunks = [];
+      res2.on("data", (c) => chunks.push(c));
+      res2.on("end", () => console.log("post", res2.statusCode, Buffer.concat(chunks).toString()));
+    });
+    req.write("n=1");
+    req.end();
+  });
+});
+JS
+  start_server SHOP_URL "$H/server.js" "$H/hits" node
+  requests_once js-http http "$H/app" shop.js "$H/hits" "GET /status ,POST /charge n=1,POST /charge n=1," &&
+    has js-http-response '^post 201 \{"path":"/charge","got":"n=1"\}$' "$TMP/http.live"
+  kill "$server_pid" 2>/dev/null || true
+  unset SHOP_URL
+fi
 finish

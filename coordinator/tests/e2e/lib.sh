@@ -149,3 +149,38 @@ crash_matrix() {
     done
   done
 }
+
+# start_server VAR SCRIPT HITS [RUNNER]: starts a test HTTP server that
+# prints its port and appends each request to HITS; exports VAR as its
+# base URL and sets server_pid.
+start_server() {
+  local var="$1" script="$2" hits="$3" runner="${4:-python3}"
+  rm -f "$hits" "$hits.port"
+  "$runner" "$script" "$hits" >"$hits.port" 2>/dev/null &
+  server_pid=$!
+  for _ in $(seq 50); do [ -s "$hits.port" ] && break; sleep 0.1; done
+  export "$var=http://127.0.0.1:$(cat "$hits.port")"
+}
+
+# requests_once LABEL ID APP ENTRY HITS WANT: builds APP with currantc, runs
+# its ENTRY as run ID, replays it (it must print the same), forks it from
+# checkpoint 2, and checks that the server saw WANT (its requests,
+# comma-joined): a replayed request is never sent again.  The run's output
+# is left in $TMP/ID.live; false if the build failed.
+requests_once() {
+  local label="$1" id="$2" app="$3" entry="$4" hits="$5" want="$6"
+  if ! "$CURRANTC" build -q -o "$app.out" "$app" 2>"$TMP/last"; then
+    bad "$label-build" "currantc: $(head -c 300 "$TMP/last")"
+    return 1
+  fi
+  expect "$label-run" 0 "$CURRANT" run --id "$id" "$app.out/$entry"
+  cp "$TMP/last" "$TMP/$id.live"
+  expect "$label-replay" 0 "$CURRANT" replay "$id"
+  if cmp -s <(grep -v '^currant:' "$TMP/$id.live") <(grep -v '^currant:' "$TMP/last"); then ok "$label-replay-same"; else
+    bad "$label-replay-same" "replay printed: $(head -c 300 "$TMP/last")"
+  fi
+  expect "$label-fork" 0 "$CURRANT" fork "$id" --from 2
+  if [ "$(tr '\n' , <"$hits")" = "$want" ]; then ok "$label-once"; else
+    bad "$label-once" "server saw: $(tr '\n' , <"$hits")"
+  fi
+}

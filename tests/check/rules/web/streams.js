@@ -11,6 +11,8 @@ function run(path) {
   // Recordable: strings, buffers, plain objects, booleans, fs.Stats and
   // fs.Dirent (rebuilt on replay), what a callback gets.
   exec("ls", (err, listing) => listing);
+  http.get("http://localhost/", (res) => res.resume());
+  fs.watch(path, () => {}); // expect: unrecordable-boundary
   const st = fs.statSync(path);
   const entries = fs.readdirSync(".", { withFileTypes: true });
   const text = fs.readFileSync(path, "utf8");
