@@ -187,6 +187,8 @@ static const CatEntry javascript_table[] = {
     E("process.hrtime", "clock", "high-resolution clock"),
     E("process.hrtime.bigint", "clock", "high-resolution clock"),
     E("process.uptime", "clock", "process clock"),
+    E("timers.promises.setTimeout", "sleep", "sleeping is skipped on replay"),
+    E("timers.promises.scheduler.wait", "sleep", "sleeping is skipped on replay"),
     E("os.uptime", "clock", "system uptime"),
     /* Randomness. */
     E("Math.random", "random", "pseudo-random number"),

@@ -11,6 +11,7 @@ const crypto = require("crypto");
 const http = require("http");
 const https = require("https");
 const os = require("node:os");
+const timers = require("node:timers/promises");
 const readline = require("readline");
 const rlp = require("readline/promises");
 const { performance: perf } = require("perf_hooks");
@@ -32,6 +33,8 @@ async function everyEntry(p) {
   process.hrtime.bigint();
   process.uptime();
   os.uptime();
+  await timers.setTimeout(1);
+  await timers.scheduler.wait(1);
   Math.random();
   crypto.randomUUID();
   crypto.getRandomValues(new Uint8Array(4));
