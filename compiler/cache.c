@@ -221,7 +221,8 @@ static void put_defs(Wr *w, const Module *m) {
     const Def *d = m->defs.items[i];
     put_uv(&w->b, d->kind), put_str(w, d->name), put_str(w, d->qualname), put_sv(&w->b, d->parent);
     put_span(&w->b, d->span, d->line, d->col);
-    put_uv(&w->b, (uint64_t)d->is_task | (uint64_t)d->is_async << 1 | (uint64_t)d->exported << 2);
+    put_uv(&w->b, (uint64_t)d->is_task | (uint64_t)d->is_async << 1 | (uint64_t)d->exported << 2 |
+                      (uint64_t)d->task_directive << 3);
     put_sv(&w->b, d->min_args), put_sv(&w->b, d->max_args), put_list(w, &d->locals);
   }
 }
@@ -406,8 +407,9 @@ static void get_def(Rd *r, Module *m, void *item, int i) {
   d->name = own(get_req(r)), d->qualname = own(get_req(r));
   d->parent = get_int(r, -1, i); /* an enclosing definition comes first */
   d->span = get_span(r, m->len, &d->line, &d->col);
-  uint32_t flags = get_u(r, 7);
+  uint32_t flags = get_u(r, 15);
   d->is_task = flags & 1, d->is_async = flags >> 1 & 1, d->exported = flags >> 2 & 1;
+  d->task_directive = flags >> 3 & 1;
   d->min_args = get_int(r, -1, INT32_MAX), d->max_args = get_int(r, -1, INT32_MAX);
   get_list(r, &d->locals);
 }
@@ -702,7 +704,8 @@ static void put_target(StrBuf *b, const Codebase *cb, int module, int def) {
   if (def < 0 || def >= t->defs.len) return;
   const Def *d = t->defs.items[def];
   put_uv(b, d->kind), put_opt(b, d->name), put_opt(b, d->qualname), put_sv(b, d->parent);
-  put_uv(b, (uint64_t)d->is_task | (uint64_t)d->is_async << 1 | (uint64_t)d->exported << 2);
+  put_uv(b, (uint64_t)d->is_task | (uint64_t)d->is_async << 1 | (uint64_t)d->exported << 2 |
+                (uint64_t)d->task_directive << 3);
   put_sv(b, d->min_args), put_sv(b, d->max_args);
 }
 

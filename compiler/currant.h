@@ -230,6 +230,8 @@ typedef struct Def {
   uint32_t col;   /* 1-based column of the name */
   Span span;      /* the whole definition */
   bool is_task;   /* @task / @currant.task / "use task" / task(...) wrapped */
+  bool task_directive; /* JS: a task by its "use task" directive: only the calls currantc rewrites run it as
+                          one */
   bool is_async;  /* async def / async function */
   bool exported;  /* JS: exported (named or via module.exports); Python: top level, no leading _ */
   int min_args;   /* positional parameters without defaults */

@@ -611,28 +611,39 @@ static bool plain_async_with_sites(const Ctx *cx, int mi, int d) {
   return def->is_async && !def->is_task && def->kind != DEF_CLASS && cx->checkpoints[mi][d];
 }
 
-/* A def of m named name, visible from code owned by owner, that is a plain
- * async function with checkpoints (a callback: `items.map(send)`), or -1. */
-static int named_plain_async(const Ctx *cx, int mi, const char *name, int owner) {
+/* A JavaScript "use task" function with checkpoints: named as a value (a
+ * callback), it is called by the code it is given to, which currantc does
+ * not rewrite, so it does not run as a task there. */
+static bool directive_task_with_sites(const Ctx *cx, int mi, int d) {
+  const Def *def = ((const Module *)cx->cb->modules.items[mi])->defs.items[d];
+  return def->task_directive && def->is_async && cx->checkpoints[mi][d];
+}
+
+/* A def of m named name, visible from code owned by owner, that runs
+ * concurrently as a plain async function when named as a callback
+ * (`items.map(send)`): a plain async one with checkpoints, or a
+ * "use task" one (*as_value set).  Its index, or -1. */
+static int named_async(const Ctx *cx, int mi, const char *name, int owner, bool *as_value) {
   const Module *m = cx->cb->modules.items[mi];
   for (int d = 0; d < m->defs.len; d++) {
     const Def *def = m->defs.items[d];
-    if ((def->parent == -1 || def->parent == owner) && strcmp(def->name, name) == 0 &&
-        plain_async_with_sites(cx, mi, d))
-      return d;
+    if ((def->parent != -1 && def->parent != owner) || strcmp(def->name, name) != 0) continue;
+    *as_value = directive_task_with_sites(cx, mi, d);
+    if (*as_value || plain_async_with_sites(cx, mi, d)) return d;
   }
   return -1;
 }
 
-/* The plain async function with checkpoints call ic starts: its callee,
- * or one it names in its arguments.  Sets *tmi, *td. */
-static bool concurrent_target(const Ctx *cx, int mi, const Call *ic, int *tmi, int *td) {
-  *tmi = ic->target_module, *td = ic->target_def;
+/* The async function with checkpoints call ic starts as a plain one: its
+ * callee, or one it names in its arguments.  Sets *tmi, *td, *as_value
+ * (a "use task" function named as a value). */
+static bool concurrent_target(const Ctx *cx, int mi, const Call *ic, int *tmi, int *td, bool *as_value) {
+  *tmi = ic->target_module, *td = ic->target_def, *as_value = false;
   if (plain_async_with_sites(cx, *tmi, *td)) return true;
   const Module *m = cx->cb->modules.items[mi];
   *tmi = mi;
   for (int u = 0; u < ic->uses.len; u++)
-    if ((*td = named_plain_async(cx, mi, ic->uses.items[u], owner_of(m, ic->func))) >= 0) return true;
+    if ((*td = named_async(cx, mi, ic->uses.items[u], owner_of(m, ic->func), as_value)) >= 0) return true;
   return false;
 }
 
@@ -645,6 +656,16 @@ static void report_concurrent(Ctx *cx, const Module *m, const Call *runner, uint
           "await take keys in the order they complete, which a resumed run can meet otherwise; make it "
           "a task (%s)",
           runner->text, def_qualname(tm, td), py ? "@task" : "\"use task\""));
+}
+
+static void report_task_as_value(Ctx *cx, const Module *m, const Call *runner, const Call *ic, int td) {
+  const char *name = ((const Def *)m->defs.items[td])->name;
+  add(cx, m, "nondeterminism", ic->line, ic->col, ic->func, call_snippet(m, ic),
+      xasprintf("'%s' runs \"use task\" function '%s' concurrently, given as a value: the code it is "
+                "given to calls it, not a call currantc rewrites, so it runs as a plain async function "
+                "(its checkpoints take keys in the order they complete); call it there, (x) => %s(x), "
+                "or wrap it with task()",
+                runner->text, name, name));
 }
 
 /* A module's calls or defs sorted by where they start, so that those
@@ -768,7 +789,11 @@ static void rule_concurrent_async(Ctx *cx, int mi) {
     for (int k = first_at(sp.calls, sp.ncalls, s); k < sp.ncalls && sp.calls[k].start < e; k++) {
       const Call *ic = m->calls.items[sp.calls[k].i];
       int tmi, td;
-      if (ic->span.end <= e && concurrent_target(cx, mi, ic, &tmi, &td))
+      bool as_value;
+      if (ic->span.end > e || !concurrent_target(cx, mi, ic, &tmi, &td, &as_value)) continue;
+      if (as_value)
+        report_task_as_value(cx, m, c, ic, td);
+      else
         report_concurrent(cx, m, c, ic->line, ic->col, ic->func, call_snippet(m, ic),
                           cx->cb->modules.items[tmi], td);
     }

@@ -615,7 +615,7 @@ static void enter_function(W *w, TSNode n, int k, Anc *self) {
       TSNode params = field(n, F_PARAMETERS);
       if (!ts_node_is_null(params)) count_params(params, d);
       else d->min_args = d->max_args = 1; /* `x => ...` */
-      d->is_task = has_task_directive(w, field(n, F_BODY));
+      d->is_task = d->task_directive = has_task_directive(w, field(n, F_BODY));
     }
     if (fnm.bind_scope >= 0) bind(w, fnm.bind_scope, fnm.name, BK_DEF, def);
     if (fnm.export_as) add_export(w, fnm.export_as, def, -1);

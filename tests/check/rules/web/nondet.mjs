@@ -52,7 +52,10 @@ async function fanOut(tags) {
   const c = await Promise.allSettled(tags.map(async (t) => currant.sleep(t))); // expect: nondeterminism
   // tasks, and functions that reach no checkpoint, are fine
   const d = await Promise.all([sealed("d"), idle(1)]);
-  return [a, b, c, d];
+  const e = await Promise.all(tags.map((t) => sealed(t)));
+  // a "use task" function given as a value is called by map, not as a task
+  const f = await Promise.all(tags.map(sealed)); // expect: nondeterminism
+  return [a, b, c, d, e, f];
 }
 
 async function bump() {
