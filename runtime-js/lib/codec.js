@@ -4,7 +4,7 @@
 // object that has a "$t" key is escaped as {"$t": "obj", "v": {...}}.
 // Tags: undef, float (NaN/Infinity), bigint, bytes (base64), tuple, set,
 // map, datetime/date/time, decimal, uuid, path, completed, response, iter,
-// error, stats (fs.Stats; BigIntStats with "big": true, fields as decimal
+// error, dir (fs.Dir, read whole), stats (fs.Stats; BigIntStats with "big": true, fields as decimal
 // strings), dirent (fs.Dirent: name, parent, type; shared with runtime-py),
 // pystruct (a Python struct sequence such as os.stat_result), pyobj (a
 // Python enum member, namedtuple, dataclass or pydantic model).  Values from
@@ -79,6 +79,7 @@ function encodeObject(value, depth) {
     for (const k of Object.keys(value)) out[k] = encode(value[k], depth + 1);
     return Object.prototype.hasOwnProperty.call(value, "$t") ? { $t: "obj", v: out } : out;
   }
+  if (value instanceof RecordedDir) return { $t: "dir", v: { path: encode(value.path, depth + 1), entries: value.entries.map((d) => encodeDirent(d, depth + 1)) } };
   if (value instanceof fs.Stats) return { $t: "stats", v: statsFields(value, false) };
   if (value instanceof fs.Dirent) return { $t: "dirent", v: encodeDirent(value, depth) };
   if (isBigIntStats(value)) return { $t: "stats", v: statsFields(value, true), big: true };
@@ -129,6 +130,7 @@ const DECODERS = {
   pyobj: (v, data) => (data.kind === "enum" ? v : decode(v)),
   stats: (v, data) => decodeStats(v, data.big === true),
   dirent: (v) => decodeDirent(v),
+  dir: (v) => new RecordedDir(decode(v.path), v.entries.map(decodeDirent)),
   completed: (v) => ({ args: decode(v.args), returncode: v.returncode, stdout: decode(v.stdout), stderr: decode(v.stderr) }),
   response: (v) => RecordedResponse.fromRecord(v).toResponse(),
   error: (v) => decodeError(v),
@@ -282,6 +284,62 @@ for (const type of Object.keys(DIRENT_TYPES)) {
       value: function () { return this.type === type; }, writable: true, configurable: true,
     });
   }
+}
+
+/**
+ * An fs.Dir (fs.opendirSync, fs.promises.opendir) read whole when its call
+ * was recorded: its entries come back from read()/readSync() and async
+ * iteration as the live handle gave them, and close() has nothing left to
+ * release.  Journal tag dir.
+ */
+class RecordedDir {
+  /**
+   * @param {string|Buffer} path
+   * @param {import("fs").Dirent[]} entries
+   */
+  constructor(path, entries) {
+    this.path = path;
+    this.entries = entries;
+    this.next = 0;
+  }
+
+  /** Drains a live fs.Dir and closes it. */
+  static from(dir) {
+    const entries = [];
+    for (let e = dir.readSync(); e !== null; e = dir.readSync()) entries.push(e);
+    dir.closeSync();
+    return new RecordedDir(dir.path, entries);
+  }
+
+  readSync() {
+    return this.next < this.entries.length ? this.entries[this.next++] : null;
+  }
+
+  read(cb) {
+    const e = this.readSync();
+    if (typeof cb === "function") return void process.nextTick(cb, null, e);
+    return Promise.resolve(e);
+  }
+
+  closeSync() {}
+
+  close(cb) {
+    if (typeof cb === "function") return void process.nextTick(cb, null);
+    return Promise.resolve();
+  }
+
+  async *[Symbol.asyncIterator]() {
+    for (let e = this.readSync(); e !== null; e = this.readSync()) yield e;
+  }
+
+  *entriesSync() {
+    for (let e = this.readSync(); e !== null; e = this.readSync()) yield e;
+  }
+}
+
+/** What a live result becomes before it is recorded: an fs.Dir, read whole. */
+function recordLive(value) {
+  return value instanceof fs.Dir ? RecordedDir.from(value) : value;
 }
 
 /** An HTTP response whose body was read: status, headers, body. */
@@ -532,4 +590,4 @@ const md5Hex = typeof crypto.hash === "function"
 
 const NO_ARGS = md5Hex("[]").slice(0, 8);
 
-module.exports = { encode, decode, encodeError, decodeError, RecordedResponse, typeName, fingerprint };
+module.exports = { encode, decode, encodeError, decodeError, RecordedResponse, RecordedDir, recordLive, typeName, fingerprint };

@@ -540,6 +540,7 @@ class Session {
 
   record(result, key, rel, site, kind, attempt, t0) {
     if (kind.endsWith("+cb")) return result; // its outcome is what the callback gets
+    if (result !== null && typeof result === "object") result = codec.recordLive(result);
     let enc;
     try {
       enc = codec.encode(result);

@@ -226,3 +226,23 @@ test("a response an http callback got decodes to a stream of the same response",
   for await (const chunk of res) body += chunk;
   assert.equal(body, "héllo");
 });
+
+test("an fs.Dir is read whole and read back from the record", async () => {
+  const fs = require("node:fs");
+  const os = require("node:os");
+  const path = require("node:path");
+  const top = fs.mkdtempSync(path.join(os.tmpdir(), "currant-dir-"));
+  fs.writeFileSync(path.join(top, "f"), "");
+  fs.mkdirSync(path.join(top, "sub"));
+  const live = codec.recordLive(fs.opendirSync(top));
+  const got = codec.decode(JSON.parse(JSON.stringify(codec.encode(live))));
+  fs.rmSync(top, { recursive: true });
+  assert.equal(got.path, top);
+  const names = [];
+  for await (const e of got) names.push(`${e.name}:${e.isDirectory()}`);
+  assert.deepEqual(names.sort(), ["f:false", "sub:true"]);
+  assert.equal(got.readSync(), null);
+  assert.equal(await got.read(), null);
+  await got.close();
+  assert.equal(codec.recordLive(5), 5);
+});

@@ -52,5 +52,13 @@ for (const fn of [() => JSON.parse("{"), () => null.x, () => { throw new Custom(
   for (const e of ents.sort((a, b) => a.name.localeCompare(b.name))) {
     console.log("entry", e.name, e instanceof fs.Dirent, e.isFile(), e.isDirectory(), e.isSymbolicLink(), e.parentPath === top);
   }
+  // an fs.Dir is read whole when recorded, and read back from the record
+  const dir = _currant.call(10, fs.opendirSync, top);
+  const seen = [];
+  for (let e = dir.readSync(); e !== null; e = dir.readSync()) seen.push(`${e.name}:${e.isDirectory()}`);
+  dir.closeSync();
+  const adir = await _currant.call(11, fs.promises.opendir, top);
+  for await (const e of adir) seen.push(e.name);
+  console.log("dir", seen.sort().join(" "));
   fs.rmSync(top, { recursive: true, force: true });
 })();
