@@ -335,11 +335,10 @@ static void rule_unrecordable(Ctx *cx, int mi) {
     const Call *c = m->calls.items[i];
     if (c->site_index < 0 || !c->canonical || c->bound != BOUND_CATALOGUE) continue;
     const char *cn = c->canonical;
-    bool callback = m->lang == LANG_JAVASCRIPT && ends_with_function(c);
     for (size_t k = 0; k < sizeof unrecordable / sizeof *unrecordable; k++) {
       const Unrecordable *u = &unrecordable[k];
       if (u->lang != m->lang || strcmp(u->canonical, cn) != 0) continue;
-      if (callback && taken_by_callback(cn)) break;
+      if (taken_by_callback(cn) && ends_with_function(c)) break;
       add_at_call(cx, m, c, "unrecordable-boundary",
                   xasprintf("'%s' returns %s, which the journal cannot record: a run fails at this "
                             "checkpoint; use %s",

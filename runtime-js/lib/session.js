@@ -357,17 +357,17 @@ class Session {
   /** A boundary call: replay it or run it live and commit it. */
   call(rel, site, fn, args, invoke, how) {
     const key = this.nextKey();
+    const target = fn instanceof Ref ? fn.fn : fn;
     let k = key;
     if (this.unvisited > 0) {
       const row = this.match(key, rel, site, args);
       if (row === FRESH || (row === undefined && this.at.has(key))) k = this.fresh(key);
-      else if (row !== undefined) return this.replay(row, rel, site, this.next - 1, args, fn instanceof Ref ? fn.fn : fn);
+      else if (row !== undefined) return this.replay(row, rel, site, this.next - 1, args, target);
     } else if (this.at.has(key)) {
       // every row has been replayed, this key's by a concurrent sibling
       // that took it from the pool: the key is taken
       k = this.fresh(key);
     }
-    const target = fn instanceof Ref ? fn.fn : fn;
     const kind = target && target._currantKind;
     if (kind !== undefined && kind !== "bridge" && how === undefined) return this.special(kind, k, rel, site, args);
     this.pendingH.set(k, codec.fingerprint(args));

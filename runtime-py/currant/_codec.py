@@ -30,7 +30,7 @@ import datetime as _dt
 import math
 import sys
 import uuid as _uuid
-from typing import Any
+from typing import Any, Optional
 
 # decimal, pathlib and subprocess are looked up in sys.modules when
 # encoding (a value of their types cannot exist unless they were imported)
@@ -167,7 +167,7 @@ def _encode_instance(value: Any, kind: str, fields: Any) -> dict:
     namedtuple, a dataclass, a pydantic model), with what rebuilds it."""
     cls = type(value)
     module, qualname = cls.__module__, cls.__qualname__
-    if _find_class_of(module, qualname) is not cls:
+    if _class_named(module, qualname) is not cls:
         raise TypeError(f"cannot record a value of type {module}.{qualname}: "
                         f"its class cannot be found by name on replay "
                         f"(defined inside a function?)")
@@ -175,21 +175,26 @@ def _encode_instance(value: Any, kind: str, fields: Any) -> dict:
             "v": fields}
 
 
-def _find_class_of(module: str, qualname: str) -> Any:
+def _class_named(module: str, qualname: str) -> Optional[type]:
+    """The class a journal names by module and qualified name: found in an
+    imported module, else its module imported (the program that recorded
+    it had imported it); None if there is no such class."""
     obj: Any = sys.modules.get(module)
+    if obj is None and module:
+        try:
+            import importlib
+            obj = importlib.import_module(module)
+        except Exception:
+            return None
     for part in qualname.split("."):
         obj = getattr(obj, part, None)
-    return obj
+    return obj if isinstance(obj, type) else None
 
 
 def _decode_instance(data: dict) -> Any:
     module, _, qualname = str(data.get("type", "")).partition(":")
-    cls = _find_class_of(module, qualname)
-    if not isinstance(cls, type):
-        import importlib
-        importlib.import_module(module)  # ImportError names what is missing
-        cls = _find_class_of(module, qualname)
-    if not isinstance(cls, type):
+    cls = _class_named(module, qualname)
+    if cls is None:
         raise TypeError(f"journal value of class {module}.{qualname}: "
                         f"no such class")
     kind, v = data.get("kind"), data["v"]
@@ -220,13 +225,8 @@ def _encode_struct(value: tuple, depth: int) -> dict:
 def _decode_struct(data: dict) -> Any:
     items = tuple(decode(x) for x in data["v"])
     module, _, name = str(data.get("type", "")).rpartition(".")
-    try:
-        import importlib
-        cls = getattr(sys.modules.get(module) or
-                      importlib.import_module(module), name)
-    except Exception:
-        return items
-    if not (isinstance(cls, type) and issubclass(cls, tuple) and
+    cls = _class_named(module, name)
+    if not (cls is not None and issubclass(cls, tuple) and
             hasattr(cls, "n_sequence_fields")):
         return items
     return cls(items, {k: decode(x) for k, x in data.get("f", {}).items()})
@@ -374,16 +374,9 @@ _fallback_classes: dict = {}
 
 
 def _find_class(module: str, qualname: str) -> type:
-    if module and data_is_py(module):
-        try:
-            import importlib
-            obj: Any = importlib.import_module(module)
-            for part in qualname.split("."):
-                obj = getattr(obj, part)
-            if isinstance(obj, type) and issubclass(obj, BaseException):
-                return obj
-        except Exception:
-            pass
+    cls = _class_named(module, qualname) if data_is_py(module) else None
+    if cls is not None and issubclass(cls, BaseException):
+        return cls
     key = (module, qualname)
     if key not in _fallback_classes:
         name = qualname.rsplit(".", 1)[-1]
