@@ -586,11 +586,14 @@ uint8_t *parse_kind_table(Lang lang, const char *const *kind_names, int nkinds, 
                           uint32_t *nsymbols);
 /* Field ids of the grammar for names[0..n). */
 void parse_field_ids(Lang lang, const char *const *names, int n, TSFieldId *out);
-/* Records in c what the bridge and the boundaries pass need of a call's
- * arguments (args: the node of its `arguments` field, may be null):
- * c->positional and the ARGS_NONE, ARGS_KEYWORDS, ARGS_SPREAD, ARGS_CODE
- * flags.  cur is the caller's cursor of the same tree (reset here). */
-void parse_call_args(Lang lang, TSTreeCursor *cur, TSNode args, Call *c);
+/* What the bridge and the boundaries pass need of a call's arguments
+ * (c->positional and the ARGS_NONE, ARGS_KEYWORDS, ARGS_SPREAD, ARGS_CODE
+ * flags) is counted by the names pass's own walk, not by a second one over
+ * each argument list: parse_args_begin starts from the node of the call's
+ * `arguments` field (may be null) and says whether its children are to be
+ * counted; then parse_count_arg takes the symbol of each named child. */
+bool parse_args_begin(Lang lang, TSNode args, Call *c);
+void parse_count_arg(Lang lang, TSSymbol child, Call *c);
 
 /* ------------------------------------------------------- names_py.c / names_js.c */
 

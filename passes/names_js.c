@@ -90,10 +90,9 @@ static void load_symbols(void) {
 /* The kind of a node, K_TOKEN for an anonymous one.  One symbol lookup:
  * the table knows which symbols are named (ts_node_symbol gives the alias,
  * whose named flag ts_node_is_named would read). */
-static int symbol_kind(TSNode n) {
-  TSSymbol s = ts_node_symbol(n);
-  return s < nsyms ? sym_kind[s] : K_OTHER;
-}
+static int kind_of_symbol(TSSymbol s) { return s < nsyms ? sym_kind[s] : K_OTHER; }
+
+static int symbol_kind(TSNode n) { return kind_of_symbol(ts_node_symbol(n)); }
 
 static int kind(TSNode n) {
   if (ts_node_is_null(n)) return K_OTHER;
@@ -156,6 +155,7 @@ typedef struct Anc {
   uint8_t coll_pushed; /* collectors this node pushed (0..2) */
   bool value_bind;   /* declarator: its name is bound to the call of its value */
   int cx;            /* call / read: CallX index, -1 */
+  int args_of;       /* the arguments of a call / new: its CallX index, else -1 */
   bool last;         /* its later siblings hold nothing the walk records */
   int named_left;    /* named children not visited yet (none left: only tokens follow) */
 } Anc;
@@ -209,7 +209,6 @@ typedef struct W {
   int nwraps, cwraps;
   Alias *aliases;
   int naliases, caliases;
-  TSTreeCursor args_cur; /* for parse_call_args */
 } W;
 
 #define GROW(arr, n, cap)                                            \
@@ -968,7 +967,8 @@ static bool chain_has_optional(TSNode n) {
   }
 }
 
-static int new_callx(W *w, TSNode n, CallForm form, TSNode text_of) {
+/* A call of node n (arguments: args, may be null) whose text is text_of's. */
+static int new_callx(W *w, TSNode n, CallForm form, TSNode text_of, TSNode args) {
   Call *c = xcalloc(1, sizeof *c);
   c->form = form;
   c->node = n;
@@ -977,8 +977,9 @@ static int new_callx(W *w, TSNode n, CallForm form, TSNode text_of) {
   c->line = p.row + 1, c->col = p.column + 1;
   c->func = w->scopes[w->cur].func;
   c->text = collapsed_text(w, text_of);
-  /* the bridge's arity check and `new X()` (boundaries) read these */
-  parse_call_args(LANG_JAVASCRIPT, &w->args_cur, field(n, F_ARGUMENTS), c);
+  /* the bridge's arity check and `new X()` (boundaries) read these; the
+   * walk counts the arguments (push_anc) */
+  parse_args_begin(LANG_JAVASCRIPT, args, c);
   c->target_module = c->target_def = -1;
   c->site_index = -1;
   GROW(w->cx, w->ncx, w->ccx);
@@ -1056,9 +1057,9 @@ static void call_assigned(W *w, int cxi) {
 
 static void enter_call(W *w, TSNode n, int k, Anc *self) {
   TSNode callee = field(n, k == K_NEW ? F_CONSTRUCTOR : F_FUNCTION);
-  TSNode args = k == K_NEW ? (TSNode){0} : field(n, F_ARGUMENTS);
+  TSNode args = field(n, F_ARGUMENTS);
   CallForm form = k == K_NEW ? CALL_NEW : kind(args) == K_TEMPLATE ? CALL_TAGGED : CALL_PLAIN;
-  int i = new_callx(w, n, form, callee);
+  int i = new_callx(w, n, form, callee, args);
   self->cx = i;
   Call *c = w->cx[i].c;
   int up;
@@ -1093,7 +1094,7 @@ static void maybe_read(W *w, TSNode n, Anc *self) {
     if (pk == K_UNARY && text_is(w, field(p->node, F_OPERATOR), "delete")) return;
     if (pk == K_CALL && f == fid[F_FUNCTION]) return; /* process.env.hasOwnProperty(k): a method call */
   }
-  int i = new_callx(w, n, CALL_READ, n);
+  int i = new_callx(w, n, CALL_READ, n, (TSNode){0});
   w->cx[i].is_read = true;
   w->cx[i].head = HEAD_IDENT;
   w->cx[i].head_name = xstrdup("process");
@@ -1220,12 +1221,15 @@ static bool field_matters(const Anc *p) {
  * is the last child that matters, and the walk goes up at once instead of
  * stepping over the rest (a cursor step costs more than anything the walk
  * does for a node). */
-static void push_anc(W *w, const TSTreeCursor *cur, TSNode n, int k) {
+static void push_anc(W *w, const TSTreeCursor *cur, TSNode n, TSSymbol sym, int k) {
   GROW(w->anc, w->nanc, w->canc);
   Anc *p = w->nanc ? &w->anc[w->nanc - 1] : NULL;
   if (p) p->named_left--;
+  if (p && p->args_of >= 0) parse_count_arg(LANG_JAVASCRIPT, sym, w->cx[p->args_of].c);
   TSFieldId f = p && field_matters(p) ? ts_tree_cursor_current_field_id(cur) : 0;
-  Anc a = {.node = n, .kind = (uint8_t)k, .field = f, .scope_pushed = -1, .assign = -1, .cx = -1};
+  Anc a = {
+      .node = n, .kind = (uint8_t)k, .field = f, .scope_pushed = -1, .assign = -1, .cx = -1, .args_of = -1};
+  if (p && (p->kind == K_CALL || p->kind == K_NEW) && f == fid[F_ARGUMENTS]) a.args_of = p->cx;
   a.mode = child_mode(w, p, f);
   a.in_opt = child_in_opt(p, f);
   a.last = p && (p->named_left == 0 ||
@@ -1324,10 +1328,11 @@ static void walk(W *w) {
   TSTreeCursor cur = ts_tree_cursor_new(ts_tree_root_node(w->m->tree));
   for (;;) {
     TSNode n = ts_tree_cursor_current_node(&cur);
-    int k = symbol_kind(n);
+    TSSymbol sym = ts_node_symbol(n);
+    int k = kind_of_symbol(sym);
     bool entered = k != K_TOKEN;
     if (entered) {
-      push_anc(w, &cur, n, k);
+      push_anc(w, &cur, n, sym, k);
       if (enter(w, n)) {
         w->anc[w->nanc - 1].named_left = (int)ts_node_named_child_count(n);
         if (ts_tree_cursor_goto_first_child(&cur)) continue;
@@ -1864,7 +1869,7 @@ static bool detect_esm(Module *m) {
 void names_javascript(Module *m) {
   pthread_once(&syms_once, load_symbols);
   if (!m->tree) return;
-  W w = {.m = m, .src = m->text, .cur = -1, .args_cur = ts_tree_cursor_new(ts_tree_root_node(m->tree))};
+  W w = {.m = m, .src = m->text, .cur = -1};
   m->esm = detect_esm(&w.m[0]);
   push_scope(&w, true, -1, -1, -1);
   walk(&w);
@@ -1877,5 +1882,4 @@ void names_javascript(Module *m) {
   vec_free(&w.owned);
   free(w.anc), free(w.scopes), free(w.tab), free(w.cx), free(w.post), free(w.coll), free(w.pex),
       free(w.wraps), free(w.aliases), free(w.methods);
-  ts_tree_cursor_delete(&w.args_cur);
 }

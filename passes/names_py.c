@@ -101,10 +101,9 @@ static void tables_init(void) {
   parse_field_ids(LANG_PYTHON, field_names, F_COUNT, fid);
 }
 
-static int node_kind(TSNode n) {
-  TSSymbol s = ts_node_symbol(n);
-  return s < nsymbols ? kind_of_symbol[s] : K_OTHER;
-}
+static int symbol_kind(TSSymbol s) { return s < nsymbols ? kind_of_symbol[s] : K_OTHER; }
+
+static int node_kind(TSNode n) { return symbol_kind(ts_node_symbol(n)); }
 
 static TSNode field(TSNode n, int f) { return ts_node_child_by_field_id(n, fid[f]); }
 
@@ -418,7 +417,7 @@ typedef struct Walk {
   Frame *frames;
   int cap_frames;
   uint32_t pos; /* start of the node being entered: when a name is first bound */
-  TSTreeCursor args_cur;                       /* for parse_call_args */
+  TSTreeCursor args_cur;                       /* for record_tops */
   PyLayout *py;                                /* Module.py being filled */
   int cap_tops, cap_stmts, cap_parts, cap_eqs; /* allocated lengths of py's arrays */
   bool in_stmt; /* an import statement's parts are being recorded: import_add marks the last one */
@@ -663,9 +662,9 @@ static Call *call_new(Walk *w, Frame *f, CallForm form, TSNode callee) {
 /* What the rewrite, boundaries and the bridge need of a call's shape (the
  * tree does not outlive this pass in a build): the checks rewrite_py.c's
  * edits rely on, the byte offsets they edit, the argument counts. */
-static void plain_shape(Walk *w, Call *c, TSNode call, TSNode fn) {
+static void plain_shape(Call *c, TSNode call, TSNode fn) {
   TSNode args = field(call, F_ARGUMENTS);
-  parse_call_args(LANG_PYTHON, &w->args_cur, args, c);
+  parse_args_begin(LANG_PYTHON, args, c);
   if (!ts_node_is_null(fn) && node_kind(fn) == K_IDENTIFIER) c->args |= SHAPE_NAME_CALLEE;
   if (ts_node_is_null(args) || ts_node_is_null(fn)) return;
   if (node_kind(args) == K_GENERATOR_EXPRESSION) {
@@ -682,8 +681,8 @@ static void plain_shape(Walk *w, Call *c, TSNode call, TSNode fn) {
 }
 
 /* `X[k]`: the `[` and the final `]` the rewrite replaces. */
-static void read_shape(Walk *w, Call *c, TSNode sub) {
-  parse_call_args(LANG_PYTHON, &w->args_cur, field(sub, F_ARGUMENTS), c);
+static void read_shape(Call *c, TSNode sub) {
+  parse_args_begin(LANG_PYTHON, (TSNode){0}, c); /* a subscript has no arguments field */
   uint32_t n = ts_node_child_count(sub);
   TSNode lb = {0}, rb = n ? ts_node_child(sub, n - 1) : lb;
   for (uint32_t i = 0; i < n && ts_node_is_null(lb); i++) {
@@ -1000,12 +999,12 @@ static void environ_candidate(Walk *w, Frame *f) {
   }
   Call *c = call_new(w, f, CALL_READ, value);
   c->text = collapsed_text(w->text, value);
-  read_shape(w, c, f->node);
+  read_shape(c, f->node);
 }
 
-/* Context of a child from its parent and the field it sits in. */
+/* Context of a child (its kind already set) from its parent and the field
+ * it sits in. */
 static void frame_init(Walk *w, Frame *p, Frame *f, TSFieldId fld) {
-  f->kind = (uint8_t)node_kind(f->node);
   f->scope = p->scope;
   f->bind = p->bind;
   f->func = p->func;
@@ -1118,11 +1117,6 @@ static void frame_init(Walk *w, Frame *p, Frame *f, TSFieldId fld) {
   }
 }
 
-/* True if string node n has an f/t prefix: only such strings can hold
- * interpolations (the scanner treats braces of any other string as
- * content, see is_format in tree-sitter-python's scanner.c), so the rest
- * (start, content, escapes, end) hold nothing the walk records and are not
- * visited; a fifth of a typical file's nodes sit inside strings. */
 /* An interpolation with `=` prints its own source text: recorded (with the
  * quote of the string holding it, which the literal must not contain) for
  * the rewrite of the sites inside it. */
@@ -1159,6 +1153,11 @@ static void eq_interpolation(Walk *w, int depth) {
   w->py->eqs[w->py->neqs++] = e;
 }
 
+/* True if string node n has an f/t prefix: only such strings can hold
+ * interpolations (the scanner treats braces of any other string as
+ * content, see is_format in tree-sitter-python's scanner.c), so the rest
+ * (start, content, escapes, end) hold nothing the walk records and are not
+ * visited; a fifth of a typical file's nodes sit inside strings. */
 static bool formatted_string(Walk *w, TSNode n) {
   for (const char *c = w->text + ts_node_start_byte(n); (*c | 32) >= 'a' && (*c | 32) <= 'z'; c++)
     if ((*c | 32) == 'f' || (*c | 32) == 't') return true;
@@ -1180,7 +1179,7 @@ static bool enter(Walk *w, int depth) {
     Call *c = call_new(w, f, CALL_PLAIN, fn);
     c->text = ts_node_is_null(fn) ? xstrdup("") : collapsed_text(w->text, fn);
     c->awaited = p->kind == K_AWAIT;
-    plain_shape(w, c, f->node, fn);
+    plain_shape(c, f->node, fn);
     call_link_pending(w, depth, f->call);
     return true;
   }
@@ -1289,15 +1288,19 @@ static bool field_matters(int parent_kind) {
 static bool visit(Walk *w, TSTreeCursor *cur, int depth) {
   Frame *f = &w->frames[depth], *p = &w->frames[depth - 1];
   f->node = ts_tree_cursor_current_node(cur);
-  int kind = node_kind(f->node);
+  TSSymbol sym = ts_node_symbol(f->node);
+  int kind = symbol_kind(sym);
   if (kind != K_TOKEN) p->named_left--;
   if (kind == K_TOKEN || kind == K_COMMENT || kind == K_LINE_CONTINUATION) {
     f->opened = -1;
     f->last = p->named_left == 0;
     return false;
   }
+  if (p->kind == K_ARGUMENT_LIST && w->frames[depth - 2].kind == K_CALL)
+    parse_count_arg(LANG_PYTHON, sym, w->m->calls.items[w->frames[depth - 2].call]);
   w->pos = ts_node_start_byte(f->node);
   TSFieldId fld = field_matters(p->kind) ? ts_tree_cursor_current_field_id(cur) : 0;
+  f->kind = (uint8_t)kind;
   frame_init(w, p, f, fld);
   f->last = p->named_left == 0 || (p->kind == K_ATTRIBUTE && fld == fid[F_OBJECT]);
   if (!enter(w, depth)) return false;

@@ -82,7 +82,7 @@ void parse_field_ids(Lang lang, const char *const *names, int n, TSFieldId *out)
   for (int f = 0; f < n; f++) out[f] = ts_language_field_id_for_name(tl, names[f], (uint32_t)strlen(names[f]));
 }
 
-/* How a named child of an argument list counts (parse_call_args). */
+/* How a named child of an argument list counts (parse_count_arg). */
 enum { ARG_TOKEN, ARG_POSITIONAL, ARG_SKIPPED, ARG_KEYWORD, ARG_SPREAD, ARG_GENERATOR };
 
 static uint8_t *arg_class[LANG_COUNT]; /* symbol -> ARG_*, per language */
@@ -109,34 +109,33 @@ static void arg_tables_init(void) {
   }
 }
 
-static int arg_of(Lang lang, TSNode n) {
-  TSSymbol s = ts_node_symbol(n);
+static int arg_of(Lang lang, TSSymbol s) {
   return s < arg_nsymbols[lang] ? arg_class[lang][s] : ARG_POSITIONAL;
 }
 
-void parse_call_args(Lang lang, TSTreeCursor *cur, TSNode args, Call *c) {
+bool parse_args_begin(Lang lang, TSNode args, Call *c) {
   pthread_once(&arg_once, arg_tables_init);
-  if (ts_node_is_null(args) || ts_node_named_child_count(args) == 0) c->args |= ARGS_NONE;
-  if (ts_node_is_null(args)) return;
-  if (arg_of(lang, args) == ARG_GENERATOR) {
-    c->positional = 1, c->args |= ARGS_CODE;
-    return;
+  if (ts_node_is_null(args) || ts_node_named_child_count(args) == 0) {
+    c->args |= ARGS_NONE;
+    return false;
   }
-  /* A cursor, not ts_node_named_child(i): that one is linear in i, and an
-   * argument list can hold thousands of literals. */
-  ts_tree_cursor_reset(cur, args);
-  if (!ts_tree_cursor_goto_first_child(cur)) return;
-  do {
-    int k = arg_of(lang, ts_tree_cursor_current_node(cur));
-    if (k == ARG_TOKEN || k == ARG_SKIPPED) continue;
-    if (k == ARG_KEYWORD)
-      c->args |= ARGS_KEYWORDS;
-    else if (k == ARG_SPREAD)
-      c->args |= ARGS_SPREAD;
-    else
-      c->positional++;
-    c->args |= ARGS_CODE;
-  } while (ts_tree_cursor_goto_next_sibling(cur));
+  if (arg_of(lang, ts_node_symbol(args)) == ARG_GENERATOR) {
+    c->positional = 1, c->args |= ARGS_CODE;
+    return false;
+  }
+  return true;
+}
+
+void parse_count_arg(Lang lang, TSSymbol child, Call *c) {
+  int k = arg_of(lang, child);
+  if (k == ARG_TOKEN || k == ARG_SKIPPED) return;
+  if (k == ARG_KEYWORD)
+    c->args |= ARGS_KEYWORDS;
+  else if (k == ARG_SPREAD)
+    c->args |= ARGS_SPREAD;
+  else
+    c->positional++;
+  c->args |= ARGS_CODE;
 }
 
 void parse_thread_done(void) {
