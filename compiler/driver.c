@@ -608,8 +608,19 @@ static void free_modules(BuildRun *r, int jobs) {
   vec_free(&r->cb.modules);
 }
 
+/* A build's process exits right after it (main), which gives its memory
+ * back to the kernel in one piece: freeing millions of small blocks first
+ * only costs time (0.7% of a stdlib build), as clang's -disable-free says.
+ * Under AddressSanitizer the modules are still freed, so that its leak
+ * check sees anything a build would lose. */
+#if defined(__SANITIZE_ADDRESS__)
+enum { FREE_MODULES_AT_EXIT = 1 };
+#else
+enum { FREE_MODULES_AT_EXIT = 0 };
+#endif
+
 static void run_close(BuildRun *r, int jobs) {
-  free_modules(r, jobs);
+  if (FREE_MODULES_AT_EXIT) free_modules(r, jobs);
   cache_free(r->cache);
   free(r->order);
   walk_free(&r->files);
