@@ -33,6 +33,8 @@ typedef struct Files {
   int n, cap;
   char **links; /* "rel\0target": OUT's node_modules symlinks (currantc links the sources') */
   int nlinks;
+  bool has_home;    /* home was found: */
+  struct stat home; /* the journal's home directory, never frozen (a --home inside the tree) */
 } Files;
 
 static bool skipped(const char *name) {
@@ -76,6 +78,8 @@ static int collect(const char *root, const char *rel, Files *f, int depth) {
     if (!join(full, sizeof full, root, sub)) continue;
     struct stat st;
     if (stat(full, &st) != 0) continue;
+    if (S_ISDIR(st.st_mode) && f->has_home && st.st_dev == f->home.st_dev && st.st_ino == f->home.st_ino)
+      continue; /* else each run's bundle would hold the home, its journal and every older bundle */
     if (S_ISDIR(st.st_mode)) {
       rc = collect(root, sub, f, depth + 1);
     } else if (S_ISREG(st.st_mode)) {
@@ -345,6 +349,7 @@ int bundle_freeze(const char *home, const char *script, char **hash, char **entr
     return -1;
   }
   Files f = {0};
+  f.has_home = stat(home, &f.home) == 0;
   if (collect(root, "", &f, 0) < 0) {
     snprintf(err, errlen, "%s: cannot read: %s", root, strerror(errno));
     free(root);

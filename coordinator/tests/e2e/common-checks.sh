@@ -181,6 +181,21 @@ if [ "$(ls .currant/bundles 2>/dev/null | wc -l)" = "$bundles_before" ]; then ok
   bad "$EXT-not-instrumented-nothing-frozen" "a bundle was made"
 fi
 
+# --- a journal home inside the tree it freezes --------------------------------
+# `--home` under the script's own directory: the home is not part of the
+# bundle (each run's bundle held the journal and every older bundle, so the
+# home grew exponentially, run after run).
+mkdir -p "$TMP/home-inside"
+if [ "$EXT" = py ]; then echo 'print(1)  # currant' >"$TMP/home-inside/hand.py"; else echo 'console.log(1); // currant' >"$TMP/home-inside/hand.js"; fi
+expect "$EXT-home-inside-1" 0 cur --home "$TMP/home-inside/state" run "$TMP/home-inside/hand.$EXT"
+if [ "$EXT" = py ]; then echo '# edited' >>"$TMP/home-inside/hand.py"; else echo '// edited' >>"$TMP/home-inside/hand.js"; fi # a new bundle
+expect "$EXT-home-inside-2" 0 cur --home "$TMP/home-inside/state" run "$TMP/home-inside/hand.$EXT"
+nested="$(find "$TMP/home-inside/state/bundles" -mindepth 2 -name state | wc -l)"
+bundles="$(find "$TMP/home-inside/state/bundles" -mindepth 1 -maxdepth 1 -type d | wc -l)"
+if [ "$nested" = 0 ] && [ "$bundles" = 2 ]; then ok "$EXT-home-inside-not-frozen"; else
+  bad "$EXT-home-inside-not-frozen" "$bundles bundles, $nested holding the home"
+fi
+
 # --- bad input on the channel -------------------------------------------------
 if [ "$EXT" = py ]; then
   for kind in garbage oversized; do
