@@ -247,15 +247,12 @@ static void put_ref(Wr *w, const Ref *r) {
   put_str(w, r->path), put_str(w, r->reason);
 }
 
-static void put_call(Wr *w, const Call *c, const Call *prev) {
-  bool same_scope = prev && prev->scope.len == c->scope.len &&
-                    (c->scope.len == 0 ||
-                     memcmp(prev->scope.items, c->scope.items, (size_t)c->scope.len * sizeof(void *)) == 0);
+static void put_call(Wr *w, const Call *c) {
   put_uv(&w->b, c->form), put_span(&w->b, c->span, c->line, c->col), put_sv(&w->b, c->func);
   put_str(w, c->text), put_ref(w, &c->ref);
-  put_uv(&w->b, (uint64_t)c->awaited | (uint64_t)c->in_optional << 1 | (uint64_t)same_scope << 2);
+  put_uv(&w->b, (uint64_t)c->awaited | (uint64_t)c->in_optional << 1);
   put_list(w, &c->uses), put_list(w, &c->assigned);
-  if (!same_scope) put_list(w, &c->scope);
+  put_sv(&w->b, c->scope);
   /* The shape: offsets inside the call's span, relative to its start. */
   put_uv(&w->b, c->args), put_uv(&w->b, c->positional);
   if (c->args & SHAPE_OK) put_uv(&w->b, c->arg_open - c->span.start);
@@ -365,8 +362,10 @@ void cache_encode_names(const Module *m, StrBuf *out) {
   put_list(&w, &m->globals);
   put_defs(&w, m);
   put_imports(&w, m);
+  put_uv(&w.b, (uint64_t)m->scopes.len);
+  for (int i = 0; i < m->scopes.len; i++) put_list(&w, m->scopes.items[i]);
   put_uv(&w.b, (uint64_t)m->calls.len);
-  for (int i = 0; i < m->calls.len; i++) put_call(&w, m->calls.items[i], i ? m->calls.items[i - 1] : NULL);
+  for (int i = 0; i < m->calls.len; i++) put_call(&w, m->calls.items[i]);
   put_rest(&w, m);
   put_layout(&w.b, m);
   put_js_layout(&w.b, m);
@@ -434,23 +433,23 @@ static void get_ref(Rd *r, const Module *m, Ref *ref) {
   ref->path = own(get_str(r)), ref->reason = own(get_str(r));
 }
 
+static void get_scope(Rd *r, Module *m, void *item, int i) {
+  (void)m, (void)i;
+  get_list(r, item);
+}
+
 static void get_call(Rd *r, Module *m, void *item, int i) {
+  (void)i;
   Call *c = item;
   c->form = (CallForm)get_u(r, CALL_READ);
   c->span = get_span(r, m->len, &c->line, &c->col);
   c->func = get_int(r, -1, m->defs.len);
   c->text = own(get_req(r));
   get_ref(r, m, &c->ref);
-  uint32_t flags = get_u(r, 7);
+  uint32_t flags = get_u(r, 3);
   c->awaited = flags & 1, c->in_optional = flags >> 1 & 1;
   get_list(r, &c->uses), get_list(r, &c->assigned);
-  const Call *prev = i ? m->calls.items[i - 1] : NULL;
-  if (!(flags & 4))
-    get_list(r, &c->scope);
-  else if (prev)
-    for (int k = 0; k < prev->scope.len; k++) vec_push(&c->scope, prev->scope.items[k]);
-  else
-    r->bad = true;
+  c->scope = get_int(r, -1, m->scopes.len);
   c->args = (uint8_t)get_u(r, 127);
   c->positional = get_u(r, UINT32_MAX);
   /* The rewrite replaces the byte at each offset: inside the span. */
@@ -621,6 +620,7 @@ bool cache_decode_names(const void *data, size_t len, Module *m) {
   get_list(&r, &m->globals);
   get_items(&r, m, &m->defs, sizeof(Def), get_def);
   get_items(&r, m, &m->imports, sizeof(Import), get_import);
+  get_items(&r, m, &m->scopes, sizeof(Vec), get_scope);
   get_items(&r, m, &m->calls, sizeof(Call), get_call);
   get_items(&r, m, &m->assigns, sizeof(Assign), get_assign);
   get_items(&r, m, &m->exports, sizeof(Export), get_export);

@@ -70,7 +70,6 @@ typedef struct Vec {
 } Vec;
 
 void vec_push(Vec *v, void *item);             /* append */
-void vec_copy(Vec *dst, const Vec *src);       /* dst (empty) gets src's items, not copies of them */
 void vec_free(Vec *v);                         /* release the array, not the items */
 bool vec_has_str(const Vec *v, const char *s); /* true if a char* item equals s */
 
@@ -327,7 +326,8 @@ typedef struct Call {
   bool in_optional; /* JS: an optional chain can short-circuit it */
   Vec uses;         /* char*: identifiers read by its arguments (data dependencies) */
   Vec assigned;     /* char*: names bound from its result by plain assignment */
-  Vec scope; /* char*: names in scope here (enclosing functions' locals + params), at most MAX_CALL_SCOPE */
+  int scope;        /* Module.scopes index of the names in scope here (enclosing functions' locals +
+                       params, at most MAX_CALL_SCOPE), shared by the calls of one scope; -1: none */
   /* The shape of its arguments (names pass): later stages need no tree. */
   uint32_t arg_open;   /* SHAPE_OK: the `(` of the arguments (a generator's `(`); CALL_READ: the `[` */
   uint32_t arg_close;  /* SHAPE_OK: a generator argument's `)`; CALL_READ: the final `]`; else 0 */
@@ -524,6 +524,7 @@ typedef struct Module {
   Vec exports;      /* Export* (JS) */
   Vec aliases;      /* ValueAlias*: module-level names bound to a reference (names pass) */
   Vec globals;      /* char*: module-level names */
+  Vec scopes;       /* Vec* of char*: the name lists of Call.scope, one per scope holding calls */
   Vec errors;       /* SyntaxError* */
   PyLayout *py;     /* Python: what the rewrite needs of the tree (names pass), else NULL */
   JsLayout *js;     /* JavaScript: what the rewrite needs of the tree (names pass), else NULL */

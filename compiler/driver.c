@@ -395,7 +395,6 @@ static void call_free(const Module *m, Call *c) {
   free(c->ref.reason);
   free_names(m, &c->uses);
   free_names(m, &c->assigned);
-  free_names(m, &c->scope);
   free(c->canonical);
   free(c->site_id);
   free(c);
@@ -429,6 +428,8 @@ void driver_clear_module(Module *m) {
   if (m->py) free(m->py->tops), free(m->py->stmts), free(m->py->parts), free(m->py->eqs), free(m->py);
   if (m->js) free(m->js->calls), free(m->js->links), free(m->js->chains), free(m->js->bridges), free(m->js);
   free_names(m, &m->globals);
+  for (int i = 0; i < m->scopes.len; i++) free_names(m, m->scopes.items[i]), free(m->scopes.items[i]);
+  vec_free(&m->scopes);
   names_strings_free(m->strings);
   if (m->tree) ts_tree_delete(m->tree);
   free(m->out_text), free(m->source_map);

@@ -121,14 +121,6 @@ void vec_push(Vec *v, void *item) {
   v->items[v->len++] = item;
 }
 
-void vec_copy(Vec *dst, const Vec *src) {
-  *dst = (Vec){0};
-  if (!src->len) return;
-  dst->items = xmalloc((size_t)src->len * sizeof *dst->items);
-  memcpy(dst->items, src->items, (size_t)src->len * sizeof *dst->items);
-  dst->len = dst->cap = src->len;
-}
-
 void vec_free(Vec *v) {
   free(v->items);
   *v = (Vec){0};

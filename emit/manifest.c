@@ -281,7 +281,7 @@ static void site_node(StrBuf *b, const Module *m, const Call *c) {
   set_bool(b, ",\"awaited\":", c->awaited);
   set_str(b, ",\"form\":", form_name(c->form));
   str_puts(b, ",\"scope\":");
-  str_array(b, &c->scope);
+  str_array(b, c->scope >= 0 ? m->scopes.items[c->scope] : &(Vec){0});
   if (c->bridge_to) {
     str_puts(b, ",\"target\":");
     put_def_id(b, c->bridge_to, c->bridge_to->defs.items[c->target_def]);

@@ -1596,16 +1596,23 @@ static void finish_exports(W *w) {
   }
 }
 
-/* Names in scope at a call: the locals of every enclosing Def, innermost
- * first, without repeats. */
-static void call_scope(W *w, Call *c) {
+/* The names in scope at a call in Def d (none at module level): the locals
+ * of d and of every Def around it, innermost first, without repeats.  Built
+ * once per Def (of_def caches its Module.scopes index), shared by its calls. */
+static int def_scope(W *w, int d, int *of_def) {
+  if (d < 0) return -1;
+  if (of_def[d] >= 0) return of_def[d];
+  Vec *v = xcalloc(1, sizeof *v);
   bool first = true;
-  for (int d = c->func; d >= 0 && c->scope.len < MAX_CALL_SCOPE; first = false) {
-    const Def *def = w->m->defs.items[d];
-    for (int i = 0; i < def->locals.len && c->scope.len < MAX_CALL_SCOPE; i++)
-      if (first || !vec_has_str(&c->scope, def->locals.items[i])) vec_push(&c->scope, def->locals.items[i]); /* shared: Module.strings owns both */
-    d = def->parent;
+  for (int e = d; e >= 0 && v->len < MAX_CALL_SCOPE; first = false) {
+    const Def *def = w->m->defs.items[e];
+    for (int i = 0; i < def->locals.len && v->len < MAX_CALL_SCOPE; i++)
+      if (first || !vec_has_str(v, def->locals.items[i]))
+        vec_push(v, def->locals.items[i]); /* Module.strings owns both */
+    e = def->parent;
   }
+  vec_push(&w->m->scopes, v);
+  return of_def[d] = w->m->scopes.len - 1;
 }
 
 static void finish_calls(W *w) {
@@ -1615,6 +1622,8 @@ static void finish_calls(W *w) {
     else resolve(w, w->post[i]);
   }
   finish_task_wraps(w);
+  int *of_def = xmalloc(((size_t)w->m->defs.len + 1) * sizeof *of_def);
+  for (int d = 0; d < w->m->defs.len; d++) of_def[d] = -1;
   for (int i = 0; i < w->ncx; i++) {
     CallX *x = &w->cx[i];
     free(x->head_name), free(x->path);
@@ -1622,9 +1631,10 @@ static void finish_calls(W *w) {
       free(x->c->text), free(x->c), x->c = NULL;
       continue;
     }
-    call_scope(w, x->c);
+    x->c->scope = def_scope(w, x->c->func, of_def);
     vec_push(&w->m->calls, x->c);
   }
+  free(of_def);
 }
 
 /* ---- what rewrite_js.c needs: the build frees the tree after this pass -- */

@@ -1670,30 +1670,36 @@ static void scope_names(Walk *w, int scope, Vec *out, PtrSet *seen) {
   }
 }
 
+/* The names in scope at a call in scope `scope`, as a new Module.scopes
+ * list (its index): every enclosing scope's names, innermost first, a class
+ * body's only when the call is in it. */
+static int scope_list(Walk *w, int scope) {
+  Vec *v = xcalloc(1, sizeof *v);
+  PtrSet seen = {0};
+  bool first = true;
+  for (int s = scope; s > 0 && v->len < MAX_CALL_SCOPE; s = w->scopes[s].parent, first = false)
+    if (w->scopes[s].kind != SC_CLASS || first) scope_names(w, s, v, &seen);
+  ps_free(&seen);
+  if (v->len > MAX_CALL_SCOPE) v->len = MAX_CALL_SCOPE;
+  vec_push(&w->m->scopes, v);
+  return w->m->scopes.len - 1;
+}
+
 static void fill_scopes(Walk *w) {
   for (int s = 1; s < w->nscopes; s++)
     if (w->scopes[s].def >= 0) scope_names(w, s, &((Def *)w->m->defs.items[w->scopes[s].def])->locals, NULL);
   scope_names(w, 0, &w->m->globals, NULL);
-  /* A call's names depend on its scope only: built once per scope (the
-   * first call there), copied for the others. */
-  int *first_call = xmalloc((size_t)w->nscopes * sizeof *first_call);
-  for (int s = 0; s < w->nscopes; s++) first_call[s] = -1;
+  /* A call's names depend on its scope only: one list per scope holding
+   * calls (Module.scopes), shared by them. */
+  int *list = xmalloc((size_t)w->nscopes * sizeof *list);
+  for (int s = 0; s < w->nscopes; s++) list[s] = -1;
   for (int i = 0; i < w->m->calls.len; i++) {
     Call *c = w->m->calls.items[i];
     int scope = w->aux[i].scope;
-    if (first_call[scope] >= 0) {
-      vec_copy(&c->scope, &((Call *)w->m->calls.items[first_call[scope]])->scope);
-      continue;
-    }
-    first_call[scope] = i;
-    PtrSet seen = {0};
-    bool first = true;
-    for (int s = scope; s > 0 && c->scope.len < MAX_CALL_SCOPE; s = w->scopes[s].parent, first = false)
-      if (w->scopes[s].kind != SC_CLASS || first) scope_names(w, s, &c->scope, &seen);
-    ps_free(&seen);
-    if (c->scope.len > MAX_CALL_SCOPE) c->scope.len = MAX_CALL_SCOPE;
+    if (list[scope] < 0) list[scope] = scope_list(w, scope);
+    c->scope = list[scope];
   }
-  free(first_call);
+  free(list);
 }
 
 static void drop_empty_assigns(Walk *w) {
