@@ -14,6 +14,8 @@ WARN    := -Wall -Wextra -Werror
 CFLAGS  ?= -O2 -g
 CFLAGS  += -std=c11 -D_GNU_SOURCE -pthread
 INC     := -I$(TSLIB)/include -Icompiler
+# passes/cursor.c alone reads tree-sitter's internal headers (it says why).
+%/passes/cursor.o: INC += -I$(TSLIB)/src
 LDLIBS  := -ljansson -lcrypto -lpthread
 # The shipped currantc allocates with mimalloc (Debian's libmimalloc-dev),
 # linked first so that it serves every malloc of the process: the names

@@ -596,6 +596,25 @@ void parse_field_ids(Lang lang, const char *const *names, int n, TSFieldId *out)
 bool parse_args_begin(Lang lang, TSNode args, Call *c);
 void parse_count_arg(Lang lang, TSSymbol child, Call *c);
 
+/* ------------------------------------------------------------- cursor.c */
+
+/* The names passes' walk over a tree's visible nodes: TSTreeCursor's moves
+ * and answers, each step a constant amount of work (cursor.c says why). */
+typedef struct CursorFrame CursorFrame;
+typedef struct WalkCursor {
+  const TSTree *tree;  /* the tree walked */
+  CursorFrame *frames; /* the path from the root to the current node */
+  int n, cap;          /* frames in use, allocated */
+} WalkCursor;
+void cursor_init(WalkCursor *c, const TSTree *tree); /* at the root */
+void cursor_free(WalkCursor *c);
+bool cursor_first_child(WalkCursor *c);  /* false: a leaf (the cursor stays) */
+bool cursor_next_sibling(WalkCursor *c); /* false: the last child (the cursor stays) */
+bool cursor_parent(WalkCursor *c);       /* false: at the root */
+TSNode cursor_node(const WalkCursor *c);
+TSSymbol cursor_symbol(const WalkCursor *c);    /* ts_node_symbol of cursor_node */
+TSFieldId cursor_field_id(const WalkCursor *c); /* as ts_tree_cursor_current_field_id */
+
 /* ------------------------------------------------------- names_py.c / names_js.c */
 
 /* Fills defs, imports, calls (with Ref, uses, assigned, scope), assigns and

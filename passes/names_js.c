@@ -1221,12 +1221,12 @@ static bool field_matters(const Anc *p) {
  * is the last child that matters, and the walk goes up at once instead of
  * stepping over the rest (a cursor step costs more than anything the walk
  * does for a node). */
-static void push_anc(W *w, const TSTreeCursor *cur, TSNode n, TSSymbol sym, int k) {
+static void push_anc(W *w, const WalkCursor *cur, TSNode n, TSSymbol sym, int k) {
   GROW(w->anc, w->nanc, w->canc);
   Anc *p = w->nanc ? &w->anc[w->nanc - 1] : NULL;
   if (p) p->named_left--;
   if (p && p->args_of >= 0) parse_count_arg(LANG_JAVASCRIPT, sym, w->cx[p->args_of].c);
-  TSFieldId f = p && field_matters(p) ? ts_tree_cursor_current_field_id(cur) : 0;
+  TSFieldId f = p && field_matters(p) ? cursor_field_id(cur) : 0;
   Anc a = {
       .node = n, .kind = (uint8_t)k, .field = f, .scope_pushed = -1, .assign = -1, .cx = -1, .args_of = -1};
   if (p && (p->kind == K_CALL || p->kind == K_NEW) && f == fid[F_ARGUMENTS]) a.args_of = p->cx;
@@ -1325,17 +1325,18 @@ static void leave(W *w) {
  * nodes.  They get no ancestor entry, no field lookup, no enter/leave.
  * Ancestors are therefore always named nodes. */
 static void walk(W *w) {
-  TSTreeCursor cur = ts_tree_cursor_new(ts_tree_root_node(w->m->tree));
+  WalkCursor cur;
+  cursor_init(&cur, w->m->tree);
   for (;;) {
-    TSNode n = ts_tree_cursor_current_node(&cur);
-    TSSymbol sym = ts_node_symbol(n);
+    TSNode n = cursor_node(&cur);
+    TSSymbol sym = cursor_symbol(&cur);
     int k = kind_of_symbol(sym);
     bool entered = k != K_TOKEN;
     if (entered) {
       push_anc(w, &cur, n, sym, k);
       if (enter(w, n)) {
         w->anc[w->nanc - 1].named_left = (int)ts_node_named_child_count(n);
-        if (ts_tree_cursor_goto_first_child(&cur)) continue;
+        if (cursor_first_child(&cur)) continue;
       }
     }
     for (;;) {
@@ -1344,9 +1345,9 @@ static void walk(W *w) {
       bool last = entered ? top->last : top->named_left == 0;
       if (entered) leave(w);
       entered = true; /* from here on: the ancestors, all entered */
-      if (!last && ts_tree_cursor_goto_next_sibling(&cur)) break;
-      if (!ts_tree_cursor_goto_parent(&cur)) {
-        ts_tree_cursor_delete(&cur);
+      if (!last && cursor_next_sibling(&cur)) break;
+      if (!cursor_parent(&cur)) {
+        cursor_free(&cur);
         return;
       }
     }

@@ -1285,10 +1285,10 @@ static bool field_matters(int parent_kind) {
  * attribute's object only the attribute's name, which is not read: the
  * walk then goes up at once instead of stepping over them (a cursor step
  * costs more than anything the walk does for a node). */
-static bool visit(Walk *w, TSTreeCursor *cur, int depth) {
+static bool visit(Walk *w, WalkCursor *cur, int depth) {
   Frame *f = &w->frames[depth], *p = &w->frames[depth - 1];
-  f->node = ts_tree_cursor_current_node(cur);
-  TSSymbol sym = ts_node_symbol(f->node);
+  f->node = cursor_node(cur);
+  TSSymbol sym = cursor_symbol(cur);
   int kind = symbol_kind(sym);
   if (kind != K_TOKEN) p->named_left--;
   if (kind == K_TOKEN || kind == K_COMMENT || kind == K_LINE_CONTINUATION) {
@@ -1299,7 +1299,7 @@ static bool visit(Walk *w, TSTreeCursor *cur, int depth) {
   if (p->kind == K_ARGUMENT_LIST && w->frames[depth - 2].kind == K_CALL)
     parse_count_arg(LANG_PYTHON, sym, w->m->calls.items[w->frames[depth - 2].call]);
   w->pos = ts_node_start_byte(f->node);
-  TSFieldId fld = field_matters(p->kind) ? ts_tree_cursor_current_field_id(cur) : 0;
+  TSFieldId fld = field_matters(p->kind) ? cursor_field_id(cur) : 0;
   f->kind = (uint8_t)kind;
   frame_init(w, p, f, fld);
   f->last = p->named_left == 0 || (p->kind == K_ATTRIBUTE && fld == fid[F_OBJECT]);
@@ -1310,7 +1310,8 @@ static bool visit(Walk *w, TSTreeCursor *cur, int depth) {
 
 static void walk_tree(Walk *w) {
   TSNode root = ts_tree_root_node(w->m->tree);
-  TSTreeCursor cur = ts_tree_cursor_new(root);
+  WalkCursor cur;
+  cursor_init(&cur, w->m->tree);
   w->cap_frames = 64;
   w->frames = xmalloc((size_t)w->cap_frames * sizeof *w->frames);
   Frame *r = &w->frames[0];
@@ -1322,7 +1323,7 @@ static void walk_tree(Walk *w) {
   int depth = 0;
   bool descend = true;
   for (;;) {
-    if (descend && ts_tree_cursor_goto_first_child(&cur)) {
+    if (descend && cursor_first_child(&cur)) {
       if (++depth == w->cap_frames) {
         w->cap_frames *= 2;
         w->frames = xrealloc(w->frames, (size_t)w->cap_frames * sizeof *w->frames);
@@ -1333,16 +1334,16 @@ static void walk_tree(Walk *w) {
     for (;;) {
       bool last = w->frames[depth].last;
       leave(w, depth);
-      if (depth > 0 && !last && ts_tree_cursor_goto_next_sibling(&cur)) {
+      if (depth > 0 && !last && cursor_next_sibling(&cur)) {
         descend = visit(w, &cur, depth);
         break;
       }
-      if (depth == 0 || !ts_tree_cursor_goto_parent(&cur)) goto done;
+      if (depth == 0 || !cursor_parent(&cur)) goto done;
       depth--;
     }
   }
 done:
-  ts_tree_cursor_delete(&cur);
+  cursor_free(&cur);
   free(w->frames);
 }
 
