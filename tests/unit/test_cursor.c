@@ -1,5 +1,4 @@
 /* test_cursor.c — cursor.c walks as TSTreeCursor does, step for step. */
-#include <dirent.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -56,42 +55,35 @@ static int lockstep_text(Lang lang, const char *text, size_t len, const char *wh
   return nodes;
 }
 
-static bool has_suffix(const char *s, const char *suffix) {
-  size_t n = strlen(s), k = strlen(suffix);
-  return n >= k && strcmp(s + n - k, suffix) == 0;
-}
-
-/* Every golden input of a language: hidden nodes, aliases, extras and
- * fields of every construct the rewrites handle. */
-static int lockstep_dir(Lang lang, const char *dir, const char *const *exts) {
-  DIR *d = opendir(dir);
-  CHECK(d != NULL);
-  if (!d) return 0;
-  int files = 0;
-  for (struct dirent *e; (e = readdir(d));) {
-    bool source = false;
-    for (int i = 0; exts[i]; i++) source |= has_suffix(e->d_name, exts[i]);
-    if (!source) continue;
-    char *path = xasprintf("%s/%s", dir, e->d_name);
+/* Every golden input of a language (found by the build's own walk): hidden
+ * nodes, aliases, extras and fields of every construct the rewrites handle.
+ * Returns the files walked. */
+static int lockstep_goldens(const char *dir, Lang lang) {
+  Vec files = {0}, assets = {0}, deps = {0};
+  char *srcs[] = {(char *)dir};
+  const char *skips[2] = {NULL, NULL};
+  Config cfg = {0};
+  walk_sources(srcs, 1, &cfg, skips, &files, &assets, &deps);
+  int walked = 0;
+  for (int i = 0; i < files.len; i++) {
+    const InputFile *f = files.items[i];
     size_t len;
-    char *text = read_file(path, &len);
-    CHECK(text != NULL);
-    if (text) CHECK(lockstep_text(lang, text, len, path) > 0);
-    free(text), free(path);
-    files++;
+    char *text = f->lang == lang ? read_file(f->abs, &len) : NULL;
+    if (!text) continue;
+    CHECK(lockstep_text(lang, text, len, f->abs) > 0);
+    free(text);
+    walked++;
   }
-  closedir(d);
-  return files;
+  walk_free(&files), walk_free(&assets), walk_free(&deps);
+  return walked;
 }
 
 TEST(cursor_walks_as_ts_tree_cursor_python) {
-  static const char *const exts[] = {".py", NULL};
-  CHECK(lockstep_dir(LANG_PYTHON, "tests/golden/python", exts) > 20);
+  CHECK(lockstep_goldens("tests/golden/python", LANG_PYTHON) > 20);
 }
 
 TEST(cursor_walks_as_ts_tree_cursor_javascript) {
-  static const char *const exts[] = {".js", ".mjs", ".cjs", NULL};
-  CHECK(lockstep_dir(LANG_JAVASCRIPT, "tests/golden/javascript", exts) > 20);
+  CHECK(lockstep_goldens("tests/golden/javascript", LANG_JAVASCRIPT) > 20);
 }
 
 /* Syntax errors (ERROR and MISSING nodes), extras at odd places, an empty
