@@ -591,9 +591,9 @@ void parse_field_ids(Lang lang, const char *const *names, int n, TSFieldId *out)
  * (c->positional and the ARGS_NONE, ARGS_KEYWORDS, ARGS_SPREAD, ARGS_CODE
  * flags) is counted by the names pass's own walk, not by a second one over
  * each argument list: parse_args_begin starts from the node of the call's
- * `arguments` field (may be null) and says whether its children are to be
- * counted; then parse_count_arg takes the symbol of each named child. */
-bool parse_args_begin(Lang lang, TSNode args, Call *c);
+ * `arguments` field (may be null), then the walk gives parse_count_arg the
+ * symbol of each named child of that node. */
+void parse_args_begin(Lang lang, TSNode args, Call *c);
 void parse_count_arg(Lang lang, TSSymbol child, Call *c);
 
 /* ------------------------------------------------------------- cursor.c */

@@ -113,17 +113,12 @@ static int arg_of(Lang lang, TSSymbol s) {
   return s < arg_nsymbols[lang] ? arg_class[lang][s] : ARG_POSITIONAL;
 }
 
-bool parse_args_begin(Lang lang, TSNode args, Call *c) {
+void parse_args_begin(Lang lang, TSNode args, Call *c) {
   pthread_once(&arg_once, arg_tables_init);
-  if (ts_node_is_null(args) || ts_node_named_child_count(args) == 0) {
+  if (ts_node_is_null(args) || ts_node_named_child_count(args) == 0)
     c->args |= ARGS_NONE;
-    return false;
-  }
-  if (arg_of(lang, ts_node_symbol(args)) == ARG_GENERATOR) {
+  else if (arg_of(lang, ts_node_symbol(args)) == ARG_GENERATOR) /* f(x for x in y): not an argument list */
     c->positional = 1, c->args |= ARGS_CODE;
-    return false;
-  }
-  return true;
 }
 
 void parse_count_arg(Lang lang, TSSymbol child, Call *c) {
