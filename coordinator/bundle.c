@@ -33,7 +33,7 @@ typedef struct Files {
   int n, cap;
   char **links; /* "rel\0target": OUT's node_modules symlinks (currantc links the sources') */
   int nlinks;
-  bool has_home;    /* home was found: */
+  bool has_home;    /* home below was stat'ed */
   struct stat home; /* the journal's home directory, never frozen (a --home inside the tree) */
 } Files;
 

@@ -71,7 +71,7 @@ char *ref_external_name(const Module *m, const Ref *r) {
   case REF_IMPORT: {
     if (r->import_index < 0 || r->import_index >= m->imports.len) return NULL;
     char *base = import_base(m, m->imports.items[r->import_index]);
-    char *s = base && r->path && *r->path ? xasprintf("%s.%s", base, r->path) : base;
+    char *s = base && r->path && *r->path ? xdotjoin(base, r->path) : base;
     if (s != base) free(base);
     return m->lang == LANG_PYTHON ? drop_builtins_prefix(s) : s;
   }

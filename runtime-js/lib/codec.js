@@ -213,23 +213,24 @@ function hasAccessor(obj, key) {
   return false;
 }
 
+/** What each Dirent type answers true to. */
+const DIRENT_METHODS = {
+  file: "isFile", dir: "isDirectory", symlink: "isSymbolicLink", block: "isBlockDevice",
+  char: "isCharacterDevice", fifo: "isFIFO", socket: "isSocket",
+};
+
+/** The type name of a Dirent, from its is*() methods. */
+function direntType(d) {
+  for (const [type, method] of Object.entries(DIRENT_METHODS)) if (d[method]()) return type;
+  return "unknown";
+}
+
 /** Dirent type names (shared with runtime-py) and their libuv constants. */
 const DIRENT_TYPES = {
   file: "UV_DIRENT_FILE", dir: "UV_DIRENT_DIR", symlink: "UV_DIRENT_LINK", block: "UV_DIRENT_BLOCK",
   char: "UV_DIRENT_CHAR", fifo: "UV_DIRENT_FIFO", socket: "UV_DIRENT_SOCKET", unknown: "UV_DIRENT_UNKNOWN",
 };
 
-/** The type name of a Dirent, from its is*() methods. */
-function direntType(d) {
-  if (d.isFile()) return "file";
-  if (d.isDirectory()) return "dir";
-  if (d.isSymbolicLink()) return "symlink";
-  if (d.isBlockDevice()) return "block";
-  if (d.isCharacterDevice()) return "char";
-  if (d.isFIFO()) return "fifo";
-  if (d.isSocket()) return "socket";
-  return "unknown";
-}
 
 /**
  * {name, parent, type}; name and parent are encoded (a Buffer name, from
@@ -243,11 +244,6 @@ function encodeDirent(d, depth) {
   return { name: encode(d.name, depth + 1), parent: parent === undefined ? null : encode(parent, depth + 1), type: direntType(d) };
 }
 
-/** What each Dirent type answers true to. */
-const DIRENT_METHODS = {
-  file: "isFile", dir: "isDirectory", symlink: "isSymbolicLink", block: "isBlockDevice",
-  char: "isCharacterDevice", fifo: "isFIFO", socket: "isSocket",
-};
 
 /**
  * A Dirent with the recorded name, type and parent directory (extra keys in

@@ -303,9 +303,7 @@ class Session:
                 value = row[_VALUE]
                 if type(value) not in _NESTED:
                     return value
-                value = _codec.decode(value)
-                return value.replay(args, kwargs) \
-                    if type(value) is _recorders.Pick else value
+                return _replayed(_codec.decode(value), args, kwargs)
             row = self._match(key, rel, site, args, kwargs)
             if row is _FRESH or (row is None and key in self.recorded):
                 key = self._fresh(key)
@@ -386,9 +384,7 @@ class Session:
         if status not in ("ok", "error"):
             return _ReplayedWriter(self, fn, args, kwargs)
         if status == "ok":
-            value = _codec.decode(row[_VALUE])
-            return value.replay(args, kwargs) \
-                if type(value) is _recorders.Pick else value
+            return _replayed(_codec.decode(row[_VALUE]), args, kwargs)
         raise _codec.decode_error(row[_VALUE])
 
     def _gated(self, row: Row) -> Any:
@@ -923,6 +919,13 @@ def fingerprint(args: tuple, kwargs: dict) -> str:
     except (TypeError, ValueError):
         text = repr(len(parts))
     return format(zlib.crc32(text.encode("utf-8", "surrogatepass")), "08x")
+
+
+def _replayed(value: Any, args: tuple, kwargs: dict) -> Any:
+    """A recorded outcome as the call gets it again: a random selection's
+    positions applied to this call's arguments, anything else as it is."""
+    return value.replay(args, kwargs) \
+        if type(value) is _recorders.Pick else value
 
 
 def _plain_fingerprint(args: tuple) -> Optional[str]:

@@ -29,6 +29,20 @@ static void write_files(const char *dir, const char *const *files, const char *t
   }
 }
 
+/* Writes dir/.gitignore. */
+static void write_gitignore(const char *dir, const char *text) {
+  char *p = xasprintf("%s/.gitignore", dir);
+  write_text(p, text);
+  free(p);
+}
+
+/* Removes a test's directory tree. */
+static void remove_dir(const char *dir) {
+  char *cmd = xasprintf("rm -rf %s", dir);
+  CHECK_INT(system(cmd), 0);
+  free(cmd);
+}
+
 static char *rels(Vec *files) {
   StrBuf b = {0};
   for (int i = 0; i < files->len; i++)
@@ -58,9 +72,7 @@ TEST(walk_skips_ignored_and_tool_directories) {
   const char *files[] = {"b.py", "a/c.js", "a/d.mjs", "node_modules/x.js", ".git/y.py", "env/pyvenv.cfg",
                          "env/lib/z.py", "gen/out.js", "notes.txt", "a/keep.cjs", "a/skip.log.js", NULL};
   write_files(dir, files, "x = 1\n");
-  p = xasprintf("%s/.gitignore", dir);
-  write_text(p, "# generated\ngen/\n*.log.js\n");
-  free(p);
+  write_gitignore(dir, "# generated\ngen/\n*.log.js\n");
   p = xasprintf("%s/loop", dir);
   CHECK_INT(symlink(dir, p), 0); /* a directory symlink loop: never followed */
   free(p);
@@ -73,9 +85,7 @@ TEST(walk_skips_ignored_and_tool_directories) {
   CHECK_STR(got, "a/c.js a/keep.cjs b.py");
   free(got);
   vec_free(&cfg.exclude);
-  p = xasprintf("rm -rf %s", dir);
-  CHECK_INT(system(p), 0);
-  free(p);
+  remove_dir(dir);
 }
 
 /* Every other kept file is an asset (copied to OUT), except where the build
@@ -95,9 +105,7 @@ TEST(walk_collects_assets_beside_the_sources) {
                          "run.sh",
                          NULL};
   write_files(dir, files, "{}\n");
-  char *p = xasprintf("%s/.gitignore", dir);
-  write_text(p, "ignored.txt\n");
-  free(p);
+  write_gitignore(dir, "ignored.txt\n");
   Config cfg = {0};
   char *cache = xasprintf("%s/cache", dir);
   char *got = walk_rels(dir, &cfg, cache, true);
@@ -108,9 +116,7 @@ TEST(walk_collects_assets_beside_the_sources) {
             ".gitignore cache/index data/prices.json package.json run.sh sub/currant.graph.json tool.py.map");
   free(got);
   free(cache);
-  p = xasprintf("rm -rf %s", dir);
-  CHECK_INT(system(p), 0);
-  free(p);
+  remove_dir(dir);
 }
 
 /* node_modules directories are not walked but listed, with their real
@@ -126,10 +132,8 @@ TEST(walk_lists_node_modules_for_linking) {
                          "store/real/i.js",
                          NULL};
   write_files(dir, files, "x = 1\n");
-  char *p = xasprintf("%s/.gitignore", dir);
-  write_text(p, "node_modules/\n");
-  free(p);
-  p = xasprintf("%s/web/node_modules", dir);
+  write_gitignore(dir, "node_modules/\n");
+  char *p = xasprintf("%s/web/node_modules", dir);
   char *store = xasprintf("%s/store", dir);
   char *web = xasprintf("%s/web", dir);
   CHECK_INT(mkdir(web, 0777), 0);
@@ -152,9 +156,7 @@ TEST(walk_lists_node_modules_for_linking) {
   }
   free(real), free(store), free(web);
   walk_free(&files_found), walk_free(&assets), walk_free(&deps);
-  p = xasprintf("rm -rf %s", dir);
-  CHECK_INT(system(p), 0);
-  free(p);
+  remove_dir(dir);
 }
 
 TEST(catalogue_lookup_exact_wildcard_and_form) {
