@@ -16,7 +16,7 @@ CFLAGS  += -std=c11 -D_GNU_SOURCE -pthread
 INC     := -I$(TSLIB)/include -Icompiler
 # passes/cursor.c alone reads tree-sitter's internal headers (it says why).
 %/passes/cursor.o: INC += -I$(TSLIB)/src
-LDLIBS  := -ljansson -lcrypto -lpthread
+LDLIBS  := -ljansson -lcrypto -lxxhash -lpthread
 # The shipped currantc allocates with mimalloc (Debian's libmimalloc-dev),
 # linked first so that it serves every malloc of the process: the names
 # state is millions of small blocks, and glibc's malloc spent 0.4-0.5 s more

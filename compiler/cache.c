@@ -5,7 +5,7 @@
  *
  *   index  the last build's inputs and outputs: compiler build id, config
  *          hash, every source's path, language, package type and sha256, the
- *          sha256 of every file written, and the diagnostics printed.  When
+ *          digest of every file written, and the diagnostics printed.  When
  *          the walk finds exactly these inputs and OUT still holds exactly
  *          these bytes, a build only replays the diagnostics (level 1).
  *   pack   one entry per source, keyed by path and content hash: the names
@@ -14,15 +14,17 @@
  *          the link results they saw.  An unchanged file is loaded instead of
  *          parsed; link runs over everything; a loaded file whose link digest
  *          is unchanged reuses its sites and output, the others are parsed
- *          again and instrumented (level 2).  An entry holds the sha256
+ *          again and instrumented (level 2).  An entry holds the digest
  *          of its output and source map, not their bytes: OUT has them,
  *          and they are read back from there (and checked) when reused.
  *
  * Both are functions of the inputs, the config and the compiler binary only
  * (no time, no absolute path, nothing from -j), so OUT stays byte-identical
  * to a clean build's.  Both are written atomically and carry the format and
- * the compiler's build id; each pack entry and the index end with a sha256
- * of their bytes, and every index and count is checked while reading: a
+ * the compiler's build id; each pack entry and the index end with a digest
+ * of their bytes (digest_hex: XXH3-128, which detects change and is ~15x
+ * cheaper than SHA-256; only the sources' identity is a sha256, the one the
+ * manifest publishes), and every index and count is checked while reading: a
  * cache that does not check out is ignored (a miss, with a -v note), never
  * trusted.  The encoding is varints and length-prefixed strings; the names
  * state's strings are written once per entry and referred to afterwards.
@@ -37,7 +39,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#define CACHE_FORMAT 5
+#define CACHE_FORMAT 6
 #define INDEX_MAGIC "currant-cache-index\n"
 #define PACK_MAGIC "currant-cache-pack\n"
 
@@ -171,10 +173,11 @@ static const char *get_raw(Rd *r, size_t *n) {
   return s;
 }
 
-static const char *get_hex(Rd *r) {
+/* A hash of width hex digits: 64 for a sha256, DIGEST_HEX for a digest. */
+static const char *get_hex(Rd *r, size_t width) {
   size_t n;
   const char *s = get_raw(r, &n);
-  if (s && n != 64) r->bad = true;
+  if (s && n != width) r->bad = true;
   return r->bad ? NULL : s;
 }
 
@@ -719,7 +722,7 @@ static bool other_lang(const Codebase *cb, const Module *m, int module) {
  * the modules and definitions they lead to.  Equal digests give equal sites
  * and output.  False (no digest) for a module that reaches the other
  * language: the bridge rewrite reads the whole target module. */
-static bool link_digest(const Codebase *cb, const Module *m, char out[65]) {
+static bool link_digest(const Codebase *cb, const Module *m, char out[DIGEST_HEX + 1]) {
   StrBuf b = {0};
   bool bridged = false;
   put_opt(&b, cb->config && cb->config->hash ? cb->config->hash : "");
@@ -735,7 +738,7 @@ static bool link_digest(const Codebase *cb, const Module *m, char out[65]) {
     put_opt(&b, c->ref.path), put_opt(&b, c->ref.reason), put_opt(&b, c->canonical);
     put_target(&b, cb, c->target_module, c->target_def);
   }
-  sha256_hex(b.data ? b.data : "", b.len, out);
+  digest_hex(b.data ? b.data : "", b.len, out);
   str_free(&b);
   return !bridged;
 }
@@ -763,18 +766,18 @@ static void built_free(Built *t) {
   *t = (Built){0};
 }
 
-/* The output and map are recorded by hash (out_sha, map_sha: 64 hex, or
+/* The output and map are recorded by digest (out_digest, map_digest, or
  * NULL when none was written): a reuse reads them back from OUT. */
-static void encode_built(StrBuf *b, const Module *m, const char *digest, const char *out_sha,
-                         const char *map_sha, const Vec *diags) {
-  put_bytes(b, digest, 64);
+static void encode_built(StrBuf *b, const Module *m, const char *digest, const char *out_digest,
+                         const char *map_digest, const Vec *diags) {
+  put_bytes(b, digest, DIGEST_HEX);
   put_uv(b, (uint64_t)m->nsites);
   for (int i = 0; i < m->calls.len; i++) {
     const Call *c = m->calls.items[i];
     if (c->site_index < 0) continue;
     put_uv(b, (uint64_t)i), put_uv(b, c->bound), put_opt(b, c->category), put_opt(b, c->site_id);
   }
-  put_opt(b, out_sha), put_opt(b, map_sha);
+  put_opt(b, out_digest), put_opt(b, map_digest);
   put_diags(b, diags, m);
 }
 
@@ -798,12 +801,12 @@ static bool decode_sites(Rd *r, Built *t, int ncalls) {
   return !r->bad;
 }
 
-/* A recorded hash of an output, which must then be OUT/rel's: its bytes
+/* A recorded digest of an output, which must then be OUT/rel's: its bytes
  * (NULL with *ok cleared when OUT no longer holds them). */
 static char *get_output(Rd *r, const char *out_dir, const char *rel, size_t *len, bool *ok) {
   if (!get_bool(r)) return NULL;
-  const char *sha = get_hex(r);
-  char *data = sha && *ok ? driver_read_output(out_dir, rel, sha, len) : NULL;
+  const char *digest = get_hex(r, DIGEST_HEX);
+  char *data = digest && *ok ? driver_read_output(out_dir, rel, digest, len) : NULL;
   if (!data) *ok = false;
   return data;
 }
@@ -815,7 +818,7 @@ static bool decode_built(const void *p, size_t n, Module *m, const char *digest,
   Rd r = {.p = p, .end = (const uint8_t *)p + n};
   size_t dn, map_len;
   const char *d = get_raw(&r, &dn);
-  if (!d || dn != 64 || memcmp(d, digest, 64) != 0) return false;
+  if (!d || dn != DIGEST_HEX || memcmp(d, digest, DIGEST_HEX) != 0) return false;
   bool ok = decode_sites(&r, t, m->calls.len);
   t->out = get_output(&r, out_dir, m->file->rel, &t->out_len, &ok);
   char *map_rel = xasprintf("%s.map", m->file->rel);
@@ -834,7 +837,7 @@ typedef struct PackEntry {
   size_t rel_len;      /* its bytes */
   const uint8_t *body; /* key, names state, diagnostics, build section */
   size_t len;          /* bytes of body */
-  const char *sum;     /* 64 hex: sha256 of body */
+  const char *sum;     /* digest_hex of body (DIGEST_HEX digits) */
 } PackEntry;
 
 /* One source as the last build's index recorded it. */
@@ -842,7 +845,8 @@ typedef struct IndexFile {
   const char *rel;            /* path (not NUL-terminated) */
   size_t rel_len;             /* its bytes */
   uint32_t lang, pkg;         /* Lang, walk_package_type */
-  const char *in, *out, *map; /* sha256 (64 hex) of the source, of its output, of its map (NULL: none) */
+  const char *in;             /* sha256 (64 hex) of the source, NULL: unreadable */
+  const char *out, *map;      /* digests (DIGEST_HEX) of its output and of its map (NULL: none) */
   const uint8_t *diags;       /* its analyse then instrument diagnostics (two encoded lists) */
   size_t diags_len;           /* bytes of diags */
 } IndexFile;
@@ -857,9 +861,9 @@ struct CacheFile {
   size_t names_len;       /* its bytes */
   StrBuf fresh;           /* the encoding when it was made in this build */
   StrBuf sealed[2];       /* its new pack entry and index record (cache_seal) */
-  char digest[65];        /* link digest; "" when m reaches the other language */
-  char out_sha[65];       /* sha256 of what OUT/rel receives (cache_seal) */
-  char map_sha[65];       /* sha256 of its source map, "" without one */
+  char digest[DIGEST_HEX + 1];     /* link digest; "" when m reaches the other language */
+  char out_digest[DIGEST_HEX + 1]; /* digest of what OUT/rel receives (cache_seal) */
+  char map_digest[DIGEST_HEX + 1]; /* digest of its source map, "" without one */
   Built built;            /* the old entry's build section, when reusable */
   Vec diags[2];           /* DiagRecord*: analyse, instrument */
 };
@@ -879,7 +883,7 @@ struct Cache {
   int nfiles;              /* how many */
   const uint8_t *assets;   /* its copied files' records (encoded) */
   size_t assets_len;       /* bytes */
-  const char *manifest;    /* sha256 of currant.graph.json as written */
+  const char *manifest;    /* digest of currant.graph.json as written */
   bool build_wide;         /* it printed build-wide reports (not replayed: no level 1) */
   uint32_t totals[2];      /* files instrumented, sites */
   CacheFile *state;        /* this build: one per module */
@@ -993,7 +997,7 @@ static bool read_pack(Cache *c) {
     size_t sn;
     e->body = (const uint8_t *)get_raw(&r, &e->len);
     e->sum = get_raw(&r, &sn);
-    if (!e->body || sn != 64) break;
+    if (!e->body || sn != DIGEST_HEX) break;
     Rd k = {.p = e->body, .end = e->body + e->len};
     e->rel = get_raw(&k, &e->rel_len);
     if (!e->rel) break;
@@ -1003,29 +1007,29 @@ static bool read_pack(Cache *c) {
   return c->nentries == n && r.p == r.end;
 }
 
-/* A hash that may be absent (empty). */
-static const char *get_hex_opt(Rd *r) {
+/* A hash of width hex digits that may be absent (empty). */
+static const char *get_hex_opt(Rd *r, size_t width) {
   size_t n;
   const char *s = get_raw(r, &n);
-  if (s && n != 0 && n != 64) r->bad = true;
+  if (s && n != 0 && n != width) r->bad = true;
   return r->bad || n == 0 ? NULL : s;
 }
 
 static void read_index_file(Rd *r, IndexFile *f) {
   f->rel = get_raw(r, &f->rel_len);
   f->lang = get_u(r, LANG_COUNT - 1), f->pkg = get_u(r, 2);
-  f->in = get_hex_opt(r), f->out = get_hex(r), f->map = get_hex_opt(r);
+  f->in = get_hex_opt(r, 64), f->out = get_hex(r, DIGEST_HEX), f->map = get_hex_opt(r, DIGEST_HEX);
   f->diags = (const uint8_t *)get_raw(r, &f->diags_len);
   if (!f->rel || !f->diags) r->bad = true;
 }
 
 /* Checks the index's checksum and header and splits it into records. */
 static bool read_index(Cache *c) {
-  if (c->index_len < 64) return false;
-  size_t body = c->index_len - 64;
-  char sum[65];
-  sha256_hex(c->index, body, sum);
-  if (memcmp(sum, c->index + body, 64) != 0) return false;
+  if (c->index_len < DIGEST_HEX) return false;
+  size_t body = c->index_len - DIGEST_HEX;
+  char sum[DIGEST_HEX + 1];
+  digest_hex(c->index, body, sum);
+  if (memcmp(sum, c->index + body, DIGEST_HEX) != 0) return false;
   Rd r = {.p = (const uint8_t *)c->index, .end = (const uint8_t *)c->index + body};
   const char *id = get_header(&r, INDEX_MAGIC);
   size_t hn;
@@ -1037,7 +1041,7 @@ static bool read_index(Cache *c) {
   c->files = xcalloc((size_t)c->nfiles + 1, sizeof *c->files);
   for (int i = 0; i < c->nfiles && !r.bad; i++) read_index_file(&r, &c->files[i]);
   c->assets = (const uint8_t *)get_raw(&r, &c->assets_len);
-  c->manifest = get_hex(&r);
+  c->manifest = get_hex(&r, DIGEST_HEX);
   c->build_wide = get_bool(&r);
   c->totals[0] = get_u(&r, UINT32_MAX), c->totals[1] = get_u(&r, UINT32_MAX);
   return !r.bad && c->assets && r.p == r.end;
@@ -1105,17 +1109,17 @@ static bool same_rel(const char *rel, size_t n, const char *s) {
   return strlen(s) == n && memcmp(rel, s, n) == 0;
 }
 
-/* The assets' records: (rel, sha256) pairs, checked against the sources. */
+/* The assets' records: (rel, digest) pairs, checked against the sources. */
 static bool assets_unchanged(const Cache *c, const Vec *assets) {
   Rd r = {.p = c->assets, .end = c->assets + c->assets_len};
   if (get_count(&r) != assets->len) return false;
   for (int i = 0; i < assets->len && !r.bad; i++) {
     const InputFile *f = assets->items[i];
     size_t n;
-    const char *rel = get_raw(&r, &n), *sha = get_hex(&r);
-    char now[65];
-    bool same =
-        rel && sha && sha256_file(f->abs, now) == 0 && same_rel(rel, n, f->rel) && memcmp(sha, now, 64) == 0;
+    const char *rel = get_raw(&r, &n), *digest = get_hex(&r, DIGEST_HEX);
+    char now[DIGEST_HEX + 1];
+    bool same = rel && digest && digest_file(f->abs, now) == 0 && same_rel(rel, n, f->rel) &&
+                memcmp(digest, now, DIGEST_HEX) == 0;
     if (!same) return false;
   }
   return !r.bad;
@@ -1134,10 +1138,10 @@ bool cache_inputs_unchanged(const Cache *c, const Codebase *cb, const Vec *asset
   return assets_unchanged(c, assets);
 }
 
-static void push_old(Vec *out, const char *rel, size_t n, const char *suffix, const char *sha) {
+static void push_old(Vec *out, const char *rel, size_t n, const char *suffix, const char *digest) {
   OldOutput *o = xcalloc(1, sizeof *o);
   o->rel = xasprintf("%.*s%s", (int)n, rel, suffix);
-  memcpy(o->sha, sha, 64);
+  memcpy(o->digest, digest, DIGEST_HEX);
   vec_push(out, o);
 }
 
@@ -1152,8 +1156,8 @@ void cache_last_outputs(const Cache *c, Vec *out) {
   int n = get_count(&r);
   for (int i = 0; i < n && !r.bad; i++) {
     size_t len;
-    const char *rel = get_raw(&r, &len), *sha = get_hex(&r);
-    if (rel && sha) push_old(out, rel, len, "", sha);
+    const char *rel = get_raw(&r, &len), *digest = get_hex(&r, DIGEST_HEX);
+    if (rel && digest) push_old(out, rel, len, "", digest);
   }
 }
 
@@ -1164,13 +1168,13 @@ const char *cache_output_hash(const Cache *c, int i, bool map) {
 const char *cache_asset_hash(const Cache *c, int i) {
   Rd r = {.p = c->assets, .end = c->assets + c->assets_len};
   int n = get_count(&r);
-  const char *sha = NULL;
+  const char *digest = NULL;
   for (int k = 0; k <= i && k < n && !r.bad; k++) {
     size_t rn;
     get_raw(&r, &rn);
-    sha = get_hex(&r);
+    digest = get_hex(&r, DIGEST_HEX);
   }
-  return i < n && !r.bad ? sha : NULL;
+  return i < n && !r.bad ? digest : NULL;
 }
 
 /* Replays the recorded diagnostics in the order a build prints them: every
@@ -1211,9 +1215,9 @@ void cache_attach(Cache *c, Codebase *cb) {
 /* The names state and diagnostics of m's entry, when its key (path,
  * language, package type, content) is m's and its checksum holds. */
 static bool load_entry(const PackEntry *e, Module *m) {
-  char sum[65];
-  sha256_hex(e->body, e->len, sum);
-  if (memcmp(sum, e->sum, 64) != 0) {
+  char sum[DIGEST_HEX + 1];
+  digest_hex(e->body, e->len, sum);
+  if (memcmp(sum, e->sum, DIGEST_HEX) != 0) {
     diag_verbose("cache: damaged entry for %s: not used", m->file->rel);
     return false;
   }
@@ -1221,7 +1225,7 @@ static bool load_entry(const PackEntry *e, Module *m) {
   size_t n, adn;
   get_raw(&r, &n);
   uint32_t lang = get_u(&r, LANG_COUNT - 1), pkg = get_u(&r, 2);
-  const char *sha = get_hex(&r);
+  const char *sha = get_hex(&r, 64);
   if (r.bad || lang != (uint32_t)m->lang || pkg != (uint32_t)walk_package_type(m->file) ||
       memcmp(sha, m->sha256, 64))
     return false;
@@ -1330,7 +1334,7 @@ void cache_report(const Cache *c) {
 /* Bytes of pack gathered before each write. */
 #define PACK_CHUNK (1 << 20)
 
-static const char no_digest[] = "----------------------------------------------------------------";
+static const char no_digest[DIGEST_HEX + 1] = "--------------------------------";
 
 static void put_entry(StrBuf *pack, Module *m) {
   CacheFile *f = m->cache;
@@ -1342,13 +1346,13 @@ static void put_entry(StrBuf *pack, Module *m) {
   put_diags(&part, &f->diags[0], m);
   put_bytes(&body, part.data, part.len);
   part.len = 0;
-  encode_built(&part, m, f->digest[0] ? f->digest : no_digest, m->out_text ? f->out_sha : NULL,
-               m->source_map ? f->map_sha : NULL, &f->diags[1]);
+  encode_built(&part, m, f->digest[0] ? f->digest : no_digest, m->out_text ? f->out_digest : NULL,
+               m->source_map ? f->map_digest : NULL, &f->diags[1]);
   put_bytes(&body, part.data, part.len);
-  char sum[65];
-  sha256_hex(body.data, body.len, sum);
+  char sum[DIGEST_HEX + 1];
+  digest_hex(body.data, body.len, sum);
   put_bytes(pack, body.data, body.len);
-  put_bytes(pack, sum, 64);
+  put_bytes(pack, sum, DIGEST_HEX);
   str_free(&body), str_free(&part);
 }
 
@@ -1357,8 +1361,8 @@ static void put_index_file(StrBuf *b, Module *m) {
   put_bytes(b, m->file->rel, strlen(m->file->rel));
   put_uv(b, m->lang), put_uv(b, (uint64_t)walk_package_type(m->file));
   put_bytes(b, m->sha256, f->names ? 64 : 0); /* an unreadable file never counts as unchanged */
-  put_bytes(b, f->out_sha, 64);
-  put_bytes(b, f->map_sha, strlen(f->map_sha));
+  put_bytes(b, f->out_digest, DIGEST_HEX);
+  put_bytes(b, f->map_digest, strlen(f->map_digest));
   StrBuf d = {0};
   put_diags(&d, &f->diags[0], m);
   put_diags(&d, &f->diags[1], m);
@@ -1366,24 +1370,22 @@ static void put_index_file(StrBuf *b, Module *m) {
   str_free(&d);
 }
 
-/* Hashes what m writes to OUT, for its entry and index record.  A copied
- * file's hash is its source's, already known when it was read. */
-static void hash_outputs(const Module *m, CacheFile *f) {
+/* Digests what m writes to OUT, for its entry and index record: its
+ * output, or the source it copies. */
+static void digest_outputs(const Module *m, CacheFile *f) {
   if (m->out_text)
-    sha256_hex(m->out_text, m->out_len, f->out_sha);
-  else if (m->text && m->sha256[0])
-    memcpy(f->out_sha, m->sha256, sizeof f->out_sha);
+    digest_hex(m->out_text, m->out_len, f->out_digest);
   else
-    sha256_hex(m->text ? m->text : "", m->len, f->out_sha);
-  f->map_sha[0] = '\0';
-  if (m->source_map) sha256_hex(m->source_map, strlen(m->source_map), f->map_sha);
+    digest_hex(m->text ? m->text : "", m->len, f->out_digest);
+  f->map_digest[0] = '\0';
+  if (m->source_map) digest_hex(m->source_map, strlen(m->source_map), f->map_digest);
 }
 
 /* The fresh names encoding is copied into the entry, then freed: kept
  * twice to the end, it was 6% of the stdlib build's peak memory. */
 void cache_seal(Module *m) {
   CacheFile *f = m->cache;
-  hash_outputs(m, f);
+  digest_outputs(m, f);
   put_index_file(&f->sealed[1], m);
   if (f->names) put_entry(&f->sealed[0], m);
   if (f->fresh.data) f->names = "", f->names_len = 0;
@@ -1395,16 +1397,17 @@ static void put_assets(StrBuf *b, const Vec *assets) {
   put_uv(&a, (uint64_t)assets->len);
   for (int i = 0; i < assets->len; i++) {
     const InputFile *f = assets->items[i];
-    char sha[65];
+    char digest[DIGEST_HEX + 1];
     put_bytes(&a, f->rel, strlen(f->rel));
-    put_bytes(&a, sha256_file(f->abs, sha) == 0 ? sha : no_digest, 64); /* unreadable: never matches */
+    put_bytes(&a, digest_file(f->abs, digest) == 0 ? digest : no_digest,
+              DIGEST_HEX); /* unreadable: never matches */
   }
   put_bytes(b, a.data, a.len);
   str_free(&a);
 }
 
 static void encode_index(StrBuf *b, const Cache *c, const Codebase *cb, const Vec *assets,
-                         const char *manifest_sha) {
+                         const char *manifest_digest) {
   put_header(b, INDEX_MAGIC, c->build_id);
   put_bytes(b, c->config_hash, strlen(c->config_hash));
   put_uv(b, (uint64_t)cb->modules.len);
@@ -1415,12 +1418,12 @@ static void encode_index(StrBuf *b, const Cache *c, const Codebase *cb, const Ve
     instrumented += m->out_text != NULL, sites += (uint64_t)m->nsites;
   }
   put_assets(b, assets);
-  put_bytes(b, manifest_sha, 64);
+  put_bytes(b, manifest_digest, DIGEST_HEX);
   put_uv(b, c->now_build_wide);
   put_uv(b, instrumented), put_uv(b, sites);
-  char sum[65];
-  sha256_hex(b->data, b->len, sum);
-  str_append(b, sum, 64);
+  char sum[DIGEST_HEX + 1];
+  digest_hex(b->data, b->len, sum);
+  str_append(b, sum, DIGEST_HEX);
 }
 
 static int write_part(const Cache *c, const char *name, const char *data, size_t len) {
@@ -1471,10 +1474,10 @@ static int write_pack(const Cache *c, const Codebase *cb) {
   return rc;
 }
 
-int cache_save(Cache *c, const Codebase *cb, const Vec *assets, const char *manifest_sha) {
+int cache_save(Cache *c, const Codebase *cb, const Vec *assets, const char *manifest_digest) {
   if (!cache_dir_ready(c)) return -1;
   StrBuf index = {0};
-  encode_index(&index, c, cb, assets, manifest_sha);
+  encode_index(&index, c, cb, assets, manifest_digest);
   /* The pack first: an index never names outputs whose entries are missing. */
   int rc = write_pack(c, cb);
   if (rc == 0) rc = write_part(c, "index", index.data, index.len);

@@ -85,6 +85,16 @@ int copy_file_atomic(const char *src, const char *dst);
  * renamed over it; a link in its place is replaced, not followed): 0, or
  * -1 (errno). */
 int symlink_atomic(const char *target, const char *path);
+/* What the build cache compares OUT's files and its own parts by: XXH3-128
+ * as 32 hex digits.  It detects change, it does not authenticate (nothing
+ * crosses a trust boundary on it), and SHA-256 over every output, source map
+ * and the manifest was ~2% of a build and most of a no-change rebuild.
+ * Sources keep sha256_hex: the manifest publishes it. */
+#define DIGEST_HEX 32
+void digest_hex(const void *data, size_t len, char out[DIGEST_HEX + 1]);
+/* digest_hex of the regular file at path, read in chunks (never held
+ * whole): 0, or -1 with errno. */
+int digest_file(const char *path, char out[DIGEST_HEX + 1]);
 /* A file written atomically in pieces, as write_file_atomic writes it
  * whole: a document too large to hold twice goes out as it is made. */
 typedef struct OutFile {
@@ -92,16 +102,17 @@ typedef struct OutFile {
   char *tmp;  /* the temp file written meanwhile */
   int fd;     /* the temp file's descriptor */
   int err;    /* errno of the first failed write, 0 if none */
-  void *sha;  /* EVP_MD_CTX* hashing what is written, or NULL */
+  struct XXH3_state_s *digest; /* digesting what is written (digest_hex's), or NULL */
 } OutFile;
-/* Creates f's temp file for path; with hash, f hashes what it writes.
+/* Creates f's temp file for path; with hash, f digests what it writes.
  * 0, or -1 with errno set (nothing to close then). */
 int outfile_open(OutFile *f, const char *path, bool hash);
 /* Appends len bytes; a failure is remembered for outfile_close. */
 void outfile_write(OutFile *f, const void *data, size_t len);
 /* Renames the temp file into place (or removes it after a failure) and
- * frees f; with a hash, sha gets its hex digest.  0, or -1 with errno. */
-int outfile_close(OutFile *f, char sha[65]);
+ * frees f; with a hash, digest gets digest_hex's digest of the bytes
+ * written.  0, or -1 with errno. */
+int outfile_close(OutFile *f, char digest[DIGEST_HEX + 1]);
 /* Creates every missing directory of path's parent.  0 or -1 with errno. */
 int make_parent_dirs(const char *path);
 /* True if rel is relative and none of its '/'-separated segments is empty,
@@ -109,9 +120,6 @@ int make_parent_dirs(const char *path);
 bool path_is_plain(const char *rel);
 /* Hex SHA-256 of data (65 bytes with the NUL) into out. */
 void sha256_hex(const void *data, size_t len, char out[65]);
-/* sha256 (64 hex) of the regular file at path, read in chunks (never held
- * whole): 0, or -1 with errno. */
-int sha256_file(const char *path, char out[65]);
 /* 1-based line and column (in bytes) of byte offset off in text. */
 void offset_to_line_col(const char *text, size_t off, uint32_t *line, uint32_t *col);
 
@@ -827,8 +835,8 @@ char *graph_site_id(const Call *c);
 void manifest_module_part(Module *m);
 /* Writes OUT/currant.graph.json (deterministic, atomic) from the parts and
  * the graph, streamed to the file as it is made (never held whole), and
- * its sha256 (64 hex) to sha unless NULL.  0 or -1. */
-int manifest_write(const Codebase *cb, const Graph *g, const char *out_dir, char *sha);
+ * its digest_hex to digest unless NULL.  0 or -1. */
+int manifest_write(const Codebase *cb, const Graph *g, const char *out_dir, char *digest);
 
 /* -------------------------------------------------------------- views.c */
 
@@ -912,15 +920,15 @@ void cache_free(Cache *c); /* NULL is fine */
 /* Level 1, inputs: cb's files (path, language, package type, sha256 of the
  * text each module holds), the assets, config and compiler are recorded. */
 bool cache_inputs_unchanged(const Cache *c, const Codebase *cb, const Vec *assets);
-/* Level 1, outputs: the recorded sha256 (64 hex, not NUL-terminated) of
+/* Level 1, outputs: the recorded digest (DIGEST_HEX, not NUL-terminated) of
  * module i's output (its .map when map; i < 0: currant.graph.json), NULL
  * when none was written.  Valid once cache_inputs_unchanged said true. */
 const char *cache_output_hash(const Cache *c, int i, bool map);
-const char *cache_asset_hash(const Cache *c, int i); /* recorded sha256 (64 hex) of asset i, or NULL */
+const char *cache_asset_hash(const Cache *c, int i); /* recorded digest (DIGEST_HEX) of asset i, or NULL */
 /* An output the last build recorded writing. */
 typedef struct OldOutput {
-  char *rel;    /* its path under OUT */
-  char sha[65]; /* sha256 of the bytes written */
+  char *rel;                   /* its path under OUT */
+  char digest[DIGEST_HEX + 1]; /* digest_hex of the bytes written */
 } OldOutput;
 /* The outputs the last build recorded (every source's file and source map,
  * every copied file), OldOutput* appended to out; none when no index was
@@ -954,9 +962,9 @@ void cache_report(const Cache *c);            /* -v: files loaded and reused */
 /* Write phase: encodes m's new pack entry and index record (m is final). */
 void cache_seal(Module *m);
 /* Writes pack and index atomically after a build that wrote everything,
- * every module sealed (manifest_sha: sha256, 64 hex, of the
+ * every module sealed (manifest_digest: digest_hex of the
  * currant.graph.json written).  0, or -1 (-v note). */
-int cache_save(Cache *c, const Codebase *cb, const Vec *assets, const char *manifest_sha);
+int cache_save(Cache *c, const Codebase *cb, const Vec *assets, const char *manifest_digest);
 /* m's names state (what names_* fill, before link) as bytes, appended to out. */
 void cache_encode_names(const Module *m, StrBuf *out);
 /* The reverse, into a module holding only file, lang, name, text and len.
@@ -996,8 +1004,8 @@ int driver_analyse(const BuildOptions *opt, void (*visit)(Codebase *, void *), v
  * (for the fuzzer and unit tests).  *out gets the emitted text or NULL when
  * unchanged; returns the module status. */
 /* The bytes of OUT/rel when it is a regular file, reached through no
- * symlink (a build would refuse to write there), whose sha256 is want (64
- * hex); else NULL.  NUL-terminated, *len bytes before it. */
+ * symlink (a build would refuse to write there), whose digest_hex is want
+ * (DIGEST_HEX digits); else NULL.  NUL-terminated, *len bytes before it. */
 char *driver_read_output(const char *out_dir, const char *rel, const char *want, size_t *len);
 ModStatus driver_compile_buffer(Lang lang, const char *rel, const char *text, size_t len, char **out,
                                 size_t *out_len);

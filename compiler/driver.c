@@ -35,7 +35,7 @@ typedef struct Phase {
   void (*side)(struct Phase *);      /* whole-codebase work done beside the files, or NULL */
   int side_taken;                    /* (atomic) a worker took side */
   int workers;                       /* (atomic) workers started */
-  char *manifest_sha;                /* side's result: the manifest's hash (NULL: not wanted) */
+  char *manifest_digest;             /* side's result: the manifest's digest_hex (NULL: not wanted) */
   int side_rc;                       /* side's result: 0 or -1 */
   Linker *linker;                    /* for the link phases */
   const int *order;                  /* module indices in the order to take them, or NULL: 0, 1, ... */
@@ -310,10 +310,11 @@ static void copy_asset(const char *out_dir, DirSet *ds, const InputFile *f) {
   bool checked;
   char *path = output_path(out_dir, ds, f->rel, &checked);
   if (!path) return;
-  char want[65], have[65];
-  if (sha256_file(f->abs, want) < 0)
+  char want[DIGEST_HEX + 1], have[DIGEST_HEX + 1];
+  if (digest_file(f->abs, want) < 0)
     diag_report(DIAG_WARNING, f->abs, 0, 0, "cannot read: %s", strerror(errno));
-  else if ((sha256_file(path, have) < 0 || memcmp(want, have, 64) != 0) && copy_file_atomic(f->abs, path) < 0)
+  else if ((digest_file(path, have) < 0 || memcmp(want, have, DIGEST_HEX) != 0) &&
+           copy_file_atomic(f->abs, path) < 0)
     diag_report(DIAG_ERROR, path, 0, 0, "cannot write: %s", strerror(errno));
   else if (!checked)
     dirs_add(ds, f->rel);
@@ -486,14 +487,14 @@ static void write_graph(Phase *p) {
   double t0 = now_seconds();
   Graph g = {0};
   graph_build(p->cb, &g);
-  p->side_rc = manifest_write(p->cb, &g, p->out_dir, p->manifest_sha);
+  p->side_rc = manifest_write(p->cb, &g, p->out_dir, p->manifest_digest);
   graph_free(&g);
   diag_verbose("graph and manifest: %.3f s", now_seconds() - t0);
 }
 
-/* Writes the files and the manifest; the manifest's hash goes to
- * manifest_sha unless NULL (for the cache). */
-static int finish_build(Codebase *cb, const BuildOptions *opt, const int *order, char *manifest_sha) {
+/* Writes the files and the manifest; the manifest's digest goes to
+ * manifest_digest unless NULL (for the cache). */
+static int finish_build(Codebase *cb, const BuildOptions *opt, const int *order, char *manifest_digest) {
   DirSet dirs = {.lock = PTHREAD_MUTEX_INITIALIZER};
   Phase emit = {.name = "writing",
                 .order = order,
@@ -502,7 +503,7 @@ static int finish_build(Codebase *cb, const BuildOptions *opt, const int *order,
                 .out_dir = opt->out,
                 .dirs = &dirs,
                 .side = write_graph,
-                .manifest_sha = manifest_sha};
+                .manifest_digest = manifest_digest};
   run_phase(&emit, opt->jobs);
   dirs_free(&dirs);
   if (emit.side_rc < 0 || emit.write_failures) return EXIT_FATAL;
@@ -681,10 +682,10 @@ static char *existing_output(const char *out_dir, DirSet *ds, const char *rel) {
 
 /* driver_read_output, the directory checks remembered in ds (or NULL). */
 static char *read_output(const char *out_dir, DirSet *ds, const char *rel, const char *want, size_t *len) {
-  char *path = want ? existing_output(out_dir, ds, rel) : NULL, got[65];
+  char *path = want ? existing_output(out_dir, ds, rel) : NULL, got[DIGEST_HEX + 1];
   char *data = path ? read_file(path, len) : NULL;
-  if (data) sha256_hex(data, *len, got);
-  if (data && memcmp(got, want, 64) != 0) free(data), data = NULL;
+  if (data) digest_hex(data, *len, got);
+  if (data && memcmp(got, want, DIGEST_HEX) != 0) free(data), data = NULL;
   free(path);
   return data;
 }
@@ -693,11 +694,11 @@ char *driver_read_output(const char *out_dir, const char *rel, const char *want,
   return read_output(out_dir, NULL, rel, want, len);
 }
 
-/* True if OUT/rel is an existing_output whose sha256 is want, read in
+/* True if OUT/rel is an existing_output whose digest is want, read in
  * chunks (a copied data file can be any size). */
 static bool output_has_hash(const char *out_dir, DirSet *ds, const char *rel, const char *want) {
-  char *path = want ? existing_output(out_dir, ds, rel) : NULL, got[65];
-  bool same = path && sha256_file(path, got) == 0 && memcmp(got, want, 64) == 0;
+  char *path = want ? existing_output(out_dir, ds, rel) : NULL, got[DIGEST_HEX + 1];
+  bool same = path && digest_file(path, got) == 0 && memcmp(got, want, DIGEST_HEX) == 0;
   free(path);
   return same;
 }
@@ -769,9 +770,9 @@ static void report_bridges(BuildRun *r) {
   if (r->cache) cache_note_build_wide(r->cache, diag_error_count() + diag_warning_count() > before);
 }
 
-static void save_cache(BuildRun *r, const char *manifest_sha) {
+static void save_cache(BuildRun *r, const char *manifest_digest) {
   double t0 = now_seconds();
-  cache_save(r->cache, &r->cb, &r->assets, manifest_sha);
+  cache_save(r->cache, &r->cb, &r->assets, manifest_digest);
   diag_verbose("saving the cache: %.3f s", now_seconds() - t0);
 }
 
@@ -815,9 +816,9 @@ static bool remove_stale(const char *out_dir, const OldOutput *o) {
   if (!path_is_plain(o->rel)) return false;
   char *path = xasprintf("%s/%s", out_dir, o->rel);
   struct stat st;
-  char have[65];
+  char have[DIGEST_HEX + 1];
   bool ours = lstat(path, &st) == 0 && S_ISREG(st.st_mode) && !path_crosses_symlink(out_dir, path) &&
-              sha256_file(path, have) == 0 && memcmp(have, o->sha, 64) == 0;
+              digest_file(path, have) == 0 && memcmp(have, o->digest, DIGEST_HEX) == 0;
   bool removed = ours && unlink(path) == 0;
   if (removed)
     remove_empty_dirs(out_dir, path);
@@ -864,12 +865,12 @@ static int build_all(BuildRun *r, const BuildOptions *opt) {
       .name = "instrumenting", .cb = &r->cb, .run = instrument_for_build, .order = r->order};
   run_phase(&instrumenting, opt->jobs);
   if (r->cache) cache_report(r->cache);
-  char manifest_sha[65];
-  int rc = finish_build(&r->cb, opt, r->order, r->cache ? manifest_sha : NULL);
+  char manifest_digest[DIGEST_HEX + 1];
+  int rc = finish_build(&r->cb, opt, r->order, r->cache ? manifest_digest : NULL);
   report_totals(&r->cb, opt->out);
   if (r->cache && rc != EXIT_FATAL) {
     remove_stale_outputs(r, opt->out);
-    save_cache(r, manifest_sha);
+    save_cache(r, manifest_digest);
   }
   return rc;
 }

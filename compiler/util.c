@@ -17,6 +17,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <xxhash.h>
 
 static void out_of_memory(size_t n) {
   fprintf(stderr, "currantc: fatal: out of memory allocating %zu bytes\n", n);
@@ -175,6 +176,46 @@ char *read_file(const char *path, size_t *len) {
   return buf;
 }
 
+/* n bytes of md as lower-case hex into out (2n digits and a NUL). */
+static void to_hex(const unsigned char *md, size_t n, char *out) {
+  static const char hex[] = "0123456789abcdef";
+  for (size_t i = 0; i < n; i++) {
+    out[2 * i] = hex[md[i] >> 4];
+    out[2 * i + 1] = hex[md[i] & 15];
+  }
+  out[2 * n] = '\0';
+}
+
+void sha256_hex(const void *data, size_t len, char out[65]) {
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int n = 0;
+  EVP_Digest(data, len, md, &n, EVP_sha256(), NULL);
+  to_hex(md, 32, out);
+}
+
+static void digest_to_hex(XXH128_hash_t h, char out[DIGEST_HEX + 1]) {
+  XXH128_canonical_t c;
+  XXH128_canonicalFromHash(&c, h);
+  to_hex(c.digest, sizeof c.digest, out);
+}
+
+void digest_hex(const void *data, size_t len, char out[DIGEST_HEX + 1]) {
+  digest_to_hex(XXH3_128bits(data, len), out);
+}
+
+/* A streaming digest (outfile, digest_file); digest_end frees it. */
+static XXH3_state_t *digest_begin(void) {
+  XXH3_state_t *st = XXH3_createState();
+  if (!st) out_of_memory(0);
+  XXH3_128bits_reset(st);
+  return st;
+}
+
+static void digest_end(XXH3_state_t *st, char out[DIGEST_HEX + 1]) {
+  if (out) digest_to_hex(XXH3_128bits_digest(st), out);
+  XXH3_freeState(st);
+}
+
 static int write_all(int fd, const char *data, size_t len) {
   while (len > 0) {
     ssize_t w = write(fd, data, len);
@@ -200,42 +241,24 @@ int outfile_open(OutFile *f, const char *path, bool hash) {
     errno = e;
     return -1;
   }
-  if (hash) {
-    f->sha = EVP_MD_CTX_new();
-    if (!f->sha || EVP_DigestInit_ex(f->sha, EVP_sha256(), NULL) != 1) out_of_memory(0);
-  }
+  if (hash) f->digest = digest_begin();
   return 0;
 }
 
 void outfile_write(OutFile *f, const void *data, size_t len) {
-  if (f->sha) EVP_DigestUpdate(f->sha, data, len);
+  if (f->digest) XXH3_128bits_update(f->digest, data, len);
   if (!f->err && write_all(f->fd, data, len) < 0) f->err = errno;
-}
-
-static void hex_digest(const unsigned char *md, char out[65]) {
-  static const char hex[] = "0123456789abcdef";
-  for (unsigned i = 0; i < 32; i++) {
-    out[2 * i] = hex[md[i] >> 4];
-    out[2 * i + 1] = hex[md[i] & 15];
-  }
-  out[64] = '\0';
 }
 
 /* No fsync: an interrupted build leaves either the old file or the new one
  * under the real name (rename is atomic), and outputs can be rebuilt;
  * syncing each of thousands of files made builds 50x slower. */
-int outfile_close(OutFile *f, char sha[65]) {
+int outfile_close(OutFile *f, char digest[DIGEST_HEX + 1]) {
   int e = f->err;
   if (close(f->fd) < 0 && !e) e = errno;
   if (!e && rename(f->tmp, f->path) < 0) e = errno;
   if (e) unlink(f->tmp);
-  if (f->sha) {
-    unsigned char md[EVP_MAX_MD_SIZE];
-    unsigned int n = 0;
-    EVP_DigestFinal_ex(f->sha, md, &n);
-    EVP_MD_CTX_free(f->sha);
-    if (sha) hex_digest(md, sha);
-  }
+  if (f->digest) digest_end(f->digest, digest);
   free(f->path), free(f->tmp);
   errno = e;
   return e ? -1 : 0;
@@ -298,13 +321,6 @@ int make_parent_dirs(const char *path) {
   return rc;
 }
 
-void sha256_hex(const void *data, size_t len, char out[65]) {
-  unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned int n = 0;
-  EVP_Digest(data, len, md, &n, EVP_sha256(), NULL);
-  hex_digest(md, out);
-}
-
 /* Bytes read at a time by the streaming helpers below. */
 #define FILE_CHUNK (1 << 20)
 
@@ -323,22 +339,17 @@ static int each_chunk(int fd, void (*eat)(void *, const char *, size_t), void *c
   return r < 0 ? -1 : 0;
 }
 
-static void digest_chunk(void *ctx, const char *data, size_t len) { EVP_DigestUpdate(ctx, data, len); }
+static void digest_chunk(void *ctx, const char *data, size_t len) { XXH3_128bits_update(ctx, data, len); }
 
-int sha256_file(const char *path, char out[65]) {
+int digest_file(const char *path, char out[DIGEST_HEX + 1]) {
   struct stat st;
   int fd = open_regular(path, &st);
   if (fd < 0) return -1;
-  EVP_MD_CTX *md = EVP_MD_CTX_new();
-  if (!md || EVP_DigestInit_ex(md, EVP_sha256(), NULL) != 1) out_of_memory(0);
+  XXH3_state_t *md = digest_begin();
   int rc = each_chunk(fd, digest_chunk, md);
   int e = errno;
-  unsigned char sum[EVP_MAX_MD_SIZE];
-  unsigned int n = 0;
-  EVP_DigestFinal_ex(md, sum, &n);
-  EVP_MD_CTX_free(md);
   close(fd);
-  if (rc == 0) hex_digest(sum, out);
+  digest_end(md, rc == 0 ? out : NULL);
   errno = e;
   return rc;
 }

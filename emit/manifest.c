@@ -570,16 +570,16 @@ static void put_document(Writer *w, const Codebase *cb, const Graph *g) {
   str_puts(&w->b, "\n}\n");
 }
 
-int manifest_write(const Codebase *cb, const Graph *g, const char *out_dir, char *sha) {
+int manifest_write(const Codebase *cb, const Graph *g, const char *out_dir, char *digest) {
   char *path = xasprintf("%s/currant.graph.json", out_dir);
   OutFile f;
-  int rc = outfile_open(&f, path, sha != NULL);
+  int rc = outfile_open(&f, path, digest != NULL);
   if (rc == 0) {
     Writer w = {.out = &f};
     put_document(&w, cb, g);
     spill(&w, 0);
     str_free(&w.b);
-    rc = outfile_close(&f, sha);
+    rc = outfile_close(&f, digest);
   }
   if (rc < 0) diag_report(DIAG_ERROR, path, 0, 0, "cannot write: %s", strerror(errno));
   free(path);

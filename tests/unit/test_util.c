@@ -75,6 +75,16 @@ TEST(sha256_known_vectors) {
   CHECK_STR(out, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 }
 
+/* XXH3-128 in canonical (big-endian) order: the empty input's is the
+ * reference value of xxhash's own sanity tests. */
+TEST(digest_known_vectors) {
+  char out[DIGEST_HEX + 1];
+  digest_hex("", 0, out);
+  CHECK_STR(out, "99aa06d3014798d86001c324468d497f");
+  digest_hex("abc", 3, out);
+  CHECK_STR(out, "06b05ab6733a618578af5f94892f3950");
+}
+
 TEST(offset_to_line_col_counts_bytes) {
   const char *t = "ab\ncd\n\nxyz";
   uint32_t l, c;
@@ -135,6 +145,31 @@ TEST(write_atomic_then_read_back) {
   CHECK_INT(system(cmd), 0);
   free(cmd);
   free(p);
+  rm_rf(d);
+  free(d);
+}
+
+/* What an OutFile digests as it writes, in pieces, and what digest_file
+ * reads back in its 1 MiB chunks are digest_hex of the whole bytes. */
+TEST(digest_streamed_equals_whole) {
+  char *d = temp_dir();
+  CHECK(d != NULL);
+  if (!d) return;
+  size_t n = (3u << 20) + 12345;
+  char *data = xmalloc(n);
+  for (size_t i = 0; i < n; i++) data[i] = (char)(i * 2654435761u >> 13);
+  char whole[DIGEST_HEX + 1], written[DIGEST_HEX + 1] = "", read_back[DIGEST_HEX + 1] = "";
+  digest_hex(data, n, whole);
+  char *p = xasprintf("%s/big", d);
+  OutFile f;
+  CHECK_INT(outfile_open(&f, p, true), 0);
+  for (size_t at = 0, step = 1; at < n; at += step, step = step * 3 + 1)
+    outfile_write(&f, data + at, step < n - at ? step : n - at);
+  CHECK_INT(outfile_close(&f, written), 0);
+  CHECK_STR(written, whole);
+  CHECK_INT(digest_file(p, read_back), 0);
+  CHECK_STR(read_back, whole);
+  free(p), free(data);
   rm_rf(d);
   free(d);
 }
