@@ -66,15 +66,15 @@ static void put_raw(StrBuf *b, const char *s, size_t n) {
   b->data[b->len] = '\0';
 }
 
+/* A varint (7 bits a byte, low first), written in place: the encoders
+ * write millions, most of them one byte. */
 static void put_uv(StrBuf *b, uint64_t v) {
-  char t[10];
-  int n = 0;
-  do {
-    uint8_t c = v & 0x7f;
-    v >>= 7;
-    t[n++] = (char)(c | (v ? 0x80 : 0));
-  } while (v);
-  put_raw(b, t, (size_t)n);
+  if (b->len + 11 > b->cap) str_reserve(b, 10);
+  char *p = b->data + b->len;
+  for (; v >= 0x80; v >>= 7) *p++ = (char)(v | 0x80);
+  *p++ = (char)v;
+  *p = '\0';
+  b->len = (size_t)(p - b->data);
 }
 
 static void put_sv(StrBuf *b, int64_t v) { put_uv(b, ((uint64_t)v << 1) ^ (uint64_t)(v >> 63)); }

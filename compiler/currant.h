@@ -57,6 +57,7 @@ typedef struct StrBuf {
 } StrBuf;
 
 void str_append(StrBuf *b, const char *s, size_t n); /* append n bytes */
+void str_reserve(StrBuf *b, size_t extra);           /* room for extra more bytes and the NUL */
 void str_puts(StrBuf *b, const char *s);             /* append a C string */
 void str_printf(StrBuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void str_free(StrBuf *b);  /* release, leave empty */

@@ -71,7 +71,7 @@ char *xasprintf(const char *fmt, ...) {
   return p;
 }
 
-static void str_reserve(StrBuf *b, size_t extra) {
+void str_reserve(StrBuf *b, size_t extra) {
   if (b->len + extra + 1 <= b->cap) return;
   size_t cap = b->cap ? b->cap : 64;
   while (cap < b->len + extra + 1) cap *= 2;
