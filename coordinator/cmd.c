@@ -24,7 +24,7 @@ static const char *status_color(Ctx *cx, const char *status) {
   if (!strcmp(status, "running") || !strcmp(status, "suspended") || !strcmp(status, "created"))
     return "\033[33m";
   if (!strcmp(status, "ok")) return "\033[32m";
-  if (!strcmp(status, "retry")) return "\033[33m";
+  if (!strcmp(status, "retry") || !strcmp(status, "abandoned")) return "\033[33m";
   return "\033[31m";
 }
 
@@ -159,8 +159,8 @@ static int show_one(const CkRec *c, void *p) {
   manifest_where(s->man, c->file, c->site, where, sizeof where);
   fmt_dur(c->t1 - c->t0, dur, sizeof dur);
   abbrev(c->value, val, sizeof val);
-  printf("%5ld  %-10s %-44s %s%-8s%s %3d %9s  %s\n", c->seq, c->key, where,
-         status_color(s->cx, c->status), c->status, reset(s->cx), c->attempt, dur, val);
+  printf("%5ld  %-10s %-44s %s%-9s%s %3d %9s  %s\n", c->seq, c->key, where, status_color(s->cx, c->status),
+         c->status, reset(s->cx), c->attempt, dur, val);
   return 0;
 }
 
@@ -201,8 +201,7 @@ int cmd_show(Ctx *cx, const char *id) {
     printf("\n");
     if (r.error) printf("  %s\n", r.error);
     if (r.nck)
-      printf("%5s  %-10s %-44s %-8s %3s %9s  %s\n", "SEQ", "KEY", "WHERE", "STATUS", "ATT",
-             "TIME", "VALUE");
+      printf("%5s  %-10s %-44s %-9s %3s %9s  %s\n", "SEQ", "KEY", "WHERE", "STATUS", "ATT", "TIME", "VALUE");
     jr_ck_each(cx->jr, r.id, -1, show_one, &s);
   }
   manifest_free(s.man);

@@ -81,6 +81,10 @@ int jr_run_get(Journal *j, const char *id, RunRec *out);
 void jr_run_free(RunRec *r);
 int jr_run_set_status(Journal *j, const char *id, const char *status, int exit_code,
                       double wake_at, const char *error);
+/* A run's end: status and exit code, with the rows of the calls still in
+ * flight when it exited (abandoned[0..n): status "abandoned", numbered after
+ * the journal's last) in the same transaction.  0, or -1 (jr_error). */
+int jr_run_finish(Journal *j, const char *id, const char *status, int exit_code, CkRec *abandoned, int n);
 int jr_run_list(Journal *j, int (*cb)(const RunRec *r, void *ctx), void *ctx);
 /* Takes or renews the lease when free, expired, ours, or held by a dead local
  * process: 0 taken, 1 held by a live owner, -1 error. */
@@ -223,6 +227,7 @@ typedef struct Serve {
   bool first;    /* first session of the run: nothing was printed before */
   double wake_at;
   long unvisited;
+  json_t *abandoned; /* the exit message's calls still in flight: [key, file, site, kind, attempt, t0] */
   char fault[32];
   long fault_at;
   char why[2048];

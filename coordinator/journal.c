@@ -562,6 +562,25 @@ int jr_ck_append(Journal *j, const char *run, CkRec *c) {
   return rc;
 }
 
+int jr_run_finish(Journal *j, const char *id, const char *status, int exit_code, CkRec *abandoned, int n) {
+  if (n == 0) return jr_run_set_status(j, id, status, exit_code, 0, NULL);
+  if (tx(j, j->begin) < 0) return -1;
+  long seq = -1;
+  for (int i = 0; i < n; i++) {
+    if (ck_insert(j, id, &abandoned[i]) < 0) goto failed;
+    seq = abandoned[i].seq;
+    note_seq(j, id, seq, true); /* the next insert numbers after it */
+  }
+  if (jr_run_set_status(j, id, status, exit_code, 0, NULL) < 0) goto failed;
+  int rc = commit(j);
+  note_seq(j, id, seq, rc == 0);
+  return rc;
+failed:
+  abandon(j);
+  note_seq(j, id, 0, false);
+  return -1;
+}
+
 int jr_ck_each(Journal *j, const char *run, long limit, int (*cb)(const CkRec *c, void *ctx),
                void *ctx) {
   sqlite3_stmt *st;

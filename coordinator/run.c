@@ -434,6 +434,9 @@ int run_dispatch(Serve *sv, Peer *p, json_t *msg) {
   if (!strcmp(op, "exit") && p == &sv->main) {
     sv->exited = true;
     sv->unvisited = (long)json_integer_value(json_object_get(msg, "unvisited"));
+    json_t *abandoned = json_object_get(msg, "abandoned");
+    if (sv->mode == RUN_RECORD && json_is_array(abandoned) && !sv->abandoned)
+      sv->abandoned = json_incref(abandoned);
     return run_reply_ok(p);
   }
   snprintf(sv->why, sizeof sv->why, "unknown message op \"%.64s\"", op);
@@ -577,6 +580,41 @@ const char *run_status_text(int wstatus, char *buf, size_t n) {
   return buf;
 }
 
+/* An abandoned call as the exit message gave it, checked: false if malformed. */
+static bool abandoned_row(json_t *a, double t1, CkRec *c) {
+  json_t *key = json_array_get(a, 0), *file = json_array_get(a, 1), *site = json_array_get(a, 2);
+  json_t *kind = json_array_get(a, 3), *attempt = json_array_get(a, 4), *t0 = json_array_get(a, 5);
+  if (!valid_str(key, 4096) || !json_string_length(key) || !valid_str(file, PATH_MAX) ||
+      !json_is_integer(site) || !valid_str(kind, 64) || !json_is_integer(attempt) || !json_is_number(t0))
+    return false;
+  *c = (CkRec){.key = json_string_value(key),
+               .file = json_string_value(file),
+               .site = (int)json_integer_value(site),
+               .kind = json_string_value(kind),
+               .attempt = (int)json_integer_value(attempt),
+               .status = "abandoned",
+               .t0 = json_number_value(t0),
+               .t1 = t1};
+  return true;
+}
+
+/* A run that exited for good: done or failed, with the rows of the calls
+ * its script had started and not seen finish (a promise still pending, a
+ * callback not yet called when the process exited).  A replay reaches
+ * them where the run did, and they never settle there either: without
+ * them a replay, or a fork past them, took them for calls the run never
+ * made (npm exits with a log file's fs.rm still running). */
+static void finish_exited(Serve *sv, int code) {
+  size_t n = json_array_size(sv->abandoned), k = 0;
+  CkRec *rows = calloc(n + 1, sizeof *rows);
+  double t1 = now_s();
+  for (size_t i = 0; rows && i < n; i++)
+    if (abandoned_row(json_array_get(sv->abandoned, i), t1, &rows[k])) k++;
+  if (jr_run_finish(sv->cx->jr, sv->run->id, code == 0 ? "done" : "failed", code, rows, (int)k) < 0)
+    fprintf(stderr, "currant: journal: %s\n", jr_error(sv->cx->jr));
+  free(rows);
+}
+
 static int finish(Serve *sv, int wstatus) {
   Journal *jr = sv->cx->jr;
   const char *id = sv->run->id;
@@ -620,7 +658,7 @@ static int finish(Serve *sv, int wstatus) {
     jr_run_set_status(jr, id, "crashed", code, 0, run_status_text(wstatus, why, sizeof why));
     return code;
   }
-  jr_run_set_status(jr, id, code == 0 ? "done" : "failed", code, 0, NULL);
+  finish_exited(sv, code);
   return code;
 }
 
@@ -704,6 +742,7 @@ int run_serve(Ctx *cx, const char *id, RunMode mode) {
   status = finish(&sv, ws);
   if (mode == RUN_RECORD) jr_lease_release(cx->jr, run.id, sv.owner);
 out:
+  json_decref(sv.abandoned);
   manifest_free(sv.man);
   free(sv.bdir);
   free(sv.owner);

@@ -248,6 +248,65 @@ static void test_journal(void) {
   jr_close(j);
 }
 
+/* A row of a call of app/main.js still in flight when its run exited. */
+static CkRec gone_rec(const char *key, int site, const char *kind) {
+  return (CkRec){.key = key,
+                 .file = "app/main.js",
+                 .site = site,
+                 .kind = kind,
+                 .attempt = 1,
+                 .status = "abandoned",
+                 .t0 = 1,
+                 .t1 = 3};
+}
+
+/* A run's end with calls still in flight: their rows, numbered after the
+ * journal's last, and the status in one transaction; a row that cannot be
+ * written leaves neither. */
+static void test_run_finish(void) {
+  char err[1024];
+  Journal *j = open_journal("finish.db", err, sizeof err);
+  CHECK(j != NULL);
+  if (!j) return;
+  RunRec r = {.id = "fin",
+              .status = "running",
+              .entry = "app/main.js",
+              .bundle = "h",
+              .lang = "js",
+              .args = "[]",
+              .cwd = "/",
+              .created = 1.0};
+  CHECK(jr_run_insert(j, &r) == 0);
+  CkRec c = {.key = "1",
+             .file = "app/main.js",
+             .site = 1,
+             .kind = "call",
+             .attempt = 1,
+             .status = "ok",
+             .value = "1",
+             .t0 = 1,
+             .t1 = 2};
+  CHECK(jr_ck_append(j, "fin", &c) == 0 && c.seq == 0);
+  CkRec gone[2] = {gone_rec("0", 0, "call+await"), gone_rec("2", 2, "call+cb")};
+  CHECK(jr_run_finish(j, "fin", "done", 0, gone, 2) == 0);
+  CHECK(gone[0].seq == 1 && gone[1].seq == 2 && jr_ck_count(j, "fin") == 3);
+  RunRec got;
+  CHECK(jr_run_get(j, "fin", &got) == 0 && !strcmp(got.status, "done") && got.exit_code == 0);
+  jr_run_free(&got);
+  /* a duplicate row fails the whole end: no row, no status */
+  r.id = "fin2";
+  CHECK(jr_run_insert(j, &r) == 0);
+  gone[1].key = "0";
+  CHECK(jr_run_finish(j, "fin2", "done", 0, gone, 2) < 0);
+  CHECK(jr_ck_count(j, "fin2") == 0);
+  CHECK(jr_run_get(j, "fin2", &got) == 0 && !strcmp(got.status, "running"));
+  jr_run_free(&got);
+  /* and the next append still numbers from the journal */
+  c.key = "5";
+  CHECK(jr_ck_append(j, "fin2", &c) == 0 && c.seq == 0);
+  jr_close(j);
+}
+
 static void write_file(const char *name, const char *data, size_t n) {
   char path[512];
   snprintf(path, sizeof path, "%s/%s", tmpdir, name);
@@ -483,6 +542,7 @@ int main(void) {
   test_channel();
   test_channel_spin();
   test_journal();
+  test_run_finish();
   test_bad_journals();
   test_manifest();
   test_bundle();

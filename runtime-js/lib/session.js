@@ -29,13 +29,17 @@ const { NonDeterminismError, UnrecordableValueError, RunCancelled, TimeoutError 
 const nowS = () => (performance.timeOrigin + performance.now()) / 1000;
 
 const FRESH = Symbol("fresh key");
+// The most calls still in flight an exit reports (the rest, if ever, replay
+// as calls the run did not make).
+const MAX_ABANDONED = 10000;
 
 /**
- * A row of one of these statuses is a checkpoint's outcome; the others are
- * failed attempts (compares, not a Set: load() runs once a row).
+ * A row of one of these statuses is a checkpoint's outcome (an abandoned
+ * call's: it had none when its run exited); the others are failed attempts
+ * (compares, not a Set: load() runs once a row).
  * @param {string} status
  */
-const isFinal = (status) => status === "ok" || status === "error" || status === "resource";
+const isFinal = (status) => status === "ok" || status === "error" || status === "resource" || status === "abandoned";
 
 class Frame {
   constructor(prefix, owner = null, fn = null) {
@@ -236,6 +240,9 @@ class Session {
     // until alternatives() needs it): see match()
     this.pool = null;
     this.pendingH = new Map();
+    // key -> [file, site, kind, attempt, t0] of each live call whose promise
+    // or callback is still to come: at exit, the run's abandoned calls
+    this.inflight = new Map();
     this.gate = new ReplayGate();
     this.low = 0; // the first row that may be untaken (replay())
   }
@@ -342,7 +349,11 @@ class Session {
     if (this.mode === "run" && this.unvisited > 0 && this.nTaken < this.at.size) {
       fs.writeSync(2, `currant: warning: ${this.unvisited} recorded checkpoints were not reached (calls made with other arguments than recorded ran again)\n`);
     }
-    this.chan.request({ op: "exit", unvisited: this.unvisited });
+    const msg = { op: "exit", unvisited: this.unvisited };
+    if (this.mode === "run" && this.inflight.size) {
+      msg.abandoned = [...this.inflight].slice(0, MAX_ABANDONED).map(([key, row]) => [key, ...row]);
+    }
+    this.chan.request(msg);
   }
 
   nextKey() {
@@ -461,6 +472,12 @@ class Session {
     // before the crash, so it is counted replayed (and output muted until
     // it is) only when the callback or the continuation gets its outcome.
     if (row[3].endsWith("+cb") && row[5] === "ok") return this.replayCallback(row, i, args, target);
+    if (row[5] === "abandoned") {
+      // still running when the run exited: its callback is never called,
+      // its promise never settles, as then
+      this.visited(row[0]);
+      return row[3].endsWith("+cb") ? undefined : new Promise(() => {});
+    }
     if (!settled || !row[3].endsWith("+await")) {
       this.visited(row[0]);
       return settled ? outcome(row) : undefined;
@@ -509,6 +526,7 @@ class Session {
     if (kind === "call" && takesCallback(target, args)) {
       args = this.recordingCallback(key, rel, site, child, t0, args);
       kind = "call+cb";
+      this.inflight.set(key, [rel, site, kind, child.attempt, t0]);
     }
     let result;
     try {
@@ -518,6 +536,7 @@ class Session {
       throw err;
     }
     if (isThenable(result)) {
+      this.inflight.set(key, [rel, site, kind + "+await", child.attempt, t0]);
       return Promise.resolve(result).then(
         (v) => this.recordAsync(v, key, rel, site, kind + "+await", child, t0),
         (err) => {
@@ -608,6 +627,7 @@ class Session {
   }
 
   commit(key, rel, site, kind, attempt, status, value, t0) {
+    this.inflight.delete(key);
     let reply;
     try {
       const msg = { op: "commit", key, file: rel, site, kind, attempt, status, value, t0, t1: nowS() };

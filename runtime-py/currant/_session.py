@@ -46,7 +46,12 @@ from currant._channel import Channel
 from currant._util import is_async, is_awaitable
 from currant._errors import RunCancelled, UnrecordableValueError
 
-FINAL = frozenset(("ok", "error", "resource"))
+# A row of one of these statuses is a checkpoint's outcome (an abandoned
+# call's: it had none when its run exited); the others are failed attempts.
+FINAL = frozenset(("ok", "error", "resource", "abandoned"))
+# The most calls still in flight an exit reports (the rest, if ever, replay
+# as calls the run did not make).
+MAX_ABANDONED = 10000
 
 
 class Frame:
@@ -134,6 +139,9 @@ class Session:
         self.pool: Optional[Dict[Tuple[str, str, int, str], List[str]]] = None
         self.pool_rows: List[Row] = []
         self.pending_h: Dict[str, Optional[str]] = {}
+        # key -> [file, site, kind, attempt, t0] of each live call whose
+        # await is still to return: at exit, the run's abandoned calls
+        self.inflight: Dict[str, list] = {}
         self.used: set = set()
         # the keys in journal order and key -> position (built by the
         # first awaited replay), the first position whose row may still be
@@ -263,8 +271,12 @@ class Session:
                              "checkpoints were not reached (calls made with "
                              "other arguments than recorded ran again)\n")
         self._flush()
+        msg: Dict[str, Any] = {"op": "exit", "unvisited": self.unvisited}
+        if self.mode == "run" and self.inflight:
+            msg["abandoned"] = [[key] + row for key, row in
+                                list(self.inflight.items())[:MAX_ABANDONED]]
         try:
-            self.chan.request({"op": "exit", "unvisited": self.unvisited})
+            self.chan.request(msg)
         except SystemExit:
             pass
 
@@ -374,6 +386,10 @@ class Session:
         if row[_FILE] != rel or row[_SITE] != site:
             self.diverged(row, rel, site)
         status = row[_STATUS]
+        if status == "abandoned":
+            # still awaited when the run exited: it never returns, as then
+            self._visited(row[0])
+            return _never_returns()
         if status in ("ok", "error") and row[_KIND].endswith("+await"):
             # committed when the await returned: what the program printed
             # between the call and then was printed before a crash, so the
@@ -479,6 +495,7 @@ class Session:
 
     async def _await_live(self, aw: Any, key: str, rel: str, site: int,
                           kind: str, child: Frame, t0: float) -> Any:
+        self.inflight[key] = [rel, site, kind + "+await", child.attempt, t0]
         token = _frame.set(child)
         try:
             result = await aw
@@ -520,6 +537,7 @@ class Session:
     def _commit(self, key: str, rel: str, site: int, kind: str, attempt: int,
                 status: str, value: Any, t0: float) -> None:
         self._flush()
+        self.inflight.pop(key, None)
         h = None if status == "retry" else self.pending_h.pop(key, None)
         text = _scalar_json(value, _json_str_utf8)
         try:
@@ -1066,6 +1084,13 @@ async def _after_a_turn(asyncio: Any, outcome: Callable[[], Any]) -> Any:
 
 async def _resolved(value: Any) -> Any:
     return value
+
+
+async def _never_returns() -> Any:
+    """An abandoned call's replay: awaits a future nothing completes (a
+    cancellation, as asyncio.run's at its end, still ends it)."""
+    import asyncio
+    await asyncio.get_running_loop().create_future()
 
 
 def _limit(policy: Any, deadline: Optional[float]) -> Optional[float]:

@@ -111,6 +111,24 @@ expect "$EXT-serve-orphan" 0 cur serve --once
 status_is "$EXT-orphan-done" orphan done
 if [ "$(sort "$SIDE" | uniq -d | wc -l)" = 0 ]; then ok "$EXT-orphan-once"; else bad "$EXT-orphan-once" "repeated side effects"; fi
 
+# --- calls still running when the script exits -------------------------------
+# Recorded abandoned at the run's end (JS: a promise and a child process's
+# callback; Python: an await asyncio.run cancels); a replay reaches them
+# where the run did, runs nothing, and matches the journal.
+rm -f "$SIDE"
+expect "$EXT-abandon-run" 0 cur run --id abandon "$APP/abandon.$EXT"
+has "$EXT-abandon-output" '^clock read (true|True)$' "$TMP/last"
+expect "$EXT-abandon-show" 0 cur show abandon
+want=$([ "$EXT" = js ] && echo 2 || echo 1)
+if [ "$(grep -c ' abandoned ' "$TMP/last")" = "$want" ]; then ok "$EXT-abandon-rows"; else
+  bad "$EXT-abandon-rows" "wanted $want abandoned rows: $(tr '\n' '|' <"$TMP/last")"
+fi
+expect "$EXT-abandon-replay" 0 cur replay abandon
+has "$EXT-abandon-replay-matched" 'matched the journal' "$TMP/last"
+if [ "$(wc -l <"$SIDE")" = 1 ]; then ok "$EXT-abandon-replay-runs-nothing"; else
+  bad "$EXT-abandon-replay-runs-nothing" "side file: $(tr '\n' , <"$SIDE")"
+fi
+
 # --- values and errors round trip --------------------------------------------
 expect "$EXT-values" 0 cur run --id values "$APP/values.$EXT"
 cp "$TMP/last" "$TMP/values.live"
