@@ -587,7 +587,10 @@ class Session {
     if (httpFunctions().has(child.fn)) {
       // the response is read whole, recorded, then handed on as a stream
       const reading = (res) => codec.RecordedResponse.readIncoming(res, (err, rec) => {
-        if (err) return session.als.run(caller, () => cb(failedIncoming(res, err))); // not recorded
+        if (err) {
+          session.inflight.delete(key); // over, not recorded: not abandoned either
+          return session.als.run(caller, () => cb(failedIncoming(res, err)));
+        }
         return recording.call(res, rec.toIncoming(), rec);
       });
       const recording = function (stream, rec) {
