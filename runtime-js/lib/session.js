@@ -234,6 +234,7 @@ class Session {
     this.runId = "";
     this.suspendAfter = Number(process.env.CURRANT_SUSPEND_AFTER || 60) * 1000;
     this.muted = null;
+    this.muteGate = null;
     this.exiting = false;
     this.manifest = null;
     // (frame prefix, file, site, argument fingerprint) -> row indices (null
@@ -331,13 +332,15 @@ class Session {
 
   mute() {
     this.muted = [process.stdout.write, process.stderr.write];
-    process.stdout.write = muteWrite;
-    process.stderr.write = muteWrite;
+    this.muteGate = { on: true };
+    process.stdout.write = mutedWrite(this.muted[0], this.muteGate);
+    process.stderr.write = mutedWrite(this.muted[1], this.muteGate);
   }
 
   unmute() {
     if (this.muted) {
       [process.stdout.write, process.stderr.write] = this.muted;
+      this.muteGate.on = false; // a program that kept a muted write writes from now on
       this.muted = null;
     }
   }
@@ -931,10 +934,22 @@ function withTimeout(promise, ms) {
   return Promise.race([promise, cap]).finally(() => clearTimeout(timer));
 }
 
-function muteWrite(chunk, encoding, cb) {
-  const done = typeof encoding === "function" ? encoding : cb;
-  if (typeof done === "function") process.nextTick(done);
-  return true;
+/**
+ * A stream's write while recorded checkpoints replay: it swallows what it
+ * is given until the session unmutes, and then writes it.  A program may
+ * keep it meanwhile (`const out = process.stdout.write.bind(process.stdout)`
+ * in its replayed start) and write through it once the run is live: that
+ * must print.
+ * @param {Function} real the stream's own write
+ * @param {{on: boolean}} gate the session's mute, shared by both streams
+ */
+function mutedWrite(real, gate) {
+  return function write(chunk, encoding, cb) {
+    if (!gate.on) return real.apply(this, arguments);
+    const done = typeof encoding === "function" ? encoding : cb;
+    if (typeof done === "function") process.nextTick(done);
+    return true;
+  };
 }
 
 /** Starts the session when the coordinator gave us a channel. */

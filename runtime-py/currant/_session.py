@@ -93,20 +93,67 @@ _row_status = itemgetter(_STATUS)
 
 
 class _Muted(io.TextIOBase):
-    """Swallows output while recorded checkpoints replay."""
+    """Stands in for sys.stdout or sys.stderr while recorded checkpoints
+    replay: what is written is swallowed until the session unmutes, and
+    passed on to the real stream from then on.  A program may take the
+    stream meanwhile (pip's logging handlers are made while its replayed
+    start runs) and write to it once the run is live: that must print.
+    All but the writing is the real stream's (isatty, fileno, encoding),
+    so that what a program decides from them is what it decided in the
+    first execution."""
 
     def __init__(self, real: Any) -> None:
         self.real = real
+        self.on = True
+        self._buffer: Optional[_MutedBuffer] = None
 
     def write(self, s: str) -> int:
-        return len(s)
+        return len(s) if self.on else self.real.write(s)
 
     def flush(self) -> None:
-        pass
+        if not self.on:
+            self.real.flush()
+
+    def isatty(self) -> bool:
+        return self.real.isatty()
+
+    def fileno(self) -> int:
+        return self.real.fileno()
 
     @property
     def encoding(self) -> str:  # type: ignore[override]
         return getattr(self.real, "encoding", "utf-8")
+
+    @property
+    def errors(self) -> Optional[str]:  # type: ignore[override]
+        return getattr(self.real, "errors", None)
+
+    @property
+    def buffer(self) -> "_MutedBuffer":
+        if self._buffer is None:
+            self._buffer = _MutedBuffer(self)
+        return self._buffer
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.real, name)
+
+
+class _MutedBuffer:
+    """The bytes side of a _Muted stream (``sys.stdout.buffer``), muted
+    with it."""
+
+    def __init__(self, text: _Muted) -> None:
+        self.text = text
+
+    def write(self, b: Any) -> int:
+        return len(b) if self.text.on else self.text.real.buffer.write(b)
+
+    def flush(self) -> None:
+        if not self.text.on:
+            self.text.real.buffer.flush()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.text.real.buffer, name)
 
 
 class Session:
@@ -128,6 +175,7 @@ class Session:
                                                   "60"))
         self.manifest: Optional[Dict[Tuple[str, int], dict]] = None
         self.muted: Optional[Tuple[Any, Any]] = None
+        self.mutes: Tuple["_Muted", ...] = ()
         self.exiting = False
         # live writable handles by id (a WeakSet costs a Python-level
         # iteration at every commit even when empty)
@@ -257,8 +305,7 @@ class Session:
         below = self._descendants(key) if key in self.children else 0
         self.unvisited -= 1 + below
         if self.unvisited <= 0 and self.muted is not None:
-            sys.stdout, sys.stderr = self.muted
-            self.muted = None
+            self._unmute()
 
     def _at_exit(self) -> None:
         if self.exiting:
@@ -584,13 +631,15 @@ class Session:
 
     def _mute(self) -> None:
         self.muted = (sys.stdout, sys.stderr)
-        sys.stdout = _Muted(sys.stdout)  # type: ignore[assignment]
-        sys.stderr = _Muted(sys.stderr)  # type: ignore[assignment]
+        self.mutes = (_Muted(sys.stdout), _Muted(sys.stderr))
+        sys.stdout, sys.stderr = self.mutes  # type: ignore[assignment]
 
     def _unmute(self) -> None:
         if self.muted is not None:
             sys.stdout, sys.stderr = self.muted
             self.muted = None
+            for m in self.mutes:  # kept by the program: they write from now on
+                m.on = False
 
     # ------------------------------------------------------- std specials
 

@@ -129,6 +129,20 @@ if [ "$(wc -l <"$SIDE")" = 1 ]; then ok "$EXT-abandon-replay-runs-nothing"; else
   bad "$EXT-abandon-replay-runs-nothing" "side file: $(tr '\n' , <"$SIDE")"
 fi
 
+# --- a stream kept from the replayed start writes once live -----------------
+# Killed after checkpoint 0; on resume what the program took from stdout
+# while its start replayed muted (Python: a logging handler holding the
+# stand-in sys.stdout; JS: a bound process.stdout.write) writes once the run
+# is live, and what printed before the crash does not print again.
+"$CURRANT" run --id keeps-whole "$APP/keeps_stream.$EXT" >"$TMP/keeps.whole" 2>/dev/null || true
+(CURRANT_FAULT=child:0 "$CURRANT" run --id keeps "$APP/keeps_stream.$EXT" >"$TMP/keeps.out" 2>/dev/null; exit $?) 2>/dev/null || true
+status_is $EXT-keeps-crashed keeps crashed
+rc=0
+"$CURRANT" resume keeps >>"$TMP/keeps.out" 2>"$TMP/last" || rc=$?
+if [ "$rc" = 0 ]; then ok $EXT-keeps-resume; else bad $EXT-keeps-resume "exit $rc: $(tail -c 300 "$TMP/last")"; fi
+if [ -s "$TMP/keeps.whole" ] && cmp -s "$TMP/keeps.whole" "$TMP/keeps.out"; then ok $EXT-keeps-stream-once; else
+  bad $EXT-keeps-stream-once "run + resume printed: $(tr '\n' '|' <"$TMP/keeps.out"), whole run: $(tr '\n' '|' <"$TMP/keeps.whole")"
+fi
 # --- values and errors round trip --------------------------------------------
 expect "$EXT-values" 0 cur run --id values "$APP/values.$EXT"
 cp "$TMP/last" "$TMP/values.live"
