@@ -235,6 +235,7 @@ class Session {
     this.suspendAfter = Number(process.env.CURRANT_SUSPEND_AFTER || 60) * 1000;
     this.muted = null;
     this.muteGate = null;
+    this.frontier = null; // see behindFrontier()
     this.exiting = false;
     this.manifest = null;
     // (frame prefix, file, site, argument fingerprint) -> row indices (null
@@ -517,7 +518,34 @@ class Session {
     if (this.mode === "replay") {
       this.diverged(null, rel, site, `replay reached a checkpoint that is not in the journal (key ${key})`);
     }
-    if (this.muted && this.descendants(key) === 0) this.unmute();
+    if (this.muted && this.descendants(key) === 0 && !this.behindFrontier(key)) this.unmute();
+  }
+
+  /**
+   * True if a recorded row comes after key in its frame or an enclosing
+   * one: key is a call that was still running when the last execution
+   * stopped while the script went on past it (npm's log cleanup), run again
+   * now, not where that execution ended.  What the script printed before
+   * those later rows was printed then: output stays muted.  Not for a fresh
+   * key (its counter's row is another call's: this execution differs from
+   * the recorded one, whose later rows it may never reach).
+   * @param {string} key
+   */
+  behindFrontier(key) {
+    if (key.includes("'")) return false;
+    if (this.frontier === null) {
+      this.frontier = new Map(); // frame prefix -> highest counter recorded there
+      for (const r of this.rows) {
+        const p = keyPrefix(r[0]);
+        const n = parseInt(r[0].slice(p.length), 10);
+        if (n >= 0 && !(n <= this.frontier.get(p))) this.frontier.set(p, n);
+      }
+    }
+    for (let k = key; k !== null; k = parentKey(k)) {
+      const p = keyPrefix(k);
+      if (parseInt(k.slice(p.length), 10) < this.frontier.get(p)) return true;
+    }
+    return false;
   }
 
   live(key, rel, site, fn, args, invoke, kind, target = fn) {

@@ -176,6 +176,7 @@ class Session:
         self.manifest: Optional[Dict[Tuple[str, int], dict]] = None
         self.muted: Optional[Tuple[Any, Any]] = None
         self.mutes: Tuple["_Muted", ...] = ()
+        self.frontier: Optional[Dict[str, int]] = None  # see _behind_frontier
         self.exiting = False
         # live writable handles by id (a WeakSet costs a Python-level
         # iteration at every commit even when empty)
@@ -511,8 +512,36 @@ class Session:
         if self.mode == "replay":
             self.diverged(None, rel, site, "replay reached a checkpoint "
                           "that is not in the journal (key " + key + ")")
-        if self.muted is not None and not self._descendants(key):
+        if self.muted is not None and not self._descendants(key) and \
+                not self._behind_frontier(key):
             self._unmute()
+
+    def _behind_frontier(self, key: str) -> bool:
+        """True if a recorded row comes after key in its frame or an
+        enclosing one: key is a call that was still running when the last
+        execution stopped while the script went on past it, run again now,
+        not where that execution ended.  What the script printed before
+        those later rows was printed then: output stays muted.  Not for a
+        fresh key (its counter's row is another call's: this execution
+        differs from the recorded one, whose later rows it may never
+        reach)."""
+        if "'" in key:
+            return False
+        if self.frontier is None:
+            self.frontier = {}  # frame prefix -> highest counter recorded there
+            for k in self.recorded:
+                p = key_prefix(k)
+                n = _counter(k[len(p):])
+                if n is not None and n > self.frontier.get(p, -1):
+                    self.frontier[p] = n
+        k: Optional[str] = key
+        while k is not None:
+            p = key_prefix(k)
+            n = _counter(k[len(p):])
+            if n is not None and n < self.frontier.get(p, -1):
+                return True
+            k = parent_key(k)
+        return False
 
     def _live(self, key: str, rel: str, site: int, fn: Callable[..., Any],
               args: tuple, kwargs: dict, kind: str = "call",
@@ -950,6 +979,12 @@ _NESTED = (list, dict)
 # Results that are plain data, neither a live resource nor something
 # record_live replaces: the common case skips those checks.
 _DATA = frozenset((int, float, str, bool, type(None), list, dict, tuple))
+
+
+def _counter(segment: str) -> Optional[int]:
+    """A key's last segment's counter: "4" and "4'1" -> 4, "@x" -> None."""
+    digits = len(segment) - len(segment.lstrip("0123456789"))
+    return int(segment[:digits]) if digits else None
 
 
 def key_prefix(key: str) -> str:

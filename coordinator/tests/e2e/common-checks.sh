@@ -143,6 +143,26 @@ if [ "$rc" = 0 ]; then ok $EXT-keeps-resume; else bad $EXT-keeps-resume "exit $r
 if [ -s "$TMP/keeps.whole" ] && cmp -s "$TMP/keeps.whole" "$TMP/keeps.out"; then ok $EXT-keeps-stream-once; else
   bad $EXT-keeps-stream-once "run + resume printed: $(tr '\n' '|' <"$TMP/keeps.out"), whole run: $(tr '\n' '|' <"$TMP/keeps.whole")"
 fi
+# --- a call in flight behind later checkpoints --------------------------------
+# Killed after checkpoint 1 while call 0 still ran: the resume runs call 0
+# again (never committed) without lifting the mute, since rows after it
+# replay; run + resume print what one run prints, and call 0's effect
+# happens once.
+rm -f "$SIDE"
+"$CURRANT" run --id inflight-whole "$APP/inflight.$EXT" >"$TMP/inflight.whole" 2>/dev/null || true
+rm -f "$SIDE"
+(CURRANT_FAULT=child:1 "$CURRANT" run --id inflight "$APP/inflight.$EXT" >"$TMP/inflight.out" 2>/dev/null; exit $?) 2>/dev/null || true
+status_is $EXT-inflight-crashed inflight crashed
+rc=0
+"$CURRANT" resume inflight >>"$TMP/inflight.out" 2>"$TMP/last" || rc=$?
+if [ "$rc" = 0 ]; then ok $EXT-inflight-resume; else bad $EXT-inflight-resume "exit $rc: $(tail -c 300 "$TMP/last")"; fi
+if [ -s "$TMP/inflight.whole" ] && cmp -s "$TMP/inflight.whole" "$TMP/inflight.out"; then ok $EXT-inflight-output-once; else
+  bad $EXT-inflight-output-once "run + resume printed: $(tr '\n' '|' <"$TMP/inflight.out"), whole run: $(tr '\n' '|' <"$TMP/inflight.whole")"
+fi
+if [ "$(cat "$SIDE" 2>/dev/null)" = cleanup ]; then ok $EXT-inflight-effect-once; else
+  bad $EXT-inflight-effect-once "side file: $(tr '\n' , <"$SIDE" 2>/dev/null)"
+fi
+
 # --- values and errors round trip --------------------------------------------
 expect "$EXT-values" 0 cur run --id values "$APP/values.$EXT"
 cp "$TMP/last" "$TMP/values.live"
