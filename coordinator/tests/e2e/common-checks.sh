@@ -129,36 +129,37 @@ if [ "$(wc -l <"$SIDE")" = 1 ]; then ok "$EXT-abandon-replay-runs-nothing"; else
   bad "$EXT-abandon-replay-runs-nothing" "side file: $(tr '\n' , <"$SIDE")"
 fi
 
+# crash_then_resume NAME K: runs $APP/NAME.$EXT whole, then again killed
+# after checkpoint K and resumed; three tests: it crashed, the resume
+# succeeded, and run + resume printed what the whole run printed.  $SIDE is
+# emptied before each run.
+crash_then_resume() {
+  local name="$1" k="$2" rc=0
+  rm -f "$SIDE"
+  "$CURRANT" run --id "$name-whole" "$APP/$name.$EXT" >"$TMP/$name.whole" 2>/dev/null || true
+  rm -f "$SIDE"
+  (CURRANT_FAULT=child:$k "$CURRANT" run --id "$name" "$APP/$name.$EXT" >"$TMP/$name.out" 2>/dev/null; exit $?) 2>/dev/null || true
+  status_is "$EXT-$name-crashed" "$name" crashed
+  "$CURRANT" resume "$name" >>"$TMP/$name.out" 2>"$TMP/last" || rc=$?
+  if [ "$rc" = 0 ]; then ok "$EXT-$name-resume"; else bad "$EXT-$name-resume" "exit $rc: $(tail -c 300 "$TMP/last")"; fi
+  if [ -s "$TMP/$name.whole" ] && cmp -s "$TMP/$name.whole" "$TMP/$name.out"; then ok "$EXT-$name-output-once"; else
+    bad "$EXT-$name-output-once" "run + resume printed: $(tr '\n' '|' <"$TMP/$name.out"), whole run: $(tr '\n' '|' <"$TMP/$name.whole")"
+  fi
+}
+
 # --- a stream kept from the replayed start writes once live -----------------
 # Killed after checkpoint 0; on resume what the program took from stdout
 # while its start replayed muted (Python: a logging handler holding the
 # stand-in sys.stdout; JS: a bound process.stdout.write) writes once the run
 # is live, and what printed before the crash does not print again.
-"$CURRANT" run --id keeps-whole "$APP/keeps_stream.$EXT" >"$TMP/keeps.whole" 2>/dev/null || true
-(CURRANT_FAULT=child:0 "$CURRANT" run --id keeps "$APP/keeps_stream.$EXT" >"$TMP/keeps.out" 2>/dev/null; exit $?) 2>/dev/null || true
-status_is $EXT-keeps-crashed keeps crashed
-rc=0
-"$CURRANT" resume keeps >>"$TMP/keeps.out" 2>"$TMP/last" || rc=$?
-if [ "$rc" = 0 ]; then ok $EXT-keeps-resume; else bad $EXT-keeps-resume "exit $rc: $(tail -c 300 "$TMP/last")"; fi
-if [ -s "$TMP/keeps.whole" ] && cmp -s "$TMP/keeps.whole" "$TMP/keeps.out"; then ok $EXT-keeps-stream-once; else
-  bad $EXT-keeps-stream-once "run + resume printed: $(tr '\n' '|' <"$TMP/keeps.out"), whole run: $(tr '\n' '|' <"$TMP/keeps.whole")"
-fi
+crash_then_resume keeps_stream 0
+
 # --- a call in flight behind later checkpoints --------------------------------
 # Killed after checkpoint 1 while call 0 still ran: the resume runs call 0
 # again (never committed) without lifting the mute, since rows after it
 # replay; run + resume print what one run prints, and call 0's effect
 # happens once.
-rm -f "$SIDE"
-"$CURRANT" run --id inflight-whole "$APP/inflight.$EXT" >"$TMP/inflight.whole" 2>/dev/null || true
-rm -f "$SIDE"
-(CURRANT_FAULT=child:1 "$CURRANT" run --id inflight "$APP/inflight.$EXT" >"$TMP/inflight.out" 2>/dev/null; exit $?) 2>/dev/null || true
-status_is $EXT-inflight-crashed inflight crashed
-rc=0
-"$CURRANT" resume inflight >>"$TMP/inflight.out" 2>"$TMP/last" || rc=$?
-if [ "$rc" = 0 ]; then ok $EXT-inflight-resume; else bad $EXT-inflight-resume "exit $rc: $(tail -c 300 "$TMP/last")"; fi
-if [ -s "$TMP/inflight.whole" ] && cmp -s "$TMP/inflight.whole" "$TMP/inflight.out"; then ok $EXT-inflight-output-once; else
-  bad $EXT-inflight-output-once "run + resume printed: $(tr '\n' '|' <"$TMP/inflight.out"), whole run: $(tr '\n' '|' <"$TMP/inflight.whole")"
-fi
+crash_then_resume inflight 1
 if [ "$(cat "$SIDE" 2>/dev/null)" = cleanup ]; then ok $EXT-inflight-effect-once; else
   bad $EXT-inflight-effect-once "side file: $(tr '\n' , <"$SIDE" 2>/dev/null)"
 fi
