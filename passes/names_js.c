@@ -1427,6 +1427,38 @@ static const char *alias_ref(W *w, int ai, const char *path, Ref *r, int depth) 
   return why;
 }
 
+/* Whether call x is `util.promisify(...)`: promisify imported or required
+ * from util (or node:util) under any name. */
+static bool is_promisify(W *w, const CallX *x, int depth) {
+  Ref r = {.import_index = -1, .def_index = -1};
+  if (x->head == HEAD_IDENT) {
+    if (depth >= MAX_ALIAS_DEPTH || ident_ref(w, x->scope, x->head_name, x->path, &r, depth + 1))
+      return false;
+  } else if (x->head == HEAD_REQUIRE) {
+    r = (Ref){.kind = REF_IMPORT, .import_index = x->import_index, .def_index = -1, .path = xstrdup(x->path)};
+  }
+  char *name = ref_external_name(w->m, &r);
+  bool yes = name && strcmp(name, "util.promisify") == 0;
+  free(name), free(r.path);
+  return yes;
+}
+
+/* `const run = promisify(execFile)`: run is execFile's promise form, and
+ * calling it calls execFile (the catalogue's, or a definition's), so it
+ * resolves as promisify's argument does.  NULL, or why it cannot. */
+static const char *promisified_ref(W *w, const CallX *origin, const char *path, Ref *r, int depth) {
+  if (*path || !origin->c) return "call result";
+  TSNode args = field(origin->c->node, F_ARGUMENTS);
+  if (ts_node_is_null(args) || ts_node_named_child_count(args) != 1) return "call result";
+  TSNode fn = strip_parens(ts_node_named_child(args, 0));
+  if (!is_reference(fn)) return "call result";
+  CallX v = {0};
+  analyse_callee(w, &v, fn); /* a reference: an identifier head, no call */
+  const char *why = ident_ref(w, origin->scope, v.head_name, v.path, r, depth + 1);
+  free(v.head_name), free(v.path);
+  return why;
+}
+
 /* Resolves head.path read in scope into r; NULL, or why it cannot. */
 static const char *ident_ref(W *w, int scope, const char *head, const char *path, Ref *r, int depth) {
   Module *m = w->m;
@@ -1450,6 +1482,8 @@ static const char *ident_ref(W *w, int scope, const char *head, const char *path
     r->kind = REF_IMPORT, r->import_index = b->index, r->path = xstrdup(path);
   } else if (b->kind == BK_ALIAS) {
     return alias_ref(w, b->index, path, r, depth);
+  } else if (b->kind == BK_VALUE && is_promisify(w, &w->cx[b->index], depth)) {
+    return promisified_ref(w, &w->cx[b->index], path, r, depth);
   } else if (b->kind != BK_VALUE || !value_ref(w, w->cx[b->index].c, path, r)) {
     return "dynamic dispatch";
   }
@@ -1545,6 +1579,11 @@ static void resolve(W *w, int xi) {
     return;
   case HEAD_CALL: {
     int h = head_call(w, xi);
+    if (h >= 0 && is_promisify(w, &w->cx[h], 0)) { /* promisify(fs.stat)(p) */
+      const char *why = promisified_ref(w, &w->cx[h], x->path, &c->ref, 0);
+      if (why) set_unresolved(c, why);
+      return;
+    }
     if (h >= 0 && value_ref(w, w->cx[h].c, x->path, &c->ref)) return;
     return set_unresolved(c, "call result");
   }
@@ -1627,7 +1666,6 @@ static void finish_calls(W *w) {
   for (int d = 0; d < w->m->defs.len; d++) of_def[d] = -1;
   for (int i = 0; i < w->ncx; i++) {
     CallX *x = &w->cx[i];
-    free(x->head_name), free(x->path);
     if (x->dropped) {
       free(x->c->text), free(x->c), x->c = NULL;
       continue;
@@ -1896,6 +1934,8 @@ void names_javascript(Module *m) {
   finish_exports(&w);
   unique_aliases(&w);
   record_layout(m);
+  /* kept to here: the aliases kept for other files resolve through calls */
+  for (int i = 0; i < w.ncx; i++) free(w.cx[i].head_name), free(w.cx[i].path);
   for (int i = 0; i < w.owned.len; i++) free(w.owned.items[i]);
   vec_free(&w.owned);
   free(w.anc), free(w.scopes), free(w.tab), free(w.cx), free(w.post), free(w.coll), free(w.pex),
