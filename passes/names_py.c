@@ -1512,6 +1512,37 @@ static bool resolve_alias(Walk *w, Call *c, int ai, const char *path, int depth)
   return changed;
 }
 
+/* Whether call ci (-1: none) is `functools.partial(...)`. */
+static bool is_partial(Walk *w, int ci) {
+  if (ci < 0) return false;
+  char *ext = ref_external_name(w->m, &((Call *)w->m->calls.items[ci])->ref);
+  bool yes = ext && strcmp(ext, "functools.partial") == 0;
+  free(ext);
+  return yes;
+}
+
+/* The call a name is bound from when that is its only binding, or -1. */
+static int only_call(Walk *w, const NameInfo *ni) {
+  if ((ni->flags & B_BOUND) != B_CALL || ni->first_event < 0 || w->ev[ni->first_event].next >= 0) return -1;
+  return w->pend[w->ev[ni->first_event].pending].call;
+}
+
+/* c calls what `functools.partial(f, ...)` (call pc) made: f, with
+ * arguments bound ahead, so it resolves as f does, read where that call
+ * stands.  A partial object's attributes (`.func`) are no call of f. */
+static bool resolve_partial(Walk *w, Call *c, int pc, const char *path, int depth) {
+  if (depth >= MAX_ALIAS_DEPTH) return unresolved(c, "alias chain");
+  const Call *p = w->m->calls.items[pc];
+  TSNode args = field(p->node, F_ARGUMENTS);
+  TSNode f = ts_node_is_null(args) || *path ? (TSNode){0} : ts_node_named_child(args, 0);
+  Chain ch = ts_node_is_null(f) ? (Chain){f, K_OTHER, NULL} : callee_chain(w, f);
+  bool changed = ch.head_kind == K_IDENTIFIER ? resolve_name_ref(w, c, w->aux[pc].scope, p->span.start,
+                                                                 node_name(w, ch.head), ch.path, depth + 1)
+                                              : unresolved(c, "local value");
+  free(ch.path);
+  return changed;
+}
+
 static bool resolve_name_ref(Walk *w, Call *c, int scope, uint32_t pos, const char *name, const char *path,
                              int depth) {
   NameInfo *ni = resolve(w, scope, name, pos);
@@ -1523,6 +1554,7 @@ static bool resolve_name_ref(Walk *w, Call *c, int scope, uint32_t pos, const ch
   if (ni->flags & B_IMPORT) return set_ref(c, REF_IMPORT, ni->import_index, -1, NULL, path, NULL);
   if ((ni->flags & B_BOUND) == B_DEF) return set_ref(c, REF_DEF, -1, ni->def_index, NULL, path, NULL);
   if ((ni->flags & B_BOUND) == B_ALIAS) return resolve_alias(w, c, ni->alias, path, depth);
+  if (is_partial(w, only_call(w, ni))) return resolve_partial(w, c, only_call(w, ni), path, depth);
   Scope *s = &w->scopes[ni->scope];
   if ((ni->flags & B_BOUND) == B_PARAM && s->self == name) return resolve_self(w, c, ni, path);
   const char *o = name_origin(w, ni);
@@ -1559,6 +1591,7 @@ static bool resolve_call(Walk *w, int i, const Callee *ce) {
   switch (ce->ch.head_kind) {
   case K_IDENTIFIER: return resolve_name_ref(w, c, w->aux[i].scope, c->span.start, ce->head, path, 0);
   case K_CALL: {
+    if (!*path && is_partial(w, ce->inner)) return resolve_partial(w, c, ce->inner, "", 0); /* partial(f)() */
     const char *o = *path ? call_origin(w, ce->inner) : NULL;
     if (o) return set_ref(c, REF_VALUE, -1, -1, o, path, NULL);
     return unresolved(c, "call result");
