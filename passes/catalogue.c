@@ -197,6 +197,7 @@ static const CatEntry javascript_table[] = {
     E("crypto.randomBytes", "random", "random bytes"),
     E("crypto.randomInt", "random", "random integer"),
     E("crypto.randomFillSync", "random", "random bytes"),
+    E("crypto.randomFill", "random", "random bytes (callback)"),
     E("crypto.webcrypto.getRandomValues", "random", "random bytes"),
     /* Environment and input. */
     READ("process.env", "env", "`process.env.NAME` / `process.env[name]` read"),

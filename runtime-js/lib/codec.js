@@ -57,13 +57,40 @@ function encode(value, depth = 0) {
   }
 }
 
+/** The typed arrays the codec rebuilds, by name. */
+const TYPED = {
+  Int8Array, Uint8Array, Uint8ClampedArray, Int16Array, Uint16Array, Int32Array, Uint32Array,
+  Float32Array, Float64Array, BigInt64Array, BigUint64Array,
+};
+
+/**
+ * The name of the built-in typed array a value is (a subclass's base).
+ * @param {ArrayBufferView} value
+ */
+function typedName(value) {
+  for (const [name, Typed] of Object.entries(TYPED)) if (value instanceof Typed) return name;
+  return "Uint8Array";
+}
+
+/**
+ * A Typed array of the bytes (copied: a Buffer's bytes may sit unaligned in
+ * a shared pool); the Uint8Array of them when they do not divide evenly.
+ * @param {Function} Typed
+ * @param {Buffer} bytes
+ */
+function typedFrom(Typed, bytes) {
+  const copy = new Uint8Array(bytes);
+  return bytes.length % Typed.BYTES_PER_ELEMENT === 0 ? new Typed(copy.buffer) : copy;
+}
+
 function encodeObject(value, depth) {
   if (Array.isArray(value)) return value.map((x) => encode(x, depth + 1));
   if (value instanceof Date) return { $t: "datetime", v: value.toISOString() };
-  if (value instanceof Uint8Array) {
+  if (ArrayBuffer.isView(value) && !(value instanceof DataView)) {
     const v = Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString("base64");
-    // Buffer is what Python bytes become; a plain Uint8Array says so
-    return Buffer.isBuffer(value) ? { $t: "bytes", v } : { $t: "bytes", v, js: "Uint8Array" };
+    // Buffer is what Python bytes become; another typed array (what
+    // crypto.getRandomValues fills, say) says which, for JS to rebuild it
+    return Buffer.isBuffer(value) ? { $t: "bytes", v } : { $t: "bytes", v, js: typedName(value) };
   }
   if (value instanceof ArrayBuffer) return { $t: "bytes", v: Buffer.from(value).toString("base64") };
   if (value instanceof Map) return { $t: "map", v: [...value].map(([k, x]) => [encode(k, depth + 1), encode(x, depth + 1)]) };
@@ -95,7 +122,7 @@ function decode(data) {
   if (data === null || typeof data !== "object") return data;
   if (Array.isArray(data)) return data.map(decode);
   const tag = data.$t;
-  if (tag === "bytes" && data.js === "Uint8Array") return new Uint8Array(Buffer.from(data.v, "base64"));
+  if (tag === "bytes" && Object.hasOwn(TYPED, data.js)) return typedFrom(TYPED[data.js], Buffer.from(data.v, "base64"));
   if (tag === "response" && data.js === "incoming") return RecordedResponse.fromRecord(data.v).toIncoming();
   if (tag === undefined) {
     const out = {};

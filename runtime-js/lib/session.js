@@ -68,6 +68,34 @@ function outcome(row) {
   throw codec.decodeError(row[6]);
 }
 
+/** crypto's functions that fill their first argument and give it back. */
+let fillers = null;
+
+/**
+ * A replayed outcome as the call gets it: for a filler (getRandomValues,
+ * randomFillSync, randomFill), the recorded bytes written into the caller's
+ * own array, which is what it returns, as live; any other as it is.
+ * Without this the caller's array stayed as it was (zeros) on replay and
+ * resume, while the journal matched.
+ * @param {any} fn
+ * @param {any[]} args
+ * @param {any} value
+ */
+function refilled(fn, args, value) {
+  if (fillers === null) {
+    const c = require("node:crypto");
+    const web = c.webcrypto || globalThis.crypto;
+    fillers = new Set([c.getRandomValues, c.randomFillSync, c.randomFill, web && web.getRandomValues]);
+  }
+  const into = args[0];
+  if (!fillers.has(fn) || !ArrayBuffer.isView(into) || !ArrayBuffer.isView(value)) return value;
+  if (value.byteLength !== into.byteLength) return value;
+  new Uint8Array(into.buffer, into.byteOffset, into.byteLength).set(
+    new Uint8Array(value.buffer, value.byteOffset, value.byteLength),
+  );
+  return into;
+}
+
 /** Node's callback-style functions whose callback fires once. */
 let callbackApis = null;
 
@@ -484,7 +512,7 @@ class Session {
     }
     if (!settled || !row[3].endsWith("+await")) {
       this.visited(row[0]);
-      return settled ? outcome(row) : undefined;
+      return settled ? refilled(target, args, outcome(row)) : undefined;
     }
     const deliver = () => {
       this.visited(row[0]);
@@ -655,6 +683,7 @@ class Session {
     const caller = this.als.getStore() || this.root;
     this.gate.settle(i, () => outcome(row)).then((got) => {
       this.visited(row[0]);
+      if (got.length > 1) got[1] = refilled(target, args, got[1]); // randomFill(buf, cb): cb(err, buf)
       if (typeof cb === "function") this.als.run(caller, () => cb(...got));
     });
     return httpFunctions().has(target) ? replayedRequest() : undefined;

@@ -28,6 +28,23 @@ test("tagged values round trip with their types", () => {
   }
 });
 
+test("every typed array round trips as its own kind, as bytes for Python", () => {
+  const values = [new Int8Array([-1]), new Uint8ClampedArray([255]), new Int16Array([-2, 3]), new Uint16Array([4]),
+    new Int32Array([-5]), new Uint32Array([4000000000, 1]), new Float32Array([0.5]), new Float64Array([Math.PI]),
+    new BigInt64Array([-7n]), new BigUint64Array([2n ** 64n - 1n]), new Int16Array(new ArrayBuffer(8), 2, 2)];
+  for (const v of values) {
+    const enc = codec.encode(v);
+    assert.equal(enc.$t, "bytes"); // what Python reads: bytes
+    assert.equal(Buffer.from(enc.v, "base64").length, v.byteLength);
+    const got = rt(v);
+    assert.equal(Object.getPrototypeOf(got), Object.getPrototypeOf(v));
+    assert.deepEqual(Array.from(got), Array.from(v));
+  }
+  // bytes that do not divide into the kind's elements stay bytes
+  assert.deepEqual(codec.decode({ $t: "bytes", v: Buffer.from([1, 2, 3]).toString("base64"), js: "Uint32Array" }),
+    new Uint8Array([1, 2, 3]));
+});
+
 test("values from Python decode to their JS kin", () => {
   assert.deepEqual(codec.decode({ $t: "tuple", v: [1, 2] }), [1, 2]);
   assert.equal(codec.decode({ $t: "decimal", v: "1.10" }), "1.10");

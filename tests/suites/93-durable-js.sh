@@ -7,6 +7,18 @@ LANG_DIR=js
 EXT=js
 source "$ROOT/coordinator/tests/e2e/common-checks.sh"
 
+# --- crypto's fillers replay into the caller's array ------------------------
+# getRandomValues / randomFillSync / randomFill write into their argument:
+# the replay prints the bytes the run printed (a Uint32Array too).
+fresh fillers
+expect js-fillers-run 0 cur run --id fillers "$APP/fillers.js"
+grep -v '^currant:' "$TMP/last" >"$TMP/fillers.live" || true
+expect js-fillers-replay 0 cur replay fillers
+grep -v '^currant:' "$TMP/last" >"$TMP/fillers.replayed" || true
+if grep -q 'true' "$TMP/fillers.live" && cmp -s "$TMP/fillers.live" "$TMP/fillers.replayed"; then ok js-fillers-same-bytes; else
+  bad js-fillers-same-bytes "run: $(tr '\n' '|' <"$TMP/fillers.live") replay: $(tr '\n' '|' <"$TMP/fillers.replayed")"
+fi
+cd "$ROOT"
 # --- a monorepo: workspace packages by name load from the bundle -----------
 # node_modules/@acme/utils links the uninstrumented sources, as npm
 # workspaces install it; `currant run` links the name to the bundle's

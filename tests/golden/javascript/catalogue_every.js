@@ -41,6 +41,7 @@ async function everyEntry(p) {
   crypto.randomBytes(4);
   crypto.randomInt(10);
   crypto.randomFillSync(new Uint8Array(4));
+  crypto.randomFill(new Uint8Array(4), () => {});
   crypto.webcrypto.getRandomValues(new Uint8Array(4));
   process.env.HOME;
   process.cwd();
