@@ -72,11 +72,40 @@ function outcome(row) {
 let fillers = null;
 
 /**
- * A replayed outcome as the call gets it: for a filler (getRandomValues,
- * randomFillSync, randomFill), the recorded bytes written into the caller's
- * own array, which is what it returns, as live; any other as it is.
- * Without this the caller's array stayed as it was (zeros) on replay and
- * resume, while the journal matched.
+ * Copies the bytes of view from into view into when they are the same
+ * size; whether it did.
+ * @param {any} into
+ * @param {any} from
+ */
+function copyInto(into, from) {
+  if (!ArrayBuffer.isView(into) || !ArrayBuffer.isView(from) || from.byteLength !== into.byteLength) return false;
+  new Uint8Array(into.buffer, into.byteOffset, into.byteLength).set(
+    new Uint8Array(from.buffer, from.byteOffset, from.byteLength),
+  );
+  return true;
+}
+
+/**
+ * What the journal keeps of a live call that writes into a buffer of the
+ * caller's and returns something else: fs.readSync(fd, buf, ...) returns a
+ * count, and the bytes it read are in buf.  The count with the buffer, or
+ * undefined (the result alone) for any other call.
+ * @param {any} fn
+ * @param {any[]} args
+ * @param {any} result
+ */
+function readInto(fn, args, result) {
+  if (fn !== fs.readSync || typeof result !== "number" || !ArrayBuffer.isView(args[1])) return undefined;
+  return { count: result, into: args[1] };
+}
+
+/**
+ * A replayed outcome as the call gets it, with what the live call wrote
+ * into the caller's own array written there again: a filler's bytes
+ * (getRandomValues, randomFillSync, randomFill: the array is what it
+ * returns), a read's (fs.readSync: the count is what it returns).  Without
+ * this the caller's array stayed as it was (zeros) on replay and resume,
+ * while the journal matched.  Any other outcome as it is.
  * @param {any} fn
  * @param {any[]} args
  * @param {any} value
@@ -87,13 +116,13 @@ function refilled(fn, args, value) {
     const web = c.webcrypto || globalThis.crypto;
     fillers = new Set([c.getRandomValues, c.randomFillSync, c.randomFill, web && web.getRandomValues]);
   }
-  const into = args[0];
-  if (!fillers.has(fn) || !ArrayBuffer.isView(into) || !ArrayBuffer.isView(value)) return value;
-  if (value.byteLength !== into.byteLength) return value;
-  new Uint8Array(into.buffer, into.byteOffset, into.byteLength).set(
-    new Uint8Array(value.buffer, value.byteOffset, value.byteLength),
-  );
-  return into;
+  if (fillers.has(fn)) return copyInto(args[0], value) ? args[0] : value;
+  if (fn === fs.readSync && value !== null && typeof value === "object" && typeof value.count === "number") {
+    copyInto(args[1], value.into);
+    return value.count;
+  }
+  if (fn === fs.read && Array.isArray(value) && copyInto(args[1], value[2])) value[2] = args[1]; // cb(err, n, buf)
+  return value;
 }
 
 /** Node's callback-style functions whose callback fires once. */
@@ -604,7 +633,7 @@ class Session {
         },
       );
     }
-    return this.record(result, key, rel, site, kind, child.attempt, t0);
+    return this.record(result, key, rel, site, kind, child.attempt, t0, readInto(target, args, result));
   }
 
   async recordAsync(v, key, rel, site, kind, child, t0) {
@@ -616,12 +645,17 @@ class Session {
     return this.record(v, key, rel, site, kind, child.attempt, t0);
   }
 
-  record(result, key, rel, site, kind, attempt, t0) {
+  /**
+   * Commits result as the call's outcome and returns it; journaled, when
+   * given, is what the journal keeps instead (a read's count with the
+   * bytes it wrote into the caller's buffer: readInto()).
+   */
+  record(result, key, rel, site, kind, attempt, t0, journaled = undefined) {
     if (kind.endsWith("+cb")) return result; // its outcome is what the callback gets
     if (result !== null && typeof result === "object") result = codec.recordLive(result);
     let enc;
     try {
-      enc = codec.encode(result);
+      enc = codec.encode(journaled === undefined ? result : journaled);
     } catch (err) {
       // journaled as the call's error, so a replay throws it again
       const e = new UnrecordableValueError(`${this.where(rel, site)}: ${err.message}`);
@@ -683,7 +717,8 @@ class Session {
     const caller = this.als.getStore() || this.root;
     this.gate.settle(i, () => outcome(row)).then((got) => {
       this.visited(row[0]);
-      if (got.length > 1) got[1] = refilled(target, args, got[1]); // randomFill(buf, cb): cb(err, buf)
+      if (target === fs.read) refilled(target, args, got);
+      else if (got.length > 1) got[1] = refilled(target, args, got[1]); // randomFill(buf, cb): cb(err, buf)
       if (typeof cb === "function") this.als.run(caller, () => cb(...got));
     });
     return httpFunctions().has(target) ? replayedRequest() : undefined;

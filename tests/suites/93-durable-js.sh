@@ -7,17 +7,22 @@ LANG_DIR=js
 EXT=js
 source "$ROOT/coordinator/tests/e2e/common-checks.sh"
 
-# --- crypto's fillers replay into the caller's array ------------------------
-# getRandomValues / randomFillSync / randomFill write into their argument:
-# the replay prints the bytes the run printed (a Uint32Array too).
+# --- calls that write into the caller's array replay into it ----------------
+# getRandomValues / randomFillSync / randomFill write into their argument,
+# fs.readSync / fs.read into their buffer: the replay prints the bytes the
+# run printed (a Uint32Array too), though the file read changed since.
 fresh fillers
+export FILLERS_DATA="$TMP/fillers.data"
+printf 'first contents\n' >"$FILLERS_DATA"
 expect js-fillers-run 0 cur run --id fillers "$APP/fillers.js"
 grep -v '^currant:' "$TMP/last" >"$TMP/fillers.live" || true
+printf 'CHANGED SINCE!!\n' >"$FILLERS_DATA"
 expect js-fillers-replay 0 cur replay fillers
 grep -v '^currant:' "$TMP/last" >"$TMP/fillers.replayed" || true
 if grep -q 'true' "$TMP/fillers.live" && cmp -s "$TMP/fillers.live" "$TMP/fillers.replayed"; then ok js-fillers-same-bytes; else
   bad js-fillers-same-bytes "run: $(tr '\n' '|' <"$TMP/fillers.live") replay: $(tr '\n' '|' <"$TMP/fillers.replayed")"
 fi
+unset FILLERS_DATA
 cd "$ROOT"
 # --- a monorepo: workspace packages by name load from the bundle -----------
 # node_modules/@acme/utils links the uninstrumented sources, as npm
