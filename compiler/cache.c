@@ -54,18 +54,6 @@ typedef struct Wr {
   uint32_t cap, used; /* table size (power of two), strings written */
 } Wr;
 
-/* Appends n bytes, in place when they fit: the encoders append millions of
- * one-byte varints, and str_append is a call into another unit. */
-static void put_raw(StrBuf *b, const char *s, size_t n) {
-  if (b->len + n >= b->cap) {
-    str_append(b, s, n);
-    return;
-  }
-  memcpy(b->data + b->len, s, n);
-  b->len += n;
-  b->data[b->len] = '\0';
-}
-
 /* A varint (7 bits a byte, low first), written in place: the encoders
  * write millions, most of them one byte. */
 static void put_uv(StrBuf *b, uint64_t v) {
@@ -81,7 +69,7 @@ static void put_sv(StrBuf *b, int64_t v) { put_uv(b, ((uint64_t)v << 1) ^ (uint6
 
 static void put_bytes(StrBuf *b, const char *s, size_t n) {
   put_uv(b, n);
-  if (n) put_raw(b, s, n);
+  if (n) str_append(b, s, n);
 }
 
 static void wr_grow(Wr *w) {
@@ -173,7 +161,7 @@ static const char *get_raw(Rd *r, size_t *n) {
   return s;
 }
 
-/* A hash of width hex digits: 64 for a sha256, DIGEST_HEX for a digest. */
+/* A hash of width hex digits: SHA256_HEX for a sha256, DIGEST_HEX for a digest. */
 static const char *get_hex(Rd *r, size_t width) {
   size_t n;
   const char *s = get_raw(r, &n);
@@ -845,7 +833,7 @@ typedef struct IndexFile {
   const char *rel;            /* path (not NUL-terminated) */
   size_t rel_len;             /* its bytes */
   uint32_t lang, pkg;         /* Lang, walk_package_type */
-  const char *in;             /* sha256 (64 hex) of the source, NULL: unreadable */
+  const char *in;             /* sha256 (SHA256_HEX) of the source, NULL: unreadable */
   const char *out, *map;      /* digests (DIGEST_HEX) of its output and of its map (NULL: none) */
   const uint8_t *diags;       /* its analyse then instrument diagnostics (two encoded lists) */
   size_t diags_len;           /* bytes of diags */
@@ -961,10 +949,10 @@ bool cache_build_id(char out[65]) {
 static void put_header(StrBuf *b, const char *magic, const char *build_id) {
   str_puts(b, magic);
   put_uv(b, CACHE_FORMAT);
-  put_bytes(b, build_id, 64);
+  put_bytes(b, build_id, SHA256_HEX);
 }
 
-/* The build id (64 hex) a part was written under, or NULL when it is not
+/* The build id (SHA256_HEX digits) a part was written under, or NULL when it is not
  * a part of this format. */
 static const char *get_header(Rd *r, const char *magic) {
   size_t n = strlen(magic), idn;
@@ -972,7 +960,7 @@ static const char *get_header(Rd *r, const char *magic) {
   r->p += n;
   if (get_uv(r) != CACHE_FORMAT) return NULL;
   const char *id = get_raw(r, &idn);
-  return id && idn == 64 ? id : NULL;
+  return id && idn == SHA256_HEX ? id : NULL;
 }
 
 static int cmp_rel(const char *a, size_t an, const char *b, size_t bn) {
@@ -989,7 +977,7 @@ static int cmp_entries(const void *a, const void *b) {
 static bool read_pack(Cache *c) {
   Rd r = {.p = (const uint8_t *)c->pack, .end = (const uint8_t *)c->pack + c->pack_len};
   const char *id = get_header(&r, PACK_MAGIC);
-  if (!id || memcmp(id, c->build_id, 64) != 0) return false;
+  if (!id || memcmp(id, c->build_id, SHA256_HEX) != 0) return false;
   int n = get_count(&r);
   c->entries = xcalloc((size_t)n + 1, sizeof *c->entries);
   for (int i = 0; i < n && !r.bad; i++) {
@@ -1018,7 +1006,7 @@ static const char *get_hex_opt(Rd *r, size_t width) {
 static void read_index_file(Rd *r, IndexFile *f) {
   f->rel = get_raw(r, &f->rel_len);
   f->lang = get_u(r, LANG_COUNT - 1), f->pkg = get_u(r, 2);
-  f->in = get_hex_opt(r, 64), f->out = get_hex(r, DIGEST_HEX), f->map = get_hex_opt(r, DIGEST_HEX);
+  f->in = get_hex_opt(r, SHA256_HEX), f->out = get_hex(r, DIGEST_HEX), f->map = get_hex_opt(r, DIGEST_HEX);
   f->diags = (const uint8_t *)get_raw(r, &f->diags_len);
   if (!f->rel || !f->diags) r->bad = true;
 }
@@ -1035,7 +1023,7 @@ static bool read_index(Cache *c) {
   size_t hn;
   const char *cfg = id ? get_raw(&r, &hn) : NULL;
   if (!cfg) return false;
-  c->index_foreign = memcmp(id, c->build_id, 64) != 0 || hn != strlen(c->config_hash) ||
+  c->index_foreign = memcmp(id, c->build_id, SHA256_HEX) != 0 || hn != strlen(c->config_hash) ||
                      memcmp(cfg, c->config_hash, hn) != 0;
   c->nfiles = get_count(&r);
   c->files = xcalloc((size_t)c->nfiles + 1, sizeof *c->files);
@@ -1130,7 +1118,7 @@ bool cache_inputs_unchanged(const Cache *c, const Codebase *cb, const Vec *asset
   for (int i = 0; i < c->nfiles; i++) {
     const IndexFile *f = &c->files[i];
     const Module *m = cb->modules.items[i];
-    if (!m->text || !f->in || memcmp(f->in, m->sha256, 64) != 0 ||
+    if (!m->text || !f->in || memcmp(f->in, m->sha256, SHA256_HEX) != 0 ||
         !same_rel(f->rel, f->rel_len, m->file->rel) || f->lang != (uint32_t)m->lang ||
         f->pkg != (uint32_t)walk_package_type(m->file))
       return false;
@@ -1225,9 +1213,9 @@ static bool load_entry(const PackEntry *e, Module *m) {
   size_t n, adn;
   get_raw(&r, &n);
   uint32_t lang = get_u(&r, LANG_COUNT - 1), pkg = get_u(&r, 2);
-  const char *sha = get_hex(&r, 64);
+  const char *sha = get_hex(&r, SHA256_HEX);
   if (r.bad || lang != (uint32_t)m->lang || pkg != (uint32_t)walk_package_type(m->file) ||
-      memcmp(sha, m->sha256, 64))
+      memcmp(sha, m->sha256, SHA256_HEX))
     return false;
   CacheFile *f = m->cache;
   f->names = get_raw(&r, &f->names_len);
@@ -1341,7 +1329,7 @@ static void put_entry(StrBuf *pack, Module *m) {
   StrBuf body = {0}, part = {0};
   put_bytes(&body, m->file->rel, strlen(m->file->rel));
   put_uv(&body, m->lang), put_uv(&body, (uint64_t)walk_package_type(m->file));
-  put_bytes(&body, m->sha256, 64);
+  put_bytes(&body, m->sha256, SHA256_HEX);
   put_bytes(&body, f->names, f->names_len);
   put_diags(&part, &f->diags[0], m);
   put_bytes(&body, part.data, part.len);
@@ -1360,7 +1348,7 @@ static void put_index_file(StrBuf *b, Module *m) {
   CacheFile *f = m->cache;
   put_bytes(b, m->file->rel, strlen(m->file->rel));
   put_uv(b, m->lang), put_uv(b, (uint64_t)walk_package_type(m->file));
-  put_bytes(b, m->sha256, f->names ? 64 : 0); /* an unreadable file never counts as unchanged */
+  put_bytes(b, m->sha256, f->names ? SHA256_HEX : 0); /* an unreadable file never counts as unchanged */
   put_bytes(b, f->out_digest, DIGEST_HEX);
   put_bytes(b, f->map_digest, strlen(f->map_digest));
   StrBuf d = {0};

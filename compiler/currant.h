@@ -119,8 +119,9 @@ int make_parent_dirs(const char *path);
 /* True if rel is relative and none of its '/'-separated segments is empty,
  * "." or "..": joined to a directory, it stays below it. */
 bool path_is_plain(const char *rel);
-/* Hex SHA-256 of data (65 bytes with the NUL) into out. */
-void sha256_hex(const void *data, size_t len, char out[65]);
+/* Hex SHA-256 of data (SHA256_HEX digits and the NUL) into out. */
+#define SHA256_HEX 64
+void sha256_hex(const void *data, size_t len, char out[SHA256_HEX + 1]);
 /* 1-based line and column (in bytes) of byte offset off in text. */
 void offset_to_line_col(const char *text, size_t off, uint32_t *line, uint32_t *col);
 

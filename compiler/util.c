@@ -186,7 +186,7 @@ static void to_hex(const unsigned char *md, size_t n, char *out) {
   out[2 * n] = '\0';
 }
 
-void sha256_hex(const void *data, size_t len, char out[65]) {
+void sha256_hex(const void *data, size_t len, char out[SHA256_HEX + 1]) {
   unsigned char md[EVP_MAX_MD_SIZE];
   unsigned int n = 0;
   EVP_Digest(data, len, md, &n, EVP_sha256(), NULL);

@@ -1554,7 +1554,8 @@ static bool resolve_name_ref(Walk *w, Call *c, int scope, uint32_t pos, const ch
   if (ni->flags & B_IMPORT) return set_ref(c, REF_IMPORT, ni->import_index, -1, NULL, path, NULL);
   if ((ni->flags & B_BOUND) == B_DEF) return set_ref(c, REF_DEF, -1, ni->def_index, NULL, path, NULL);
   if ((ni->flags & B_BOUND) == B_ALIAS) return resolve_alias(w, c, ni->alias, path, depth);
-  if (is_partial(w, only_call(w, ni))) return resolve_partial(w, c, only_call(w, ni), path, depth);
+  int made_by = only_call(w, ni);
+  if (is_partial(w, made_by)) return resolve_partial(w, c, made_by, path, depth);
   Scope *s = &w->scopes[ni->scope];
   if ((ni->flags & B_BOUND) == B_PARAM && s->self == name) return resolve_self(w, c, ni, path);
   const char *o = name_origin(w, ni);

@@ -102,8 +102,8 @@ function readInto(fn, args, result) {
 /**
  * A replayed outcome as the call gets it, with what the live call wrote
  * into the caller's own array written there again: a filler's bytes
- * (getRandomValues, randomFillSync, randomFill: the array is what it
- * returns), a read's (fs.readSync: the count is what it returns).  Without
+ * (getRandomValues, randomFillSync: the array is what it returns), a
+ * read's (fs.readSync: the count is what it returns).  Without
  * this the caller's array stayed as it was (zeros) on replay and resume,
  * while the journal matched.  Any other outcome as it is.
  * @param {any} fn
@@ -111,18 +111,36 @@ function readInto(fn, args, result) {
  * @param {any} value
  */
 function refilled(fn, args, value) {
+  if (isFiller(fn)) return copyInto(args[0], value) ? args[0] : value;
+  if (fn === fs.readSync && value !== null && typeof value === "object" && typeof value.count === "number") {
+    copyInto(args[1], value.into);
+    return value.count;
+  }
+  return value;
+}
+
+/**
+ * A replayed callback's arguments, refilled as refilled() does a return
+ * value: randomFill's cb(err, buf) and fs.read's cb(err, n, buf) get the
+ * caller's buffer, holding the recorded bytes.
+ * @param {any} fn
+ * @param {any[]} args
+ * @param {any[]} got
+ */
+function refilledCallback(fn, args, got) {
+  if (fn === fs.read && copyInto(args[1], got[2])) got[2] = args[1];
+  else if (isFiller(fn) && copyInto(args[0], got[1])) got[1] = args[0];
+  return got;
+}
+
+/** @param {any} fn */
+function isFiller(fn) {
   if (fillers === null) {
     const c = require("node:crypto");
     const web = c.webcrypto || globalThis.crypto;
     fillers = new Set([c.getRandomValues, c.randomFillSync, c.randomFill, web && web.getRandomValues]);
   }
-  if (fillers.has(fn)) return copyInto(args[0], value) ? args[0] : value;
-  if (fn === fs.readSync && value !== null && typeof value === "object" && typeof value.count === "number") {
-    copyInto(args[1], value.into);
-    return value.count;
-  }
-  if (fn === fs.read && Array.isArray(value) && copyInto(args[1], value[2])) value[2] = args[1]; // cb(err, n, buf)
-  return value;
+  return fillers.has(fn);
 }
 
 /** Node's callback-style functions whose callback fires once. */
@@ -717,8 +735,7 @@ class Session {
     const caller = this.als.getStore() || this.root;
     this.gate.settle(i, () => outcome(row)).then((got) => {
       this.visited(row[0]);
-      if (target === fs.read) refilled(target, args, got);
-      else if (got.length > 1) got[1] = refilled(target, args, got[1]); // randomFill(buf, cb): cb(err, buf)
+      refilledCallback(target, args, got);
       if (typeof cb === "function") this.als.run(caller, () => cb(...got));
     });
     return httpFunctions().has(target) ? replayedRequest() : undefined;
