@@ -158,9 +158,7 @@ static void instrument(Codebase *cb, Module *m) {
 }
 
 /* With a cache, m's sites and output are reused when its entry allows, else
- * what instrumenting reports is kept for the next build.  m's manifest
- * records are final then: made here, so that the write phase can assemble
- * the manifest beside the files. */
+ * what instrumenting reports is kept for the next build. */
 static void instrument_for_build(Codebase *cb, Module *m) {
   if (!m->cache) {
     instrument(cb, m);
@@ -172,6 +170,15 @@ static void instrument_for_build(Codebase *cb, Module *m) {
     diag_replay(&diags);
     cache_keep_build(m, &diags);
   }
+}
+
+/* m's manifest records are final once it is instrumented.  With several
+ * jobs they are made here, in parallel, so that the write phase only
+ * assembles the manifest beside the files; a serial build writes them
+ * straight into the manifest instead of holding them all (the manifest's
+ * size: 68 MB for the stdlib) until then. */
+static void instrument_and_describe(Codebase *cb, Module *m) {
+  instrument_for_build(cb, m);
   manifest_module_part(m);
 }
 
@@ -861,8 +868,10 @@ static int build_all(BuildRun *r, const BuildOptions *opt) {
     run_analyse(r, opt->jobs, analyse_for_build);
   copy_assets(&r->assets, opt->out);
   report_bridges(r);
-  Phase instrumenting = {
-      .name = "instrumenting", .cb = &r->cb, .run = instrument_for_build, .order = r->order};
+  Phase instrumenting = {.name = "instrumenting",
+                         .cb = &r->cb,
+                         .run = opt->jobs > 1 ? instrument_and_describe : instrument_for_build,
+                         .order = r->order};
   run_phase(&instrumenting, opt->jobs);
   if (r->cache) cache_report(r->cache);
   char manifest_digest[DIGEST_HEX + 1];

@@ -438,7 +438,7 @@ static void module_unresolved(Writer *w, const Module *m) {
     const Call *c = m->calls.items[j];
     if (c->ref.kind != REF_UNRESOLVED) continue;
     if (!open) {
-      put_key(w, rel_of(m), false, 4);
+      put_key(w, rel_of(m), w->first, 4);
       open_array(w);
       open = true;
     }
@@ -448,38 +448,51 @@ static void module_unresolved(Writer *w, const Module *m) {
   if (open) close_array(w, 4);
 }
 
+/* Writes part k of m's records to w: its file (0), its nodes (1), its
+ * unresolved calls (2). */
+static void module_part(Writer *w, const Module *m, int k) {
+  if (k == 0) {
+    begin_record(w, 4);
+    file_object(&w->b, m);
+  } else if (k == 1) {
+    module_nodes(w, m);
+  } else {
+    module_unresolved(w, m);
+  }
+}
+
 /* Every record of a part starts with its separating comma (the writer is
  * never "first"); the assembler drops the comma of an array's first one. */
 void manifest_module_part(Module *m) {
-  Writer w = {0};
-  begin_record(&w, 4);
-  file_object(&w.b, m);
-  m->manifest_part[0] = str_take(&w.b);
-  w.first = false;
-  module_nodes(&w, m);
-  m->manifest_part[1] = str_take(&w.b);
-  module_unresolved(&w, m);
-  m->manifest_part[2] = str_take(&w.b);
+  for (int k = 0; k < 3; k++) {
+    Writer w = {0};
+    module_part(&w, m, k);
+    m->manifest_part[k] = str_take(&w.b);
+  }
 }
 
 /* Appends part k of every module: the records of one array or object.
- * Each part is freed once written (all of them together are about the
- * manifest's size, 68 MB for the stdlib); a later manifest makes them again. */
+ * A part made beforehand (manifest_module_part, in parallel) is copied and
+ * freed (all of them together are about the manifest's size, 68 MB for the
+ * stdlib); a module without one has its records written here, straight
+ * to the stream, so that a serial build never holds them. */
 static void put_parts(Writer *w, const Codebase *cb, int k) {
-  bool first = true;
+  w->first = true;
   for (int i = 0; i < cb->modules.len; i++) {
     Module *m = cb->modules.items[i];
-    if (!m->manifest_part[k]) manifest_module_part(m);
     char *p = m->manifest_part[k];
+    if (!p) {
+      module_part(w, m, k);
+      continue;
+    }
     if (*p) {
-      str_puts(&w->b, first ? p + 1 : p);
+      str_puts(&w->b, w->first ? p + 1 : p);
       spill(w, SPILL_BYTES);
-      first = false;
+      w->first = false;
     }
     free(p);
     m->manifest_part[k] = NULL;
   }
-  w->first = first;
 }
 
 typedef struct Stats {
