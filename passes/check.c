@@ -288,7 +288,6 @@ static const Unrecordable unrecordable[] = {
     {LANG_JAVASCRIPT, "fs.watch", "an FSWatcher", "a polling loop around currant.poll"},
     {LANG_JAVASCRIPT, "fs.watchFile", "a StatWatcher", "a polling loop around currant.poll"},
     {LANG_JAVASCRIPT, "fs.promises.watch", "an async iterator of events", "a polling loop around currant.poll"},
-    {LANG_JAVASCRIPT, "fs.promises.open", "a FileHandle", "fs.promises.readFile / writeFile"},
     {LANG_JAVASCRIPT, "child_process.spawn", "a ChildProcess", "child_process.spawnSync or execFileSync"},
     {LANG_JAVASCRIPT, "child_process.exec", "a ChildProcess", "child_process.execSync"},
     {LANG_JAVASCRIPT, "child_process.execFile", "a ChildProcess", "child_process.execFileSync"},

@@ -161,6 +161,7 @@ const DECODERS = {
   completed: (v) => ({ args: decode(v.args), returncode: v.returncode, stdout: decode(v.stdout), stderr: decode(v.stderr) }),
   response: (v) => RecordedResponse.fromRecord(v).toResponse(),
   error: (v) => decodeError(v),
+  filehandle: (v) => new JournaledHandle(v),
 };
 
 // ------------------------------------------------------------ fs values
@@ -357,6 +358,27 @@ class RecordedDir {
 
   *entriesSync() {
     for (let e = this.readSync(); e !== null; e = this.readSync()) yield e;
+  }
+}
+
+/**
+ * Copies the bytes of view from into view into when they are the same
+ * size; whether it did.
+ * @param {any} into
+ * @param {any} from
+ */
+function copyInto(into, from) {
+  if (!ArrayBuffer.isView(into) || !ArrayBuffer.isView(from) || from.byteLength !== into.byteLength) return false;
+  new Uint8Array(into.buffer, into.byteOffset, into.byteLength).set(
+    new Uint8Array(from.buffer, from.byteOffset, from.byteLength),
+  );
+  return true;
+}
+
+/** A FileHandle as the journal gives it back: its descriptor (tag filehandle). */
+class JournaledHandle {
+  constructor(fd) {
+    this.fd = fd;
   }
 }
 
@@ -613,4 +635,4 @@ const md5Hex = typeof crypto.hash === "function"
 
 const NO_ARGS = md5Hex("[]").slice(0, 8);
 
-module.exports = { encode, decode, encodeError, decodeError, RecordedResponse, RecordedDir, recordLive, typeName, fingerprint };
+module.exports = { JournaledHandle, copyInto, encode, decode, encodeError, decodeError, RecordedResponse, RecordedDir, recordLive, typeName, fingerprint };

@@ -22,6 +22,8 @@ const fs = require("node:fs");
 const { AsyncLocalStorage } = require("node:async_hooks");
 const { Channel } = require("./channel");
 const codec = require("./codec");
+const { copyInto } = codec;
+const { Files, isFileHandle } = require("./files");
 const { Ref } = require("./binding");
 const { NonDeterminismError, UnrecordableValueError, RunCancelled, TimeoutError } = require("./errors");
 
@@ -70,20 +72,6 @@ function outcome(row) {
 
 /** crypto's functions that fill their first argument and give it back. */
 let fillers = null;
-
-/**
- * Copies the bytes of view from into view into when they are the same
- * size; whether it did.
- * @param {any} into
- * @param {any} from
- */
-function copyInto(into, from) {
-  if (!ArrayBuffer.isView(into) || !ArrayBuffer.isView(from) || from.byteLength !== into.byteLength) return false;
-  new Uint8Array(into.buffer, into.byteOffset, into.byteLength).set(
-    new Uint8Array(from.buffer, from.byteOffset, from.byteLength),
-  );
-  return true;
-}
 
 /**
  * What the journal keeps of a live call that writes into a buffer of the
@@ -320,6 +308,7 @@ class Session {
     // key -> [file, site, kind, attempt, t0] of each live call whose promise
     // or callback is still to come: at exit, the run's abandoned calls
     this.inflight = new Map();
+    this.files = new Files(); // descriptors the run opened (files.js)
     this.gate = new ReplayGate();
     this.low = 0; // the first row that may be untaken (replay())
   }
@@ -448,11 +437,12 @@ class Session {
   call(rel, site, fn, args, invoke, how) {
     const key = this.nextKey();
     const target = fn instanceof Ref ? fn.fn : fn;
+    const self = fn instanceof Ref ? fn.self : undefined;
     let k = key;
     if (this.unvisited > 0) {
       const row = this.match(key, rel, site, args);
       if (row === FRESH || (row === undefined && this.at.has(key))) k = this.fresh(key);
-      else if (row !== undefined) return this.replay(row, rel, site, this.next - 1, args, target);
+      else if (row !== undefined) return this.replay(row, rel, site, this.next - 1, args, target, self);
     } else if (this.at.has(key)) {
       // every row has been replayed, this key's by a concurrent sibling
       // that took it from the pool: the key is taken
@@ -543,7 +533,7 @@ class Session {
    * for a call whose live result was a promise, a promise settled in
    * journal order (ReplayGate).
    */
-  replay(row, rel, site, i, args, target) {
+  replay(row, rel, site, i, args, target, self) {
     if (row[1] !== rel || row[2] !== site) this.diverged(row, rel, site);
     const settled = row[5] === "ok" || row[5] === "error";
     // A row committed when its callback fired or its promise settled:
@@ -559,11 +549,11 @@ class Session {
     }
     if (!settled || !row[3].endsWith("+await")) {
       this.visited(row[0]);
-      return settled ? refilled(target, args, outcome(row)) : undefined;
+      return settled ? this.files.replayed(target, args, refilled(target, args, outcome(row)), self) : undefined;
     }
     const deliver = () => {
       this.visited(row[0]);
-      return outcome(row);
+      return this.files.replayed(target, args, outcome(row), self);
     };
     // Every row before it taken (a sequential replay): settled a microtask
     // from now (after the code that follows the call, as live); else it
@@ -625,6 +615,7 @@ class Session {
 
   live(key, rel, site, fn, args, invoke, kind, target = fn) {
     this.goingLive(key, rel, site);
+    args = this.files.liveArgs(target, args);
     const child = new Frame(key + ".", key, target);
     child.rel = rel;
     child.site = site;
@@ -651,6 +642,7 @@ class Session {
         },
       );
     }
+    if (target === fs.openSync) result = this.files.liveOpened(result);
     return this.record(result, key, rel, site, kind, child.attempt, t0, readInto(target, args, result));
   }
 
@@ -659,6 +651,11 @@ class Session {
       const rec = await codec.RecordedResponse.from(v);
       this.commit(key, rel, site, kind, child.attempt, "ok", codec.encode(rec), t0);
       return rec.toResponse();
+    }
+    if (isFileHandle(v)) {
+      // the program keeps the live handle; the journal, its descriptor
+      this.commit(key, rel, site, kind, child.attempt, "ok", { $t: "filehandle", v: this.files.liveOpened(v.fd) }, t0);
+      return v;
     }
     return this.record(v, key, rel, site, kind, child.attempt, t0);
   }
@@ -711,6 +708,7 @@ class Session {
       return [...args.slice(0, -1), reading];
     }
     const recording = function (...got) {
+      if (child.fn === fs.open && !got[0]) got[1] = session.files.liveOpened(got[1]);
       let enc;
       try {
         enc = codec.encode(got);
@@ -735,7 +733,7 @@ class Session {
     const caller = this.als.getStore() || this.root;
     this.gate.settle(i, () => outcome(row)).then((got) => {
       this.visited(row[0]);
-      refilledCallback(target, args, got);
+      this.files.replayedCallback(target, args, refilledCallback(target, args, got));
       if (typeof cb === "function") this.als.run(caller, () => cb(...got));
     });
     return httpFunctions().has(target) ? replayedRequest() : undefined;

@@ -24,6 +24,31 @@ if grep -q 'true' "$TMP/fillers.live" && cmp -s "$TMP/fillers.live" "$TMP/filler
 fi
 unset FILLERS_DATA
 cd "$ROOT"
+
+# --- descriptors and FileHandles opened before a crash, used after it -------
+# app/files.js writes and reads through fs.openSync descriptors and an
+# fs.promises.open FileHandle.  Killed after each of its 15 checkpoints in
+# turn and resumed: every resume ends done, with the output and the files
+# of an uninterrupted run (before, the first live call on a recorded
+# descriptor failed with EBADF, and a FileHandle could not be recorded).
+fresh files
+export FILES_DATA="$TMP/files.data"
+rm -f "$FILES_DATA".*
+expect js-files-run 0 cur run --id files "$APP/files.js"
+grep -v '^currant:' "$TMP/last" >"$TMP/files.whole" || true
+failed_at=""
+for k in $(seq 0 14); do
+  rm -f "$FILES_DATA".*
+  (CURRANT_FAULT=child:$k "$CURRANT" run --id "files$k" "$APP/files.js" >"$TMP/files.out" 2>/dev/null; exit $?) 2>/dev/null || true
+  [ "$(field "files$k" status)" = crashed ] || failed_at="$failed_at $k(not-crashed)"
+  "$CURRANT" resume "files$k" >>"$TMP/files.out" 2>/dev/null || failed_at="$failed_at $k(resume)"
+  grep -v '^currant:' "$TMP/files.out" | cmp -s - "$TMP/files.whole" || failed_at="$failed_at $k(output)"
+done
+if grep -qx 'files one|two| alpha|beta|' "$TMP/files.whole" && [ -z "$failed_at" ]; then ok js-files-resume-at-every-checkpoint; else
+  bad js-files-resume-at-every-checkpoint "whole run: $(tr '\n' '|' <"$TMP/files.whole"); failed at:$failed_at"
+fi
+unset FILES_DATA
+cd "$ROOT"
 # --- a monorepo: workspace packages by name load from the bundle -----------
 # node_modules/@acme/utils links the uninstrumented sources, as npm
 # workspaces install it; `currant run` links the name to the bundle's
