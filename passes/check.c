@@ -283,8 +283,6 @@ static const Unrecordable unrecordable[] = {
     {LANG_PYTHON, "subprocess.Popen", "a live process object", "subprocess.run(..., capture_output=True)"},
     {LANG_PYTHON, "os.popen", "a pipe wrapper (not an io file, so not journaled as a resource)",
      "subprocess.run(..., capture_output=True, text=True).stdout"},
-    {LANG_JAVASCRIPT, "fs.createReadStream", "a ReadStream", "fs.readFileSync / fs.promises.readFile"},
-    {LANG_JAVASCRIPT, "fs.createWriteStream", "a WriteStream", "fs.writeFileSync / fs.promises.writeFile"},
     {LANG_JAVASCRIPT, "fs.watch", "an FSWatcher", "a polling loop around currant.poll"},
     {LANG_JAVASCRIPT, "fs.watchFile", "a StatWatcher", "a polling loop around currant.poll"},
     {LANG_JAVASCRIPT, "fs.promises.watch", "an async iterator of events", "a polling loop around currant.poll"},

@@ -24,6 +24,7 @@ const { Channel } = require("./channel");
 const codec = require("./codec");
 const { copyInto } = codec;
 const { Files, isFileHandle } = require("./files");
+const { JournaledWriteStream, recordedReadStream, readForRecord } = require("./streams");
 const { Ref } = require("./binding");
 const { NonDeterminismError, UnrecordableValueError, RunCancelled, TimeoutError } = require("./errors");
 
@@ -541,6 +542,12 @@ class Session {
     // before the crash, so it is counted replayed (and output muted until
     // it is) only when the callback or the continuation gets its outcome.
     if (row[3].endsWith("+cb") && row[5] === "ok") return this.replayCallback(row, i, args, target);
+    if (row[5] === "resource") {
+      // a stream the run opened: made again (streams.js)
+      this.visited(row[0]);
+      if (target === fs.createWriteStream) return new JournaledWriteStream(this, args[0], args[1], true);
+      return target === fs.createReadStream ? fs.createReadStream(...args) : undefined;
+    }
     if (row[5] === "abandoned") {
       // still running when the run exited: its callback is never called,
       // its promise never settles, as then
@@ -549,7 +556,10 @@ class Session {
     }
     if (!settled || !row[3].endsWith("+await")) {
       this.visited(row[0]);
-      return settled ? this.files.replayed(target, args, refilled(target, args, outcome(row)), self) : undefined;
+      if (!settled) return undefined;
+      const value = outcome(row);
+      if (target === fs.createReadStream) return recordedReadStream(args[0], args[1], value);
+      return this.files.replayed(target, args, refilled(target, args, value), self);
     }
     const deliver = () => {
       this.visited(row[0]);
@@ -620,6 +630,9 @@ class Session {
     child.rel = rel;
     child.site = site;
     const t0 = nowS();
+    if (target === fs.createWriteStream || target === fs.createReadStream) {
+      return this.liveStream(key, rel, site, kind, child, t0, target, args);
+    }
     if (kind === "call" && takesCallback(target, args)) {
       args = this.recordingCallback(key, rel, site, child, t0, args);
       kind = "call+cb";
@@ -644,6 +657,27 @@ class Session {
     }
     if (target === fs.openSync) result = this.files.liveOpened(result);
     return this.record(result, key, rel, site, kind, child.attempt, t0, readInto(target, args, result));
+  }
+
+  /**
+   * A live fs.createWriteStream / createReadStream (streams.js): a write
+   * stream is a resource row; a read stream's row holds the bytes it gives
+   * (a resource when the file is too big or no regular file).
+   */
+  liveStream(key, rel, site, kind, child, t0, target, args) {
+    if (target === fs.createWriteStream) {
+      const ws = new JournaledWriteStream(this, args[0], args[1], false);
+      this.commit(key, rel, site, kind, child.attempt, "resource", null, t0);
+      return ws;
+    }
+    const rec = readForRecord(args[0], args[1]);
+    if (rec === null) {
+      const rs = fs.createReadStream(...args);
+      this.commit(key, rel, site, kind, child.attempt, "resource", null, t0);
+      return rs;
+    }
+    this.commit(key, rel, site, kind, child.attempt, "ok", codec.encode(rec), t0);
+    return recordedReadStream(args[0], args[1], rec);
   }
 
   async recordAsync(v, key, rel, site, kind, child, t0) {

@@ -4,12 +4,14 @@ const { spawn, execSync, exec } = require("node:child_process");
 const http = require("http");
 
 function run(path) {
-  const input = fs.createReadStream(path); // expect: unrecordable-boundary
   const child = spawn("ls"); // expect: unrecordable-boundary
   const bare = exec("ls"); // expect: unrecordable-boundary
   const req = http.request("http://localhost/"); // expect: unrecordable-boundary
   // Recordable: strings, buffers, plain objects, booleans, fs.Stats and
-  // fs.Dirent (rebuilt on replay), what a callback gets.
+  // fs.Dirent (rebuilt on replay), what a callback gets, file streams and
+  // handles (runtime-js/lib/streams.js, files.js).
+  const input = fs.createReadStream(path);
+  const log = fs.createWriteStream(path + ".log");
   exec("ls", (err, listing) => listing);
   http.get("http://localhost/", (res) => res.resume());
   fs.watch(path, () => {}); // expect: unrecordable-boundary
@@ -19,7 +21,7 @@ function run(path) {
   const names = fs.readdirSync(".");
   const out = execSync("ls");
   const there = fs.existsSync(path);
-  return [input, child, bare, st, req, entries, text, names, out, there];
+  return [input, log, child, bare, st, req, entries, text, names, out, there];
 }
 
 run("x");

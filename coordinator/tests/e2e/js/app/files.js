@@ -29,4 +29,4 @@ async function main(base) {
   console.log("files", w.split("\n").join("|"), h.split("\n").join("|"));
 }
 
-main(_currant.read(14, process.env, "FILES_DATA"));
+main(_currant.read(14, process.env, "DATA"));
