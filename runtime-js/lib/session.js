@@ -25,6 +25,7 @@ const codec = require("./codec");
 const { copyInto } = codec;
 const { Files, isFileHandle } = require("./files");
 const { JournaledWriteStream, recordedReadStream, readForRecord } = require("./streams");
+const { startsProcess, observe, ReplayedProcess } = require("./processes");
 const { Ref } = require("./binding");
 const { NonDeterminismError, UnrecordableValueError, RunCancelled, TimeoutError } = require("./errors");
 
@@ -542,6 +543,7 @@ class Session {
     // before the crash, so it is counted replayed (and output muted until
     // it is) only when the callback or the continuation gets its outcome.
     if (row[3].endsWith("+cb") && row[5] === "ok") return this.replayCallback(row, i, args, target);
+    if (row[3].endsWith("+proc") && (row[5] === "ok" || row[5] === "abandoned")) return this.replayProcess(row, i);
     if (row[5] === "resource") {
       // a stream the run opened: made again (streams.js)
       this.visited(row[0]);
@@ -633,6 +635,7 @@ class Session {
     if (target === fs.createWriteStream || target === fs.createReadStream) {
       return this.liveStream(key, rel, site, kind, child, t0, target, args);
     }
+    if (kind === "call" && startsProcess(target, args)) return this.liveProcess(key, rel, site, fn, args, invoke, child, t0);
     if (kind === "call" && takesCallback(target, args)) {
       args = this.recordingCallback(key, rel, site, child, t0, args);
       kind = "call+cb";
@@ -678,6 +681,53 @@ class Session {
     }
     this.commit(key, rel, site, kind, child.attempt, "ok", codec.encode(rec), t0);
     return recordedReadStream(args[0], args[1], rec);
+  }
+
+  /**
+   * A live child_process.spawn (exec/execFile without a callback): the
+   * program gets the real ChildProcess; the row, committed when it emits
+   * 'close', is what it did (processes.js).
+   */
+  liveProcess(key, rel, site, fn, args, invoke, child, t0) {
+    let proc;
+    try {
+      proc = this.als.run(child, invoke, fn, args);
+    } catch (err) {
+      this.commit(key, rel, site, "call", child.attempt, "error", codec.encodeError(err), t0);
+      throw err;
+    }
+    this.inflight.set(key, [rel, site, "call+proc", child.attempt, t0]);
+    observe(proc, (record) => {
+      let enc;
+      try {
+        enc = codec.encode(record);
+      } catch (err) {
+        const e = new UnrecordableValueError(`${this.where(rel, site)}: ${err.message}`);
+        this.commit(key, rel, site, "call+proc", child.attempt, "error", codec.encodeError(e), t0);
+        throw e;
+      }
+      this.commit(key, rel, site, "call+proc", child.attempt, "ok", enc, t0);
+    });
+    return proc;
+  }
+
+  /**
+   * A replayed process row: a ReplayedProcess that gives what the process
+   * did at the row's turn among the recorded completions (never, for one
+   * the run left running).
+   */
+  replayProcess(row, i) {
+    if (row[5] === "abandoned") {
+      this.visited(row[0]);
+      return new ReplayedProcess(null);
+    }
+    const record = outcome(row);
+    const proc = new ReplayedProcess(record);
+    this.gate.settle(i, () => record).then(() => {
+      this.visited(row[0]);
+      proc.finish(record);
+    });
+    return proc;
   }
 
   async recordAsync(v, key, rel, site, kind, child, t0) {

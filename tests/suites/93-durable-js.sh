@@ -58,6 +58,10 @@ resume_everywhere files 15 'files one|two| alpha|beta|'
 # fs.createWriteStream in w and a modes, fs.createReadStream (before: no
 # stream could be recorded).
 resume_everywhere streams 10 'app "appended\nappended again\n"'
+# child_process.spawn and exec without a callback: each process runs once
+# (each appends "ran" to a side file), a failed spawn replays its error
+# (before: a ChildProcess could not be recorded).
+resume_everywhere procs 7 'side "ran\nran\nran\n"'
 # --- a monorepo: workspace packages by name load from the bundle -----------
 # node_modules/@acme/utils links the uninstrumented sources, as npm
 # workspaces install it; `currant run` links the name to the bundle's

@@ -4,14 +4,14 @@ const { spawn, execSync, exec } = require("node:child_process");
 const http = require("http");
 
 function run(path) {
-  const child = spawn("ls"); // expect: unrecordable-boundary
-  const bare = exec("ls"); // expect: unrecordable-boundary
   const req = http.request("http://localhost/"); // expect: unrecordable-boundary
   // Recordable: strings, buffers, plain objects, booleans, fs.Stats and
   // fs.Dirent (rebuilt on replay), what a callback gets, file streams and
   // handles (runtime-js/lib/streams.js, files.js).
   const input = fs.createReadStream(path);
   const log = fs.createWriteStream(path + ".log");
+  const child = spawn("ls");
+  const bare = exec("ls");
   exec("ls", (err, listing) => listing);
   http.get("http://localhost/", (res) => res.resume());
   fs.watch(path, () => {}); // expect: unrecordable-boundary
