@@ -697,17 +697,7 @@ class Session {
       throw err;
     }
     this.inflight.set(key, [rel, site, "call+proc", child.attempt, t0]);
-    observe(proc, (record) => {
-      let enc;
-      try {
-        enc = codec.encode(record);
-      } catch (err) {
-        const e = new UnrecordableValueError(`${this.where(rel, site)}: ${err.message}`);
-        this.commit(key, rel, site, "call+proc", child.attempt, "error", codec.encodeError(e), t0);
-        throw e;
-      }
-      this.commit(key, rel, site, "call+proc", child.attempt, "ok", enc, t0);
-    });
+    observe(proc, (record) => this.commitValue(key, rel, site, "call+proc", child.attempt, record, t0));
     return proc;
   }
 
@@ -752,17 +742,25 @@ class Session {
   record(result, key, rel, site, kind, attempt, t0, journaled = undefined) {
     if (kind.endsWith("+cb")) return result; // its outcome is what the callback gets
     if (result !== null && typeof result === "object") result = codec.recordLive(result);
+    this.commitValue(key, rel, site, kind, attempt, journaled === undefined ? result : journaled, t0);
+    return result;
+  }
+
+  /**
+   * Commits value as a call's outcome; one the journal cannot encode is
+   * journaled as the call's UnrecordableValueError (so a replay throws it
+   * again), and thrown.
+   */
+  commitValue(key, rel, site, kind, attempt, value, t0) {
     let enc;
     try {
-      enc = codec.encode(journaled === undefined ? result : journaled);
+      enc = codec.encode(value);
     } catch (err) {
-      // journaled as the call's error, so a replay throws it again
       const e = new UnrecordableValueError(`${this.where(rel, site)}: ${err.message}`);
       this.commit(key, rel, site, kind, attempt, "error", codec.encodeError(e), t0);
       throw e;
     }
     this.commit(key, rel, site, kind, attempt, "ok", enc, t0);
-    return result;
   }
 
   /**
@@ -793,15 +791,7 @@ class Session {
     }
     const recording = function (...got) {
       if (child.fn === fs.open && !got[0]) got[1] = session.files.liveOpened(got[1]);
-      let enc;
-      try {
-        enc = codec.encode(got);
-      } catch (err) {
-        const e = new UnrecordableValueError(`${session.where(rel, site)}: ${err.message}`);
-        session.commit(key, rel, site, "call+cb", child.attempt, "error", codec.encodeError(e), t0);
-        throw e;
-      }
-      session.commit(key, rel, site, "call+cb", child.attempt, "ok", enc, t0);
+      session.commitValue(key, rel, site, "call+cb", child.attempt, got, t0);
       return session.als.run(caller, () => cb.apply(this, got));
     };
     return [...args.slice(0, -1), recording];
