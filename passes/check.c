@@ -280,7 +280,6 @@ typedef struct Unrecordable {
 } Unrecordable;
 
 static const Unrecordable unrecordable[] = {
-    {LANG_PYTHON, "subprocess.Popen", "a live process object", "subprocess.run(..., capture_output=True)"},
     {LANG_PYTHON, "os.popen", "a pipe wrapper (not an io file, so not journaled as a resource)",
      "subprocess.run(..., capture_output=True, text=True).stdout"},
     {LANG_JAVASCRIPT, "fs.watch", "an FSWatcher", "a polling loop around currant.poll"},

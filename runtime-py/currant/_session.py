@@ -41,7 +41,7 @@ import zlib
 from operator import itemgetter
 from typing import Any, Callable, Dict, List, Optional, Tuple
 
-from currant import _codec, _recorders
+from currant import _codec, _processes, _recorders
 from currant._channel import Channel
 from currant._util import is_async, is_awaitable
 from currant._errors import RunCancelled, UnrecordableValueError
@@ -434,6 +434,16 @@ class Session:
         if row[_FILE] != rel or row[_SITE] != site:
             self.diverged(row, rel, site)
         status = row[_STATUS]
+        if row[_KIND].endswith("+proc") and status in ("ok", "abandoned"):
+            # a Popen: replayed when the program sees it end, as live; one
+            # the run left running never ends
+            key = row[0]
+            record = _codec.decode(row[_VALUE]) if status == "ok" else None
+            if record is None:
+                self._visited(key)
+            return _processes.ReplayedPopen(
+                record, args[0] if args else kwargs.get("args"),
+                lambda: self._visited(key))
         if status == "abandoned":
             # still awaited when the run exited: it never returns, as then
             self._visited(row[0])
@@ -552,6 +562,7 @@ class Session:
         self.pending_h[key] = h
         t0 = time.time()
         token = _frame.set(child)
+        popen = fn is _popen()
         try:
             if fn is open:
                 result = open_for_record(fn, args, kwargs)
@@ -565,9 +576,22 @@ class Session:
             raise
         finally:
             _frame.reset(token)
+        if popen:
+            return self._recording_popen(result, key, rel, site, child.attempt, t0)
         if is_awaitable(result):
             return self._await_live(result, key, rel, site, kind, child, t0)
         return self._record(result, key, rel, site, kind, child.attempt, t0, fn)
+
+    def _recording_popen(self, real: Any, key: str, rel: str, site: int,
+                         attempt: int, t0: float) -> Any:
+        """A live Popen: in flight until the program sees it end, when
+        its record is committed (_processes)."""
+        self.inflight[key] = [rel, site, "call+proc", attempt, t0]
+
+        def commit(record: Dict[str, Any]) -> None:
+            self._commit(key, rel, site, "call+proc", attempt, "ok",
+                         _codec.encode(record), t0)
+        return _processes.RecordingPopen(real, commit)
 
     async def _await_live(self, aw: Any, key: str, rel: str, site: int,
                           kind: str, child: Frame, t0: float) -> Any:
@@ -1021,6 +1045,12 @@ def fingerprint(args: tuple, kwargs: dict) -> str:
     except (TypeError, ValueError):
         text = repr(len(parts))
     return format(zlib.crc32(text.encode("utf-8", "surrogatepass")), "08x")
+
+
+def _popen() -> Any:
+    """subprocess.Popen when the program has imported subprocess."""
+    sub = sys.modules.get("subprocess")
+    return sub.Popen if sub is not None else None
 
 
 def _replayed(value: Any, args: tuple, kwargs: dict) -> Any:

@@ -10,6 +10,14 @@ LANG_DIR=py
 EXT=py
 source "$ROOT/coordinator/tests/e2e/common-checks.sh"
 
+# --- processes started before a crash ---------------------------------------
+# subprocess.Popen, read through communicate(), readline()/wait()/read(), a
+# poll() loop, a failed start: killed after each of the 11 checkpoints and
+# resumed, each process that ended before the crash ran once (side file)
+# and the output is the uninterrupted run's (before: a Popen could not be
+# recorded).
+resume_everywhere procs 11 "side 'ran\\nran\\n'"
+
 # --- a file written after the last checkpoint, then a crash -----------------
 # The replayed open() rewrites what the dead run wrote after its last
 # checkpoint instead of appending it a second time.

@@ -25,32 +25,7 @@ fi
 unset FILLERS_DATA
 cd "$ROOT"
 
-# --- files and streams opened before a crash, used after it ---------------
-# resume_everywhere NAME N WANT: runs app/NAME.js whole (its files under
-# $TMP/NAME.data.*, named by $DATA), then killed after each of its N
-# checkpoints in turn and resumed: every resume must end done, with the
-# output (whose last lines show the files) of the uninterrupted run, which
-# must hold the line WANT.
-resume_everywhere() {
-  local name="$1" n="$2" want="$3" failed_at="" k
-  fresh "$name"
-  export DATA="$TMP/$name.data"
-  rm -f "$DATA".*
-  expect "js-$name-run" 0 cur run --id "$name" "$APP/$name.js"
-  grep -v '^currant:' "$TMP/last" >"$TMP/$name.whole" || true
-  for k in $(seq 0 $((n - 1))); do
-    rm -f "$DATA".*
-    (CURRANT_FAULT=child:$k "$CURRANT" run --id "$name$k" "$APP/$name.js" >"$TMP/$name.out" 2>/dev/null; exit $?) 2>/dev/null || true
-    [ "$(field "$name$k" status)" = crashed ] || failed_at="$failed_at $k(not-crashed)"
-    "$CURRANT" resume "$name$k" >>"$TMP/$name.out" 2>/dev/null || failed_at="$failed_at $k(resume)"
-    grep -v '^currant:' "$TMP/$name.out" | cmp -s - "$TMP/$name.whole" || failed_at="$failed_at $k(output)"
-  done
-  if grep -qxF "$want" "$TMP/$name.whole" && [ -z "$failed_at" ]; then ok "js-$name-resume-at-every-checkpoint"; else
-    bad "js-$name-resume-at-every-checkpoint" "whole run: $(tr '\n' '|' <"$TMP/$name.whole"); failed at:$failed_at"
-  fi
-  unset DATA
-  cd "$ROOT"
-}
+# --- files, streams and processes opened before a crash, used after it ----
 # fs.openSync descriptors and an fs.promises.open FileHandle, written and
 # read (before: EBADF on the first live call after a resume; a FileHandle
 # could not be recorded at all).

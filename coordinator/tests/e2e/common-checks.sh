@@ -129,6 +129,32 @@ if [ "$(wc -l <"$SIDE")" = 1 ]; then ok "$EXT-abandon-replay-runs-nothing"; else
   bad "$EXT-abandon-replay-runs-nothing" "side file: $(tr '\n' , <"$SIDE")"
 fi
 
+# resume_everywhere NAME N WANT: runs $APP/NAME.$EXT whole (its files under
+# $TMP/NAME.data.*, named by $DATA), then killed after each of its N
+# checkpoints in turn and resumed: every resume must end done, with the
+# output (whose last lines show the files) of the uninterrupted run, which
+# must hold the line WANT.
+resume_everywhere() {
+  local name="$1" n="$2" want="$3" failed_at="" k back="$PWD"
+  fresh "$name"
+  export DATA="$TMP/$name.data"
+  rm -f "$DATA".*
+  expect "$EXT-$name-run" 0 cur run --id "$name" "$APP/$name.$EXT"
+  grep -v '^currant:' "$TMP/last" >"$TMP/$name.whole" || true
+  for k in $(seq 0 $((n - 1))); do
+    rm -f "$DATA".*
+    (CURRANT_FAULT=child:$k "$CURRANT" run --id "$name$k" "$APP/$name.$EXT" >"$TMP/$name.out" 2>/dev/null; exit $?) 2>/dev/null || true
+    [ "$(field "$name$k" status)" = crashed ] || failed_at="$failed_at $k(not-crashed)"
+    "$CURRANT" resume "$name$k" >>"$TMP/$name.out" 2>/dev/null || failed_at="$failed_at $k(resume)"
+    grep -v '^currant:' "$TMP/$name.out" | cmp -s - "$TMP/$name.whole" || failed_at="$failed_at $k(output)"
+  done
+  if grep -qxF "$want" "$TMP/$name.whole" && [ -z "$failed_at" ]; then ok "$EXT-$name-resume-at-every-checkpoint"; else
+    bad "$EXT-$name-resume-at-every-checkpoint" "whole run: $(tr '\n' '|' <"$TMP/$name.whole"); failed at:$failed_at"
+  fi
+  unset DATA
+  cd "$back"
+}
+
 # crash_then_resume NAME K: runs $APP/NAME.$EXT whole, then again killed
 # after checkpoint K and resumed; three tests: it crashed, the resume
 # succeeded, and run + resume printed what the whole run printed.  $SIDE is

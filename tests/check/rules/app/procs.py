@@ -5,10 +5,11 @@ from subprocess import Popen
 
 
 def run():
-    p = subprocess.Popen(["ls"])  # expect: unrecordable-boundary
-    q = Popen(["true"])  # expect: unrecordable-boundary
+    p = subprocess.Popen(["ls"])
+    q = Popen(["true"])
     out = os.popen("ls").read()  # expect: unrecordable-boundary
-    # Recordable: CompletedProcess, drained generators of tuples, directory
+    # Recordable: Popen (recorded when the program sees it end),
+    # CompletedProcess, drained generators of tuples, directory
     # entries (os.DirEntry, recorded with their answers), files (journaled
     # as resources and reopened on replay), plain values.
     for entry in os.scandir("."):
