@@ -290,8 +290,6 @@ static const Unrecordable unrecordable[] = {
     {LANG_JAVASCRIPT, "http.get", "a ClientRequest", "fetch()"},
     {LANG_JAVASCRIPT, "https.request", "a ClientRequest", "fetch()"},
     {LANG_JAVASCRIPT, "https.get", "a ClientRequest", "fetch()"},
-    {LANG_JAVASCRIPT, "readline.createInterface", "a readline Interface", "a recorded read per line"},
-    {LANG_JAVASCRIPT, "readline.promises.createInterface", "a readline Interface", "a recorded read per line"},
 };
 
 /* The arguments node of a call, or a null node. */

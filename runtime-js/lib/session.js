@@ -24,7 +24,7 @@ const { Channel } = require("./channel");
 const codec = require("./codec");
 const { copyInto } = codec;
 const { Files, isFileHandle } = require("./files");
-const { JournaledWriteStream, recordedReadStream, readForRecord } = require("./streams");
+const { JournaledWriteStream, makesInterface, recordedReadStream, readForRecord } = require("./streams");
 const { startsProcess, observe, ReplayedProcess } = require("./processes");
 const { Ref } = require("./binding");
 const { NonDeterminismError, UnrecordableValueError, RunCancelled, TimeoutError } = require("./errors");
@@ -139,8 +139,8 @@ let callbackApis = null;
 /**
  * Whether fn(...args) is a callback-style call of Node's (fs's functions
  * but streams and watchers, child_process.exec/execFile, crypto's and
- * dns's asynchronous ones) with its callback last: its outcome is what the
- * callback gets.
+ * dns's asynchronous ones, a readline Interface's question) with its
+ * callback last: its outcome is what the callback gets.
  * @param {any} fn
  * @param {any[]} args
  */
@@ -166,6 +166,7 @@ function callbackFunctions() {
     set.add(dns[name]);
   }
   for (const fn of httpFunctions()) set.add(fn);
+  set.add(require("node:readline").Interface.prototype.question); // cb(answer)
   return set;
 }
 
@@ -310,6 +311,7 @@ class Session {
     // key -> [file, site, kind, attempt, t0] of each live call whose promise
     // or callback is still to come: at exit, the run's abandoned calls
     this.inflight = new Map();
+    this.onLive = []; // whenLive's hooks
     this.files = new Files(); // descriptors the run opened (files.js)
     this.gate = new ReplayGate();
     this.low = 0; // the first row that may be untaken (replay())
@@ -394,7 +396,20 @@ class Session {
 
   visited(key) {
     this.unvisited -= 1 + (this.children.size ? this.descendants(key) : 0);
-    if (this.unvisited <= 0) this.unmute();
+    if (this.unvisited <= 0) this.replayOver();
+  }
+
+  /** Every recorded row replayed: output unmuted, the waiting hooks run. */
+  replayOver() {
+    this.unmute();
+    const hooks = this.onLive.splice(0);
+    for (const hook of hooks) hook();
+  }
+
+  /** Runs fn once every recorded row has been replayed (now, if so). */
+  whenLive(fn) {
+    if (this.unvisited <= 0) fn();
+    else this.onLive.push(fn);
   }
 
   mute() {
@@ -545,10 +560,11 @@ class Session {
     if (row[3].endsWith("+cb") && row[5] === "ok") return this.replayCallback(row, i, args, target);
     if (row[3].endsWith("+proc") && (row[5] === "ok" || row[5] === "abandoned")) return this.replayProcess(row, i);
     if (row[5] === "resource") {
-      // a stream the run opened: made again (streams.js)
+      // a stream or readline Interface the run opened: made again (streams.js)
       this.visited(row[0]);
       if (target === fs.createWriteStream) return new JournaledWriteStream(this, args[0], args[1], true);
-      return target === fs.createReadStream ? fs.createReadStream(...args) : undefined;
+      if (makesInterface(target)) return this.replayedInterface(target(...args));
+      return target === fs.createReadStream ? target(...args) : undefined;
     }
     if (row[5] === "abandoned") {
       // still running when the run exited: its callback is never called,
@@ -632,7 +648,7 @@ class Session {
     child.rel = rel;
     child.site = site;
     const t0 = nowS();
-    if (target === fs.createWriteStream || target === fs.createReadStream) {
+    if (target === fs.createWriteStream || target === fs.createReadStream || makesInterface(target)) {
       return this.liveStream(key, rel, site, kind, child, t0, target, args);
     }
     if (kind === "call" && startsProcess(target, args)) return this.liveProcess(key, rel, site, fn, args, invoke, child, t0);
@@ -663,11 +679,37 @@ class Session {
   }
 
   /**
-   * A live fs.createWriteStream / createReadStream (streams.js): a write
-   * stream is a resource row; a read stream's row holds the bytes it gives
-   * (a resource when the file is too big or no regular file).
+   * A readline Interface made again on replay reads nothing while the run
+   * replays: the answers its questions got are in the journal, and input
+   * read now (a pipe delivers it at once) would go to no question and be
+   * lost.  A live question() resumes it, as does the end of the replay.
+   */
+  replayedInterface(rl) {
+    rl.pause();
+    this.whenLive(() => {
+      if (!rl.closed) rl.resume();
+    });
+    return rl;
+  }
+
+  /**
+   * A live fs.createWriteStream / createReadStream or readline Interface
+   * (streams.js): a write stream and an Interface are resource rows; a
+   * read stream's row holds the bytes it gives (a resource when the file
+   * is too big or no regular file).
    */
   liveStream(key, rel, site, kind, child, t0, target, args) {
+    if (makesInterface(target)) {
+      let rl;
+      try {
+        rl = this.als.run(child, () => target(...args));
+      } catch (err) {
+        this.commit(key, rel, site, kind, child.attempt, "error", codec.encodeError(err), t0);
+        throw err;
+      }
+      this.commit(key, rel, site, kind, child.attempt, "resource", null, t0);
+      return rl;
+    }
     if (target === fs.createWriteStream) {
       const ws = new JournaledWriteStream(this, args[0], args[1], false);
       this.commit(key, rel, site, kind, child.attempt, "resource", null, t0);
@@ -950,7 +992,7 @@ class Session {
     const reply = this.chan.request(msg);
     // the worker went through the rows under key (replayed or not)
     this.unvisited -= this.descendants(key);
-    if (this.unvisited <= 0) this.unmute();
+    if (this.unvisited <= 0) this.replayOver();
     if (reply.stop !== undefined) {
       // the worker suspended the run or diverged
       this.exiting = true;

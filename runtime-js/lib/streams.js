@@ -20,6 +20,10 @@
 //   replayed alike the program gets a stream of those bytes.  Any other
 //   (a larger file, a pipe, a device) is a resource read live again on
 //   replay.
+// - A readline Interface (readline's and readline/promises' createInterface)
+//   is a resource made again on replay: what its question() answers is
+//   journaled (the catalogue has it), the lines it reads otherwise are read
+//   live by every execution.
 
 const fs = require("node:fs");
 const { Readable, Writable } = require("node:stream");
@@ -181,4 +185,15 @@ function readForRecord(path, options) {
   return { data: data.subarray(start, Math.max(start, end)), error: null };
 }
 
-module.exports = { JournaledWriteStream, recordedReadStream, readForRecord, MAX_RECORDED };
+/** readline's createInterface functions (callback and promise APIs). */
+let interfaceMakers = null;
+
+/** Whether fn makes a readline Interface (a resource: see above). */
+function makesInterface(fn) {
+  if (interfaceMakers === null) {
+    interfaceMakers = new Set([require("node:readline").createInterface, require("node:readline/promises").createInterface]);
+  }
+  return interfaceMakers.has(fn);
+}
+
+module.exports = { makesInterface, JournaledWriteStream, recordedReadStream, readForRecord, MAX_RECORDED };

@@ -37,6 +37,26 @@ resume_everywhere streams 10 'app "appended\nappended again\n"'
 # (each appends "ran" to a side file), a failed spawn replays its error
 # (before: a ChildProcess could not be recorded).
 resume_everywhere procs 7 'side "ran\nran\nran\n"'
+
+# --- a readline Interface across a crash ------------------------------------
+# createInterface is made again on resume; question()'s answers before the
+# crash replay from the journal, so the resumed run reads only the rest
+# (before: the Interface could not be recorded, and an answer was journaled
+# as undefined, the callback's argument lost).
+fresh ask
+expect js-ask-run 0 sh -c "printf 'ann\\nbob\\n' | \"$CURRANT\" run --id ask \"$APP/ask.js\""
+grep -v '^currant:' "$TMP/last" >"$TMP/ask.whole" || true
+has js-ask-answers '^again\? bye bob$' "$TMP/ask.whole"
+for k in 0 1 2; do
+  left='bob\n'
+  [ "$k" != 0 ] || left='ann\nbob\n'
+  (printf 'ann\nbob\n' | CURRANT_FAULT=child:$k "$CURRANT" run --id "ask$k" "$APP/ask.js" >"$TMP/ask.out" 2>/dev/null; exit $?) 2>/dev/null || true
+  printf "$left" | "$CURRANT" resume "ask$k" >>"$TMP/ask.out" 2>"$TMP/last" || true
+  if grep -v '^currant:' "$TMP/ask.out" | cmp -s - "$TMP/ask.whole"; then ok "js-ask-resume-$k"; else
+    bad "js-ask-resume-$k" "run + resume: $(tr '\n' '|' <"$TMP/ask.out"), whole: $(tr '\n' '|' <"$TMP/ask.whole")"
+  fi
+done
+cd "$ROOT"
 # --- a monorepo: workspace packages by name load from the bundle -----------
 # node_modules/@acme/utils links the uninstrumented sources, as npm
 # workspaces install it; `currant run` links the name to the bundle's
