@@ -680,15 +680,24 @@ class Session {
 
   /**
    * A readline Interface made again on replay reads nothing while the run
-   * replays: the answers its questions got are in the journal, and input
-   * read now (a pipe delivers it at once) would go to no question and be
-   * lost.  A live question() resumes it, as does the end of the replay.
+   * replays, unless the program reads its lines: the answers its questions
+   * got are in the journal, and input read now (a pipe delivers it at
+   * once) would go to no question and be lost.  A live question() resumes
+   * it, as do a 'line' listener (async iteration adds one) and the end of
+   * the replay.
    */
   replayedInterface(rl) {
-    rl.pause();
-    this.whenLive(() => {
+    const wake = () => {
       if (!rl.closed) rl.resume();
-    });
+    };
+    const onListener = (event) => {
+      if (event !== "line") return;
+      rl.off("newListener", onListener);
+      wake();
+    };
+    rl.pause();
+    rl.on("newListener", onListener);
+    this.whenLive(wake);
     return rl;
   }
 

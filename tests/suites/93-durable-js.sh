@@ -56,6 +56,16 @@ for k in 0 1 2; do
     bad "js-ask-resume-$k" "run + resume: $(tr '\n' '|' <"$TMP/ask.out"), whole: $(tr '\n' '|' <"$TMP/ask.whole")"
   fi
 done
+# Lines read by async iteration are read live again (the same input given
+# to the resume); the replayed Interface must not hold them back while the
+# run replays (it did: the resumed run read nothing and exited).
+export DATA="$TMP/lines.side"
+rm -f "$DATA"
+(printf 'a\nb\nc\n' | CURRANT_FAULT=child:3 "$CURRANT" run --id lines "$APP/lines.js" >/dev/null 2>&1; exit $?) 2>/dev/null || true
+expect js-lines-resume 0 sh -c "printf 'a\\nb\\nc\\n' | \"$CURRANT\" resume lines"
+has js-lines-all-read '^lines 3$' "$TMP/last"
+if [ "$(tr '\n' , <"$DATA")" = "a,b,c," ]; then ok js-lines-side-once; else bad js-lines-side-once "side file: $(tr '\n' , <"$DATA")"; fi
+unset DATA
 cd "$ROOT"
 # --- a monorepo: workspace packages by name load from the bundle -----------
 # node_modules/@acme/utils links the uninstrumented sources, as npm
