@@ -23,9 +23,12 @@ const { AsyncLocalStorage } = require("node:async_hooks");
 const { Channel } = require("./channel");
 const codec = require("./codec");
 const { copyInto } = codec;
-const { Files, isFileHandle } = require("./files");
-const { JournaledWriteStream, makesInterface, recordedReadStream, readForRecord } = require("./streams");
-const { startsProcess, observe, ReplayedProcess } = require("./processes");
+// Files, streams and processes of a run (files.js, streams.js,
+// processes.js): loaded with the first Session, not by a program that runs
+// pass-through, whose start-up they would slow (~24M instructions).
+let files = null;
+let streams = null;
+let processes = null;
 const { Ref } = require("./binding");
 const { NonDeterminismError, UnrecordableValueError, RunCancelled, TimeoutError } = require("./errors");
 
@@ -312,7 +315,10 @@ class Session {
     // or callback is still to come: at exit, the run's abandoned calls
     this.inflight = new Map();
     this.onLive = []; // whenLive's hooks
-    this.files = new Files(); // descriptors the run opened (files.js)
+    files = files || require("./files");
+    streams = streams || require("./streams");
+    processes = processes || require("./processes");
+    this.files = new files.Files(); // descriptors the run opened
     this.gate = new ReplayGate();
     this.low = 0; // the first row that may be untaken (replay())
   }
@@ -562,8 +568,8 @@ class Session {
     if (row[5] === "resource") {
       // a stream or readline Interface the run opened: made again (streams.js)
       this.visited(row[0]);
-      if (target === fs.createWriteStream) return new JournaledWriteStream(this, args[0], args[1], true);
-      if (makesInterface(target)) return this.replayedInterface(target(...args));
+      if (target === fs.createWriteStream) return new streams.JournaledWriteStream(this, args[0], args[1], true);
+      if (streams.makesInterface(target)) return this.replayedInterface(target(...args));
       return target === fs.createReadStream ? target(...args) : undefined;
     }
     if (row[5] === "abandoned") {
@@ -576,7 +582,7 @@ class Session {
       this.visited(row[0]);
       if (!settled) return undefined;
       const value = outcome(row);
-      if (target === fs.createReadStream) return recordedReadStream(args[0], args[1], value);
+      if (target === fs.createReadStream) return streams.recordedReadStream(args[0], args[1], value);
       return this.files.replayed(target, args, refilled(target, args, value), self);
     }
     const deliver = () => {
@@ -648,10 +654,10 @@ class Session {
     child.rel = rel;
     child.site = site;
     const t0 = nowS();
-    if (target === fs.createWriteStream || target === fs.createReadStream || makesInterface(target)) {
+    if (target === fs.createWriteStream || target === fs.createReadStream || streams.makesInterface(target)) {
       return this.liveStream(key, rel, site, kind, child, t0, target, args);
     }
-    if (kind === "call" && startsProcess(target, args)) return this.liveProcess(key, rel, site, fn, args, invoke, child, t0);
+    if (kind === "call" && processes.startsProcess(target, args)) return this.liveProcess(key, rel, site, fn, args, invoke, child, t0);
     if (kind === "call" && takesCallback(target, args)) {
       args = this.recordingCallback(key, rel, site, child, t0, args);
       kind = "call+cb";
@@ -708,7 +714,7 @@ class Session {
    * is too big or no regular file).
    */
   liveStream(key, rel, site, kind, child, t0, target, args) {
-    if (makesInterface(target)) {
+    if (streams.makesInterface(target)) {
       let rl;
       try {
         rl = this.als.run(child, () => target(...args));
@@ -720,18 +726,18 @@ class Session {
       return rl;
     }
     if (target === fs.createWriteStream) {
-      const ws = new JournaledWriteStream(this, args[0], args[1], false);
+      const ws = new streams.JournaledWriteStream(this, args[0], args[1], false);
       this.commit(key, rel, site, kind, child.attempt, "resource", null, t0);
       return ws;
     }
-    const rec = readForRecord(args[0], args[1]);
+    const rec = streams.readForRecord(args[0], args[1]);
     if (rec === null) {
       const rs = fs.createReadStream(...args);
       this.commit(key, rel, site, kind, child.attempt, "resource", null, t0);
       return rs;
     }
     this.commit(key, rel, site, kind, child.attempt, "ok", codec.encode(rec), t0);
-    return recordedReadStream(args[0], args[1], rec);
+    return streams.recordedReadStream(args[0], args[1], rec);
   }
 
   /**
@@ -748,7 +754,7 @@ class Session {
       throw err;
     }
     this.inflight.set(key, [rel, site, "call+proc", child.attempt, t0]);
-    observe(proc, (record) => this.commitValue(key, rel, site, "call+proc", child.attempt, record, t0));
+    processes.observe(proc, (record) => this.commitValue(key, rel, site, "call+proc", child.attempt, record, t0));
     return proc;
   }
 
@@ -760,10 +766,10 @@ class Session {
   replayProcess(row, i) {
     if (row[5] === "abandoned") {
       this.visited(row[0]);
-      return new ReplayedProcess(null);
+      return new processes.ReplayedProcess(null);
     }
     const record = outcome(row);
-    const proc = new ReplayedProcess(record);
+    const proc = new processes.ReplayedProcess(record);
     this.gate.settle(i, () => record).then(() => {
       this.visited(row[0]);
       proc.finish(record);
@@ -777,7 +783,7 @@ class Session {
       this.commit(key, rel, site, kind, child.attempt, "ok", codec.encode(rec), t0);
       return rec.toResponse();
     }
-    if (isFileHandle(v)) {
+    if (files.isFileHandle(v)) {
       // the program keeps the live handle; the journal, its descriptor
       this.commit(key, rel, site, kind, child.attempt, "ok", { $t: "filehandle", v: this.files.liveOpened(v.fd) }, t0);
       return v;
