@@ -36,4 +36,6 @@ module.exports = {
 };
 
 // Under the coordinator, connect now: before the program's first checkpoint.
-require("./lib/session").connect(require("./lib/state"));
+// Without one the session (its codec, channel and recorders) is not loaded:
+// a pass-through program's start-up does not pay for it.
+if (process.env.CURRANT_FD !== undefined) require("./lib/session").connect(require("./lib/state"));

@@ -9,7 +9,6 @@
 // as plain JavaScript (pass-through).  Durations are milliseconds when
 // numbers, or strings such as "500ms", "5s", "2m", "1h", "1d".
 
-const crypto = require("node:crypto");
 const state = require("./state");
 const { CurrantError, TimeoutError } = require("./errors");
 
@@ -39,7 +38,7 @@ function now() { return new Date(); }
 function random() { return Math.random(); }
 
 /** @returns {string} a random version-4 UUID (recorded). */
-function uuid() { return crypto.randomUUID(); }
+function uuid() { return require("node:crypto").randomUUID(); }
 
 /**
  * Waits `duration`; durable under the coordinator (a resumed run waits only
