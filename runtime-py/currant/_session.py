@@ -686,6 +686,7 @@ class Session:
         self.muted = (sys.stdout, sys.stderr)
         self.mutes = (_Muted(sys.stdout), _Muted(sys.stderr))
         sys.stdout, sys.stderr = self.mutes  # type: ignore[assignment]
+        _hold_log_files(self)
 
     def _unmute(self) -> None:
         if self.muted is not None:
@@ -1045,6 +1046,25 @@ def fingerprint(args: tuple, kwargs: dict) -> str:
     except (TypeError, ValueError):
         text = repr(len(parts))
     return format(zlib.crc32(text.encode("utf-8", "surrogatepass")), "08x")
+
+
+def _hold_log_files(session: "Session") -> None:
+    """logging's file handlers (FileHandler and its rotating and watched
+    kinds) write nothing while output is muted: the execution that recorded
+    the rows being replayed wrote those records, and a resumed run wrote
+    them a second time (a log file is output the way stdout is).  Installed
+    once, the first time a run mutes."""
+    import logging
+    emit = logging.FileHandler.emit
+    if getattr(emit, "_currant_held", False):
+        return
+
+    def held_emit(handler: Any, record: Any) -> None:
+        if session.muted is None:
+            emit(handler, record)
+
+    held_emit._currant_held = True  # type: ignore[attr-defined]
+    logging.FileHandler.emit = held_emit  # type: ignore[method-assign]
 
 
 def _popen() -> Any:

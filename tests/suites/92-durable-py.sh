@@ -17,6 +17,9 @@ source "$ROOT/coordinator/tests/e2e/common-checks.sh"
 # and the output is the uninterrupted run's (before: a Popen could not be
 # recorded).
 resume_everywhere procs 11 "side 'ran\\nran\\n'"
+# A log file written through logging: the records logged while a resumed
+# run replays are not written a second time (they were, before).
+resume_everywhere logs 8 "log 'step 0 at True\\nstep 1 at True\\nstep 2 at True\\nstep 3 at True\\ndone\\n'"
 
 # --- a file written after the last checkpoint, then a crash -----------------
 # The replayed open() rewrites what the dead run wrote after its last
