@@ -196,4 +196,4 @@ function makesInterface(fn) {
   return interfaceMakers.has(fn);
 }
 
-module.exports = { makesInterface, JournaledWriteStream, recordedReadStream, readForRecord, MAX_RECORDED };
+module.exports = { makesInterface, JournaledWriteStream, recordedReadStream, readForRecord };
