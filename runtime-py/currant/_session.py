@@ -34,6 +34,7 @@ import io
 import json
 import math
 import os
+import subprocess
 import sys
 import time
 import weakref
@@ -562,7 +563,7 @@ class Session:
         self.pending_h[key] = h
         t0 = time.time()
         token = _frame.set(child)
-        popen = fn is _popen()
+        popen = fn is subprocess.Popen
         try:
             if fn is open:
                 result = open_for_record(fn, args, kwargs)
@@ -1065,12 +1066,6 @@ def _hold_log_files(session: "Session") -> None:
 
     held_emit._currant_held = True  # type: ignore[attr-defined]
     logging.FileHandler.emit = held_emit  # type: ignore[method-assign]
-
-
-def _popen() -> Any:
-    """subprocess.Popen when the program has imported subprocess."""
-    sub = sys.modules.get("subprocess")
-    return sub.Popen if sub is not None else None
 
 
 def _replayed(value: Any, args: tuple, kwargs: dict) -> Any:
