@@ -190,6 +190,7 @@ let interfaceMakers = null;
 
 /** Whether fn makes a readline Interface (a resource: see above). */
 function makesInterface(fn) {
+  if (typeof fn !== "function" || fn.name !== "createInterface") return false; // readline is not loaded for other calls
   if (interfaceMakers === null) {
     interfaceMakers = new Set([require("node:readline").createInterface, require("node:readline/promises").createInterface]);
   }
