@@ -25,6 +25,21 @@
 #define NEW(pattern, category, note)                                                                         \
   { pattern, category, CALL_NEW, note }
 
+/* The methods of an openai client, the same in both languages. */
+#define OPENAI_CLIENT_METHODS                                                                                \
+  E("<openai.OpenAI>.chat.completions.create", "llm", "OpenAI model call"),                                  \
+      E("<openai.OpenAI>.chat.completions.parse", "llm", "OpenAI model call"),                               \
+      E("<openai.OpenAI>.beta.chat.completions.parse", "llm", "OpenAI model call"),                          \
+      E("<openai.OpenAI>.responses.create", "llm", "OpenAI model call"),                                     \
+      E("<openai.OpenAI>.responses.parse", "llm", "OpenAI model call"),                                      \
+      E("<openai.OpenAI>.completions.create", "llm", "OpenAI model call"),                                   \
+      E("<openai.OpenAI>.embeddings.create", "llm", "OpenAI embeddings"),                                    \
+      E("<openai.OpenAI>.images.generate", "llm", "OpenAI image generation"),                                \
+      E("<openai.OpenAI>.images.edit", "llm", "OpenAI image edit"),                                          \
+      E("<openai.OpenAI>.moderations.create", "llm", "OpenAI moderation"),                                   \
+      E("<openai.OpenAI>.audio.transcriptions.create", "llm", "OpenAI transcription"),                       \
+      E("<openai.OpenAI>.audio.translations.create", "llm", "OpenAI translation"),
+
 static const CatEntry python_table[] = {
     /* currant's own std API: recorded by the runtime itself. */
     E("currant.sleep", "std", "durable sleep"),
@@ -101,6 +116,20 @@ static const CatEntry python_table[] = {
     E("<requests.Session>.head", "net", "HTTP request through a requests.Session"),
     E("<requests.Session>.options", "net", "HTTP request through a requests.Session"),
     E("<requests.Session>.request", "net", "HTTP request through a requests.Session"),
+    /* LLM SDKs: a model call costs money and answers differently each
+     * time, so a resumed run must get the recorded answer.  The methods of
+     * a client (a value origin, below) and the openai module's own client;
+     * the async clients have the same methods (coroutines, awaited). */
+    OPENAI_CLIENT_METHODS E("openai.chat.completions.create", "llm", "OpenAI model call (module client)"),
+    E("openai.responses.create", "llm", "OpenAI model call (module client)"),
+    E("openai.completions.create", "llm", "OpenAI model call (module client)"),
+    E("openai.embeddings.create", "llm", "OpenAI embeddings (module client)"),
+    E("openai.images.generate", "llm", "OpenAI image generation (module client)"),
+    E("openai.moderations.create", "llm", "OpenAI moderation (module client)"),
+    E("<anthropic.Anthropic>.messages.create", "llm", "Anthropic model call"),
+    E("<anthropic.Anthropic>.messages.count_tokens", "llm", "Anthropic token count"),
+    E("<anthropic.Anthropic>.beta.messages.create", "llm", "Anthropic model call"),
+    E("<anthropic.Anthropic>.completions.create", "llm", "Anthropic model call"),
     /* Files: open() and what is read or written through the file it returns. */
     E("open", "file", "opens a file"),
     E("io.open", "file", "opens a file"),
@@ -214,6 +243,12 @@ static const CatEntry javascript_table[] = {
     E("http.get", "net", "HTTP request"),
     E("https.request", "net", "HTTP request"),
     E("https.get", "net", "HTTP request"),
+    /* LLM SDKs (the openai and @anthropic-ai/sdk packages): the methods
+     * of a client made with `new` (a value origin, below). */
+    OPENAI_CLIENT_METHODS E("<anthropic.Anthropic>.messages.create", "llm", "Anthropic model call"),
+    E("<anthropic.Anthropic>.messages.countTokens", "llm", "Anthropic token count"),
+    E("<anthropic.Anthropic>.beta.messages.create", "llm", "Anthropic model call"),
+    E("<anthropic.Anthropic>.completions.create", "llm", "Anthropic model call"),
     /* Processes. */
     E("child_process.*", "process", "every function of child_process"),
     /* Files: every function of fs, sync, callback and promise flavours. */
@@ -226,6 +261,7 @@ static const CatEntry javascript_table[] = {
     {NULL, NULL, CALL_PLAIN, NULL},
 };
 
+#undef OPENAI_CLIENT_METHODS
 #undef E
 #undef READ
 #undef NEW
@@ -247,9 +283,23 @@ static const Origin origins[] = {
     {LANG_PYTHON, "pathlib.Path.home", "<pathlib.Path>"},
     {LANG_PYTHON, "requests.Session", "<requests.Session>"},
     {LANG_PYTHON, "requests.session", "<requests.Session>"},
+    {LANG_PYTHON, "openai.OpenAI", "<openai.OpenAI>"},
+    {LANG_PYTHON, "openai.AsyncOpenAI", "<openai.OpenAI>"},
+    {LANG_PYTHON, "openai.AzureOpenAI", "<openai.OpenAI>"},
+    {LANG_PYTHON, "openai.AsyncAzureOpenAI", "<openai.OpenAI>"},
+    {LANG_PYTHON, "anthropic.Anthropic", "<anthropic.Anthropic>"},
+    {LANG_PYTHON, "anthropic.AsyncAnthropic", "<anthropic.Anthropic>"},
     {LANG_JAVASCRIPT, "readline.createInterface", "<readline.Interface>"},
     {LANG_JAVASCRIPT, "readline.promises.createInterface", "<readline.Interface>"},
     {LANG_JAVASCRIPT, "fs.promises.open", "<fs.FileHandle>"},
+    /* the SDKs' client classes, as exported (default, named, CommonJS) */
+    {LANG_JAVASCRIPT, "openai", "<openai.OpenAI>"},
+    {LANG_JAVASCRIPT, "openai.default", "<openai.OpenAI>"},
+    {LANG_JAVASCRIPT, "openai.OpenAI", "<openai.OpenAI>"},
+    {LANG_JAVASCRIPT, "openai.AzureOpenAI", "<openai.OpenAI>"},
+    {LANG_JAVASCRIPT, "@anthropic-ai.sdk", "<anthropic.Anthropic>"},
+    {LANG_JAVASCRIPT, "@anthropic-ai.sdk.default", "<anthropic.Anthropic>"},
+    {LANG_JAVASCRIPT, "@anthropic-ai.sdk.Anthropic", "<anthropic.Anthropic>"},
 };
 
 /* Names a ".*" entry would match that are not boundaries: the generator

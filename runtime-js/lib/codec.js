@@ -106,6 +106,8 @@ function encodeObject(value, depth) {
     for (const k of Object.keys(value)) out[k] = encode(value[k], depth + 1);
     return Object.prototype.hasOwnProperty.call(value, "$t") ? { $t: "obj", v: out } : out;
   }
+  // "iter" is what Python's drained iterators are: either side reads both
+  if (value instanceof RecordedChunks) return { $t: "iter", v: value.items.map((x) => encode(x, depth + 1)), js: "async" };
   if (value instanceof RecordedDir) return { $t: "dir", v: { path: encode(value.path, depth + 1), entries: value.entries.map((d) => encodeDirent(d, depth + 1)) } };
   if (value instanceof fs.Stats) return { $t: "stats", v: statsFields(value, false) };
   if (value instanceof fs.Dirent) return { $t: "dirent", v: encodeDirent(value, depth) };
@@ -150,7 +152,7 @@ const DECODERS = {
   decimal: (v) => v,
   uuid: (v) => v,
   path: (v) => v,
-  iter: (v) => v.map(decode),
+  iter: (v, data) => (data.js === "async" ? new RecordedChunks(v.map(decode)) : v.map(decode)),
   pystruct: (v) => v.map(decode),
   // a Python enum member is its name; a namedtuple, dataclass or pydantic
   // model its fields (an Array for a namedtuple, else an object)
@@ -385,6 +387,42 @@ class JournaledHandle {
 /** What a live result becomes before it is recorded: an fs.Dir, read whole. */
 function recordLive(value) {
   return value instanceof fs.Dir ? RecordedDir.from(value) : value;
+}
+
+/**
+ * Whether an awaited call result is an async iterable to drain and record
+ * (what the openai and Anthropic SDKs resolve a streamed answer to): an
+ * object of a class of its own that is async-iterable.  Not Node's streams
+ * and fs.Dir, which have recorders of their own or are resources.
+ * @param {any} v
+ */
+function isDrainable(v) {
+  if (v === null || typeof v !== "object" || typeof v[Symbol.asyncIterator] !== "function" || isPlain(v)) return false;
+  return !(v instanceof require("node:stream").Readable) && !(v instanceof fs.Dir);
+}
+
+/**
+ * The items an async iterable gave, drained when its call's promise
+ * settled (so a streamed model answer is recorded whole, and the program
+ * gets its chunks after the last one arrived): iterating it gives them
+ * again, on replay too.
+ */
+class RecordedChunks {
+  /** @param {any[]} items */
+  constructor(items) {
+    this.items = items;
+  }
+
+  /** @param {AsyncIterable<any>} iterable */
+  static async from(iterable) {
+    const items = [];
+    for await (const x of iterable) items.push(x);
+    return new RecordedChunks(items);
+  }
+
+  async *[Symbol.asyncIterator]() {
+    yield* this.items;
+  }
 }
 
 /** An HTTP response whose body was read: status, headers, body. */
@@ -635,4 +673,7 @@ const md5Hex = typeof crypto.hash === "function"
 
 const NO_ARGS = md5Hex("[]").slice(0, 8);
 
-module.exports = { JournaledHandle, copyInto, encode, decode, encodeError, decodeError, RecordedResponse, RecordedDir, recordLive, typeName, fingerprint };
+module.exports = {
+  JournaledHandle, copyInto, encode, decode, encodeError, decodeError, RecordedResponse, RecordedDir, RecordedChunks,
+  recordLive, isDrainable, typeName, fingerprint,
+};

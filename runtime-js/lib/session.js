@@ -790,6 +790,17 @@ class Session {
       this.commit(key, rel, site, kind, child.attempt, "ok", codec.encode(rec), t0);
       return rec.toResponse();
     }
+    if (codec.isDrainable(v)) {
+      let rec;
+      try {
+        rec = await codec.RecordedChunks.from(v);
+      } catch (err) {
+        // the stream failed part way: the call's outcome, as a rejection is
+        this.commit(key, rel, site, kind, child.attempt, "error", codec.encodeError(err), t0);
+        throw err;
+      }
+      return this.record(rec, key, rel, site, kind, child.attempt, t0);
+    }
     if (files.isFileHandle(v)) {
       // the program keeps the live handle; the journal, its descriptor
       this.commit(key, rel, site, kind, child.attempt, "ok", { $t: "filehandle", v: this.files.liveOpened(v.fd) }, t0);

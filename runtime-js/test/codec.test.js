@@ -53,6 +53,32 @@ test("values from Python decode to their JS kin", () => {
     { args: ["x"], returncode: 0, stdout: "o", stderr: null });
 });
 
+test("an awaited async iterable (a streamed model answer) is drained and replayed as its items", async () => {
+  class Stream {
+    constructor() {
+      this.controller = new AbortController(); // a class of its own, as the SDKs' Stream is
+    }
+    async *[Symbol.asyncIterator]() {
+      yield { delta: "a" };
+      yield { delta: "b" };
+    }
+  }
+  assert.equal(codec.isDrainable(new Stream()), true);
+  const file = fs.createReadStream(__filename); // Node's streams have recorders of their own
+  for (const not of [{ [Symbol.asyncIterator]: () => null }, file, [1], null, "s"]) {
+    assert.equal(codec.isDrainable(not), false);
+  }
+  file.destroy();
+  const rec = await codec.RecordedChunks.from(new Stream());
+  const enc = JSON.parse(JSON.stringify(codec.encode(rec)));
+  assert.equal(enc.$t, "iter"); // what Python's drained iterators are too
+  const back = codec.decode(enc);
+  const got = [];
+  for await (const x of back) got.push(x.delta);
+  assert.deepEqual(got, ["a", "b"]);
+  assert.deepEqual(codec.decode({ $t: "iter", v: [1, 2] }), [1, 2]); // Python's: a list
+});
+
 test("unrecordable values name their type", () => {
   assert.throws(() => codec.encode(new (class Widget {})()), /Widget/);
   assert.throws(() => codec.encode(() => 1), /function/);

@@ -121,7 +121,9 @@ class RecordedResponse(io.BufferedIOBase):
 
 class RecordedIterator:
     """A drained generator or iterator: the items, iterated once.  It is
-    also a context manager, as ``os.scandir``'s iterator is."""
+    also a context manager, as ``os.scandir``'s iterator is, and, for a
+    drained async iterator (a streamed model answer of an async SDK
+    client), an async iterator and async context manager."""
 
     def __init__(self, items: List[Any]) -> None:
         self.items = items
@@ -142,6 +144,45 @@ class RecordedIterator:
 
     def __exit__(self, *exc: Any) -> None:
         self.close()
+
+    def __aiter__(self) -> "RecordedIterator":
+        return self
+
+    async def __anext__(self) -> Any:
+        try:
+            return next(self._it)
+        except StopIteration:
+            raise StopAsyncIteration from None
+
+    async def aclose(self) -> None:
+        """As ``close``."""
+        self.close()
+
+    async def __aenter__(self) -> "RecordedIterator":
+        return self
+
+    async def __aexit__(self, *exc: Any) -> None:
+        self.close()
+
+
+def is_async_iterator(value: Any) -> bool:
+    """An async iterator of a class of its own (what an async SDK client's
+    streamed answer is), not a coroutine's or async generator's machinery
+    the runtime drives itself."""
+    return hasattr(type(value), "__anext__") and \
+        hasattr(type(value), "__aiter__") and \
+        not isinstance(value, RecordedIterator)
+
+
+async def drain_async(value: Any) -> RecordedIterator:
+    """The items of an async iterator, read to its end and closed."""
+    items = [x async for x in value]
+    close = getattr(value, "aclose", None) or getattr(value, "close", None)
+    if close is not None:
+        done = close()
+        if hasattr(done, "__await__"):
+            await done
+    return RecordedIterator(items)
 
 
 def _drain(value: Any) -> RecordedIterator:

@@ -600,6 +600,9 @@ class Session:
         token = _frame.set(child)
         try:
             result = await aw
+            if _recorders.is_async_iterator(result):
+                # a streamed answer: recorded whole, replayed as its chunks
+                result = await _recorders.drain_async(result)
         except Exception as exc:
             self._commit(key, rel, site, kind + "+await", child.attempt,
                          "error", _codec.encode_error(exc), t0)

@@ -1,5 +1,6 @@
 """The journal value encoding: round trips, tags, errors, unrecordables."""
 
+import asyncio
 import collections
 import contextlib
 import dataclasses
@@ -17,6 +18,7 @@ import tempfile
 import time
 import unittest
 import uuid
+from typing import Any
 
 from currant import _codec, _recorders
 
@@ -159,6 +161,37 @@ class CodecTest(unittest.TestCase):
                          (["x"], 1, "out", b"err"))
         it = _recorders.record_live(x * 2 for x in range(3))
         self.assertEqual(list(roundtrip(it)), [0, 2, 4])
+
+    def test_async_iterators_are_drained_and_replayed(self) -> None:
+        # what an async SDK client's streamed answer is: an async iterator
+        # of a class of its own, drained whole, then iterated (async or
+        # not) and used as an async context manager, as the live one was
+        class Chunks:
+            def __init__(self) -> None:
+                self.left, self.closed = [1, 2, 3], False
+
+            def __aiter__(self) -> "Chunks":
+                return self
+
+            async def __anext__(self) -> int:
+                if not self.left:
+                    raise StopAsyncIteration
+                return self.left.pop(0)
+
+            async def aclose(self) -> None:
+                self.closed = True
+
+        live = Chunks()
+        self.assertTrue(_recorders.is_async_iterator(live))
+        self.assertFalse(_recorders.is_async_iterator([1]))
+        drained = asyncio.run(_recorders.drain_async(live))
+        self.assertTrue(live.closed)
+
+        async def consume(it: Any) -> list:
+            async with it:
+                return [x async for x in it]
+        self.assertEqual(asyncio.run(consume(roundtrip(drained))), [1, 2, 3])
+        self.assertEqual(list(roundtrip(drained)), [1, 2, 3])
 
     def test_struct_sequences_keep_their_type_and_fields(self) -> None:
         st = os.stat(__file__)
