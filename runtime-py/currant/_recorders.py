@@ -166,9 +166,8 @@ class RecordedIterator:
 
 
 def is_async_iterator(value: Any) -> bool:
-    """An async iterator of a class of its own (what an async SDK client's
-    streamed answer is), not a coroutine's or async generator's machinery
-    the runtime drives itself."""
+    """An async iterator other than a drained one: an async SDK client's
+    streamed answer, or an async generator (drained, as generators are)."""
     return hasattr(type(value), "__anext__") and \
         hasattr(type(value), "__aiter__") and \
         not isinstance(value, RecordedIterator)
