@@ -55,6 +55,11 @@ MODULES = os.path.join(BUILD, "bench-peers", "node_modules")
 BEGIN, END = "<!-- peers:begin -->", "<!-- peers:end -->"
 PY_WORK, JS_WORK = 6_000_000, 120_000_000  # about 1 s of CPU each here
 INSN_WORK = (1_000_000, 20_000_000)  # about 0.2 s each: ~10 s under valgrind
+# Counts per variant (the median is kept): node's counts still move by ~2%
+# (one start-up read +25M against the other runs of its variant, which made
+# the overhead of the compiled cpu.js read +2.31% where its three-run
+# medians differ by under 1%); Python's repeat to 0.1%.
+INSN_REPS = {"py": 1, "js": 3}
 
 
 def log(msg):
@@ -442,6 +447,11 @@ def single_threaded_node(tmp):
     return d
 
 
+def median_instructions(cmd, env, tmp, reps):
+    """The median of reps counts of cmd's instructions."""
+    return statistics.median(instructions(cmd, env, tmp) for _ in range(reps))
+
+
 def bench_overhead_instructions(tmp):
     """The no-boundary overhead counted in instructions, once per variant
     with INSN_WORK iterations and once with none (start-up)."""
@@ -453,7 +463,8 @@ def bench_overhead_instructions(tmp):
     for lang, interp, work in (("py", ["python3"], INSN_WORK[0]), ("js", ["node"], INSN_WORK[1])):
         res[lang] = {}
         for v, cmd in make_variants(lang, interp, work).items():
-            res[lang][v] = (instructions(cmd, env, tmp), instructions(cmd[:-1] + ["0"], env, tmp))
+            res[lang][v] = (median_instructions(cmd, env, tmp, INSN_REPS[lang]),
+                            median_instructions(cmd[:-1] + ["0"], env, tmp, INSN_REPS[lang]))
     return res
 
 
@@ -534,12 +545,13 @@ def report(n, reps, steps, ovh, insn, load0, load1, cores):
 
 def report_instructions(insn):
     """The instruction-count table of the no-boundary overhead."""
-    L = ["", "### No-boundary overhead in instructions (valgrind, one run each)", "",
+    L = ["", "### No-boundary overhead in instructions (valgrind; node: the median of "
+         f"{INSN_REPS['js']} runs, Python: one run)", "",
          "The same three variants counted by valgrind's callgrind (user-space instructions of every "
          f"process of the run: python3/node, the pyenv shim if any, the coordinator), with "
          f"{INSN_WORK[0]:,} (Python) and {INSN_WORK[1]:,} (JavaScript) iterations, and with none "
          "(start-up). Unlike the CPU times above these counts do not move with the machine's load "
-         "(repeat runs agree within 0.1% for Python and about 2% for node, whose collector and code tiers still vary), so they resolve what the timings cannot: Python's overhead to a fraction of a percent, node's to about 2%. The "
+         "(repeat runs agree within 0.1% for Python and about 2% for node, whose collector and code tiers still vary: each node figure is the median of its runs), so they resolve what the timings cannot: Python's overhead to a fraction of a percent, node's to about 2%. The "
          "last column applies the counted start-up and per-iteration costs to the ~1 s runs of the "
          f"table above ({PY_WORK:,} / {JS_WORK:,} iterations): the overhead a script of that length "
          "pays, start-up included.", "",
