@@ -2,7 +2,8 @@
 # coordinator/bench/bench.sh [N] — per-checkpoint cost of currant, record
 # and replay, Python and JavaScript, beside the plain script, a
 # hand-written sqlite3 commit-per-step loop and the fdatasync floor.
-# Prints a Markdown table, then peers/peers.py's: the DBOS and Restate
+# Prints a Markdown table, the coordinator's peak RSS over a 100,000-checkpoint
+# run, then peers/peers.py's: the DBOS and Restate
 # peers and the no-boundary overhead (also written into
 # docs/BENCHMARKS-coordinator.md); then the cost of a call across runtimes
 # (a bridge call to the other language's no-op) against a same-language
@@ -52,6 +53,30 @@ for lang in py js; do
   rbase=$(tmin "$C" replay "$lang-zero")
   rep=$(tmin "$C" replay "$lang-replay")
   N="$RN" row "$lang currant replay" "replay, $RN steps" "$((rep - rbase))"
+done
+echo
+
+# The coordinator's peak RSS (VmHWM, polled every 10 ms until it exits:
+# the high-water mark only grows) recording and replaying a run of RSS_N
+# checkpoints; issue 3's target is under 10 MB at 100,000.
+peak_kb() {
+  local pid hw=0 v
+  "$@" >/dev/null 2>&1 &
+  pid=$!
+  while kill -0 "$pid" 2>/dev/null; do
+    v=$(awk '/^VmHWM/ {print $2}' "/proc/$pid/status" 2>/dev/null) && [ -n "$v" ] && hw=$v
+    sleep 0.01
+  done
+  wait "$pid" || true
+  echo "$hw"
+}
+RSS_N="${RSS_N:-100000}"
+echo "| coordinator peak RSS (VmHWM), $RSS_N checkpoints | record (sync=normal) | replay |"
+echo "|---|---|---|"
+for lang in py js; do
+  rec=$(peak_kb "$C" --sync normal run --id "$lang-rss" "$B/steps.$lang" "$RSS_N")
+  rep=$(peak_kb "$C" replay "$lang-rss")
+  printf '| %s | %.1f MB | %.1f MB |\n' "$lang" "$(echo "$rec / 1024" | bc -l)" "$(echo "$rep / 1024" | bc -l)"
 done
 echo
 python3 "$B/peers/peers.py" --doc "$ROOT/docs/BENCHMARKS-coordinator.md"
