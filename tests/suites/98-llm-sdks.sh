@@ -28,7 +28,7 @@ if ! "$CURRANTC" build -q -o "$TMP/build" "$SRC" >"$TMP/cc.err" 2>&1; then
   finish
   exit 1
 fi
-check js-sdk-calls-are-llm-sites python3 -c '
+check sdk-calls-are-llm-sites python3 -c '
 import json, sys
 g = json.load(open(sys.argv[1]))
 sites = sorted((n["file"], n["callee"]) for n in g["nodes"] if n["kind"] == "site" and n["category"] == "llm")
@@ -53,7 +53,8 @@ for ext in js py; do
   n=$(($(hits) - h0))
   want=$([ "$ext" = js ] && echo 4 || echo 6)
   if [ "$n" = "$want" ] && grep -q '^stream: \[gpt-test\] stream it$' "$TMP/whole-$ext.out" &&
-    grep -q '^anthropic: \[claude-test\] \[gpt-test\] plan the day' "$TMP/whole-$ext.out"; then
+    grep -q '^anthropic: \[claude-test\] \[gpt-test\] plan the day' "$TMP/whole-$ext.out" &&
+    { [ "$ext" = js ] || grep -q '^async stream: \[gpt-test\] async stream$' "$TMP/whole-$ext.out"; }; then
     ok "$ext-sdk-answers"
   else
     bad "$ext-sdk-answers" "$n requests (want $want); output: $(tr '\n' '|' <"$TMP/whole-$ext.out")"
