@@ -40,6 +40,16 @@
       E("<openai.OpenAI>.audio.transcriptions.create", "llm", "OpenAI transcription"),                       \
       E("<openai.OpenAI>.audio.translations.create", "llm", "OpenAI translation"),
 
+/* axios's request functions: of the module and of an instance from
+ * axios.create() (a value origin). */
+#define AXIOS_METHODS(base)                                                                                  \
+  E(base ".request", "net", "HTTP request (axios)"), E(base ".get", "net", "HTTP request (axios)"),          \
+      E(base ".delete", "net", "HTTP request (axios)"), E(base ".head", "net", "HTTP request (axios)"),      \
+      E(base ".options", "net", "HTTP request (axios)"), E(base ".post", "net", "HTTP request (axios)"),     \
+      E(base ".put", "net", "HTTP request (axios)"), E(base ".patch", "net", "HTTP request (axios)"),        \
+      E(base ".postForm", "net", "HTTP request (axios)"), E(base ".putForm", "net", "HTTP request (axios)"), \
+      E(base ".patchForm", "net", "HTTP request (axios)"),
+
 static const CatEntry python_table[] = {
     /* currant's own std API: recorded by the runtime itself. */
     E("currant.sleep", "std", "durable sleep"),
@@ -243,6 +253,9 @@ static const CatEntry javascript_table[] = {
     E("http.get", "net", "HTTP request"),
     E("https.request", "net", "HTTP request"),
     E("https.get", "net", "HTTP request"),
+    E("axios", "net", "HTTP request (axios called with a config)"),
+    AXIOS_METHODS("axios") E("<axios.Axios>", "net", "HTTP request (an axios instance called with a config)"),
+    AXIOS_METHODS("<axios.Axios>")
     /* LLM SDKs (the openai and @anthropic-ai/sdk packages): the methods
      * of a client made with `new` (a value origin, below). */
     OPENAI_CLIENT_METHODS E("<anthropic.Anthropic>.messages.create", "llm", "Anthropic model call"),
@@ -262,6 +275,7 @@ static const CatEntry javascript_table[] = {
 };
 
 #undef OPENAI_CLIENT_METHODS
+#undef AXIOS_METHODS
 #undef E
 #undef READ
 #undef NEW
@@ -300,6 +314,7 @@ static const Origin origins[] = {
     {LANG_JAVASCRIPT, "@anthropic-ai.sdk", "<anthropic.Anthropic>"},
     {LANG_JAVASCRIPT, "@anthropic-ai.sdk.default", "<anthropic.Anthropic>"},
     {LANG_JAVASCRIPT, "@anthropic-ai.sdk.Anthropic", "<anthropic.Anthropic>"},
+    {LANG_JAVASCRIPT, "axios.create", "<axios.Axios>"},
 };
 
 /* Names a ".*" entry would match that are not boundaries: the generator

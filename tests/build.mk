@@ -73,12 +73,12 @@ fuzz: $(FUZZ_DIR)/fuzz-currantc
 	  -max_len=65536 -print_final_stats=1 -artifact_prefix=$(FUZZ_DIR)/crashes/ \
 	  $(FUZZ_DIR)/corpus $(FUZZ_DIR)/seeds
 
-# ---- the LLM SDKs of tests/suites/98-llm-sdks.sh ----------------------------
-# openai and @anthropic-ai/sdk at the exact versions of tests/llm/package-lock.json
-# (integrity-checked by npm ci), for the JavaScript half of the suite only.
-TEST_LLM := $(BUILD)/test-llm
-$(TEST_LLM)/node_modules/.installed: tests/llm/package.json tests/llm/package-lock.json
-	@mkdir -p $(TEST_LLM)
-	cp tests/llm/package.json tests/llm/package-lock.json $(TEST_LLM)/
-	cd $(TEST_LLM) && npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
+# ---- the npm client libraries of tests/suites/98-client-libraries.sh --
+# openai, @anthropic-ai/sdk and axios at the exact versions of
+# tests/clients/package-lock.json (integrity-checked by npm ci); tests only.
+TEST_CLIENTS := $(BUILD)/test-clients
+$(TEST_CLIENTS)/node_modules/.installed: tests/clients/package.json tests/clients/package-lock.json
+	@mkdir -p $(TEST_CLIENTS)
+	cp tests/clients/package.json tests/clients/package-lock.json $(TEST_CLIENTS)/
+	cd $(TEST_CLIENTS) && npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
 	@touch $@

@@ -390,6 +390,27 @@ function recordLive(value) {
 }
 
 /**
+ * Whether v is an axios response: its status, headers (an AxiosHeaders),
+ * data, and the config and request it was made with.
+ * @param {any} v
+ */
+function isAxiosResponse(v) {
+  return v !== null && typeof v === "object" && "config" in v && "request" in v && typeof v.status === "number" &&
+    v.headers !== null && typeof v.headers === "object" && typeof v.headers.toJSON === "function";
+}
+
+/**
+ * What the journal keeps of an axios response, and a replay gets: what a
+ * program reads of one (data, status, statusText, headers as a plain
+ * object), not its config (which holds functions) nor its request (a live
+ * ClientRequest).
+ * @param {any} res
+ */
+function axiosRecord(res) {
+  return { data: res.data, status: res.status, statusText: res.statusText, headers: res.headers.toJSON() };
+}
+
+/**
  * Whether an awaited call result is an async iterable to drain and record
  * (what the openai and Anthropic SDKs resolve a streamed answer to): an
  * object of a class of its own that is async-iterable.  Not Node's streams
@@ -529,6 +550,14 @@ function encodeError(err) {
   // a subclass that did not set .name still reports its class name
   const out = { type: typeName(err), name: err.name, module: "js", message: err.message, lang: "js" };
   if (err.code !== undefined) out.code = String(err.code);
+  // an axios error (a status outside 2xx): what the program branches on
+  if (err.isAxiosError === true && isAxiosResponse(err.response)) {
+    try {
+      out.response = encode(axiosRecord(err.response));
+    } catch {
+      // a body the journal cannot keep (a stream): the error without it
+    }
+  }
   return out;
 }
 
@@ -601,6 +630,11 @@ function decodeError(data) {
   }
   if (err.name !== name) err.name = name;
   if (data.code !== undefined) err.code = data.code;
+  if (data.response !== undefined) {
+    err.isAxiosError = true;
+    err.response = decode(data.response);
+    err.status = err.response.status;
+  }
   return err;
 }
 
@@ -675,5 +709,5 @@ const NO_ARGS = md5Hex("[]").slice(0, 8);
 
 module.exports = {
   JournaledHandle, copyInto, encode, decode, encodeError, decodeError, RecordedResponse, RecordedDir, RecordedChunks,
-  recordLive, isDrainable, typeName, fingerprint,
+  recordLive, isDrainable, isAxiosResponse, axiosRecord, typeName, fingerprint,
 };

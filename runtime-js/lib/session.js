@@ -790,6 +790,11 @@ class Session {
       this.commit(key, rel, site, kind, child.attempt, "ok", codec.encode(rec), t0);
       return rec.toResponse();
     }
+    if (codec.isAxiosResponse(v)) {
+      // the program keeps the live response; a replay gets what is journaled
+      this.commitValue(key, rel, site, kind, child.attempt, codec.axiosRecord(v), t0);
+      return v;
+    }
     if (codec.isDrainable(v)) {
       let rec;
       try {

@@ -79,6 +79,34 @@ test("an awaited async iterable (a streamed model answer) is drained and replaye
   assert.deepEqual(codec.decode({ $t: "iter", v: [1, 2] }), [1, 2]); // Python's: a list
 });
 
+test("an axios response is journaled as what a program reads of it; its error keeps the response", () => {
+  class AxiosHeaders {
+    constructor(h) {
+      Object.assign(this, h);
+    }
+    toJSON() {
+      return { ...this };
+    }
+  }
+  const live = {
+    status: 404, statusText: "Not Found", headers: new AxiosHeaders({ "content-type": "application/json" }),
+    data: { error: "gone" }, config: { transformRequest: [() => 1] }, request: new (class ClientRequest {})(),
+  };
+  assert.equal(codec.isAxiosResponse(live), true);
+  assert.equal(codec.isAxiosResponse({ status: 200, data: 1 }), false);
+  assert.deepEqual(rt(codec.axiosRecord(live)),
+    { data: { error: "gone" }, status: 404, statusText: "Not Found", headers: { "content-type": "application/json" } });
+  class AxiosError extends Error {}
+  const err = Object.assign(new AxiosError("Request failed with status code 404"),
+    { name: "AxiosError", code: "ERR_BAD_REQUEST", isAxiosError: true, response: live });
+  const back = codec.decodeError(JSON.parse(JSON.stringify(codec.encodeError(err))));
+  assert.equal(back.name, "AxiosError");
+  assert.equal(back.code, "ERR_BAD_REQUEST");
+  assert.equal(back.isAxiosError, true);
+  assert.equal(back.status, 404);
+  assert.deepEqual(back.response.data, { error: "gone" });
+});
+
 test("unrecordable values name their type", () => {
   assert.throws(() => codec.encode(new (class Widget {})()), /Widget/);
   assert.throws(() => codec.encode(() => 1), /function/);

@@ -6,7 +6,7 @@ a list of canned replies used first (each ``(status, headers, body)`` or
 ``("sleep", seconds)``); once it is empty every request gets a completion
 whose content is ``"[MODEL] USER-MESSAGE"``.
 
-For the SDK tests (tests/suites/98-llm-sdks.sh) it also answers as the
+For the SDK tests (tests/suites/98-client-libraries.sh) it also answers as the
 OpenAI and Anthropic APIs do, with answers that depend only on the
 request: ``stream: true`` chat completions (server-sent events, the content
 in two chunks), ``/v1/embeddings`` (floats, or base64 float32 when asked,

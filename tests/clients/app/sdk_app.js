@@ -1,5 +1,5 @@
 // A program that calls the OpenAI and Anthropic SDKs as their documentation
-// shows, with no currant API in it: tests/suites/98-llm-sdks.sh compiles it
+// shows, with no currant API in it: tests/suites/98-client-libraries.sh compiles it
 // with currantc and runs it under currant, killed after each checkpoint.
 const OpenAI = require("openai");
 const Anthropic = require("@anthropic-ai/sdk");

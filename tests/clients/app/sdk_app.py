@@ -1,7 +1,7 @@
 """A program that calls the openai and anthropic packages as their
-documentation shows, with no currant API in it: tests/suites/98-llm-sdks.sh
+documentation shows, with no currant API in it: tests/suites/98-client-libraries.sh
 compiles it with currantc and runs it under currant, killed after each
-checkpoint (the packages are the stand-ins of tests/llm/sdk-stub)."""
+checkpoint (the packages are the stand-ins of tests/clients/sdk-stub)."""
 import asyncio
 import os
 
