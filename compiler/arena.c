@@ -137,11 +137,26 @@ void arena_install(void) {
   ts_set_allocator(arena_malloc, arena_calloc, arena_realloc, arena_free);
 }
 
-/* Maps a region of size bytes for this thread (the old one, if any, goes:
- * nothing in it is alive between files).  False if none could be had. */
+/* Transparent huge pages are 2 MiB, aligned. */
+#define HUGE_PAGE ((size_t)2 << 20)
+
+/* Maps a region of size bytes (a multiple of HUGE_PAGE) for this thread,
+ * aligned to HUGE_PAGE and advised to be backed by huge pages (the old
+ * region, if any, goes: nothing in it is alive between files).  A parse
+ * walks its stacks and the tree it is building all over the region; with
+ * 4 KiB pages that is a TLB miss and, the first time, a page fault every
+ * 4 KiB (-j1, interleaved runs, median task-clock: npm's JavaScript
+ * 801 -> 790 ms with 21.0k -> 16.2k page faults, the stdlib 3592 -> 3524
+ * ms).  Where THP is off the advice does nothing.  False if no region
+ * could be had. */
 static bool reserve(size_t size) {
-  void *m = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-  if (m == MAP_FAILED) return false;
+  int flags = MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE;
+  char *raw = mmap(NULL, size + HUGE_PAGE, PROT_READ | PROT_WRITE, flags, -1, 0);
+  if (raw == MAP_FAILED) return false;
+  char *m = (char *)(((uintptr_t)raw + HUGE_PAGE - 1) & ~(uintptr_t)(HUGE_PAGE - 1));
+  if (m > raw) munmap(raw, (size_t)(m - raw));
+  munmap(m + size, (size_t)(raw + HUGE_PAGE - m)); /* what is left past the region */
+  madvise(m, size, MADV_HUGEPAGE);
   if (arena.base) munmap(arena.base, arena.size);
   arena.base = arena.top = arena.high = m;
   arena.size = size;
