@@ -126,6 +126,25 @@ static const CatEntry python_table[] = {
     E("<requests.Session>.head", "net", "HTTP request through a requests.Session"),
     E("<requests.Session>.options", "net", "HTTP request through a requests.Session"),
     E("<requests.Session>.request", "net", "HTTP request through a requests.Session"),
+    /* httpx: its module functions and the methods of a Client or an
+     * AsyncClient (value origins, below; an AsyncClient's are awaited). */
+    E("httpx.get", "net", "HTTP request (httpx)"),
+    E("httpx.post", "net", "HTTP request (httpx)"),
+    E("httpx.put", "net", "HTTP request (httpx)"),
+    E("httpx.patch", "net", "HTTP request (httpx)"),
+    E("httpx.delete", "net", "HTTP request (httpx)"),
+    E("httpx.head", "net", "HTTP request (httpx)"),
+    E("httpx.options", "net", "HTTP request (httpx)"),
+    E("httpx.request", "net", "HTTP request (httpx)"),
+    E("<httpx.Client>.get", "net", "HTTP request through an httpx Client or AsyncClient"),
+    E("<httpx.Client>.post", "net", "HTTP request through an httpx Client or AsyncClient"),
+    E("<httpx.Client>.put", "net", "HTTP request through an httpx Client or AsyncClient"),
+    E("<httpx.Client>.patch", "net", "HTTP request through an httpx Client or AsyncClient"),
+    E("<httpx.Client>.delete", "net", "HTTP request through an httpx Client or AsyncClient"),
+    E("<httpx.Client>.head", "net", "HTTP request through an httpx Client or AsyncClient"),
+    E("<httpx.Client>.options", "net", "HTTP request through an httpx Client or AsyncClient"),
+    E("<httpx.Client>.request", "net", "HTTP request through an httpx Client or AsyncClient"),
+    E("<httpx.Client>.send", "net", "HTTP request through an httpx Client or AsyncClient"),
     /* LLM SDKs: a model call costs money and answers differently each
      * time, so a resumed run must get the recorded answer.  The methods of
      * a client (a value origin, below) and the openai module's own client;
@@ -297,6 +316,8 @@ static const Origin origins[] = {
     {LANG_PYTHON, "pathlib.Path.home", "<pathlib.Path>"},
     {LANG_PYTHON, "requests.Session", "<requests.Session>"},
     {LANG_PYTHON, "requests.session", "<requests.Session>"},
+    {LANG_PYTHON, "httpx.Client", "<httpx.Client>"},
+    {LANG_PYTHON, "httpx.AsyncClient", "<httpx.Client>"},
     {LANG_PYTHON, "openai.OpenAI", "<openai.OpenAI>"},
     {LANG_PYTHON, "openai.AsyncOpenAI", "<openai.OpenAI>"},
     {LANG_PYTHON, "openai.AzureOpenAI", "<openai.OpenAI>"},

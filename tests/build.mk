@@ -82,3 +82,10 @@ $(TEST_CLIENTS)/node_modules/.installed: tests/clients/package.json tests/client
 	cp tests/clients/package.json tests/clients/package-lock.json $(TEST_CLIENTS)/
 	cd $(TEST_CLIENTS) && npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
 	@touch $@
+
+# ---- the Python client libraries of the same suite (and the codec's unit
+# tests): Debian's python3-httpx, made importable by the python3 on PATH
+# (tests/clients/debian-python.sh); tests only.
+$(TEST_CLIENTS)/py/.installed: tests/clients/debian-python.sh tests/build.mk
+	@tests/clients/debian-python.sh $(TEST_CLIENTS)/py httpx anyio
+	@touch $@

@@ -6,7 +6,7 @@ escaped as ``{"$t": "obj", "v": {...}}`` so decoding is never ambiguous.
 Tags shared with runtime-js: undef, float (NaN/Infinity), bigint, bytes
 (base64), tuple, set, map (non-string keys), date/datetime/time, decimal,
 uuid, completed (subprocess results), response (HTTP responses; "py":
-"requests" rebuilds a requests.Response), error,
+"requests" or "httpx" rebuilds that library's Response), error,
 path (Python paths; a string elsewhere), iter (a generator or iterator a
 boundary returned, drained into a list and handed back as an iterator),
 dirent (a directory entry: os.DirEntry here, fs.Dirent there) and stats
@@ -132,7 +132,8 @@ def _encode_other(value: Any, depth: int) -> Any:
             "stderr": encode(value.stderr, depth + 1)}}
     from currant._recorders import (Pick, RecordedDirEntry, RecordedFile,
                                     RecordedIterator, RecordedResponse,
-                                    TempMade, is_requests_response)
+                                    TempMade, is_httpx_response,
+                                    is_requests_response)
     if isinstance(value, RecordedDirEntry):
         return {"$t": "dirent", "v": value.to_json(encode)}
     if isinstance(value, Pick):
@@ -146,6 +147,9 @@ def _encode_other(value: Any, depth: int) -> Any:
     if is_requests_response(value):
         return {"$t": "response", "py": "requests",
                 "v": RecordedResponse.from_requests(value).to_json()}
+    if is_httpx_response(value):
+        return {"$t": "response", "py": "httpx",
+                "v": RecordedResponse.from_httpx(value).to_json()}
     if isinstance(value, RecordedIterator):
         return {"$t": "iter", "v": [encode(x, depth + 1) for x in value.items]}
     dataclasses = sys.modules.get("dataclasses")
@@ -306,7 +310,8 @@ _DECODERS = {
 
 
 _HINTS = {"frozenset": frozenset, "bytearray": bytearray,
-          "requests": lambda rec: rec.to_requests()}
+          "requests": lambda rec: rec.to_requests(),
+          "httpx": lambda rec: rec.to_httpx()}
 
 
 def _hashable(v: Any) -> Any:

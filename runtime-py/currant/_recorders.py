@@ -97,6 +97,33 @@ class RecordedResponse(io.BufferedIOBase):
                    r.content or b"", r.url,
                    getattr(request, "method", None))
 
+    @classmethod
+    def from_httpx(cls, r: Any) -> "RecordedResponse":
+        """An ``httpx.Response``, its body read (a streamed one too: an
+        AsyncClient's is read by the session before it gets here)."""
+        if not hasattr(r, "_content"):
+            r.read()
+        encoding = r.headers.encoding
+        headers = [(k.decode(encoding), v.decode(encoding))
+                   for k, v in r.headers.raw]
+        return cls(r.status_code, r.reason_phrase or "", headers, r.content,
+                   str(r.url), r.request.method)
+
+    def to_httpx(self) -> Any:
+        """The ``httpx.Response`` it was recorded from, rebuilt: status,
+        headers as sent, body and request (method and url), so ``r.json()``,
+        ``r.text``, ``r.is_success`` and ``r.raise_for_status()`` answer as
+        they did live (cookies, history and timings are not recorded)."""
+        import httpx
+        request = httpx.Request(self.method or "GET", self.url or "")
+        # Built empty, then given the recorded body: the body is already
+        # decoded, and building with it would decode it again by the
+        # recorded Content-Encoding.
+        r = httpx.Response(self.status, headers=self._header_list,
+                           request=request)
+        r._content = self.body
+        return r
+
     def to_requests(self) -> Any:
         """The ``requests.Response`` it was recorded from, rebuilt: status,
         reason, headers, body, url and encoding, so ``r.json()``, ``r.text``,
@@ -197,6 +224,20 @@ def is_requests_response(value: Any) -> bool:
     """A ``requests.Response`` (requests itself is not imported for it)."""
     kind = type(value)
     return kind.__name__ == "Response" and kind.__module__ == "requests.models"
+
+
+def is_httpx_response(value: Any) -> bool:
+    """An ``httpx.Response`` (httpx itself is not imported for it)."""
+    kind = type(value)
+    return kind.__name__ == "Response" and \
+        kind.__module__.split(".")[0] == "httpx"
+
+
+def is_unread_async_httpx(value: Any) -> bool:
+    """An ``httpx.Response`` of an AsyncClient asked to stream
+    (``send(..., stream=True)``), whose body has not been read yet."""
+    return is_httpx_response(value) and not hasattr(value, "_content") and \
+        hasattr(value.stream, "__aiter__")
 
 
 def record_live(value: Any) -> Any:

@@ -603,6 +603,8 @@ class Session:
             if _recorders.is_async_iterator(result):
                 # a streamed answer: recorded whole, replayed as its chunks
                 result = await _recorders.drain_async(result)
+            elif _recorders.is_unread_async_httpx(result):
+                await result.aread()  # recorded whole, as requests reads it
         except Exception as exc:
             self._commit(key, rel, site, kind + "+await", child.attempt,
                          "error", _codec.encode_error(exc), t0)

@@ -7,6 +7,7 @@ import dataclasses
 import datetime as dt
 import decimal
 import enum
+import gzip
 import json
 import os
 import pathlib
@@ -33,7 +34,8 @@ def _has(module: str) -> bool:
 
 @contextlib.contextmanager
 def _server():
-    """A local HTTP server: /data.json is JSON, anything else 404."""
+    """A local HTTP server: /data.json is JSON, /data.gz the same sent
+    gzip-compressed, anything else 404."""
     import http.server
     import threading
 
@@ -44,6 +46,11 @@ def _server():
                 self.send_response(200)
                 self.send_header("Content-Type",
                                  "application/json; charset=utf-8")
+            elif self.path == "/data.gz":
+                body = gzip.compress(b'{"n": [1, 2]}')
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Encoding", "gzip")
             else:
                 body = b"not here"
                 self.send_response(404)
@@ -379,6 +386,41 @@ class CodecTest(unittest.TestCase):
         with self.assertRaises(requests.HTTPError) as caught:
             roundtrip(live[1]).raise_for_status()
         self.assertIn("404", str(caught.exception))
+
+    def test_httpx_responses_come_back_as_themselves(self) -> None:
+        # httpx comes from Debian (tests/clients/debian-python.sh, on the
+        # PYTHONPATH tests/suites/90-runtimes.sh sets): never skipped
+        import httpx
+        with _server() as url, httpx.Client(base_url=url) as client:
+            live = [client.get("/data.json"),
+                    client.post("/missing", content=b"x"),
+                    client.get("/data.gz"),
+                    client.send(client.build_request("GET", "/data.json"),
+                                stream=True)]
+            got = [roundtrip(r) for r in live]  # the streamed one is read
+        for r, g in zip(live, got):
+            self.assertIs(type(g), httpx.Response)
+            self.assertEqual(
+                (g.status_code, g.reason_phrase, g.is_success, str(g.url),
+                 g.content, g.text, g.encoding, g.headers["content-type"],
+                 g.headers.get("Content-Encoding"), g.request.method),
+                (r.status_code, r.reason_phrase, r.is_success, str(r.url),
+                 r.content, r.text, r.encoding, r.headers["Content-Type"],
+                 r.headers.get("content-encoding"), r.request.method))
+        self.assertEqual(got[2].json(), {"n": [1, 2]})  # not decoded twice
+        self.assertEqual(b"".join(got[0].iter_bytes(3)), live[0].content)
+        with self.assertRaises(httpx.HTTPStatusError) as caught:
+            got[1].raise_for_status()
+        self.assertIn("404", str(caught.exception))
+
+    def test_httpx_errors_come_back_as_themselves(self) -> None:
+        import httpx
+        with self.assertRaises(httpx.ConnectError) as caught:
+            httpx.get("http://127.0.0.1:9/", timeout=2)
+        got = _codec.decode_error(json.loads(json.dumps(
+            _codec.encode_error(caught.exception))))
+        self.assertIs(type(got), httpx.ConnectError)
+        self.assertEqual(str(got), str(caught.exception))
 
     def test_recorded_file(self) -> None:
         f = _recorders.RecordedFile("a\nb\n", "/x", "r")

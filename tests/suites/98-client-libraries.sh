@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # 98-client-libraries: calls through the client libraries programs use, in
 # programs with no currant API in them, are checkpoints: the OpenAI and
-# Anthropic SDKs (the catalogue's "llm" entries) and axios.  Each program is
+# Anthropic SDKs (the catalogue's "llm" entries), axios and httpx.  Each program is
 # compiled by build/currantc, run under currant against the fake server
 # (runtime-py/tests/fake_llm.py), replayed (no request may be sent), then
 # killed at every checkpoint in turn (child killed after and before the
@@ -10,14 +10,16 @@
 # JavaScript uses the real openai, @anthropic-ai/sdk and axios packages,
 # pinned in tests/clients/package-lock.json and installed by `npm ci` (make
 # target build/test-clients/node_modules/.installed); Python the stand-ins of
-# tests/clients/sdk-stub (no PyPI here: its README.md).
+# tests/clients/sdk-stub (no PyPI here: its README.md), and Debian's httpx
+# (linked for the python3 on PATH by tests/clients/debian-python.sh, make
+# target build/test-clients/py/.installed).
 source "$(dirname "$0")/../lib/common.sh"
 source "$ROOT/coordinator/tests/e2e/lib.sh"
-need_currant build/currantc build/test-clients/node_modules/.installed
+need_currant build/currantc build/test-clients/node_modules/.installed build/test-clients/py/.installed
 
 start_fake_llm
 export LLM_ROOT="${CURRANT_LLM_BASE_URL%/v1}"
-export PYTHONPATH="$ROOT/tests/clients/sdk-stub${PYTHONPATH:+:$PYTHONPATH}"
+export PYTHONPATH="$ROOT/tests/clients/sdk-stub:$ROOT/build/test-clients/py${PYTHONPATH:+:$PYTHONPATH}"
 
 SRC="$TMP/src"
 mkdir -p "$SRC"
@@ -39,7 +41,9 @@ want = {"sdk_app.js": ["llm claude.messages.create", "llm openai.chat.completion
         "sdk_app.py": ["llm aio.chat.completions.create", "llm aio.chat.completions.create",
                        "llm claude.messages.create", "llm client.chat.completions.create",
                        "llm client.chat.completions.create", "llm client.embeddings.create"],
-        "axios_app.js": ["net api.post", "net api.post", "net axios", "net axios.post"]}
+        "axios_app.js": ["net api.post", "net api.post", "net axios", "net axios.post"],
+        "httpx_app.py": ["net aio.post", "net client.post", "net client.post", "net httpx.post",
+                         "net httpx.post"]}
 got = {f: [f"{k} {c}" for g, k, c in sites if g == f] for f in want}
 assert got == want, got' "$TMP/build/currant.graph.json"
 
@@ -52,10 +56,11 @@ declare -A WANT=(
   [sdk_app.js]='^openai: \[gpt-test\] plan the day$|^anthropic: \[claude-test\] \[gpt-test\] plan the day 37$|^stream: \[gpt-test\] stream it$|^embedding: 20,91,0.5$'
   [sdk_app.py]='^anthropic: \[claude-test\] \[gpt-test\] plan the day 37$|^stream: \[gpt-test\] stream it$|^async: \[gpt-test\] async$|^async stream: \[gpt-test\] async stream$'
   [axios_app.js]='^post: 200 \[m\] one application/json$|^instance: 200 3,116,0.5$|^config: \[c\] three$|^error: true 404 not found ERR_BAD_REQUEST$'
+  [httpx_app.py]='^post: 200 \[m\] one application/json Response$|^client: 200 3.0,116.0,0.5$|^error: 404 not found POST$|^refused: ConnectError$|^async: \[c\] three True OK$'
 )
-declare -A REQUESTS=([sdk_app.js]=4 [sdk_app.py]=6 [axios_app.js]=4)
+declare -A REQUESTS=([sdk_app.js]=4 [sdk_app.py]=6 [axios_app.js]=4 [httpx_app.py]=4)
 
-for app in sdk_app.js sdk_app.py axios_app.js; do
+for app in sdk_app.js sdk_app.py axios_app.js httpx_app.py; do
   name="${app%.*}-${app##*.}"
   fresh "$name"
   script="$TMP/build/$app"
