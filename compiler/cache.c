@@ -39,7 +39,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#define CACHE_FORMAT 6
+#define CACHE_FORMAT 7
 #define INDEX_MAGIC "currant-cache-index\n"
 #define PACK_MAGIC "currant-cache-pack\n"
 
@@ -215,6 +215,7 @@ static void put_defs(Wr *w, const Module *m) {
     put_uv(&w->b, (uint64_t)d->is_task | (uint64_t)d->is_async << 1 | (uint64_t)d->exported << 2 |
                       (uint64_t)d->task_directive << 3);
     put_sv(&w->b, d->min_args), put_sv(&w->b, d->max_args), put_list(w, &d->locals);
+    put_str(w, d->ret_origin);
   }
 }
 
@@ -243,7 +244,7 @@ static void put_call(Wr *w, const Call *c) {
   put_str(w, c->text), put_ref(w, &c->ref);
   put_uv(&w->b, (uint64_t)c->awaited | (uint64_t)c->in_optional << 1);
   put_list(w, &c->uses), put_list(w, &c->assigned);
-  put_sv(&w->b, c->scope);
+  put_sv(&w->b, c->scope), put_sv(&w->b, c->recv_call);
   /* The shape: offsets inside the call's span, relative to its start. */
   put_uv(&w->b, c->args), put_uv(&w->b, c->positional);
   if (c->args & SHAPE_OK) put_uv(&w->b, c->arg_open - c->span.start);
@@ -402,6 +403,7 @@ static void get_def(Rd *r, Module *m, void *item, int i) {
   d->task_directive = flags >> 3 & 1;
   d->min_args = get_int(r, -1, INT32_MAX), d->max_args = get_int(r, -1, INT32_MAX);
   get_list(r, &d->locals);
+  d->ret_origin = own(get_str(r));
 }
 
 static void get_import(Rd *r, Module *m, void *item, int i) {
@@ -441,6 +443,7 @@ static void get_call(Rd *r, Module *m, void *item, int i) {
   c->awaited = flags & 1, c->in_optional = flags >> 1 & 1;
   get_list(r, &c->uses), get_list(r, &c->assigned);
   c->scope = get_int(r, -1, m->scopes.len);
+  c->recv_call = get_int(r, -1, INT32_MAX); /* a call index: link checks it against the calls */
   c->args = (uint8_t)get_u(r, 127);
   c->positional = get_u(r, UINT32_MAX);
   /* The rewrite replaces the byte at each offset: inside the span. */
@@ -697,7 +700,7 @@ static void put_target(StrBuf *b, const Codebase *cb, int module, int def) {
   put_uv(b, d->kind), put_opt(b, d->name), put_opt(b, d->qualname), put_sv(b, d->parent);
   put_uv(b, (uint64_t)d->is_task | (uint64_t)d->is_async << 1 | (uint64_t)d->exported << 2 |
                 (uint64_t)d->task_directive << 3);
-  put_sv(b, d->min_args), put_sv(b, d->max_args);
+  put_sv(b, d->min_args), put_sv(b, d->max_args), put_opt(b, d->ret_origin);
 }
 
 static bool other_lang(const Codebase *cb, const Module *m, int module) {

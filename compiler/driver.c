@@ -411,7 +411,7 @@ static void call_free(const Module *m, Call *c) {
 void driver_clear_module(Module *m) {
   for (int i = 0; i < m->defs.len; i++) {
     Def *d = m->defs.items[i];
-    free(d->name), free(d->qualname), free_names(m, &d->locals), free(d);
+    free(d->name), free(d->qualname), free(d->ret_origin), free_names(m, &d->locals), free(d);
   }
   for (int i = 0; i < m->imports.len; i++) {
     Import *imp = m->imports.items[i];

@@ -641,6 +641,25 @@ static void link_call(Linker *lk, int mod, Call *c) {
   }
 }
 
+/* `c = make_client(); c.post(...)` (or `make_client().post(...)`, or
+ * `self.http.post(...)` with `self.http = make_client()`) where
+ * make_client is a function of another file: the names pass left the call
+ * unresolved, with the call its receiver comes from (recv_call) and the
+ * member path (ref.path).  When that call leads to a definition that
+ * returns a value of known origin, the call is a method of it. */
+static void link_member(Linker *lk, Module *m, Call *c) {
+  if (c->ref.kind != REF_UNRESOLVED || c->recv_call < 0 || c->recv_call >= m->calls.len) return;
+  const Call *r = m->calls.items[c->recv_call];
+  if (r->target_module < 0 || r->target_def < 0) return;
+  const Module *tm = lk->cb->modules.items[r->target_module];
+  const Def *d = tm->defs.items[r->target_def];
+  if (tm->lang != m->lang || !d->ret_origin || !c->ref.path || !*c->ref.path) return;
+  char *path = xdotjoin(d->ret_origin, c->ref.path);
+  free(c->ref.path), free(c->ref.reason), free(c->canonical);
+  c->ref = (Ref){REF_VALUE, -1, -1, path, NULL};
+  c->canonical = xstrdup(path);
+}
+
 /* `from currant.js.pricing import quote` / `import { score } from
  * "./model.py"`: the name must lead to a function the worker can call, a
  * top-level Python def or an exported JavaScript one. */
@@ -698,6 +717,7 @@ void link_calls(Linker *lk, int mod) {
   }
   if (m->status != MOD_OK) return;
   for (int k = 0; k < m->calls.len; k++) link_call(lk, mod, m->calls.items[k]);
+  for (int k = 0; k < m->calls.len; k++) link_member(lk, m, m->calls.items[k]);
 }
 
 void link_end(Linker *lk) {

@@ -981,7 +981,7 @@ static int new_callx(W *w, TSNode n, CallForm form, TSNode text_of, TSNode args)
    * walk counts the arguments (push_anc) */
   parse_args_begin(LANG_JAVASCRIPT, args, c);
   c->target_module = c->target_def = -1;
-  c->site_index = -1;
+  c->site_index = c->recv_call = -1;
   GROW(w->cx, w->ncx, w->ccx);
   w->cx[w->ncx] = (CallX){.c = c, .scope = w->cur, .head = HEAD_OTHER, .import_index = -1};
   return w->ncx++;

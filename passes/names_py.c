@@ -47,7 +47,8 @@ enum {
   K_GLOBAL_STATEMENT, K_NONLOCAL_STATEMENT, K_LAMBDA, K_DELETE_STATEMENT, K_PATTERN_LIST,
   K_TUPLE_PATTERN, K_LIST_PATTERN, K_TUPLE, K_LIST, K_PARENTHESIZED_EXPRESSION, K_EXPRESSION_LIST,
   K_LIST_SPLAT, K_CASE_CLAUSE, K_CASE_PATTERN, K_KEYWORD_PATTERN, K_SPLAT_PATTERN, K_SLICE,
-  K_COMMENT, K_LINE_CONTINUATION, K_KEYWORD_SEPARATOR, K_STRING, K_INTERPOLATION, K_COUNT
+  K_COMMENT, K_LINE_CONTINUATION, K_KEYWORD_SEPARATOR, K_STRING, K_INTERPOLATION, K_RETURN_STATEMENT,
+  K_NONE, K_COUNT
 };
 
 static const char *const kind_names[K_COUNT] = {
@@ -80,6 +81,7 @@ static const char *const kind_names[K_COUNT] = {
     [K_KEYWORD_PATTERN] = "keyword_pattern", [K_SPLAT_PATTERN] = "splat_pattern",
     [K_SLICE] = "slice", [K_COMMENT] = "comment", [K_LINE_CONTINUATION] = "line_continuation", [K_KEYWORD_SEPARATOR] = "keyword_separator",
     [K_STRING] = "string", [K_INTERPOLATION] = "interpolation",
+    [K_RETURN_STATEMENT] = "return_statement", [K_NONE] = "none",
 };
 
 enum { F_FUNCTION, F_ARGUMENTS, F_OBJECT, F_ATTRIBUTE, F_VALUE, F_SUBSCRIPT, F_NAME, F_ALIAS,
@@ -347,6 +349,23 @@ typedef struct Pending {
   PtrSet names;        /* names bound from it */
 } Pending;
 
+/* `self.NAME = value` in a method: what the class's instances hold under
+ * NAME, for `self.NAME.m()` in its methods. */
+typedef struct AttrStore {
+  int cls;          /* the class's scope */
+  const char *name; /* interned attribute name */
+  int pending;      /* Pending of the call the value is (`= f()`), -1 for any other value */
+} AttrStore;
+
+/* `return value` in a function: what a call of it gives. */
+typedef struct Return {
+  int def;          /* the function */
+  int pending;      /* Pending of the call returned (`return f()`), -1 otherwise */
+  const char *name; /* or the interned name returned (`return c`), NULL */
+  int scope;        /* where that name is read */
+  uint32_t pos;     /* and the statement's byte offset */
+} Return;
+
 typedef struct CallAux {
   int scope;     /* scope the callee is read in */
   TSNode callee; /* function / subscripted value (null if none): resolve_all starts there */
@@ -410,6 +429,11 @@ typedef struct Walk {
   CallAux *aux; /* parallel to m->calls */
   int cap_aux;
   IntVec star_imports;
+  AttrStore *attrs; /* sorted by (cls, name) before resolve_all */
+  int nattrs, cap_attrs;
+  Return *rets;
+  int nrets, cap_rets;
+  const char **def_origin; /* per Def: the origin of what a call of it returns, or NULL */
   TaskCand *tasks;
   int ntasks, cap_tasks;
   Collector *colls;
@@ -651,7 +675,7 @@ static Call *call_new(Walk *w, Frame *f, CallForm form, TSNode callee) {
   c->line = pt.row + 1;
   c->col = pt.column + 1;
   c->func = f->func;
-  c->target_module = c->target_def = c->site_index = -1;
+  c->target_module = c->target_def = c->site_index = c->recv_call = -1;
   GROW(w->aux, w->m->calls.len, w->cap_aux);
   w->aux[w->m->calls.len] = (CallAux){f->scope, callee};
   f->call = w->m->calls.len;
@@ -701,7 +725,8 @@ static void call_link_pending(Walk *w, int depth, int call) {
   for (int d = depth - 1; d >= 1; d--) {
     Frame *f = &w->frames[d];
     if (f->kind == K_AWAIT) continue;
-    if (f->vkey >= 0 && (f->kind == K_ASSIGNMENT || f->kind == K_NAMED_EXPRESSION || f->kind == K_AS_PATTERN)) {
+    if (f->vkey >= 0 && (f->kind == K_ASSIGNMENT || f->kind == K_NAMED_EXPRESSION ||
+                         f->kind == K_AS_PATTERN || f->kind == K_RETURN_STATEMENT)) {
       Pending *p = &w->pend[f->vkey];
       if (p->start == c->span.start && p->end == c->span.end) {
         p->call = call;
@@ -1164,6 +1189,42 @@ static bool formatted_string(Walk *w, TSNode n) {
   return false;
 }
 
+/* The method scope whose first parameter is `name`, seen from scope s
+ * (a lambda or comprehension inside the method, a function nested in it),
+ * or -1. */
+static int method_of_self(Walk *w, int s, const char *name) {
+  for (; s >= 0 && w->scopes[s].kind != SC_CLASS && w->scopes[s].kind != SC_MODULE; s = w->scopes[s].parent)
+    if (w->scopes[s].self) return w->scopes[s].self == name ? s : -1;
+  return -1;
+}
+
+/* An attribute being bound: `self.NAME = value` (or `with ... as self.NAME`,
+ * `del self.NAME`, ...) in a method is recorded for its class, with the
+ * call the value is when it is one and binds the attribute directly. */
+static void attr_store(Walk *w, Frame *f) {
+  TSNode obj = field(f->node, F_OBJECT), attr = field(f->node, F_ATTRIBUTE);
+  if (ts_node_is_null(obj) || ts_node_is_null(attr) || node_kind(obj) != K_IDENTIFIER) return;
+  int ms = method_of_self(w, f->scope, node_name(w, obj));
+  if (ms < 0) return;
+  GROW(w->attrs, w->nattrs, w->cap_attrs);
+  bool direct = ms == f->scope && f->direct;
+  w->attrs[w->nattrs++] = (AttrStore){w->scopes[ms].parent, node_name(w, attr), direct ? f->vkey : -1};
+}
+
+/* `return value`: a call or a name, for what calls of the function give;
+ * `return` and `return None` say nothing about it. */
+static void return_new(Walk *w, Frame *f) {
+  TSNode v = code_child(f->node), cn;
+  if (f->func < 0 || ts_node_is_null(v) || node_kind(v) == K_NONE) return;
+  Return r = {f->func, -1, NULL, f->scope, ts_node_start_byte(f->node)};
+  if (value_call(v, &cn))
+    f->vkey = r.pending = pending_of_call(w, cn);
+  else if (node_kind(v) == K_IDENTIFIER)
+    r.name = node_name(w, v);
+  GROW(w->rets, w->nrets, w->cap_rets);
+  w->rets[w->nrets++] = r;
+}
+
 /* What entering a node records.  Returns false when its children need no
  * visit (tokens, identifiers, imports handled here as a whole). */
 static bool enter(Walk *w, int depth) {
@@ -1241,6 +1302,10 @@ static bool enter(Walk *w, int depth) {
   case K_CASE_PATTERN: f->ctx = CTX_CAPTURE; return true;
   case K_STRING: return formatted_string(w, f->node);
   case K_INTERPOLATION: eq_interpolation(w, depth); return true;
+  case K_ATTRIBUTE:
+    if (f->ctx == CTX_STORE) attr_store(w, f);
+    return true;
+  case K_RETURN_STATEMENT: return_new(w, f); return true;
   default: return true;
   }
 }
@@ -1422,10 +1487,14 @@ static Chain callee_chain(Walk *w, TSNode callee) {
   return ch;
 }
 
-/* Origin tag of a call's result ("<open>"), from its resolved ref. */
+/* Origin tag of a call's result ("<open>"), from its resolved ref: a
+ * catalogued origin, or a function of this file that returns one. */
 static const char *call_origin(Walk *w, int ci) {
   if (ci < 0) return NULL;
-  char *ext = ref_external_name(w->m, &((Call *)w->m->calls.items[ci])->ref);
+  const Ref *ref = &((Call *)w->m->calls.items[ci])->ref;
+  if (ref->kind == REF_DEF && ref->path && !*ref->path && ref->def_index >= 0)
+    return w->def_origin[ref->def_index];
+  char *ext = ref_external_name(w->m, ref);
   const char *o = ext ? cat_origin(LANG_PYTHON, ext) : NULL;
   free(ext);
   return o;
@@ -1477,17 +1546,76 @@ static bool set_ref(Call *c, RefKind kind, int imp, int def, const char *head, c
   return true;
 }
 
-static bool unresolved(Call *c, const char *reason) { return set_ref(c, REF_UNRESOLVED, -1, -1, NULL, "", reason); }
+static bool unresolved(Call *c, const char *reason) {
+  c->recv_call = -1;
+  return set_ref(c, REF_UNRESOLVED, -1, -1, NULL, "", reason);
+}
 
-/* `self.m()` in a method: the class's own method m, if it defines one. */
+/* `x.rest(...)` where x is the result of call recv, of an origin this file
+ * cannot tell: link may (recv calls a function of another file). */
+static bool unresolved_member(Call *c, const char *reason, int recv, const char *rest) {
+  bool changed = set_ref(c, REF_UNRESOLVED, -1, -1, NULL, rest, reason);
+  c->recv_call = recv;
+  return changed;
+}
+
+static int attr_cmp(const void *a, const void *b) {
+  const AttrStore *x = a, *y = b;
+  if (x->cls != y->cls) return x->cls < y->cls ? -1 : 1;
+  return x->name == y->name ? 0 : (uintptr_t)x->name < (uintptr_t)y->name ? -1 : 1;
+}
+
+/* Origins agree: o the one so far (NULL: none yet), x the next (NULL:
+ * unknown).  False when they do not. */
+static bool same_origin(const char **o, const char *x) {
+  if (!x || (*o && strcmp(*o, x) != 0)) return false;
+  *o = x;
+  return true;
+}
+
+/* The stores of attribute name in class scope cls: *n of them from the first. */
+static const AttrStore *attr_stores(Walk *w, int cls, const char *name, int *n) {
+  AttrStore key = {cls, name, -1};
+  const AttrStore *hit = w->nattrs ? bsearch(&key, w->attrs, (size_t)w->nattrs, sizeof key, attr_cmp) : NULL;
+  *n = 0;
+  if (!hit) return NULL;
+  while (hit > w->attrs && attr_cmp(hit - 1, &key) == 0) hit--;
+  while (hit + *n < w->attrs + w->nattrs && attr_cmp(hit + *n, &key) == 0) (*n)++;
+  return hit;
+}
+
+/* The origin of what instances of class scope cls hold as name, when
+ * every store of it in the class's methods (and its binding in the class
+ * body, if that is a call) gives a value of one origin; NULL otherwise.
+ * *only: the call of its one store when that is all there is, else -1. */
+static const char *attr_origin(Walk *w, int cls, const char *name, const NameInfo *class_level, int *only) {
+  int n;
+  const AttrStore *st = attr_stores(w, cls, name, &n);
+  const char *o = NULL;
+  bool all = true;
+  *only = n == 1 && !class_level && st[0].pending >= 0 ? w->pend[st[0].pending].call : -1;
+  if (class_level && (class_level->flags & B_BOUND) == B_CALL)
+    all = same_origin(&o, name_origin(w, class_level));
+  for (int i = 0; i < n && all; i++)
+    all = st[i].pending >= 0 && same_origin(&o, call_origin(w, w->pend[st[i].pending].call));
+  return all ? o : NULL;
+}
+
+/* `self.m(...)`: a method of the class; `self.NAME.m(...)`: a method of
+ * what its instances hold as NAME, when that has a known origin. */
 static bool resolve_self(Walk *w, Call *c, const NameInfo *ni, const char *path) {
   Scope *ms = &w->scopes[ni->scope];
   const char *dot = strchr(path, '.');
   if (!*path) return unresolved(c, "dynamic dispatch");
   const char *seg = intern(&w->in, path, dot ? (size_t)(dot - path) : strlen(path));
   NameInfo *mi = lookup_in(w, ms->parent, seg);
-  if (!mi || (mi->flags & B_BOUND) != B_DEF || mi->def_index < 0) return unresolved(c, "dynamic dispatch");
-  return set_ref(c, REF_DEF, -1, mi->def_index, NULL, dot ? dot + 1 : "", NULL);
+  if (mi && (mi->flags & B_BOUND) == B_DEF && mi->def_index >= 0)
+    return set_ref(c, REF_DEF, -1, mi->def_index, NULL, dot ? dot + 1 : "", NULL);
+  int only = -1;
+  const char *o = dot ? attr_origin(w, ms->parent, seg, mi, &only) : NULL;
+  if (o) return set_ref(c, REF_VALUE, -1, -1, o, dot + 1, NULL);
+  if (only >= 0) return unresolved_member(c, "dynamic dispatch", only, dot + 1);
+  return unresolved(c, "dynamic dispatch");
 }
 
 /* Aliases followed at most this deep (`t = time; now = t.time`); deeper,
@@ -1560,6 +1688,7 @@ static bool resolve_name_ref(Walk *w, Call *c, int scope, uint32_t pos, const ch
   if ((ni->flags & B_BOUND) == B_PARAM && s->self == name) return resolve_self(w, c, ni, path);
   const char *o = name_origin(w, ni);
   if (o) return set_ref(c, REF_VALUE, -1, -1, o, path, NULL);
+  if (made_by >= 0 && *path) return unresolved_member(c, "dynamic dispatch", made_by, path);
   return unresolved(c, (ni->flags & B_BOUND) == B_PARAM ? "parameter" : *path ? "dynamic dispatch" : "local value");
 }
 
@@ -1595,6 +1724,7 @@ static bool resolve_call(Walk *w, int i, const Callee *ce) {
     if (!*path && is_partial(w, ce->inner)) return resolve_partial(w, c, ce->inner, "", 0); /* partial(f)() */
     const char *o = *path ? call_origin(w, ce->inner) : NULL;
     if (o) return set_ref(c, REF_VALUE, -1, -1, o, path, NULL);
+    if (*path && ce->inner >= 0) return unresolved_member(c, "call result", ce->inner, path);
     return unresolved(c, "call result");
   }
   case K_SUBSCRIPT: return unresolved(c, "subscript");
@@ -1602,9 +1732,38 @@ static bool resolve_call(Walk *w, int i, const Callee *ce) {
   }
 }
 
+/* The origin of what the function returns in r, or NULL. */
+static const char *return_origin(Walk *w, const Return *r) {
+  if (r->pending >= 0) return call_origin(w, w->pend[r->pending].call);
+  const NameInfo *ni = r->name ? resolve(w, r->scope, r->name, r->pos) : NULL;
+  return ni ? name_origin(w, ni) : NULL;
+}
+
+/* Each function's return origin, from the current refs: the origin every
+ * `return value` of it gives, when they agree.  True if one changed. */
+static bool settle_def_origins(Walk *w) {
+  int nd = w->m->defs.len;
+  const char **o = xcalloc((size_t)(nd ? nd : 1), sizeof *o);
+  bool *bad = xcalloc((size_t)(nd ? nd : 1), sizeof *bad);
+  for (int i = 0; i < w->nrets; i++) {
+    const Return *r = &w->rets[i];
+    if (!bad[r->def] && !same_origin(&o[r->def], return_origin(w, r))) bad[r->def] = true;
+  }
+  bool changed = false;
+  for (int d = 0; d < nd; d++) {
+    const char *now = bad[d] ? NULL : o[d];
+    changed |= now != w->def_origin[d];
+    w->def_origin[d] = now;
+  }
+  free(o);
+  free(bad);
+  return changed;
+}
+
 /* Resolves every callee.  Values of known origin depend on other calls'
  * refs (a chain's inner call comes later in preorder; a binding may come
- * after a use), so repeat until nothing changes. */
+ * after a use; a function's return origin on the calls it returns), so
+ * repeat until nothing changes. */
 static void resolve_all(Walk *w) {
   int n = w->m->calls.len;
   Callee *ce = xcalloc((size_t)(n ? n : 1), sizeof *ce);
@@ -1614,9 +1773,12 @@ static void resolve_all(Walk *w) {
     if (ce[i].ch.head_kind == K_IDENTIFIER) ce[i].head = node_name(w, ce[i].ch.head);
     else if (ce[i].ch.head_kind == K_CALL) ce[i].inner = find_call(w, ce[i].ch.head);
   }
+  if (w->nattrs) qsort(w->attrs, (size_t)w->nattrs, sizeof *w->attrs, attr_cmp);
+  w->def_origin = xcalloc((size_t)(w->m->defs.len ? w->m->defs.len : 1), sizeof *w->def_origin);
   for (int round = 0; round < 8; round++) {
     bool changed = false;
     for (int i = n - 1; i >= 0; i--) changed |= resolve_call(w, i, &ce[i]);
+    if (w->nrets) changed |= settle_def_origins(w);
     if (!changed) break;
   }
   /* The receiver of `f.read()` is data the call depends on. */
@@ -1629,6 +1791,12 @@ static void resolve_all(Walk *w) {
     free(ce[i].ch.path);
   }
   free(ce);
+}
+
+/* Each function's return origin, for the files that call it (link.c). */
+static void keep_return_origins(Walk *w) {
+  for (int d = 0; d < w->m->defs.len; d++)
+    if (w->def_origin[d]) ((Def *)w->m->defs.items[d])->ret_origin = xstrdup(w->def_origin[d]);
 }
 
 /* The module's own aliases (`now = time.time` at top level), with what
@@ -1825,6 +1993,9 @@ static void state_free(Walk *w) {
   free(w->pend);
   free(w->aux);
   free(w->star_imports.v);
+  free(w->attrs);
+  free(w->rets);
+  free(w->def_origin);
   free(w->tasks);
   free(w->colls);
   ts_tree_cursor_delete(&w->args_cur);
@@ -1842,6 +2013,7 @@ void names_python(Module *m) {
   walk_tree(&w);
   record_tops(&w);
   resolve_all(&w);
+  keep_return_origins(&w);
   keep_module_aliases(&w);
   keep_environ_reads(&w);
   mark_tasks(&w);

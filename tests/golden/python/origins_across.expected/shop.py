@@ -1,0 +1,26 @@
+"""Calls on values made by functions of another file (clients.py): each
+is followed there, by a name bound from the call, on the call's result at
+once, and through an attribute a method stores it in."""; _currant = __import__("currant").module("shop.py")
+from clients import make_client, make_async
+import clients
+
+
+class Shop:
+    def __init__(self, base, path):
+        self.http = make_client(base)
+        self.ledger = clients.open_ledger(path)
+
+    def charge(self, n):
+        _currant.call(0, self.ledger.write, f"charge {n}\n")
+        return _currant.call(1, self.http.post, "/charge", json={"n": n})
+
+
+def audit(base):
+    c = make_client(base)
+    _currant.call(2, c.get, "/audit")
+    _currant.call(3, make_client(base).delete, "/audit")
+
+
+async def notify(base):
+    client = make_async()
+    await _currant.call(4, client.post, base + "/notify")
