@@ -23,7 +23,7 @@ export PYTHONPATH="$ROOT/tests/clients/sdk-stub:$ROOT/build/test-clients/py${PYT
 
 SRC="$TMP/src"
 mkdir -p "$SRC"
-cp "$ROOT"/tests/clients/app/*_app.* "$SRC/"
+cp "$ROOT"/tests/clients/app/* "$SRC/"
 ln -s "$ROOT/build/test-clients/node_modules" "$SRC/node_modules"
 if ! "$CURRANTC" build -q -o "$TMP/build" "$SRC" >"$TMP/cc.err" 2>&1; then
   bad clients-compile "currantc build failed"
@@ -42,8 +42,8 @@ want = {"sdk_app.js": ["llm claude.messages.create", "llm openai.chat.completion
                        "llm claude.messages.create", "llm client.chat.completions.create",
                        "llm client.chat.completions.create", "llm client.embeddings.create"],
         "axios_app.js": ["net api.post", "net api.post", "net axios", "net axios.post"],
-        "httpx_app.py": ["net aio.post", "net client.post", "net client.post", "net httpx.post",
-                         "net httpx.post"]}
+        "httpx_app.py": ["net aio.post", "net client.post", "net httpx.post", "net httpx.post",
+                         "net self.http.post"]}
 got = {f: [f"{k} {c}" for g, k, c in sites if g == f] for f in want}
 assert got == want, got' "$TMP/build/currant.graph.json"
 
