@@ -36,7 +36,7 @@ enum {
   K_DECLARATOR, K_ASSIGN, K_AUG_ASSIGN, K_UPDATE, K_UNARY, K_FORMAL_PARAMS, K_OBJ_PAT, K_ARR_PAT,
   K_PAIR_PAT, K_ASSIGN_PAT, K_OBJ_ASSIGN_PAT, K_REST_PAT, K_BLOCK, K_FOR, K_FOR_IN, K_CATCH,
   K_SWITCH_BODY, K_IMPORT_STMT, K_EXPORT_STMT, K_EXPR_STMT, K_OBJECT, K_PAIR, K_COMMENT,
-  K_LABELED, K_BREAK, K_CONTINUE, K_TOKEN, K_COUNT
+  K_LABELED, K_BREAK, K_CONTINUE, K_RETURN, K_NULL, K_TOKEN, K_COUNT
 };
 
 static const char *const kind_names[K_COUNT] = {
@@ -64,6 +64,7 @@ static const char *const kind_names[K_COUNT] = {
     [K_EXPORT_STMT] = "export_statement", [K_EXPR_STMT] = "expression_statement", [K_OBJECT] = "object",
     [K_PAIR] = "pair", [K_COMMENT] = "comment", [K_LABELED] = "labeled_statement",
     [K_BREAK] = "break_statement", [K_CONTINUE] = "continue_statement",
+    [K_RETURN] = "return_statement", [K_NULL] = "null",
 };
 
 enum {
@@ -141,7 +142,26 @@ typedef struct CallX {
   int import_index;/* HEAD_REQUIRE: synthesized import */
   bool is_read;    /* candidate process.env read */
   bool dropped;    /* not kept (a read of a shadowed `process`) */
+  int recv;        /* unresolved `x.m()`: the CallX x is the result of, for link (Call.recv_call); -1 */
 } CallX;
+
+/* `return value` in a named function (an arrow's expression body too):
+ * what a call of it gives. */
+typedef struct JsReturn {
+  int def;      /* the function */
+  TSNode value; /* the value, parentheses and `await` stripped */
+  int scope;    /* where a returned name is read */
+  int cx;       /* after the walk: the CallX when value is a call / new, else -1 */
+} JsReturn;
+
+/* `this.NAME = value` in a class's methods, or a field `NAME = value`:
+ * what its instances hold under NAME, for `this.NAME.m()`. */
+typedef struct ThisStore {
+  int cls;      /* the class Def */
+  char *name;   /* the property */
+  TSNode value; /* the value; null for any other write (`+=`) */
+  int cx;       /* after the walk: the CallX when value is a call / new, else -1 */
+} ThisStore;
 
 typedef struct Anc {
   TSNode node;
@@ -209,6 +229,11 @@ typedef struct W {
   int nwraps, cwraps;
   Alias *aliases;
   int naliases, caliases;
+  JsReturn *rets;
+  int nrets, crets;
+  ThisStore *stores; /* sorted by (cls, name) after the walk */
+  int nstores, cstores;
+  const char **def_origin; /* per Def: the origin of what a call of it returns, or NULL */
 } W;
 
 #define GROW(arr, n, cap)                                            \
@@ -597,6 +622,8 @@ static void name_from_context(W *w, TSNode fn, int fk, FnName *out) {
 /* The class Def a method's body (or a class field) belongs to. */
 static int enclosing_class(W *w) { return w->scopes[w->cur].this_class; }
 
+static void add_return(W *w, int s, TSNode v);
+
 static void enter_function(W *w, TSNode n, int k, Anc *self) {
   FnName fnm;
   name_from_context(w, n, k, &fnm);
@@ -637,6 +664,8 @@ static void enter_function(W *w, TSNode n, int k, Anc *self) {
   else this_class = -1;
   int func = def >= 0 ? def : outer;
   self->scope_pushed = push_scope(w, !is_class, def, func, this_class);
+  TSNode body = field(n, F_BODY);
+  if (k == K_ARROW && kind(body) != K_BLOCK) add_return(w, w->cur, body); /* `() => new OpenAI()` */
   /* A named function or class expression sees its own name inside. */
   TSNode own = field(n, F_NAME);
   if ((k == K_FUNC_EXPR || k == K_GEN_EXPR || k == K_CLASS) && kind(own) == K_IDENT) {
@@ -938,11 +967,14 @@ static void assignment_exports(W *w, TSNode left, TSNode right) {
   }
 }
 
+static void add_this_store(W *w, TSNode target, TSNode value);
+
 static void enter_assignment(W *w, TSNode n, Anc *self) {
   TSNode left = field(n, F_LEFT), right = field(n, F_RIGHT);
   self->assign = add_assign(w, n);
   pattern_names(w, strip_parens(left), &((Assign *)w->m->assigns.items[self->assign])->targets, true);
   if (kind(n) == K_ASSIGN) assignment_exports(w, left, right);
+  add_this_store(w, left, kind(n) == K_ASSIGN ? right : (TSNode){0});
 }
 
 /* ---- calls and reads ---------------------------------------------------- */
@@ -983,7 +1015,7 @@ static int new_callx(W *w, TSNode n, CallForm form, TSNode text_of, TSNode args)
   c->target_module = c->target_def = -1;
   c->site_index = c->recv_call = -1;
   GROW(w->cx, w->ncx, w->ccx);
-  w->cx[w->ncx] = (CallX){.c = c, .scope = w->cur, .head = HEAD_OTHER, .import_index = -1};
+  w->cx[w->ncx] = (CallX){.c = c, .scope = w->cur, .head = HEAD_OTHER, .import_index = -1, .recv = -1};
   return w->ncx++;
 }
 
@@ -1258,6 +1290,58 @@ static void maybe_collect(W *w, Anc *self) {
     push_collector(w, &((Assign *)w->m->assigns.items[p->assign])->sources, self);
 }
 
+/* ---- values of known origin through returns and `this` ------------------ */
+
+/* v without parentheses and `await`. */
+static TSNode returned_value(TSNode v) {
+  for (v = strip_parens(v); kind(v) == K_AWAIT; v = strip_parens(ts_node_named_child(v, 0))) {
+  }
+  return v;
+}
+
+/* `return v` (or an arrow's expression body v) in the function whose scope
+ * is s: recorded for that function unless it is anonymous; `return`,
+ * `return null` and `return undefined` say nothing about it. */
+static void add_return(W *w, int s, TSNode v) {
+  while (s >= 0 && !w->scopes[s].is_func) s = w->scopes[s].parent;
+  int def = s >= 0 ? w->scopes[s].def : -1;
+  v = returned_value(v);
+  if (def < 0 || ts_node_is_null(v) || kind(v) == K_NULL ||
+      (kind(v) == K_IDENT && text_is(w, v, "undefined")))
+    return;
+  GROW(w->rets, w->nrets, w->crets);
+  w->rets[w->nrets++] = (JsReturn){def, v, w->cur, -1};
+}
+
+static void enter_return(W *w, TSNode n) {
+  uint32_t k = ts_node_named_child_count(n);
+  for (uint32_t i = 0; i < k; i++) {
+    TSNode v = ts_node_named_child(n, i);
+    if (kind(v) != K_COMMENT) return add_return(w, w->cur, v);
+  }
+}
+
+/* A write of `this.NAME` (value: what is assigned, null for `+=` and the
+ * like) in a class whose instances `this` denotes here. */
+static void add_this_store(W *w, TSNode target, TSNode value) {
+  target = strip_parens(target);
+  int cls = w->scopes[w->cur].this_class;
+  if (cls < 0 || kind(target) != K_MEMBER || kind(field(target, F_OBJECT)) != K_THIS) return;
+  TSNode prop = field(target, F_PROPERTY);
+  if (kind(prop) != K_PROP_IDENT) return;
+  GROW(w->stores, w->nstores, w->cstores);
+  w->stores[w->nstores++] = (ThisStore){cls, node_text(w, prop), returned_value(value), -1};
+}
+
+/* A class field `NAME = value`: what each instance holds from the start. */
+static void enter_field(W *w, TSNode n) {
+  TSNode prop = field(n, F_PROPERTY), value = field(n, F_VALUE);
+  int cls = w->scopes[w->cur].this_class;
+  if (cls < 0 || kind(prop) != K_PROP_IDENT || ts_node_is_null(value)) return;
+  GROW(w->stores, w->nstores, w->cstores);
+  w->stores[w->nstores++] = (ThisStore){cls, node_text(w, prop), returned_value(value), -1};
+}
+
 /* Handles a node on the way down; false to skip its subtree. */
 static bool enter(W *w, TSNode n) {
   Anc *self = &w->anc[w->nanc - 1];
@@ -1285,6 +1369,8 @@ static bool enter(W *w, TSNode n) {
   }
   case K_ASSIGN:
   case K_AUG_ASSIGN: enter_assignment(w, n, self); break;
+  case K_RETURN: enter_return(w, n); break;
+  case K_FIELD_DEF: enter_field(w, n); break;
   case K_FUNC_DECL:
   case K_GEN_DECL:
   case K_FUNC_EXPR:
@@ -1397,12 +1483,21 @@ static int class_method(W *w, int cls, const char *name) {
   return d->parent == cls && strcmp(d->name, name) == 0 ? w->methods[lo] : -1;
 }
 
-/* REF_VALUE for a value made by call `origin` and then `path`, if the
- * origin is one the catalogue follows. */
-static bool value_ref(W *w, const Call *origin, const char *path, Ref *out) {
-  char *canon = ref_external_name(w->m, &origin->ref);
+/* The origin of what CallX xi gives: one the catalogue follows, or a
+ * function of this file that returns one; NULL if none. */
+static const char *cx_origin(W *w, int xi) {
+  const Ref *r = &w->cx[xi].c->ref;
+  if (r->kind == REF_DEF && r->path && !*r->path) return w->def_origin ? w->def_origin[r->def_index] : NULL;
+  char *canon = ref_external_name(w->m, r);
   const char *tag = cat_origin(LANG_JAVASCRIPT, canon);
   free(canon);
+  return tag;
+}
+
+/* REF_VALUE for a value made by CallX xi and then `path`, if it has an
+ * origin. */
+static bool value_ref(W *w, int xi, const char *path, Ref *out) {
+  const char *tag = cx_origin(w, xi);
   if (!tag) return false;
   *out = (Ref){.kind = REF_VALUE, .import_index = -1, .def_index = -1,
                .path = *path ? xdotjoin(tag, path) : xstrdup(tag)};
@@ -1484,7 +1579,7 @@ static const char *ident_ref(W *w, int scope, const char *head, const char *path
     return alias_ref(w, b->index, path, r, depth);
   } else if (b->kind == BK_VALUE && is_promisify(w, &w->cx[b->index], depth)) {
     return promisified_ref(w, &w->cx[b->index], path, r, depth);
-  } else if (b->kind != BK_VALUE || !value_ref(w, w->cx[b->index].c, path, r)) {
+  } else if (b->kind != BK_VALUE || !value_ref(w, b->index, path, r)) {
     return "dynamic dispatch";
   }
   return NULL;
@@ -1543,11 +1638,75 @@ static void unique_aliases(W *w) {
   v->items = sorted, v->len = k, v->cap = n + 1;
 }
 
+/* x left unresolved, a member (ref.path) of what CallX recv gives: link
+ * may know it (recv calls a function of another file). */
+static void set_unresolved_member(CallX *x, const char *why, int recv, const char *path) {
+  set_unresolved(x->c, why);
+  x->c->ref.path = xstrdup(path);
+  x->recv = recv;
+}
+
 static void resolve_ident(W *w, CallX *x) {
   Ref r;
   const char *why = ident_ref(w, x->scope, x->head_name, x->path, &r, 0);
-  if (why) return set_unresolved(x->c, why);
-  x->c->ref = r;
+  if (!why) {
+    x->c->ref = r;
+    return;
+  }
+  const Bind *b = *x->path && strcmp(why, "dynamic dispatch") == 0 ? lookup(w, x->scope, x->head_name) : NULL;
+  if (b && b->kind == BK_VALUE) return set_unresolved_member(x, why, b->index, x->path);
+  set_unresolved(x->c, why);
+}
+
+static int store_cmp(const void *a, const void *b) {
+  const ThisStore *x = a, *y = b;
+  return x->cls != y->cls ? (x->cls < y->cls ? -1 : 1) : strcmp(x->name, y->name);
+}
+
+/* The origin of what instances of class cls hold as `name`, when every
+ * write of it (in the class's methods, or as a field) is a call giving
+ * one origin; NULL otherwise.  *only: the CallX of its one write when
+ * that is all there is, else -1. */
+static const char *this_origin(W *w, int cls, const char *name, int *only) {
+  ThisStore key = {.cls = cls, .name = (char *)name};
+  const ThisStore *st =
+      w->nstores ? bsearch(&key, w->stores, (size_t)w->nstores, sizeof key, store_cmp) : NULL;
+  *only = -1;
+  if (!st) return NULL;
+  while (st > w->stores && store_cmp(st - 1, &key) == 0) st--;
+  int n = 0;
+  while (st + n < w->stores + w->nstores && store_cmp(st + n, &key) == 0) n++;
+  if (n == 1) *only = st->cx;
+  const char *o = NULL;
+  for (int i = 0; i < n; i++) {
+    const char *x = st[i].cx >= 0 ? cx_origin(w, st[i].cx) : NULL;
+    if (!x || (o && strcmp(o, x) != 0)) return NULL;
+    o = x;
+  }
+  return o;
+}
+
+/* `this.m()`: the class's method m; `this.NAME.m()`: a method of what its
+ * instances hold as NAME, when that has a known origin. */
+static void resolve_this(W *w, CallX *x) {
+  int cls = w->scopes[x->scope].this_class;
+  const char *dot = strchr(x->path, '.');
+  int meth = cls >= 0 && *x->path && !dot ? class_method(w, cls, x->path) : -1;
+  if (meth >= 0) {
+    x->c->ref = (Ref){.kind = REF_DEF, .import_index = -1, .def_index = meth, .path = xstrdup("")};
+    return;
+  }
+  if (cls < 0 || !dot) return set_unresolved(x->c, "dynamic dispatch");
+  char *name = xstrndup(x->path, (size_t)(dot - x->path));
+  int only;
+  const char *o = this_origin(w, cls, name, &only);
+  free(name);
+  if (o)
+    x->c->ref = (Ref){.kind = REF_VALUE, .import_index = -1, .def_index = -1, .path = xdotjoin(o, dot + 1)};
+  else if (only >= 0)
+    set_unresolved_member(x, "dynamic dispatch", only, dot + 1);
+  else
+    set_unresolved(x->c, "dynamic dispatch");
 }
 
 /* The call the chain of call xi starts with (`open(p).read()`): the walk
@@ -1567,13 +1726,7 @@ static void resolve(W *w, int xi) {
   Call *c = x->c;
   switch (x->head) {
   case HEAD_IDENT: return resolve_ident(w, x);
-  case HEAD_THIS: {
-    int cls = w->scopes[x->scope].this_class;
-    int meth = cls >= 0 && *x->path && !strchr(x->path, '.') ? class_method(w, cls, x->path) : -1;
-    if (meth < 0) return set_unresolved(c, "dynamic dispatch");
-    c->ref = (Ref){.kind = REF_DEF, .import_index = -1, .def_index = meth, .path = xstrdup("")};
-    return;
-  }
+  case HEAD_THIS: return resolve_this(w, x);
   case HEAD_REQUIRE:
     c->ref = (Ref){.kind = REF_IMPORT, .import_index = x->import_index, .def_index = -1, .path = xstrdup(x->path)};
     return;
@@ -1584,7 +1737,8 @@ static void resolve(W *w, int xi) {
       if (why) set_unresolved(c, why);
       return;
     }
-    if (h >= 0 && value_ref(w, w->cx[h].c, x->path, &c->ref)) return;
+    if (h >= 0 && value_ref(w, h, x->path, &c->ref)) return;
+    if (h >= 0 && *x->path) return set_unresolved_member(x, "call result", h, x->path);
     return set_unresolved(c, "call result");
   }
   case HEAD_SUPER: return set_unresolved(c, "super");
@@ -1655,24 +1809,130 @@ static int def_scope(W *w, int d, int *of_def) {
   return of_def[d] = w->m->scopes.len - 1;
 }
 
+/* The CallX made for node n (a call or `new`), or -1.  The CallXs are in
+ * preorder: by start, outer ones first. */
+static int cx_of_node(const W *w, TSNode n) {
+  if (kind(n) != K_CALL && kind(n) != K_NEW) return -1;
+  uint32_t start = ts_node_start_byte(n);
+  int lo = 0, hi = w->ncx;
+  while (lo < hi) {
+    int mid = lo + (hi - lo) / 2;
+    if (w->cx[mid].c->span.start < start)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  for (int i = lo; i < w->ncx && w->cx[i].c->span.start == start; i++)
+    if (ts_node_eq(w->cx[i].c->node, n)) return i;
+  return -1;
+}
+
+/* The origin of what the function returns in r, or NULL. */
+static const char *return_origin(W *w, const JsReturn *r) {
+  if (r->cx >= 0) return cx_origin(w, r->cx);
+  if (kind(r->value) != K_IDENT) return NULL;
+  char *name = node_text(w, r->value);
+  const Bind *b = lookup(w, r->scope, name);
+  free(name);
+  return b && b->kind == BK_VALUE ? cx_origin(w, b->index) : NULL;
+}
+
+/* Each function's return origin, from the current refs: the origin every
+ * `return value` of it gives, when they agree. */
+static void settle_def_origins(W *w) {
+  int nd = w->m->defs.len;
+  bool *bad = xcalloc((size_t)nd + 1, sizeof *bad);
+  for (int d = 0; d < nd; d++) w->def_origin[d] = NULL;
+  for (int i = 0; i < w->nrets; i++) {
+    const JsReturn *r = &w->rets[i];
+    const char *x = bad[r->def] ? NULL : return_origin(w, r);
+    const char *o = w->def_origin[r->def];
+    if (!x || (o && strcmp(o, x) != 0)) bad[r->def] = true, x = NULL;
+    w->def_origin[r->def] = x;
+  }
+  free(bad);
+}
+
+/* Whether some function returns, or some attribute of `this` holds, a
+ * value of known origin: else no call can resolve further. */
+static bool any_origin(W *w) {
+  for (int d = 0; d < w->m->defs.len; d++)
+    if (w->def_origin[d]) return true;
+  for (int i = 0; i < w->nstores; i++)
+    if (w->stores[i].cx >= 0 && cx_origin(w, w->stores[i].cx)) return true;
+  return false;
+}
+
+/* Whether call x, left unresolved as a member of a value, may resolve
+ * once more origins are known. */
+static bool may_follow(const CallX *x) {
+  const Ref *r = &x->c->ref;
+  return !x->is_read && r->kind == REF_UNRESOLVED && r->reason &&
+         (x->head == HEAD_IDENT || x->head == HEAD_THIS || x->head == HEAD_CALL) &&
+         (strcmp(r->reason, "dynamic dispatch") == 0 || strcmp(r->reason, "call result") == 0);
+}
+
+/* Values of known origin through functions that return them and
+ * attributes of `this` that hold them: what the first resolution could not
+ * follow, resolved again as the origins become known (a function's return
+ * origin depends on the calls it returns), to a fixed point. */
+static void follow_origins(W *w) {
+  if (!w->nrets && !w->nstores) return;
+  bool again = true;
+  for (int round = 0; round < 8 && again; round++) {
+    settle_def_origins(w);
+    again = false;
+    if (!any_origin(w)) break;
+    for (int i = 0; i < w->npost; i++) {
+      CallX *x = &w->cx[w->post[i]];
+      if (!may_follow(x)) continue;
+      Ref old = x->c->ref;
+      x->recv = -1;
+      resolve(w, w->post[i]);
+      again |= x->c->ref.kind != REF_UNRESOLVED;
+      free(old.path), free(old.reason);
+    }
+  }
+  settle_def_origins(w);
+  for (int d = 0; d < w->m->defs.len; d++)
+    if (w->def_origin[d]) ((Def *)w->m->defs.items[d])->ret_origin = xstrdup(w->def_origin[d]);
+}
+
+/* The calls the returns and `this` writes hold, before the calls resolve
+ * (resolve_this reads the writes). */
+static void prepare_origins(W *w) {
+  w->def_origin = xcalloc((size_t)w->m->defs.len + 1, sizeof *w->def_origin);
+  for (int i = 0; i < w->nrets; i++) w->rets[i].cx = cx_of_node(w, w->rets[i].value);
+  for (int i = 0; i < w->nstores; i++) w->stores[i].cx = cx_of_node(w, w->stores[i].value);
+  if (w->nstores) qsort(w->stores, (size_t)w->nstores, sizeof *w->stores, store_cmp);
+}
+
 static void finish_calls(W *w) {
+  prepare_origins(w);
   for (int i = 0; i < w->npost; i++) {
     CallX *x = &w->cx[w->post[i]];
     if (x->is_read) resolve_read(w, x);
     else resolve(w, w->post[i]);
   }
+  follow_origins(w);
   finish_task_wraps(w);
   int *of_def = xmalloc(((size_t)w->m->defs.len + 1) * sizeof *of_def);
+  int *index = xmalloc(((size_t)w->ncx + 1) * sizeof *index); /* CallX -> Module.calls, -1 dropped */
   for (int d = 0; d < w->m->defs.len; d++) of_def[d] = -1;
   for (int i = 0; i < w->ncx; i++) {
     CallX *x = &w->cx[i];
+    index[i] = -1;
     if (x->dropped) {
-      free(x->c->text), free(x->c), x->c = NULL;
+      free(x->c->text), free(x->c->ref.path), free(x->c->ref.reason), free(x->c), x->c = NULL;
       continue;
     }
     x->c->scope = def_scope(w, x->c->func, of_def);
+    index[i] = w->m->calls.len;
     vec_push(&w->m->calls, x->c);
   }
+  for (int i = 0; i < w->ncx; i++)
+    if (w->cx[i].c && w->cx[i].recv >= 0) w->cx[i].c->recv_call = index[w->cx[i].recv];
+  free(index);
   free(of_def);
 }
 
@@ -1940,4 +2200,6 @@ void names_javascript(Module *m) {
   vec_free(&w.owned);
   free(w.anc), free(w.scopes), free(w.tab), free(w.cx), free(w.post), free(w.coll), free(w.pex),
       free(w.wraps), free(w.aliases), free(w.methods);
+  for (int i = 0; i < w.nstores; i++) free(w.stores[i].name);
+  free(w.rets), free(w.stores), free(w.def_origin);
 }

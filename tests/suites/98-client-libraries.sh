@@ -23,7 +23,7 @@ export PYTHONPATH="$ROOT/tests/clients/sdk-stub:$ROOT/build/test-clients/py${PYT
 
 SRC="$TMP/src"
 mkdir -p "$SRC"
-cp "$ROOT"/tests/clients/app/* "$SRC/"
+cp "$ROOT"/tests/clients/app/*.py "$ROOT"/tests/clients/app/*.js "$SRC/"
 ln -s "$ROOT/build/test-clients/node_modules" "$SRC/node_modules"
 if ! "$CURRANTC" build -q -o "$TMP/build" "$SRC" >"$TMP/cc.err" 2>&1; then
   bad clients-compile "currantc build failed"
@@ -41,7 +41,7 @@ want = {"sdk_app.js": ["llm claude.messages.create", "llm openai.chat.completion
         "sdk_app.py": ["llm aio.chat.completions.create", "llm aio.chat.completions.create",
                        "llm claude.messages.create", "llm client.chat.completions.create",
                        "llm client.chat.completions.create", "llm client.embeddings.create"],
-        "axios_app.js": ["net api.post", "net api.post", "net axios", "net axios.post"],
+        "axios_app.js": ["net api.post", "net axios", "net axios.post", "net this.http.post"],
         "httpx_app.py": ["net aio.post", "net client.post", "net httpx.post", "net httpx.post",
                          "net self.http.post"]}
 got = {f: [f"{k} {c}" for g, k, c in sites if g == f] for f in want}
