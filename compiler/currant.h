@@ -246,7 +246,7 @@ typedef struct Def {
   int min_args;   /* positional parameters without defaults */
   int max_args;   /* positional parameters in all, -1 with *args / ...rest */
   Vec locals;     /* char*: parameters and names bound in its own scope */
-  char *ret_origin; /* Python: value origin of what it returns ("<httpx.Client>"), NULL if none/unknown */
+  char *ret_origin; /* value origin of what it returns ("<httpx.Client>"), NULL if none or unknown */
 } Def;
 
 typedef enum {
@@ -339,8 +339,8 @@ typedef struct Call {
   Vec assigned;     /* char*: names bound from its result by plain assignment */
   int scope;        /* Module.scopes index of the names in scope here (enclosing functions' locals +
                        params, at most MAX_CALL_SCOPE), shared by the calls of one scope; -1: none */
-  int recv_call;    /* Python, unresolved `x.m()`: the call of this module x is the result of (ref.path:
-                       "m"), for link to follow into another file; -1: none */
+  int recv_call;    /* unresolved `x.m()`: the call of this module x is the result of (ref.path: "m"),
+                       for link to follow into another file; -1: none */
   /* The shape of its arguments (names pass): later stages need no tree. */
   uint32_t arg_open;   /* SHAPE_OK: the `(` of the arguments (a generator's `(`); CALL_READ: the `[` */
   uint32_t arg_close;  /* SHAPE_OK: a generator argument's `)`; CALL_READ: the final `]`; else 0 */

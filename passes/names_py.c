@@ -48,7 +48,7 @@ enum {
   K_TUPLE_PATTERN, K_LIST_PATTERN, K_TUPLE, K_LIST, K_PARENTHESIZED_EXPRESSION, K_EXPRESSION_LIST,
   K_LIST_SPLAT, K_CASE_CLAUSE, K_CASE_PATTERN, K_KEYWORD_PATTERN, K_SPLAT_PATTERN, K_SLICE,
   K_COMMENT, K_LINE_CONTINUATION, K_KEYWORD_SEPARATOR, K_STRING, K_INTERPOLATION, K_RETURN_STATEMENT,
-  K_NONE, K_COUNT
+  K_NONE, K_BINARY_OPERATOR, K_COUNT
 };
 
 static const char *const kind_names[K_COUNT] = {
@@ -81,26 +81,29 @@ static const char *const kind_names[K_COUNT] = {
     [K_KEYWORD_PATTERN] = "keyword_pattern", [K_SPLAT_PATTERN] = "splat_pattern",
     [K_SLICE] = "slice", [K_COMMENT] = "comment", [K_LINE_CONTINUATION] = "line_continuation", [K_KEYWORD_SEPARATOR] = "keyword_separator",
     [K_STRING] = "string", [K_INTERPOLATION] = "interpolation",
-    [K_RETURN_STATEMENT] = "return_statement", [K_NONE] = "none",
+    [K_RETURN_STATEMENT] = "return_statement", [K_NONE] = "none", [K_BINARY_OPERATOR] = "binary_operator",
 };
 
 enum { F_FUNCTION, F_ARGUMENTS, F_OBJECT, F_ATTRIBUTE, F_VALUE, F_SUBSCRIPT, F_NAME, F_ALIAS,
        F_LEFT, F_RIGHT, F_BODY, F_PARAMETERS, F_SUPERCLASSES, F_MODULE_NAME, F_RETURN_TYPE, F_TYPE,
-       F_TYPE_PARAMETERS, F_GUARD, F_CONSEQUENCE, F_TYPE_CONVERSION, F_FORMAT_SPECIFIER, F_COUNT };
+       F_TYPE_PARAMETERS, F_GUARD, F_CONSEQUENCE, F_TYPE_CONVERSION, F_FORMAT_SPECIFIER, F_OPERATOR,
+       F_COUNT };
 
 static const char *const field_names[F_COUNT] = {
     "function", "arguments", "object", "attribute", "value", "subscript", "name", "alias", "left",
     "right", "body", "parameters", "superclasses", "module_name", "return_type", "type",
-    "type_parameters", "guard", "consequence", "type_conversion", "format_specifier"};
+    "type_parameters", "guard", "consequence", "type_conversion", "format_specifier", "operator"};
 
 static uint8_t *kind_of_symbol; /* symbol id -> K_*, for every symbol of the grammar */
 static uint32_t nsymbols;
 static TSFieldId fid[F_COUNT];
+static TSSymbol div_symbol; /* the `/` of a binary_operator */
 static pthread_once_t tables_once = PTHREAD_ONCE_INIT;
 
 static void tables_init(void) {
   kind_of_symbol = parse_kind_table(LANG_PYTHON, kind_names, K_COUNT, K_TOKEN, &nsymbols);
   parse_field_ids(LANG_PYTHON, field_names, F_COUNT, fid);
+  div_symbol = ts_language_symbol_for_name(parse_language(LANG_PYTHON), "/", 1, false);
 }
 
 static int symbol_kind(TSSymbol s) { return s < nsymbols ? kind_of_symbol[s] : K_OTHER; }
@@ -347,6 +350,7 @@ typedef struct Pending {
   uint32_t start, end; /* the call node */
   int call;            /* index once created, -1 before */
   PtrSet names;        /* names bound from it */
+  bool path;           /* the value is a path built on the call's result (`f() / "x"`) */
 } Pending;
 
 /* `self.NAME = value` in a method: what the class's instances hold under
@@ -624,7 +628,7 @@ static void coll_close(Walk *w, Frame *f, int parent) {
 
 static int pending_new(Walk *w, uint32_t start, uint32_t end) {
   GROW(w->pend, w->npend, w->cap_pend);
-  w->pend[w->npend] = (Pending){start, end, -1, {0}};
+  w->pend[w->npend] = (Pending){start, end, -1, {0}, false};
   return w->npend++;
 }
 
@@ -643,6 +647,34 @@ static bool value_call(TSNode value, TSNode *call) {
   if (k != K_CALL) return false;
   *call = value;
   return true;
+}
+
+/* The leftmost operand of a chain of `/` (parentheses looked through), or
+ * a null node when value is no `/`. */
+static TSNode divided(TSNode value) {
+  TSNode left = {0};
+  for (;;) {
+    int k = ts_node_is_null(value) ? K_OTHER : node_kind(value);
+    if (k == K_PARENTHESIZED_EXPRESSION && code_child_count(value) == 1) {
+      value = code_child(value);
+    } else if (k == K_BINARY_OPERATOR && ts_node_symbol(field(value, F_OPERATOR)) == div_symbol) {
+      value = left = field(value, F_LEFT);
+    } else {
+      return ts_node_is_null(left) ? left : value;
+    }
+  }
+}
+
+/* A Pending for the value v bound or returned: the call it is (`f()`,
+ * `await f()`), or the call a path is built on (`f() / "x"`: a `/` on a
+ * pathlib.Path gives a Path, and no other origin has a `/`); -1 if none. */
+static int pending_of_value(Walk *w, TSNode v) {
+  TSNode cn;
+  if (value_call(v, &cn)) return pending_of_call(w, cn);
+  if (!value_call(divided(v), &cn)) return -1;
+  int p = pending_of_call(w, cn);
+  w->pend[p].path = true;
+  return p;
 }
 
 static int assign_new(Walk *w, Frame *f) {
@@ -724,7 +756,7 @@ static void call_link_pending(Walk *w, int depth, int call) {
   Call *c = w->m->calls.items[call];
   for (int d = depth - 1; d >= 1; d--) {
     Frame *f = &w->frames[d];
-    if (f->kind == K_AWAIT) continue;
+    if (f->kind == K_AWAIT || f->kind == K_BINARY_OPERATOR || f->kind == K_PARENTHESIZED_EXPRESSION) continue;
     if (f->vkey >= 0 && (f->kind == K_ASSIGNMENT || f->kind == K_NAMED_EXPRESSION ||
                          f->kind == K_AS_PATTERN || f->kind == K_RETURN_STATEMENT)) {
       Pending *p = &w->pend[f->vkey];
@@ -1214,13 +1246,11 @@ static void attr_store(Walk *w, Frame *f) {
 /* `return value`: a call or a name, for what calls of the function give;
  * `return` and `return None` say nothing about it. */
 static void return_new(Walk *w, Frame *f) {
-  TSNode v = code_child(f->node), cn;
+  TSNode v = code_child(f->node);
   if (f->func < 0 || ts_node_is_null(v) || node_kind(v) == K_NONE) return;
   Return r = {f->func, -1, NULL, f->scope, ts_node_start_byte(f->node)};
-  if (value_call(v, &cn))
-    f->vkey = r.pending = pending_of_call(w, cn);
-  else if (node_kind(v) == K_IDENTIFIER)
-    r.name = node_name(w, v);
+  f->vkey = r.pending = pending_of_value(w, v);
+  if (r.pending < 0 && node_kind(v) == K_IDENTIFIER) r.name = node_name(w, v);
   GROW(w->rets, w->nrets, w->cap_rets);
   w->rets[w->nrets++] = r;
 }
@@ -1258,11 +1288,10 @@ static bool enter(Walk *w, int depth) {
       f->alias = p->alias;
       return true;
     }
-    TSNode r = field(f->node, F_RIGHT), cn;
+    TSNode r = field(f->node, F_RIGHT);
     while (!ts_node_is_null(r) && node_kind(r) == K_ASSIGNMENT) r = field(r, F_RIGHT);
-    if (value_call(r, &cn)) f->vkey = pending_of_call(w, cn);
-    else if (is_reference(r))
-      f->alias = alias_new(w, f->node, r, f->scope);
+    f->vkey = pending_of_value(w, r);
+    if (f->vkey < 0 && is_reference(r)) f->alias = alias_new(w, f->node, r, f->scope);
     return true;
   }
   case K_AUGMENTED_ASSIGNMENT:
@@ -1500,12 +1529,22 @@ static const char *call_origin(Walk *w, int ci) {
   return o;
 }
 
+#define PATH_ORIGIN "<pathlib.Path>"
+
+/* The origin of the value Pending p records: its call's, or for a path
+ * built on the call's result (`f() / "x"`) a Path's when the call gives
+ * one. */
+static const char *pending_origin(Walk *w, int p) {
+  const char *o = call_origin(w, w->pend[p].call);
+  return !w->pend[p].path || (o && strcmp(o, PATH_ORIGIN) == 0) ? o : NULL;
+}
+
 /* A local bound only from calls that all give values of one origin. */
 static const char *name_origin(Walk *w, const NameInfo *ni) {
   if ((ni->flags & B_BOUND) != B_CALL) return NULL;
   const char *o = NULL;
   for (int e = ni->first_event; e >= 0; e = w->ev[e].next) {
-    const char *x = call_origin(w, w->pend[w->ev[e].pending].call);
+    const char *x = pending_origin(w, w->ev[e].pending);
     if (!x || (o && strcmp(o, x) != 0)) return NULL;
     o = x;
   }
@@ -1593,11 +1632,12 @@ static const char *attr_origin(Walk *w, int cls, const char *name, const NameInf
   const AttrStore *st = attr_stores(w, cls, name, &n);
   const char *o = NULL;
   bool all = true;
-  *only = n == 1 && !class_level && st[0].pending >= 0 ? w->pend[st[0].pending].call : -1;
+  bool one_call = n == 1 && !class_level && st[0].pending >= 0 && !w->pend[st[0].pending].path;
+  *only = one_call ? w->pend[st[0].pending].call : -1;
   if (class_level && (class_level->flags & B_BOUND) == B_CALL)
     all = same_origin(&o, name_origin(w, class_level));
   for (int i = 0; i < n && all; i++)
-    all = st[i].pending >= 0 && same_origin(&o, call_origin(w, w->pend[st[i].pending].call));
+    all = st[i].pending >= 0 && same_origin(&o, pending_origin(w, st[i].pending));
   return all ? o : NULL;
 }
 
@@ -1652,7 +1692,8 @@ static bool is_partial(Walk *w, int ci) {
 /* The call a name is bound from when that is its only binding, or -1. */
 static int only_call(Walk *w, const NameInfo *ni) {
   if ((ni->flags & B_BOUND) != B_CALL || ni->first_event < 0 || w->ev[ni->first_event].next >= 0) return -1;
-  return w->pend[w->ev[ni->first_event].pending].call;
+  const Pending *p = &w->pend[w->ev[ni->first_event].pending];
+  return p->path ? -1 : p->call;
 }
 
 /* c calls what `functools.partial(f, ...)` (call pc) made: f, with
@@ -1709,6 +1750,21 @@ static int find_call(Walk *w, TSNode n) {
   return -1;
 }
 
+/* `(p / "x").read_text()`: a Path's origin when the `/` chain head
+ * starts from a call or a name that gives a Path. */
+static const char *built_path_origin(Walk *w, int ci, TSNode head) {
+  TSNode left = divided(head);
+  const char *o = NULL;
+  if (!ts_node_is_null(left) && node_kind(left) == K_CALL) {
+    o = call_origin(w, find_call(w, left));
+  } else if (!ts_node_is_null(left) && node_kind(left) == K_IDENTIFIER) {
+    const NameInfo *ni =
+        resolve(w, w->aux[ci].scope, node_name(w, left), ((Call *)w->m->calls.items[ci])->span.start);
+    o = ni ? name_origin(w, ni) : NULL;
+  }
+  return o && strcmp(o, PATH_ORIGIN) == 0 ? o : NULL;
+}
+
 typedef struct Callee {
   Chain ch;
   const char *head; /* interned identifier, or NULL */
@@ -1728,13 +1784,18 @@ static bool resolve_call(Walk *w, int i, const Callee *ce) {
     return unresolved(c, "call result");
   }
   case K_SUBSCRIPT: return unresolved(c, "subscript");
+  case K_BINARY_OPERATOR: {
+    const char *o = *path ? built_path_origin(w, i, ce->ch.head) : NULL;
+    if (o) return set_ref(c, REF_VALUE, -1, -1, o, path, NULL);
+    return unresolved(c, "computed callee");
+  }
   default: return unresolved(c, "computed callee");
   }
 }
 
 /* The origin of what the function returns in r, or NULL. */
 static const char *return_origin(Walk *w, const Return *r) {
-  if (r->pending >= 0) return call_origin(w, w->pend[r->pending].call);
+  if (r->pending >= 0) return pending_origin(w, r->pending);
   const NameInfo *ni = r->name ? resolve(w, r->scope, r->name, r->pos) : NULL;
   return ni ? name_origin(w, ni) : NULL;
 }
