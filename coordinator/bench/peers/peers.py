@@ -55,11 +55,9 @@ MODULES = os.path.join(BUILD, "bench-peers", "node_modules")
 BEGIN, END = "<!-- peers:begin -->", "<!-- peers:end -->"
 PY_WORK, JS_WORK = 6_000_000, 120_000_000  # about 1 s of CPU each here
 INSN_WORK = (1_000_000, 20_000_000)  # about 0.2 s each: ~10 s under valgrind
-# Counts per variant (the median is kept): node's counts still move by ~2%
-# (one start-up read +25M against the other runs of its variant, which made
-# the overhead of the compiled cpu.js read +2.31% where its three-run
-# medians differ by under 1%); Python's repeat to 0.1%.
-INSN_REPS = {"py": 1, "js": 3}
+# Counts per variant (the median is kept): one each, since both repeat to
+# well under 0.1% (node runs with --predictable: single_threaded_node).
+INSN_REPS = {"py": 1, "js": 1}
 
 
 def log(msg):
@@ -433,16 +431,20 @@ def instructions(cmd, env, tmp):
 
 def single_threaded_node(tmp):
     """A directory holding a `node` that runs the real one with V8's
-    --single-threaded (a flag NODE_OPTIONS refuses): V8 compiles and
-    collects on background threads, and under valgrind, which runs threads
-    one at a time, when optimised code arrives varies from run to run (the
-    same script's count moved 30%); on the main thread it does not.  Every
+    --predictable (a flag NODE_OPTIONS refuses): V8 compiles and collects
+    on background threads, and under valgrind, which runs threads one at a
+    time, when optimised code arrives varies from run to run (the same
+    script's count moved 30%).  --single-threaded alone left ~1% between
+    runs (1062.5 / 1072.3 / 1071.9 M instructions for the plain cpu.js)
+    and the overhead read +2.31% once and +2.40% once where the compiled
+    file is the same; --predictable (single-threaded, fixed seeds and heap
+    schedule) repeats to the instruction (1047.22 M three times).  Every
     variant, `currant run`'s child included, goes through it."""
     d = os.path.join(tmp, "st-node")
     os.makedirs(d, exist_ok=True)
     path = os.path.join(d, "node")
     with open(path, "w") as f:
-        f.write(f'#!/bin/sh\nexec {shutil.which("node")} --single-threaded "$@"\n')
+        f.write(f'#!/bin/sh\nexec {shutil.which("node")} --predictable "$@"\n')
     os.chmod(path, 0o755)
     return d
 
@@ -545,13 +547,12 @@ def report(n, reps, steps, ovh, insn, load0, load1, cores):
 
 def report_instructions(insn):
     """The instruction-count table of the no-boundary overhead."""
-    L = ["", "### No-boundary overhead in instructions (valgrind; node: the median of "
-         f"{INSN_REPS['js']} runs, Python: one run)", "",
+    L = ["", "### No-boundary overhead in instructions (valgrind; one run each, node with --predictable)", "",
          "The same three variants counted by valgrind's callgrind (user-space instructions of every "
          f"process of the run: python3/node, the pyenv shim if any, the coordinator), with "
          f"{INSN_WORK[0]:,} (Python) and {INSN_WORK[1]:,} (JavaScript) iterations, and with none "
          "(start-up). Unlike the CPU times above these counts do not move with the machine's load "
-         "(repeat runs agree within 0.1% for Python and about 2% for node, whose collector and code tiers still vary: each node figure is the median of its runs), so they resolve what the timings cannot: Python's overhead to a fraction of a percent, node's to about 2%. The "
+         "(repeat runs agree within 0.1%: node runs with V8's --predictable, which keeps compilation and collection on the main thread with a fixed schedule, the same for every variant), so they resolve what the timings cannot: the overhead to a fraction of a percent. The "
          "last column applies the counted start-up and per-iteration costs to the ~1 s runs of the "
          f"table above ({PY_WORK:,} / {JS_WORK:,} iterations): the overhead a script of that length "
          "pays, start-up included.", "",
