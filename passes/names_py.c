@@ -48,7 +48,7 @@ enum {
   K_TUPLE_PATTERN, K_LIST_PATTERN, K_TUPLE, K_LIST, K_PARENTHESIZED_EXPRESSION, K_EXPRESSION_LIST,
   K_LIST_SPLAT, K_CASE_CLAUSE, K_CASE_PATTERN, K_KEYWORD_PATTERN, K_SPLAT_PATTERN, K_SLICE,
   K_COMMENT, K_LINE_CONTINUATION, K_KEYWORD_SEPARATOR, K_STRING, K_INTERPOLATION, K_RETURN_STATEMENT,
-  K_NONE, K_BINARY_OPERATOR, K_COUNT
+  K_NONE, K_BINARY_OPERATOR, K_TYPE, K_GENERIC_TYPE, K_TYPE_PARAMETER, K_COUNT
 };
 
 static const char *const kind_names[K_COUNT] = {
@@ -82,6 +82,7 @@ static const char *const kind_names[K_COUNT] = {
     [K_SLICE] = "slice", [K_COMMENT] = "comment", [K_LINE_CONTINUATION] = "line_continuation", [K_KEYWORD_SEPARATOR] = "keyword_separator",
     [K_STRING] = "string", [K_INTERPOLATION] = "interpolation",
     [K_RETURN_STATEMENT] = "return_statement", [K_NONE] = "none", [K_BINARY_OPERATOR] = "binary_operator",
+    [K_TYPE] = "type", [K_GENERIC_TYPE] = "generic_type", [K_TYPE_PARAMETER] = "type_parameter",
 };
 
 enum { F_FUNCTION, F_ARGUMENTS, F_OBJECT, F_ATTRIBUTE, F_VALUE, F_SUBSCRIPT, F_NAME, F_ALIAS,
@@ -98,12 +99,14 @@ static uint8_t *kind_of_symbol; /* symbol id -> K_*, for every symbol of the gra
 static uint32_t nsymbols;
 static TSFieldId fid[F_COUNT];
 static TSSymbol div_symbol; /* the `/` of a binary_operator */
+static TSSymbol or_symbol;  /* its `|` */
 static pthread_once_t tables_once = PTHREAD_ONCE_INIT;
 
 static void tables_init(void) {
   kind_of_symbol = parse_kind_table(LANG_PYTHON, kind_names, K_COUNT, K_TOKEN, &nsymbols);
   parse_field_ids(LANG_PYTHON, field_names, F_COUNT, fid);
   div_symbol = ts_language_symbol_for_name(parse_language(LANG_PYTHON), "/", 1, false);
+  or_symbol = ts_language_symbol_for_name(parse_language(LANG_PYTHON), "|", 1, false);
 }
 
 static int symbol_kind(TSSymbol s) { return s < nsymbols ? kind_of_symbol[s] : K_OTHER; }
@@ -356,10 +359,24 @@ typedef struct Pending {
 /* `self.NAME = value` in a method: what the class's instances hold under
  * NAME, for `self.NAME.m()` in its methods. */
 typedef struct AttrStore {
-  int cls;          /* the class's scope */
-  const char *name; /* interned attribute name */
-  int pending;      /* Pending of the call the value is (`= f()`), -1 for any other value */
+  int cls;           /* the class's scope */
+  const char *name;  /* interned attribute name */
+  int pending;       /* Pending of the call the value is (`= f()`), -1 for any other value */
+  const char *value; /* or the interned name the value is (`= client`), NULL */
+  int scope;         /* where that name is read */
+  uint32_t pos;      /* and the store's byte offset */
 } AttrStore;
+
+/* A name annotated with a reference (`client: httpx.Client` as a
+ * parameter, `http: httpx.Client` in a class body, `self.http:
+ * httpx.Client = ...` in a method): the value it is declared to hold. */
+typedef struct Annot {
+  int scope;          /* the function (parameter) or class (attribute) scope */
+  const char *name;   /* interned parameter or attribute name */
+  TSNode type;        /* the reference annotated */
+  int read_scope;     /* where the annotation is evaluated */
+  const char *origin; /* resolve_all: the origin it names, or NULL */
+} Annot;
 
 /* `return value` in a function: what a call of it gives. */
 typedef struct Return {
@@ -437,6 +454,8 @@ typedef struct Walk {
   int nattrs, cap_attrs;
   Return *rets;
   int nrets, cap_rets;
+  Annot *annots; /* sorted by (scope, name) before resolve_all */
+  int nannots, cap_annots;
   const char **def_origin; /* per Def: the origin of what a call of it returns, or NULL */
   TaskCand *tasks;
   int ntasks, cap_tasks;
@@ -871,6 +890,33 @@ static void def_new(Walk *w, Frame *p, Frame *f, bool is_class) {
   scan_decorators(w, p, f->def, f->new_scope);
 }
 
+/* The reference an annotation names: `T`, `a.T`, `T | None`, `None | T`
+ * or `Optional[T]`; a null node for anything else. */
+static TSNode annotated_ref(Walk *w, TSNode type) {
+  TSNode t = !ts_node_is_null(type) && node_kind(type) == K_TYPE ? code_child(type) : type;
+  int k = ts_node_is_null(t) ? K_OTHER : node_kind(t);
+  if (k == K_BINARY_OPERATOR && ts_node_symbol(field(t, F_OPERATOR)) == or_symbol) {
+    TSNode l = field(t, F_LEFT), r = field(t, F_RIGHT);
+    t = node_kind(r) == K_NONE ? l : node_kind(l) == K_NONE ? r : (TSNode){0};
+  } else if (k == K_GENERIC_TYPE && ts_node_named_child_count(t) == 2) {
+    TSNode name = ts_node_named_child(t, 0), param = ts_node_named_child(t, 1);
+    bool optional = node_name(w, name) == intern(&w->in, "Optional", 8) &&
+                    node_kind(param) == K_TYPE_PARAMETER && code_child_count(param) == 1;
+    t = optional ? code_child(code_child(param)) : (TSNode){0};
+  }
+  return !ts_node_is_null(t) && is_reference(t) ? t : (TSNode){0};
+}
+
+/* `name: type` in scope (a parameter of the function whose scope it is,
+ * or an attribute of the class whose scope it is), the annotation read in
+ * read_scope. */
+static void annot_add(Walk *w, int scope, const char *name, TSNode type, int read_scope) {
+  TSNode ref = annotated_ref(w, type);
+  if (ts_node_is_null(ref)) return;
+  GROW(w->annots, w->nannots, w->cap_annots);
+  w->annots[w->nannots++] = (Annot){scope, name, ref, read_scope, NULL};
+}
+
 /* A parameter: bound in the new scope; a method's first one is its self. */
 static void param_bind(Walk *w, Frame *f, const char *name) {
   Scope *s = &w->scopes[f->bind];
@@ -1019,7 +1065,11 @@ static void identifier(Walk *w, Frame *p, Frame *f) {
     if (f->coll >= 0) read_name(w, f, node_name(w, f->node));
     break;
   case CTX_STORE: store(w, f); break;
-  case CTX_PARAM: param_bind(w, f, node_name(w, f->node)); break;
+  case CTX_PARAM:
+    param_bind(w, f, node_name(w, f->node));
+    if (p->kind == K_TYPED_PARAMETER || p->kind == K_TYPED_DEFAULT_PARAMETER)
+      annot_add(w, f->bind, node_name(w, f->node), field(p->node, F_TYPE), w->scopes[f->bind].parent);
+    break;
   case CTX_CAPTURE:
     if (p->kind == K_SPLAT_PATTERN || p->kind == K_AS_PATTERN) bind(w, f->scope, node_name(w, f->node), B_OTHER);
     break;
@@ -1233,14 +1283,32 @@ static int method_of_self(Walk *w, int s, const char *name) {
 /* An attribute being bound: `self.NAME = value` (or `with ... as self.NAME`,
  * `del self.NAME`, ...) in a method is recorded for its class, with the
  * call the value is when it is one and binds the attribute directly. */
-static void attr_store(Walk *w, Frame *f) {
+static void attr_store(Walk *w, Frame *p, Frame *f) {
   TSNode obj = field(f->node, F_OBJECT), attr = field(f->node, F_ATTRIBUTE);
   if (ts_node_is_null(obj) || ts_node_is_null(attr) || node_kind(obj) != K_IDENTIFIER) return;
   int ms = method_of_self(w, f->scope, node_name(w, obj));
   if (ms < 0) return;
-  GROW(w->attrs, w->nattrs, w->cap_attrs);
   bool direct = ms == f->scope && f->direct;
-  w->attrs[w->nattrs++] = (AttrStore){w->scopes[ms].parent, node_name(w, attr), direct ? f->vkey : -1};
+  AttrStore st = {w->scopes[ms].parent, node_name(w, attr), direct ? f->vkey : -1, NULL, f->scope, w->pos};
+  TSNode right = direct && st.pending < 0 && p->kind == K_ASSIGNMENT ? field(p->node, F_RIGHT) : (TSNode){0};
+  if (!ts_node_is_null(right) && node_kind(right) == K_IDENTIFIER) st.value = node_name(w, right);
+  GROW(w->attrs, w->nattrs, w->cap_attrs);
+  w->attrs[w->nattrs++] = st;
+}
+
+/* An annotated assignment: `NAME: T` in a class body, `self.NAME: T =
+ * ...` in a method, declare what the class's instances hold. */
+static void annotated_assignment(Walk *w, Frame *f) {
+  TSNode type = field(f->node, F_TYPE), left = field(f->node, F_LEFT);
+  if (ts_node_is_null(type) || ts_node_is_null(left)) return;
+  if (node_kind(left) == K_IDENTIFIER && w->scopes[f->scope].kind == SC_CLASS) {
+    annot_add(w, f->scope, node_name(w, left), type, f->scope);
+  } else if (node_kind(left) == K_ATTRIBUTE) {
+    TSNode obj = field(left, F_OBJECT), attr = field(left, F_ATTRIBUTE);
+    if (node_kind(obj) != K_IDENTIFIER || ts_node_is_null(attr)) return;
+    int ms = method_of_self(w, f->scope, node_name(w, obj));
+    if (ms == f->scope) annot_add(w, w->scopes[ms].parent, node_name(w, attr), type, f->scope);
+  }
 }
 
 /* `return value`: a call or a name, for what calls of the function give;
@@ -1279,6 +1347,7 @@ static bool enter(Walk *w, int depth) {
     return true;
   case K_ASSIGNMENT: {
     f->assign = assign_new(w, f);
+    annotated_assignment(w, f);
     /* In `x = y = f()` the inner assignment (the outer one's right side:
      * an assignment is never anything else) has the outer one's value:
      * its own pending record, for the same call, without a walk down the
@@ -1332,7 +1401,7 @@ static bool enter(Walk *w, int depth) {
   case K_STRING: return formatted_string(w, f->node);
   case K_INTERPOLATION: eq_interpolation(w, depth); return true;
   case K_ATTRIBUTE:
-    if (f->ctx == CTX_STORE) attr_store(w, f);
+    if (f->ctx == CTX_STORE) attr_store(w, p, f);
     return true;
   case K_RETURN_STATEMENT: return_new(w, f); return true;
   default: return true;
@@ -1551,6 +1620,16 @@ static const char *name_origin(Walk *w, const NameInfo *ni) {
   return o;
 }
 
+static const char *annot_origin(Walk *w, int scope, const char *name);
+
+/* The origin of the value `name` read at pos in scope holds: bound only
+ * from calls of one origin, or a parameter annotated with one. */
+static const char *read_origin(Walk *w, int scope, const char *name, uint32_t pos) {
+  const NameInfo *ni = resolve(w, scope, name, pos);
+  if (!ni) return NULL;
+  return (ni->flags & B_BOUND) == B_PARAM ? annot_origin(w, ni->scope, ni->name) : name_origin(w, ni);
+}
+
 /* A Ref path: head.tail, head alone when tail is "", tail alone without
  * a head. */
 static char *path_new(const char *head, const char *tail) {
@@ -1612,9 +1691,22 @@ static bool same_origin(const char **o, const char *x) {
   return true;
 }
 
+static int annot_cmp(const void *a, const void *b) {
+  const Annot *x = a, *y = b;
+  if (x->scope != y->scope) return x->scope < y->scope ? -1 : 1;
+  return x->name == y->name ? 0 : (uintptr_t)x->name < (uintptr_t)y->name ? -1 : 1;
+}
+
+/* The origin the annotation of `name` in scope declares, or NULL. */
+static const char *annot_origin(Walk *w, int scope, const char *name) {
+  Annot key = {.scope = scope, .name = name};
+  const Annot *a = w->nannots ? bsearch(&key, w->annots, (size_t)w->nannots, sizeof key, annot_cmp) : NULL;
+  return a ? a->origin : NULL;
+}
+
 /* The stores of attribute name in class scope cls: *n of them from the first. */
 static const AttrStore *attr_stores(Walk *w, int cls, const char *name, int *n) {
-  AttrStore key = {cls, name, -1};
+  AttrStore key = {.cls = cls, .name = name};
   const AttrStore *hit = w->nattrs ? bsearch(&key, w->attrs, (size_t)w->nattrs, sizeof key, attr_cmp) : NULL;
   *n = 0;
   if (!hit) return NULL;
@@ -1628,6 +1720,9 @@ static const AttrStore *attr_stores(Walk *w, int cls, const char *name, int *n) 
  * body, if that is a call) gives a value of one origin; NULL otherwise.
  * *only: the call of its one store when that is all there is, else -1. */
 static const char *attr_origin(Walk *w, int cls, const char *name, const NameInfo *class_level, int *only) {
+  const char *declared = annot_origin(w, cls, name);
+  *only = -1;
+  if (declared) return declared; /* `http: httpx.Client`: what the class says it holds */
   int n;
   const AttrStore *st = attr_stores(w, cls, name, &n);
   const char *o = NULL;
@@ -1636,8 +1731,12 @@ static const char *attr_origin(Walk *w, int cls, const char *name, const NameInf
   *only = one_call ? w->pend[st[0].pending].call : -1;
   if (class_level && (class_level->flags & B_BOUND) == B_CALL)
     all = same_origin(&o, name_origin(w, class_level));
-  for (int i = 0; i < n && all; i++)
-    all = st[i].pending >= 0 && same_origin(&o, pending_origin(w, st[i].pending));
+  for (int i = 0; i < n && all; i++) {
+    const char *x = st[i].pending >= 0 ? pending_origin(w, st[i].pending)
+                    : st[i].value      ? read_origin(w, st[i].scope, st[i].value, st[i].pos)
+                                       : NULL;
+    all = same_origin(&o, x);
+  }
   return all ? o : NULL;
 }
 
@@ -1730,6 +1829,8 @@ static bool resolve_name_ref(Walk *w, Call *c, int scope, uint32_t pos, const ch
   const char *o = name_origin(w, ni);
   if (o) return set_ref(c, REF_VALUE, -1, -1, o, path, NULL);
   if (made_by >= 0 && *path) return unresolved_member(c, "dynamic dispatch", made_by, path);
+  o = (ni->flags & B_BOUND) == B_PARAM ? annot_origin(w, ni->scope, ni->name) : NULL;
+  if (o) return set_ref(c, REF_VALUE, -1, -1, o, path, NULL); /* `client: httpx.Client` */
   return unresolved(c, (ni->flags & B_BOUND) == B_PARAM ? "parameter" : *path ? "dynamic dispatch" : "local value");
 }
 
@@ -1758,9 +1859,7 @@ static const char *built_path_origin(Walk *w, int ci, TSNode head) {
   if (!ts_node_is_null(left) && node_kind(left) == K_CALL) {
     o = call_origin(w, find_call(w, left));
   } else if (!ts_node_is_null(left) && node_kind(left) == K_IDENTIFIER) {
-    const NameInfo *ni =
-        resolve(w, w->aux[ci].scope, node_name(w, left), ((Call *)w->m->calls.items[ci])->span.start);
-    o = ni ? name_origin(w, ni) : NULL;
+    o = read_origin(w, w->aux[ci].scope, node_name(w, left), ((Call *)w->m->calls.items[ci])->span.start);
   }
   return o && strcmp(o, PATH_ORIGIN) == 0 ? o : NULL;
 }
@@ -1793,11 +1892,26 @@ static bool resolve_call(Walk *w, int i, const Callee *ce) {
   }
 }
 
+/* What each annotation names, resolved where it is read (imports,
+ * aliases), once: the origin its reference would give a call of it
+ * (`httpx.Client` -> <httpx.Client>); then sorted for annot_origin. */
+static void settle_annots(Walk *w) {
+  for (int i = 0; i < w->nannots; i++) {
+    Annot *a = &w->annots[i];
+    Chain ch = callee_chain(w, a->type); /* a reference: an identifier head */
+    Call tmp = {.recv_call = -1};
+    resolve_name_ref(w, &tmp, a->read_scope, ts_node_start_byte(a->type), node_name(w, ch.head), ch.path, 0);
+    char *ext = ref_external_name(w->m, &tmp.ref);
+    a->origin = ext ? cat_origin(LANG_PYTHON, ext) : NULL;
+    free(ext), free(ch.path), free(tmp.ref.path), free(tmp.ref.reason);
+  }
+  if (w->nannots) qsort(w->annots, (size_t)w->nannots, sizeof *w->annots, annot_cmp);
+}
+
 /* The origin of what the function returns in r, or NULL. */
 static const char *return_origin(Walk *w, const Return *r) {
   if (r->pending >= 0) return pending_origin(w, r->pending);
-  const NameInfo *ni = r->name ? resolve(w, r->scope, r->name, r->pos) : NULL;
-  return ni ? name_origin(w, ni) : NULL;
+  return r->name ? read_origin(w, r->scope, r->name, r->pos) : NULL;
 }
 
 /* Each function's return origin, from the current refs: the origin every
@@ -1836,6 +1950,7 @@ static void resolve_all(Walk *w) {
   }
   if (w->nattrs) qsort(w->attrs, (size_t)w->nattrs, sizeof *w->attrs, attr_cmp);
   w->def_origin = xcalloc((size_t)(w->m->defs.len ? w->m->defs.len : 1), sizeof *w->def_origin);
+  settle_annots(w);
   for (int round = 0; round < 8; round++) {
     bool changed = false;
     for (int i = n - 1; i >= 0; i--) changed |= resolve_call(w, i, &ce[i]);
@@ -2056,6 +2171,7 @@ static void state_free(Walk *w) {
   free(w->star_imports.v);
   free(w->attrs);
   free(w->rets);
+  free(w->annots);
   free(w->def_origin);
   free(w->tasks);
   free(w->colls);
