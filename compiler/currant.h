@@ -709,6 +709,9 @@ const CatEntry *cat_lookup(Lang lang, const char *canonical, CallForm form);
 /* Origins for REF_VALUE: the value type a call creates ("<open>" for open()),
  * NULL if the callee creates nothing tracked. */
 const char *cat_origin(Lang lang, const char *canonical);
+/* The origin of what iterating a call's result yields (`for p in
+ * d.glob("*")`: "<pathlib.Path>"), NULL if untracked. */
+const char *cat_element_origin(Lang lang, const char *canonical);
 /* True if some entry of lang's table lies in module module[0, len) ("time"
  * for time.time): a name the catalogue knows as the standard library's. */
 bool cat_covers_module(Lang lang, const char *module, size_t len);

@@ -303,39 +303,53 @@ static const CatEntry javascript_table[] = {
 typedef struct Origin {
   Lang lang;
   const char *canonical; /* the creating call */
-  const char *origin;    /* the tag given to its result */
+  const char *origin;    /* the tag given to its result, or to each element it yields */
+  bool elements;         /* origin is what iterating the result gives (`for p in d.glob("*")`) */
 } Origin;
 
 static const Origin origins[] = {
-    {LANG_PYTHON, "open", "<open>"},
-    {LANG_PYTHON, "io.open", "<open>"},
-    {LANG_PYTHON, "<pathlib.Path>.open", "<open>"},
-    {LANG_PYTHON, "pathlib.Path", "<pathlib.Path>"},
-    {LANG_PYTHON, "pathlib.PosixPath", "<pathlib.Path>"},
-    {LANG_PYTHON, "pathlib.Path.cwd", "<pathlib.Path>"},
-    {LANG_PYTHON, "pathlib.Path.home", "<pathlib.Path>"},
-    {LANG_PYTHON, "requests.Session", "<requests.Session>"},
-    {LANG_PYTHON, "requests.session", "<requests.Session>"},
-    {LANG_PYTHON, "httpx.Client", "<httpx.Client>"},
-    {LANG_PYTHON, "httpx.AsyncClient", "<httpx.Client>"},
-    {LANG_PYTHON, "openai.OpenAI", "<openai.OpenAI>"},
-    {LANG_PYTHON, "openai.AsyncOpenAI", "<openai.OpenAI>"},
-    {LANG_PYTHON, "openai.AzureOpenAI", "<openai.OpenAI>"},
-    {LANG_PYTHON, "openai.AsyncAzureOpenAI", "<openai.OpenAI>"},
-    {LANG_PYTHON, "anthropic.Anthropic", "<anthropic.Anthropic>"},
-    {LANG_PYTHON, "anthropic.AsyncAnthropic", "<anthropic.Anthropic>"},
-    {LANG_JAVASCRIPT, "readline.createInterface", "<readline.Interface>"},
-    {LANG_JAVASCRIPT, "readline.promises.createInterface", "<readline.Interface>"},
-    {LANG_JAVASCRIPT, "fs.promises.open", "<fs.FileHandle>"},
+    {LANG_PYTHON, "open", "<open>", false},
+    {LANG_PYTHON, "io.open", "<open>", false},
+    {LANG_PYTHON, "<pathlib.Path>.open", "<open>", false},
+    {LANG_PYTHON, "pathlib.Path", "<pathlib.Path>", false},
+    {LANG_PYTHON, "pathlib.PosixPath", "<pathlib.Path>", false},
+    {LANG_PYTHON, "pathlib.Path.cwd", "<pathlib.Path>", false},
+    {LANG_PYTHON, "pathlib.Path.home", "<pathlib.Path>", false},
+    /* a Path's methods that give another Path (its `parent` too: names_py.c) */
+    {LANG_PYTHON, "<pathlib.Path>.joinpath", "<pathlib.Path>", false},
+    {LANG_PYTHON, "<pathlib.Path>.with_name", "<pathlib.Path>", false},
+    {LANG_PYTHON, "<pathlib.Path>.with_stem", "<pathlib.Path>", false},
+    {LANG_PYTHON, "<pathlib.Path>.with_suffix", "<pathlib.Path>", false},
+    {LANG_PYTHON, "<pathlib.Path>.relative_to", "<pathlib.Path>", false},
+    {LANG_PYTHON, "<pathlib.Path>.absolute", "<pathlib.Path>", false},
+    {LANG_PYTHON, "<pathlib.Path>.resolve", "<pathlib.Path>", false},
+    {LANG_PYTHON, "<pathlib.Path>.expanduser", "<pathlib.Path>", false},
+    /* and the ones that yield Paths */
+    {LANG_PYTHON, "<pathlib.Path>.iterdir", "<pathlib.Path>", true},
+    {LANG_PYTHON, "<pathlib.Path>.glob", "<pathlib.Path>", true},
+    {LANG_PYTHON, "<pathlib.Path>.rglob", "<pathlib.Path>", true},
+    {LANG_PYTHON, "requests.Session", "<requests.Session>", false},
+    {LANG_PYTHON, "requests.session", "<requests.Session>", false},
+    {LANG_PYTHON, "httpx.Client", "<httpx.Client>", false},
+    {LANG_PYTHON, "httpx.AsyncClient", "<httpx.Client>", false},
+    {LANG_PYTHON, "openai.OpenAI", "<openai.OpenAI>", false},
+    {LANG_PYTHON, "openai.AsyncOpenAI", "<openai.OpenAI>", false},
+    {LANG_PYTHON, "openai.AzureOpenAI", "<openai.OpenAI>", false},
+    {LANG_PYTHON, "openai.AsyncAzureOpenAI", "<openai.OpenAI>", false},
+    {LANG_PYTHON, "anthropic.Anthropic", "<anthropic.Anthropic>", false},
+    {LANG_PYTHON, "anthropic.AsyncAnthropic", "<anthropic.Anthropic>", false},
+    {LANG_JAVASCRIPT, "readline.createInterface", "<readline.Interface>", false},
+    {LANG_JAVASCRIPT, "readline.promises.createInterface", "<readline.Interface>", false},
+    {LANG_JAVASCRIPT, "fs.promises.open", "<fs.FileHandle>", false},
     /* the SDKs' client classes, as exported (default, named, CommonJS) */
-    {LANG_JAVASCRIPT, "openai", "<openai.OpenAI>"},
-    {LANG_JAVASCRIPT, "openai.default", "<openai.OpenAI>"},
-    {LANG_JAVASCRIPT, "openai.OpenAI", "<openai.OpenAI>"},
-    {LANG_JAVASCRIPT, "openai.AzureOpenAI", "<openai.OpenAI>"},
-    {LANG_JAVASCRIPT, "@anthropic-ai.sdk", "<anthropic.Anthropic>"},
-    {LANG_JAVASCRIPT, "@anthropic-ai.sdk.default", "<anthropic.Anthropic>"},
-    {LANG_JAVASCRIPT, "@anthropic-ai.sdk.Anthropic", "<anthropic.Anthropic>"},
-    {LANG_JAVASCRIPT, "axios.create", "<axios.Axios>"},
+    {LANG_JAVASCRIPT, "openai", "<openai.OpenAI>", false},
+    {LANG_JAVASCRIPT, "openai.default", "<openai.OpenAI>", false},
+    {LANG_JAVASCRIPT, "openai.OpenAI", "<openai.OpenAI>", false},
+    {LANG_JAVASCRIPT, "openai.AzureOpenAI", "<openai.OpenAI>", false},
+    {LANG_JAVASCRIPT, "@anthropic-ai.sdk", "<anthropic.Anthropic>", false},
+    {LANG_JAVASCRIPT, "@anthropic-ai.sdk.default", "<anthropic.Anthropic>", false},
+    {LANG_JAVASCRIPT, "@anthropic-ai.sdk.Anthropic", "<anthropic.Anthropic>", false},
+    {LANG_JAVASCRIPT, "axios.create", "<axios.Axios>", false},
 };
 
 /* Names a ".*" entry would match that are not boundaries: the generator
@@ -403,9 +417,17 @@ bool cat_covers_module(Lang lang, const char *module, size_t len) {
   return false;
 }
 
-const char *cat_origin(Lang lang, const char *canonical) {
+static const char *find_origin(Lang lang, const char *canonical, bool elements) {
   if (!canonical) return NULL;
   for (size_t i = 0; i < sizeof origins / sizeof *origins; i++)
-    if (origins[i].lang == lang && strcmp(origins[i].canonical, canonical) == 0) return origins[i].origin;
+    if (origins[i].lang == lang && origins[i].elements == elements &&
+        strcmp(origins[i].canonical, canonical) == 0)
+      return origins[i].origin;
   return NULL;
+}
+
+const char *cat_origin(Lang lang, const char *canonical) { return find_origin(lang, canonical, false); }
+
+const char *cat_element_origin(Lang lang, const char *canonical) {
+  return find_origin(lang, canonical, true);
 }

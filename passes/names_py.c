@@ -330,6 +330,7 @@ typedef struct Alias {
   TSNode value; /* identifier or attribute chain of identifiers */
   int scope;    /* scope the assignment reads in */
   uint32_t pos; /* where the assignment starts: its value is read before it binds (`X = X`) */
+  bool path;    /* the name holds a path built on value (`p = base / "x"`): a Path when value is one */
 } Alias;
 
 typedef struct Event {
@@ -349,11 +350,18 @@ typedef struct Scope {
 
 /* A call whose result is bound by an assignment/with/walrus seen before the
  * call itself is created (targets come first in the tree). */
+/* How a bound value comes from the call's result. */
+typedef enum {
+  FROM_RESULT,  /* it is the result (`x = f()`) */
+  FROM_PATH,    /* a path built on it (`x = f() / "x"`) */
+  FROM_ELEMENT, /* an element of it (`for x in f():`) */
+} ValueFrom;
+
 typedef struct Pending {
   uint32_t start, end; /* the call node */
   int call;            /* index once created, -1 before */
   PtrSet names;        /* names bound from it */
-  bool path;           /* the value is a path built on the call's result (`f() / "x"`) */
+  ValueFrom from;      /* how the value comes from the call's result */
 } Pending;
 
 /* `self.NAME = value` in a method: what the class's instances hold under
@@ -564,9 +572,9 @@ static bool is_reference(TSNode n) {
   return !ts_node_is_null(n) && node_kind(n) == K_IDENTIFIER;
 }
 
-static int alias_new(Walk *w, TSNode assignment, TSNode value, int scope) {
+static int alias_new(Walk *w, TSNode assignment, TSNode value, int scope, bool path) {
   GROW(w->aliases, w->naliases, w->cap_aliases);
-  w->aliases[w->naliases] = (Alias){value, scope, ts_node_start_byte(assignment)};
+  w->aliases[w->naliases] = (Alias){value, scope, ts_node_start_byte(assignment), path};
   return w->naliases++;
 }
 
@@ -647,7 +655,7 @@ static void coll_close(Walk *w, Frame *f, int parent) {
 
 static int pending_new(Walk *w, uint32_t start, uint32_t end) {
   GROW(w->pend, w->npend, w->cap_pend);
-  w->pend[w->npend] = (Pending){start, end, -1, {0}, false};
+  w->pend[w->npend] = (Pending){start, end, -1, {0}, FROM_RESULT};
   return w->npend++;
 }
 
@@ -668,9 +676,17 @@ static bool value_call(TSNode value, TSNode *call) {
   return true;
 }
 
-/* The leftmost operand of a chain of `/` (parentheses looked through), or
- * a null node when value is no `/`. */
-static TSNode divided(TSNode value) {
+/* Whether n is `X.parent`. */
+static bool is_parent_attr(Walk *w, TSNode n) {
+  TSNode a = field(n, F_ATTRIBUTE);
+  uint32_t s = ts_node_start_byte(a);
+  return ts_node_end_byte(a) - s == 6 && memcmp(w->text + s, "parent", 6) == 0;
+}
+
+/* What a path is built on: the leftmost operand of a chain of `/` and
+ * `.parent` (parentheses looked through), or a null node when value is
+ * neither.  Both give a Path on a Path, and no other origin has them. */
+static TSNode divided(Walk *w, TSNode value) {
   TSNode left = {0};
   for (;;) {
     int k = ts_node_is_null(value) ? K_OTHER : node_kind(value);
@@ -678,6 +694,8 @@ static TSNode divided(TSNode value) {
       value = code_child(value);
     } else if (k == K_BINARY_OPERATOR && ts_node_symbol(field(value, F_OPERATOR)) == div_symbol) {
       value = left = field(value, F_LEFT);
+    } else if (k == K_ATTRIBUTE && is_parent_attr(w, value)) {
+      value = left = field(value, F_OBJECT);
     } else {
       return ts_node_is_null(left) ? left : value;
     }
@@ -690,9 +708,19 @@ static TSNode divided(TSNode value) {
 static int pending_of_value(Walk *w, TSNode v) {
   TSNode cn;
   if (value_call(v, &cn)) return pending_of_call(w, cn);
-  if (!value_call(divided(v), &cn)) return -1;
+  if (!value_call(divided(w, v), &cn)) return -1;
   int p = pending_of_call(w, cn);
-  w->pend[p].path = true;
+  w->pend[p].from = FROM_PATH;
+  return p;
+}
+
+/* A Pending for the elements a for loop or clause binds when it iterates
+ * over a call's result (`for p in d.glob("*")`); -1 if it does not. */
+static int pending_of_elements(Walk *w, TSNode iterable) {
+  TSNode cn;
+  if (!value_call(iterable, &cn)) return -1;
+  int p = pending_of_call(w, cn);
+  w->pend[p].from = FROM_ELEMENT;
   return p;
 }
 
@@ -775,9 +803,13 @@ static void call_link_pending(Walk *w, int depth, int call) {
   Call *c = w->m->calls.items[call];
   for (int d = depth - 1; d >= 1; d--) {
     Frame *f = &w->frames[d];
-    if (f->kind == K_AWAIT || f->kind == K_BINARY_OPERATOR || f->kind == K_PARENTHESIZED_EXPRESSION) continue;
-    if (f->vkey >= 0 && (f->kind == K_ASSIGNMENT || f->kind == K_NAMED_EXPRESSION ||
-                         f->kind == K_AS_PATTERN || f->kind == K_RETURN_STATEMENT)) {
+    /* the pending record's span tells which call is the value's (`f().parent / "x"`) */
+    if (f->kind == K_AWAIT || f->kind == K_BINARY_OPERATOR || f->kind == K_PARENTHESIZED_EXPRESSION ||
+        f->kind == K_ATTRIBUTE)
+      continue;
+    if (f->vkey >= 0 &&
+        (f->kind == K_ASSIGNMENT || f->kind == K_NAMED_EXPRESSION || f->kind == K_AS_PATTERN ||
+         f->kind == K_RETURN_STATEMENT || f->kind == K_FOR_STATEMENT || f->kind == K_FOR_IN_CLAUSE)) {
       Pending *p = &w->pend[f->vkey];
       if (p->start == c->span.start && p->end == c->span.end) {
         p->call = call;
@@ -1191,9 +1223,14 @@ static void frame_init(Walk *w, Frame *p, Frame *f, TSFieldId fld) {
     }
     break;
   case K_FOR_IN_CLAUSE:
-    if (fld == fid[F_LEFT]) f->ctx = CTX_STORE;
+    if (fld == fid[F_LEFT]) {
+      f->ctx = CTX_STORE;
+      f->vkey = p->vkey;
+      f->direct = true;
+    }
     /* the first iterable is evaluated in the enclosing scope */
-    else if (fld == fid[F_RIGHT] && p->first_for) f->scope = f->bind = w->scopes[p->scope].parent;
+    else if (fld == fid[F_RIGHT] && p->first_for)
+      f->scope = f->bind = w->scopes[p->scope].parent;
     break;
   case K_NAMED_EXPRESSION:
     if (fld == fid[F_NAME]) {
@@ -1360,11 +1397,18 @@ static bool enter(Walk *w, int depth) {
     TSNode r = field(f->node, F_RIGHT);
     while (!ts_node_is_null(r) && node_kind(r) == K_ASSIGNMENT) r = field(r, F_RIGHT);
     f->vkey = pending_of_value(w, r);
-    if (f->vkey < 0 && is_reference(r)) f->alias = alias_new(w, f->node, r, f->scope);
+    TSNode built_on = divided(w, r);
+    if (f->vkey < 0 && is_reference(r))
+      f->alias = alias_new(w, f->node, r, f->scope, false);
+    else if (f->vkey < 0 && is_reference(built_on))
+      f->alias = alias_new(w, f->node, built_on, f->scope, true);
     return true;
   }
-  case K_AUGMENTED_ASSIGNMENT:
-  case K_FOR_STATEMENT: f->assign = assign_new(w, f); return true;
+  case K_AUGMENTED_ASSIGNMENT: f->assign = assign_new(w, f); return true;
+  case K_FOR_STATEMENT:
+    f->assign = assign_new(w, f);
+    f->vkey = pending_of_elements(w, field(f->node, F_RIGHT));
+    return true;
   case K_NAMED_EXPRESSION: {
     TSNode cn;
     f->assign = assign_new(w, f);
@@ -1391,6 +1435,7 @@ static bool enter(Walk *w, int depth) {
     return true;
   case K_FOR_IN_CLAUSE:
     if (is_comprehension(p->kind)) f->first_for = p->n_for++ == 0;
+    f->vkey = pending_of_elements(w, field(f->node, F_RIGHT));
     return true;
   case K_IMPORT_STATEMENT: import_statement(w, f); return false;
   case K_IMPORT_FROM_STATEMENT:
@@ -1600,12 +1645,23 @@ static const char *call_origin(Walk *w, int ci) {
 
 #define PATH_ORIGIN "<pathlib.Path>"
 
-/* The origin of the value Pending p records: its call's, or for a path
- * built on the call's result (`f() / "x"`) a Path's when the call gives
- * one. */
+/* The origin of what iterating call ci's result yields, or NULL. */
+static const char *element_origin(Walk *w, int ci) {
+  if (ci < 0) return NULL;
+  char *ext = ref_external_name(w->m, &((Call *)w->m->calls.items[ci])->ref);
+  const char *o = cat_element_origin(LANG_PYTHON, ext);
+  free(ext);
+  return o;
+}
+
+/* The origin of the value Pending p records: its call's; for a path built
+ * on the call's result (`f() / "x"`) a Path's when the call gives one; for
+ * an element of it, what the call's result yields. */
 static const char *pending_origin(Walk *w, int p) {
-  const char *o = call_origin(w, w->pend[p].call);
-  return !w->pend[p].path || (o && strcmp(o, PATH_ORIGIN) == 0) ? o : NULL;
+  const Pending *pd = &w->pend[p];
+  if (pd->from == FROM_ELEMENT) return element_origin(w, pd->call);
+  const char *o = call_origin(w, pd->call);
+  return pd->from == FROM_RESULT || (o && strcmp(o, PATH_ORIGIN) == 0) ? o : NULL;
 }
 
 /* A local bound only from calls that all give values of one origin. */
@@ -1662,6 +1718,14 @@ static bool set_ref(Call *c, RefKind kind, int imp, int def, const char *head, c
   free(r->reason);
   *r = (Ref){kind, imp, def, path_new(head, tail), reason ? xstrdup(reason) : NULL};
   return true;
+}
+
+/* c calls path on a value of origin o.  A Path's `parent` is a Path:
+ * `p.parent.mkdir()` calls <pathlib.Path>.mkdir. */
+static bool set_value_ref(Call *c, const char *o, const char *path) {
+  if (strcmp(o, PATH_ORIGIN) == 0)
+    while (strncmp(path, "parent.", 7) == 0) path += 7;
+  return set_ref(c, REF_VALUE, -1, -1, o, path, NULL);
 }
 
 static bool unresolved(Call *c, const char *reason) {
@@ -1727,7 +1791,7 @@ static const char *attr_origin(Walk *w, int cls, const char *name, const NameInf
   const AttrStore *st = attr_stores(w, cls, name, &n);
   const char *o = NULL;
   bool all = true;
-  bool one_call = n == 1 && !class_level && st[0].pending >= 0 && !w->pend[st[0].pending].path;
+  bool one_call = n == 1 && !class_level && st[0].pending >= 0 && w->pend[st[0].pending].from == FROM_RESULT;
   *only = one_call ? w->pend[st[0].pending].call : -1;
   if (class_level && (class_level->flags & B_BOUND) == B_CALL)
     all = same_origin(&o, name_origin(w, class_level));
@@ -1752,7 +1816,7 @@ static bool resolve_self(Walk *w, Call *c, const NameInfo *ni, const char *path)
     return set_ref(c, REF_DEF, -1, mi->def_index, NULL, dot ? dot + 1 : "", NULL);
   int only = -1;
   const char *o = dot ? attr_origin(w, ms->parent, seg, mi, &only) : NULL;
-  if (o) return set_ref(c, REF_VALUE, -1, -1, o, dot + 1, NULL);
+  if (o) return set_value_ref(c, o, dot + 1);
   if (only >= 0) return unresolved_member(c, "dynamic dispatch", only, dot + 1);
   return unresolved(c, "dynamic dispatch");
 }
@@ -1764,6 +1828,22 @@ static bool resolve_self(Walk *w, Call *c, const NameInfo *ni, const char *path)
 static bool resolve_name_ref(Walk *w, Call *c, int scope, uint32_t pos, const char *name, const char *path,
                              int depth);
 
+/* c calls path on a path built on name (alias al, `p = base / "x"`):
+ * a method of a Path when name holds one, else unresolved. */
+static bool resolve_built_path(Walk *w, Call *c, const Alias *al, uint32_t before, const char *name,
+                               const char *path, int depth) {
+  Call on = {.recv_call = -1};
+  resolve_name_ref(w, &on, al->scope, before, name, path, depth + 1);
+  size_t n = strlen(PATH_ORIGIN);
+  bool is_path =
+      on.ref.kind == REF_VALUE && strncmp(on.ref.path, PATH_ORIGIN, n) == 0 && on.ref.path[n] == '.';
+  bool changed =
+      is_path ? set_ref(c, REF_VALUE, -1, -1, NULL, on.ref.path, NULL) : unresolved(c, "local value");
+  free(on.ref.path);
+  free(on.ref.reason);
+  return changed;
+}
+
 /* c calls what alias ai denotes, followed by path. */
 static bool resolve_alias(Walk *w, Call *c, int ai, const char *path, int depth) {
   if (depth >= MAX_ALIAS_DEPTH) return unresolved(c, "alias chain");
@@ -1773,7 +1853,8 @@ static bool resolve_alias(Walk *w, Call *c, int ai, const char *path, int depth)
   /* read just before the assignment, which binds only after its value is
    * read (at byte 0 nothing precedes it, and `X = X` stays a cycle) */
   uint32_t before = al->pos ? al->pos - 1 : 0;
-  bool changed = resolve_name_ref(w, c, al->scope, before, node_name(w, ch.head), full, depth + 1);
+  bool changed = al->path ? resolve_built_path(w, c, al, before, node_name(w, ch.head), full, depth)
+                          : resolve_name_ref(w, c, al->scope, before, node_name(w, ch.head), full, depth + 1);
   free(full);
   free(ch.path);
   return changed;
@@ -1792,7 +1873,7 @@ static bool is_partial(Walk *w, int ci) {
 static int only_call(Walk *w, const NameInfo *ni) {
   if ((ni->flags & B_BOUND) != B_CALL || ni->first_event < 0 || w->ev[ni->first_event].next >= 0) return -1;
   const Pending *p = &w->pend[w->ev[ni->first_event].pending];
-  return p->path ? -1 : p->call;
+  return p->from == FROM_RESULT ? p->call : -1;
 }
 
 /* c calls what `functools.partial(f, ...)` (call pc) made: f, with
@@ -1827,10 +1908,10 @@ static bool resolve_name_ref(Walk *w, Call *c, int scope, uint32_t pos, const ch
   Scope *s = &w->scopes[ni->scope];
   if ((ni->flags & B_BOUND) == B_PARAM && s->self == name) return resolve_self(w, c, ni, path);
   const char *o = name_origin(w, ni);
-  if (o) return set_ref(c, REF_VALUE, -1, -1, o, path, NULL);
+  if (o) return set_value_ref(c, o, path);
   if (made_by >= 0 && *path) return unresolved_member(c, "dynamic dispatch", made_by, path);
   o = (ni->flags & B_BOUND) == B_PARAM ? annot_origin(w, ni->scope, ni->name) : NULL;
-  if (o) return set_ref(c, REF_VALUE, -1, -1, o, path, NULL); /* `client: httpx.Client` */
+  if (o) return set_value_ref(c, o, path); /* `client: httpx.Client` */
   return unresolved(c, (ni->flags & B_BOUND) == B_PARAM ? "parameter" : *path ? "dynamic dispatch" : "local value");
 }
 
@@ -1854,7 +1935,7 @@ static int find_call(Walk *w, TSNode n) {
 /* `(p / "x").read_text()`: a Path's origin when the `/` chain head
  * starts from a call or a name that gives a Path. */
 static const char *built_path_origin(Walk *w, int ci, TSNode head) {
-  TSNode left = divided(head);
+  TSNode left = divided(w, head);
   const char *o = NULL;
   if (!ts_node_is_null(left) && node_kind(left) == K_CALL) {
     o = call_origin(w, find_call(w, left));
@@ -1878,14 +1959,14 @@ static bool resolve_call(Walk *w, int i, const Callee *ce) {
   case K_CALL: {
     if (!*path && is_partial(w, ce->inner)) return resolve_partial(w, c, ce->inner, "", 0); /* partial(f)() */
     const char *o = *path ? call_origin(w, ce->inner) : NULL;
-    if (o) return set_ref(c, REF_VALUE, -1, -1, o, path, NULL);
+    if (o) return set_value_ref(c, o, path);
     if (*path && ce->inner >= 0) return unresolved_member(c, "call result", ce->inner, path);
     return unresolved(c, "call result");
   }
   case K_SUBSCRIPT: return unresolved(c, "subscript");
   case K_BINARY_OPERATOR: {
     const char *o = *path ? built_path_origin(w, i, ce->ch.head) : NULL;
-    if (o) return set_ref(c, REF_VALUE, -1, -1, o, path, NULL);
+    if (o) return set_value_ref(c, o, path);
     return unresolved(c, "computed callee");
   }
   default: return unresolved(c, "computed callee");

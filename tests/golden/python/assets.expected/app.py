@@ -7,7 +7,7 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).parent
-prices = json.loads((HERE / "data" / "prices.json").read_text())
-template = (HERE / "templates" / "receipt.txt").read_text()
-tool = _currant.call(0, subprocess.run, [str(HERE / "tools" / "run.sh")], capture_output=True, text=True, check=True)
-print(template.format(total=prices["apple"] + prices["pear"]).strip(), tool.stdout.strip(), _currant.call(1, time.time) > 0)
+prices = json.loads(_currant.call(0, (HERE / "data" / "prices.json").read_text))
+template = _currant.call(1, (HERE / "templates" / "receipt.txt").read_text)
+tool = _currant.call(2, subprocess.run, [str(HERE / "tools" / "run.sh")], capture_output=True, text=True, check=True)
+print(template.format(total=prices["apple"] + prices["pear"]).strip(), tool.stdout.strip(), _currant.call(3, time.time) > 0)
