@@ -106,6 +106,10 @@ static const CatEntry python_table[] = {
     E("os.getcwd", "env", "current directory"),
     E("os.getpid", "env", "process id"),
     E("socket.gethostname", "env", "host name"),
+    E("platform.node", "env", "host name"),
+    E("getpass.getuser", "env", "user name"),
+    E("os.getlogin", "env", "user name"),
+    E("shutil.which", "env", "program found on PATH"),
     /* Network. */
     E("urllib.request.urlopen", "net", "HTTP request"),
     /* requests, the HTTP client most Python code uses instead: its module
@@ -201,6 +205,8 @@ static const CatEntry python_table[] = {
     E("shutil.copytree", "file", "directory copy"),
     E("shutil.move", "file", "file move"),
     E("shutil.rmtree", "file", "directory removal"),
+    E("glob.glob", "file", "directory listing"),
+    E("glob.iglob", "file", "directory listing"),
     E("tempfile.mkdtemp", "file", "creates a uniquely named directory"),
     E("tempfile.mkstemp", "file", "creates a uniquely named file"),
     E("tempfile.TemporaryDirectory", "file", "creates a uniquely named directory"),
@@ -225,6 +231,15 @@ static const CatEntry python_table[] = {
     E("<pathlib.Path>.rmdir", "file", "file system change"),
     E("<pathlib.Path>.rename", "file", "file system change"),
     E("<pathlib.Path>.replace", "file", "file system change"),
+    E("<pathlib.Path>.is_symlink", "file", "file system state"),
+    E("<pathlib.Path>.lstat", "file", "file system state"),
+    E("<pathlib.Path>.readlink", "file", "file system state"),
+    E("<pathlib.Path>.samefile", "file", "file system state"),
+    E("<pathlib.Path>.owner", "file", "file system state"),
+    E("<pathlib.Path>.group", "file", "file system state"),
+    E("<pathlib.Path>.chmod", "file", "file system change"),
+    E("<pathlib.Path>.symlink_to", "file", "file system change"),
+    E("<pathlib.Path>.hardlink_to", "file", "file system change"),
     {NULL, NULL, CALL_PLAIN, NULL},
 };
 

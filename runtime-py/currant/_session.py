@@ -1259,8 +1259,17 @@ def _retry_ok(policy: Any, exc: BaseException, attempt: int,
 MAX_RECORDED_FILE = 4 * 1024 * 1024
 
 
-def _mode_of(args: tuple, kwargs: dict) -> str:
-    mode = args[1] if len(args) > 1 else kwargs.get("mode", "r")
+def _mode_index(fn: Any) -> int:
+    """Where the mode sits among fn's positional arguments: after the file
+    for open() and io.open(), first for a Path's bound open()."""
+    pathlib = sys.modules.get("pathlib")
+    owner = getattr(fn, "__self__", None)
+    return 0 if pathlib is not None and isinstance(owner, pathlib.PurePath) else 1
+
+
+def _mode_of(fn: Any, args: tuple, kwargs: dict) -> str:
+    at = _mode_index(fn)
+    mode = args[at] if len(args) > at else kwargs.get("mode", "r")
     return mode if isinstance(mode, str) else "r"
 
 
@@ -1271,7 +1280,7 @@ def _is_read_only(mode: str) -> bool:
 def open_for_record(fn: Any, args: tuple, kwargs: dict) -> Any:
     """Live open(): a readable regular file becomes a recorded in-memory copy."""
     f = fn(*args, **kwargs)
-    mode = _mode_of(args, kwargs)
+    mode = _mode_of(fn, args, kwargs)
     if not _is_read_only(mode):
         return f
     try:
@@ -1298,12 +1307,12 @@ class _ReplayedWriter:
     def _live(self) -> Any:
         if self.__dict__["_real"] is None:
             fn, args, kwargs = self.__dict__["_spec"]
-            mode = _mode_of(args, kwargs)
+            mode = _mode_of(fn, args, kwargs)
             held = self.__dict__["_held"]
             if "a" in mode:
                 held.clear()  # appended the first time already
             else:
-                args, kwargs = _with_mode(args, kwargs, mode.replace("x", "w"))
+                args, kwargs = _with_mode(fn, args, kwargs, mode.replace("x", "w"))
             real = fn(*args, **kwargs)
             for data in held:
                 real.write(data)
@@ -1351,10 +1360,11 @@ class _ReplayedWriter:
         return getattr(self._live(), name)
 
 
-def _with_mode(args: tuple, kwargs: dict, mode: str) -> Tuple[list, dict]:
+def _with_mode(fn: Any, args: tuple, kwargs: dict, mode: str) -> Tuple[list, dict]:
     args_l, kwargs = list(args), dict(kwargs)
-    if len(args_l) > 1:
-        args_l[1] = mode
+    at = _mode_index(fn)
+    if len(args_l) > at:
+        args_l[at] = mode
     else:
         kwargs["mode"] = mode
     return args_l, kwargs  # type: ignore[return-value]

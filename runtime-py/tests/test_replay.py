@@ -4,9 +4,11 @@ decide."""
 
 import atexit
 import json
+import pathlib
 import socket
 import struct
 import sys
+import tempfile
 import threading
 import unittest
 import unittest.mock
@@ -195,6 +197,18 @@ class ReplayTest(unittest.TestCase):
         self.assertEqual(s.unvisited, 3)  # "@" rows are not the script's
         self.assertEqual(sorted(r[0] for r in s.pool_rows),
                          ["0", "1.0", "2"])
+
+    def test_replayed_path_open_reopens_with_its_own_mode(self) -> None:
+        # Path.open takes its mode first (open() takes it after the file):
+        # a write after the replay of Path.open("a") appends, live
+        with tempfile.TemporaryDirectory() as d:
+            p = pathlib.Path(d) / "log.txt"
+            p.write_text("w\n")  # the dead run's append
+            m = self.start([row("0", None, ("a",), status="resource")])
+            f = m.call(0, p.open, "a")
+            f.write("x\n")
+            f.close()
+            self.assertEqual(p.read_text(), "w\nx\n")
 
 
 class FingerprintTest(unittest.TestCase):

@@ -20,6 +20,17 @@ resume_everywhere procs 11 "side 'ran\\nran\\n'"
 # A log file written through logging: the records logged while a resumed
 # run replays are not written a second time (they were, before).
 resume_everywhere logs 8 "log 'step 0 at True\\nstep 1 at True\\nstep 2 at True\\nstep 3 at True\\ndone\\n'"
+# Paths made from Paths (compiled here from e2e/py/src/paths.py): writes
+# through `base / name`, `.parent`, `with_suffix(...)` and a glob loop's
+# elements are checkpoints, so killed after each of the 16 and resumed,
+# every write happened once (DATA.count: one line a write).
+if [ -x "$CURRANTC" ] && "$CURRANTC" build -q -o "$TMP/paths-app" "$E2E/py/src" 2>"$TMP/last"; then
+  APP_DIR="$APP" APP="$TMP/paths-app"
+  resume_everywhere paths 16 "count 3"
+  APP="$APP_DIR"
+else
+  bad py-paths-build "currantc: $(head -c 300 "$TMP/last")"
+fi
 
 # --- a file written after the last checkpoint, then a crash -----------------
 # The replayed open() rewrites what the dead run wrote after its last

@@ -5,10 +5,13 @@ file is only compiled.  tests/suites/25-catalogue.sh checks that every entry
 of the table appears as a site in some golden manifest.
 """
 import datetime
+import getpass
+import glob
 import io
 import os
 import os.path
 import pathlib
+import platform
 import random
 import secrets
 import shutil
@@ -75,6 +78,10 @@ def every_entry(p, d):
     os.getcwd()
     os.getpid()
     socket.gethostname()
+    platform.node()
+    getpass.getuser()
+    os.getlogin()
+    shutil.which("sh")
     urllib.request.urlopen("http://localhost")
     f = open(p)
     f.read()
@@ -117,6 +124,8 @@ def every_entry(p, d):
     shutil.copytree(d, p)
     shutil.move(p, d)
     shutil.rmtree(d)
+    glob.glob("*.py")
+    glob.iglob("*.py")
     tempfile.mkdtemp()
     tempfile.mkstemp()
     tempfile.TemporaryDirectory()
@@ -142,6 +151,15 @@ def every_entry(p, d):
     q.rmdir()
     q.rename(d)
     q.replace(d)
+    q.is_symlink()
+    q.lstat()
+    q.readlink()
+    q.samefile(d)
+    q.owner()
+    q.group()
+    q.chmod(0o644)
+    q.symlink_to(d)
+    q.hardlink_to(d)
 
 
 print("compiled")
