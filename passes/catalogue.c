@@ -163,6 +163,16 @@ static const CatEntry python_table[] = {
     E("<anthropic.Anthropic>.messages.count_tokens", "llm", "Anthropic token count"),
     E("<anthropic.Anthropic>.beta.messages.create", "llm", "Anthropic model call"),
     E("<anthropic.Anthropic>.completions.create", "llm", "Anthropic model call"),
+    /* SQLite: the connection is made again on replay; each statement on it
+     * is journaled and takes effect in the database once (runtime-py's
+     * _database.py, docs/DATABASES.md).  commit() and rollback() always run. */
+    E("sqlite3.connect", "database", "opens a SQLite database (made again on replay)"),
+    E("<sqlite3.Connection>.execute", "database", "SQL statement, applied once"),
+    E("<sqlite3.Connection>.executemany", "database", "SQL statement, applied once"),
+    E("<sqlite3.Connection>.executescript", "database", "SQL script, applied once"),
+    E("<sqlite3.Cursor>.execute", "database", "SQL statement, applied once"),
+    E("<sqlite3.Cursor>.executemany", "database", "SQL statement, applied once"),
+    E("<sqlite3.Cursor>.executescript", "database", "SQL script, applied once"),
     /* Files: open() and what is read or written through the file it returns. */
     E("open", "file", "opens a file"),
     E("io.open", "file", "opens a file"),
@@ -347,6 +357,14 @@ static const Origin origins[] = {
     {LANG_PYTHON, "requests.session", "<requests.Session>", false},
     {LANG_PYTHON, "httpx.Client", "<httpx.Client>", false},
     {LANG_PYTHON, "httpx.AsyncClient", "<httpx.Client>", false},
+    {LANG_PYTHON, "sqlite3.connect", "<sqlite3.Connection>", false},
+    {LANG_PYTHON, "sqlite3.Connection", "<sqlite3.Connection>", false},
+    {LANG_PYTHON, "sqlite3.Cursor", "<sqlite3.Cursor>", false},
+    {LANG_PYTHON, "<sqlite3.Connection>.cursor", "<sqlite3.Cursor>", false},
+    {LANG_PYTHON, "<sqlite3.Connection>.execute", "<sqlite3.Cursor>", false},
+    {LANG_PYTHON, "<sqlite3.Connection>.executemany", "<sqlite3.Cursor>", false},
+    {LANG_PYTHON, "<sqlite3.Connection>.executescript", "<sqlite3.Cursor>", false},
+    {LANG_PYTHON, "<sqlite3.Cursor>.execute", "<sqlite3.Cursor>", false},
     {LANG_PYTHON, "openai.OpenAI", "<openai.OpenAI>", false},
     {LANG_PYTHON, "openai.AsyncOpenAI", "<openai.OpenAI>", false},
     {LANG_PYTHON, "openai.AzureOpenAI", "<openai.OpenAI>", false},

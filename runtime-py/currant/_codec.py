@@ -15,6 +15,8 @@ sequence such as os.stat_result or time.struct_time, rebuilt as its type),
 pyobj (an enum member, namedtuple, dataclass or pydantic model, rebuilt as
 its class, found by module and qualified name; runtime-js reads the fields),
 pick (the positions a random selection chose, see _recorders.Pick),
+sql (what a SQLite statement did: its rows, lastrowid and rowcount, and the
+mark it left in the database, see _database.Statement),
 tempfd, tempdir, tempfile (what tempfile.mkstemp, TemporaryDirectory and
 NamedTemporaryFile made, by name: replay opens or makes it again).
 
@@ -152,6 +154,9 @@ def _encode_other(value: Any, depth: int) -> Any:
                 "v": RecordedResponse.from_httpx(value).to_json()}
     if isinstance(value, RecordedIterator):
         return {"$t": "iter", "v": [encode(x, depth + 1) for x in value.items]}
+    database = sys.modules.get("currant._database")
+    if database is not None and isinstance(value, database.Statement):
+        return {"$t": "sql", "v": value.to_json(lambda x: encode(x, depth + 1))}
     dataclasses = sys.modules.get("dataclasses")
     if dataclasses is not None and dataclasses.is_dataclass(value) and \
             not isinstance(value, type):
@@ -292,6 +297,8 @@ _DECODERS = {
     _recorders.RecordedIterator([decode(x) for x in v]),
     "dirent": lambda v: __import__("currant._recorders").
     _recorders.RecordedDirEntry.from_json(v, decode),
+    "sql": lambda v: __import__("currant._database").
+    _database.Statement.from_json(v, decode),
     "pick": lambda v: __import__("currant._recorders").
     _recorders.Pick(v["op"], v["i"]),
     "tempfd": lambda v: __import__("currant._recorders").

@@ -492,6 +492,12 @@ class Pick:
         return out
 
 
+# Journaled forms whose .result is what the program gets from a live call
+# and whose .replay gives it again: random selections, and SQL statements
+# (_database adds its Statement when a program imports sqlite3).
+CARRIERS = {Pick}
+
+
 def _permute(x: Any, perm: List[int]) -> None:
     old = list(x)
     for k, i in enumerate(perm):
@@ -604,7 +610,10 @@ def temp_record(fn: Any, result: Any) -> Any:
 
 
 def is_resource(value: Any) -> bool:
-    """Values that are live handles, not data: files and pipes.  They are
-    journaled as resources (not values) and reopened lazily on replay."""
-    return isinstance(value, io.IOBase) and \
-        not isinstance(value, RecordedResponse)
+    """Values that are live handles, not data: files and pipes, and
+    sqlite3 connections.  They are journaled as resources (not values) and
+    opened again on replay."""
+    if isinstance(value, io.IOBase):
+        return not isinstance(value, RecordedResponse)
+    sqlite3 = sys.modules.get("sqlite3")
+    return sqlite3 is not None and isinstance(value, sqlite3.Connection)

@@ -364,7 +364,7 @@ class Session:
                 value = row[_VALUE]
                 if type(value) not in _NESTED:
                     return value
-                return _replayed(_codec.decode(value), args, kwargs)
+                return self._replayed(_codec.decode(value), fn, args, kwargs)
             row = self._match(key, rel, site, args, kwargs)
             if row is _FRESH or (row is None and key in self.recorded):
                 key = self._fresh(key)
@@ -457,10 +457,26 @@ class Session:
             return self._gated(row)
         self._visited(row[0])
         if status not in ("ok", "error"):
+            if _database_for(fn) is not None:  # sqlite3.connect: connect again
+                return _database_for(fn).connect(
+                    args, kwargs, self.mode == "replay", (rel, site))
             return _ReplayedWriter(self, fn, args, kwargs)
         if status == "ok":
-            return _replayed(_codec.decode(row[_VALUE]), args, kwargs)
+            return self._replayed(_codec.decode(row[_VALUE]), fn, args, kwargs)
         raise _codec.decode_error(row[_VALUE])
+
+    def _replayed(self, value: Any, fn: Any, args: tuple,
+                  kwargs: dict) -> Any:
+        """A recorded outcome as the call gets it again: a random
+        selection's positions applied to this call's arguments, a SQL
+        statement's state given to its cursor (_database), anything else
+        as it is."""
+        kind = type(value)
+        if kind is _recorders.Pick:
+            return value.replay(args, kwargs)
+        if kind not in _CARRIERS:
+            return value
+        return value.replay(fn, args, kwargs, self.mode == "replay")
 
     def _gated(self, row: Row) -> Any:
         """The awaitable of an awaited replay.  When every row before it in
@@ -569,6 +585,9 @@ class Session:
                 result = open_for_record(fn, args, kwargs)
             elif _recorders.is_pick(fn):
                 result = _recorders.Pick.live(fn, args, kwargs)
+            elif _database_for(fn) is not None:
+                result = self._database_live(key, rel, site, fn, args,
+                                             kwargs)
             else:
                 result = fn(*args, **kwargs)
         except Exception as exc:
@@ -582,6 +601,14 @@ class Session:
         if is_awaitable(result):
             return self._await_live(result, key, rel, site, kind, child, t0)
         return self._record(result, key, rel, site, kind, child.attempt, t0, fn)
+
+    def _database_live(self, key: str, rel: str, site: int, fn: Any,
+                       args: tuple, kwargs: dict) -> Any:
+        """sqlite3.connect or a statement, live (_database)."""
+        from currant import _database
+        if _database.is_connect(fn):
+            return _database.connect(args, kwargs, False, (rel, site))
+        return _database.Statement.live(self.run_id, key, fn, args, kwargs)
 
     def _recording_popen(self, real: Any, key: str, rel: str, site: int,
                          attempt: int, t0: float) -> Any:
@@ -638,7 +665,7 @@ class Session:
                          _codec.encode_error(err), t0)
             raise err from None
         self._commit(key, rel, site, kind, attempt, "ok", enc, t0)
-        return result.result if type(result) is _recorders.Pick else result
+        return result.result if type(result) in _CARRIERS else result
 
     def _commit(self, key: str, rel: str, site: int, kind: str, attempt: int,
                 status: str, value: Any, t0: float) -> None:
@@ -1006,6 +1033,7 @@ _FRESH: Any = object()
 
 # Recorded values that _codec.decode changes; any other is its own decoding.
 _NESTED = (list, dict)
+_CARRIERS = _recorders.CARRIERS
 
 # Results that are plain data, neither a live resource nor something
 # record_live replaces: the common case skips those checks.
@@ -1073,11 +1101,15 @@ def _hold_log_files(session: "Session") -> None:
     logging.FileHandler.emit = held_emit  # type: ignore[method-assign]
 
 
-def _replayed(value: Any, args: tuple, kwargs: dict) -> Any:
-    """A recorded outcome as the call gets it again: a random selection's
-    positions applied to this call's arguments, anything else as it is."""
-    return value.replay(args, kwargs) \
-        if type(value) is _recorders.Pick else value
+def _database_for(fn: Any) -> Any:
+    """currant._database when fn is sqlite3.connect or a statement method
+    of a sqlite3 connection or cursor (never before the program imported
+    sqlite3: the runtime does not pay for it otherwise)."""
+    if "sqlite3" not in sys.modules:
+        return None
+    from currant import _database
+    return _database if _database.is_connect(fn) or \
+        _database.is_statement(fn) else None
 
 
 def _plain_fingerprint(args: tuple) -> Optional[str]:

@@ -76,7 +76,10 @@ class FakeCoordinator:
         return [m["key"] for m in self.received if m.get("op") == "commit"]
 
 
-class ReplayTest(unittest.TestCase):
+class SessionCase(unittest.TestCase):
+    """A session started against a FakeCoordinator (tests/test_database
+    has its own cases on it)."""
+
     def start(self, *batches: List[List[Any]], mode: str = "run") -> Any:
         self.coord = FakeCoordinator(list(batches), mode)
         self.session = _session.Session(self.coord.peer.fileno())
@@ -92,6 +95,8 @@ class ReplayTest(unittest.TestCase):
         self.coord.thread.join(5)
         self.coord.sock.close()
 
+
+class ReplayTest(SessionCase):
     def test_fast_path_replays_values_in_order(self) -> None:
         values = [3, "s", None, [1, {"$t": "tuple", "v": [2]}], {"a": 1}]
         m = self.start([row(str(i), v, (i,)) for i, v in enumerate(values)])

@@ -10,6 +10,28 @@ LANG_DIR=py
 EXT=py
 source "$ROOT/coordinator/tests/e2e/common-checks.sh"
 
+# store_before_commit: store.py killed just before each checkpoint's journal
+# commit (its statement ran, the database may have committed it) and
+# resumed: the output, and so the database, is the uninterrupted run's
+# ($TMP/store.whole, from resume_everywhere).
+store_before_commit() {
+  local k failed_at="" back="$PWD"
+  fresh store-before
+  export DATA="$TMP/store.data"
+  for k in $(seq 0 11); do
+    rm -f "$DATA".*
+    (CURRANT_FAULT=child-before:$k "$CURRANT" run --id "store-b$k" "$APP/store.py" >"$TMP/store.out" 2>/dev/null; exit $?) 2>/dev/null || true
+    [ "$(field "store-b$k" status)" = crashed ] || failed_at="$failed_at $k(not-crashed)"
+    "$CURRANT" resume "store-b$k" >>"$TMP/store.out" 2>/dev/null || failed_at="$failed_at $k(resume)"
+    grep -v '^currant:' "$TMP/store.out" | cmp -s - "$TMP/store.whole" || failed_at="$failed_at $k(output)"
+  done
+  unset DATA
+  cd "$back"
+  if [ -z "$failed_at" ]; then ok py-store-killed-before-each-commit; else
+    bad py-store-killed-before-each-commit "failed at:$failed_at"
+  fi
+}
+
 # --- processes started before a crash ---------------------------------------
 # subprocess.Popen, read through communicate(), readline()/wait()/read(), a
 # poll() loop, a failed start: killed after each of the 11 checkpoints and
@@ -24,9 +46,15 @@ resume_everywhere logs 8 "log 'step 0 at True\\nstep 1 at True\\nstep 2 at True\
 # through `base / name`, `.parent`, `with_suffix(...)` and a glob loop's
 # elements are checkpoints, so killed after each of the 16 and resumed,
 # every write happened once (DATA.count: one line a write).
+# SQLite (e2e/py/src/store.py, docs/DATABASES.md): killed after each of its
+# 12 checkpoints (after the journal's commit, then just before it) and
+# resumed, the database ends as after an uninterrupted run (store.py prints
+# it through a connection no checkpoint made) and so does the output.
 if [ -x "$CURRANTC" ] && "$CURRANTC" build -q -o "$TMP/paths-app" "$E2E/py/src" 2>"$TMP/last"; then
   APP_DIR="$APP" APP="$TMP/paths-app"
   resume_everywhere paths 16 "count 3"
+  resume_everywhere store 12 "orders [(1, 'apple', 10), (2, 'pear', 20), (3, 'fig', 30), (4, 'plum', 7)]"
+  store_before_commit
   APP="$APP_DIR"
 else
   bad py-paths-build "currantc: $(head -c 300 "$TMP/last")"
