@@ -59,6 +59,34 @@ static void abbrev(const char *v, char *buf, size_t n) {
     if (*p == '\n' || *p == '\t') *p = ' ';
 }
 
+/* What a SQLite statement did (runtime-py's tag "sql", docs/DATABASES.md)
+ * in words, for `show`: its raw form starts with the run and key of its
+ * mark, which say nothing at a glance.  NULL for any other value. */
+static char *sql_summary(const char *v) {
+  static const char tag[] = "{\"$t\":\"sql\",";
+  if (!v || strncmp(v, tag, sizeof tag - 1) != 0) return NULL;
+  json_t *o = json_loads(v, JSON_DECODE_ANY, NULL);
+  json_t *st = json_object_get(o, "v");
+  const char *cls = json_string_value(json_object_get(st, "cls"));
+  json_t *rows = json_object_get(st, "rows");
+  char *text = NULL, *dump = NULL;
+  if (cls && json_is_array(rows)) {
+    dump = json_dumps(rows, JSON_COMPACT | JSON_ENCODE_ANY);
+    size_t n = json_array_size(rows);
+    if (asprintf(&text, "%s, %zu row%s %s", cls, n, n == 1 ? "" : "s", dump ? dump : "") < 0) text = NULL;
+  } else if (cls) {
+    json_t *last = json_object_get(st, "lastrowid");
+    char id[32] = "none";
+    if (json_is_integer(last)) snprintf(id, sizeof id, "%" JSON_INTEGER_FORMAT, json_integer_value(last));
+    json_int_t count = json_integer_value(json_object_get(st, "rowcount"));
+    if (asprintf(&text, "%s, rowcount %" JSON_INTEGER_FORMAT ", lastrowid %s", cls, count, id) < 0)
+      text = NULL;
+  }
+  free(dump);
+  json_decref(o);
+  return text;
+}
+
 int cmd_find(Ctx *cx, const char *id, RunRec *r) {
   int rc = jr_run_get(cx->jr, id, r);
   if (rc == 0) return 0;
@@ -158,7 +186,9 @@ static int show_one(const CkRec *c, void *p) {
   char where[1024], dur[32], val[64];
   manifest_where(s->man, c->file, c->site, where, sizeof where);
   fmt_dur(c->t1 - c->t0, dur, sizeof dur);
-  abbrev(c->value, val, sizeof val);
+  char *sql = sql_summary(c->value);
+  abbrev(sql ? sql : c->value, val, sizeof val);
+  free(sql);
   printf("%5ld  %-10s %-44s %s%-9s%s %3d %9s  %s\n", c->seq, c->key, where, status_color(s->cx, c->status),
          c->status, reset(s->cx), c->attempt, dur, val);
   return 0;

@@ -313,7 +313,7 @@ class Statement:
         if self.cols is not None:
             out["cols"] = self.cols
         if self.rows is not None:
-            out["rows"] = [encode(tuple(r)) for r in self.rows]
+            out["rows"] = [[encode(x) for x in r] for r in self.rows]
         return out
 
     @classmethod
@@ -321,7 +321,8 @@ class Statement:
                   decode: Callable[[Any], Any]) -> "Statement":
         rows = v.get("rows")
         return cls(v["run"], v["key"], v["cls"],
-                   None if rows is None else [decode(r) for r in rows],
+                   None if rows is None else
+                   [tuple(decode(x) for x in r) for r in rows],
                    v.get("cols"), v.get("lastrowid"), v.get("rowcount", -1))
 
 

@@ -55,6 +55,10 @@ if [ -x "$CURRANTC" ] && "$CURRANTC" build -q -o "$TMP/paths-app" "$E2E/py/src" 
   resume_everywhere paths 16 "count 3"
   resume_everywhere store 12 "orders [(1, 'apple', 10), (2, 'pear', 20), (3, 'fig', 30), (4, 'plum', 7)]"
   store_before_commit
+  # `currant show` says what each statement did, not its journal encoding
+  (cd "$TMP/store" && "$CURRANT" show store) >"$TMP/store.show" 2>&1
+  has py-store-show-read "read, 1 row \[\[67\]\]" "$TMP/store.show"
+  has py-store-show-write "write, rowcount 1, lastrowid 4" "$TMP/store.show"
   APP="$APP_DIR"
 else
   bad py-paths-build "currantc: $(head -c 300 "$TMP/last")"
