@@ -163,6 +163,14 @@ static const CatEntry python_table[] = {
     E("<anthropic.Anthropic>.messages.count_tokens", "llm", "Anthropic token count"),
     E("<anthropic.Anthropic>.beta.messages.create", "llm", "Anthropic model call"),
     E("<anthropic.Anthropic>.completions.create", "llm", "Anthropic model call"),
+    /* Email: what an SMTP client sends (the connection itself is made again
+     * on replay, as a connect and a greeting), and the Message-ID and Date
+     * headers email.utils makes from the clock, randomness and host name. */
+    E("<smtplib.SMTP>.sendmail", "net", "sends an email"),
+    E("<smtplib.SMTP>.send_message", "net", "sends an email"),
+    E("email.utils.make_msgid", "uuid", "unique Message-ID (clock, random, host name)"),
+    E("email.utils.formatdate", "clock", "current date (without an argument)"),
+    E("email.utils.localtime", "clock", "current local time (without an argument)"),
     /* SQLite: the connection is made again on replay; each statement on it
      * is journaled and takes effect in the database once (runtime-py's
      * _database.py, docs/DATABASES.md).  commit() and rollback() always run. */
@@ -357,6 +365,9 @@ static const Origin origins[] = {
     {LANG_PYTHON, "requests.session", "<requests.Session>", false},
     {LANG_PYTHON, "httpx.Client", "<httpx.Client>", false},
     {LANG_PYTHON, "httpx.AsyncClient", "<httpx.Client>", false},
+    {LANG_PYTHON, "smtplib.SMTP", "<smtplib.SMTP>", false},
+    {LANG_PYTHON, "smtplib.SMTP_SSL", "<smtplib.SMTP>", false},
+    {LANG_PYTHON, "smtplib.LMTP", "<smtplib.SMTP>", false},
     {LANG_PYTHON, "sqlite3.connect", "<sqlite3.Connection>", false},
     {LANG_PYTHON, "sqlite3.Connection", "<sqlite3.Connection>", false},
     {LANG_PYTHON, "sqlite3.Cursor", "<sqlite3.Cursor>", false},

@@ -55,6 +55,11 @@ if [ -x "$CURRANTC" ] && "$CURRANTC" build -q -o "$TMP/paths-app" "$E2E/py/src" 
   resume_everywhere paths 16 "count 3"
   resume_everywhere store 12 "orders [(1, 'apple', 10), (2, 'pear', 20), (3, 'fig', 30), (4, 'plum', 7)]"
   store_before_commit
+  # Email (e2e/py/src/mailer.py): killed after each of its 8 checkpoints and
+  # resumed, each of the 3 messages reached the fake SMTP server once.
+  if start_fake_smtp "$TMP/mailer.data.mail"; then
+    resume_everywhere mailer 8 "sent ['order 0', 'order 1', 'order 2']"
+  fi
   # `currant show` says what each statement did, not its journal encoding
   (cd "$TMP/store" && "$CURRANT" show store) >"$TMP/store.show" 2>&1
   has py-store-show-read "read, 1 row \[\[67\]\]" "$TMP/store.show"

@@ -97,6 +97,18 @@ start_fake_llm() {
 }
 hits() { cat "$TMP/llm.count" 2>/dev/null || echo 0; }
 
+# start_fake_smtp MAILFILE: the fake SMTP server (runtime-py/tests/
+# fake_smtp.py) appending each message's Subject to MAILFILE, its port in
+# $SMTP_PORT; stopped at exit.
+start_fake_smtp() {
+  python3 "$ROOT/runtime-py/tests/fake_smtp.py" "$TMP/smtp.port" "$1" &
+  SMTP_PID=$!
+  trap 'kill "$SMTP_PID" 2>/dev/null || true; wait "$SMTP_PID" 2>/dev/null || true; cleanup_tmp' EXIT
+  for _ in $(seq 1 100); do [ -s "$TMP/smtp.port" ] && break; sleep 0.05; done
+  [ -s "$TMP/smtp.port" ] || { bad fake-smtp "the fake server did not start"; return 1; }
+  export SMTP_PORT="$(cat "$TMP/smtp.port")"
+}
+
 resume_until_end() {
   local i rc=137
   for i in 1 2 3 4; do
