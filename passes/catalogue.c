@@ -308,6 +308,8 @@ static const CatEntry javascript_table[] = {
     E("axios", "net", "HTTP request (axios called with a config)"),
     AXIOS_METHODS("axios") E("<axios.Axios>", "net", "HTTP request (an axios instance called with a config)"),
     AXIOS_METHODS("<axios.Axios>")
+    /* Email (the nodemailer package): what a transporter sends. */
+    E("<nodemailer.Transporter>.sendMail", "net", "sends an email (nodemailer)"),
     /* LLM SDKs (the openai and @anthropic-ai/sdk packages): the methods
      * of a client made with `new` (a value origin, below). */
     OPENAI_CLIENT_METHODS E("<anthropic.Anthropic>.messages.create", "llm", "Anthropic model call"),
@@ -394,6 +396,8 @@ static const Origin origins[] = {
     {LANG_JAVASCRIPT, "@anthropic-ai.sdk.default", "<anthropic.Anthropic>", false},
     {LANG_JAVASCRIPT, "@anthropic-ai.sdk.Anthropic", "<anthropic.Anthropic>", false},
     {LANG_JAVASCRIPT, "axios.create", "<axios.Axios>", false},
+    {LANG_JAVASCRIPT, "nodemailer.createTransport", "<nodemailer.Transporter>", false},
+    {LANG_JAVASCRIPT, "nodemailer.default.createTransport", "<nodemailer.Transporter>", false},
 };
 
 /* Names a ".*" entry would match that are not boundaries: the generator

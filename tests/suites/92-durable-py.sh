@@ -10,10 +10,10 @@ LANG_DIR=py
 EXT=py
 source "$ROOT/coordinator/tests/e2e/common-checks.sh"
 
-# store_before_commit: store.py killed just before each checkpoint's journal
-# commit (its statement ran, the database may have committed it) and
-# resumed: the output, and so the database, is the uninterrupted run's
-# ($TMP/store.whole, from resume_everywhere).
+# store_before_commit: store.py killed as each checkpoint's commit reaches
+# the coordinator (CURRANT_FAULT=child-before: its statement ran, the
+# program never hears back) and resumed: the output, and so the database,
+# is the uninterrupted run's ($TMP/store.whole, from resume_everywhere).
 store_before_commit() {
   local k failed_at="" back="$PWD"
   fresh store-before
@@ -47,9 +47,13 @@ resume_everywhere logs 8 "log 'step 0 at True\\nstep 1 at True\\nstep 2 at True\
 # elements are checkpoints, so killed after each of the 16 and resumed,
 # every write happened once (DATA.count: one line a write).
 # SQLite (e2e/py/src/store.py, docs/DATABASES.md): killed after each of its
-# 12 checkpoints (after the journal's commit, then just before it) and
-# resumed, the database ends as after an uninterrupted run (store.py prints
-# it through a connection no checkpoint made) and so does the output.
+# 12 checkpoints (after the journal's commit, then as the commit reaches the
+# coordinator, before the reply) and resumed, the database ends as after an
+# uninterrupted run (store.py prints it through a connection no checkpoint
+# made) and so does the output.  The window where the database committed and
+# the journal did not is runtime-py's test_database.py's
+# (test_live_write_the_database_kept_is_not_run_again): no fault here stops
+# the coordinator from committing what it received.
 if [ -x "$CURRANTC" ] && "$CURRANTC" build -q -o "$TMP/paths-app" "$E2E/py/src" 2>"$TMP/last"; then
   APP_DIR="$APP" APP="$TMP/paths-app"
   resume_everywhere paths 16 "count 3"

@@ -82,5 +82,23 @@ for app in sdk_app.js sdk_app.py axios_app.js httpx_app.py; do
   fi
   crash_matrix "$name" prep sent "$script"
 done
+# Email through nodemailer (mail_app.js) against the fake SMTP server: the
+# side effect is the messages it received, each once.
+if start_fake_smtp "$TMP/mail.sent"; then
+  fresh mail-js
+  mail_prep() { rm -f "$TMP/mail.sent"; }
+  mail_sent() { cat "$TMP/mail.sent" 2>/dev/null || true; }
+  mail_prep
+  expect mail-js-run 0 "$CURRANT" run --id whole-mail "$TMP/build/mail_app.js"
+  if grep -q '^distinct ids: 3$' "$TMP/last" && [ "$(mail_sent | tr '\n' ,)" = "order 0,order 1,order 2," ]; then
+    ok mail-js-sends-three
+  else
+    bad mail-js-sends-three "sent: $(mail_sent | tr '\n' ,); output: $(tr '\n' '|' <"$TMP/last")"
+  fi
+  mail_prep
+  expect mail-js-replay 0 "$CURRANT" replay whole-mail
+  if [ -z "$(mail_sent)" ]; then ok mail-js-replay-sends-nothing; else bad mail-js-replay-sends-nothing "sent: $(mail_sent)"; fi
+  crash_matrix mail-js mail_prep mail_sent "$TMP/build/mail_app.js"
+fi
 cd "$ROOT"
 finish

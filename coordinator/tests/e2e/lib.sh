@@ -81,11 +81,18 @@ has() {
 
 # resume_until_end RUN: resumes while the run was killed (exit 137) or lost
 # its coordinator (70); prints the outputs in order.
+# stop_at_exit PID: kill the fake server PID when the suite exits (every
+# server started so far, then the temporary directory).
+FAKE_PIDS=""
+stop_at_exit() {
+  FAKE_PIDS="$FAKE_PIDS $1"
+  trap 'for p in $FAKE_PIDS; do kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done; cleanup_tmp' EXIT
+}
+
 start_fake_llm() {
   unset CURRANT_PROMPT_CMD CURRANT_PROMPT_CACHE OPENAI_BASE_URL OPENAI_API_KEY CURRANT_LLM_API_KEY
   python3 "$ROOT/runtime-py/tests/fake_llm.py" "$TMP/llm.port" "$TMP/llm.count" &
-  LLM_PID=$!
-  trap 'kill "$LLM_PID" 2>/dev/null || true; wait "$LLM_PID" 2>/dev/null || true; cleanup_tmp' EXIT
+  stop_at_exit $!
   for _ in $(seq 1 100); do [ -s "$TMP/llm.port" ] && break; sleep 0.05; done
   if [ ! -s "$TMP/llm.port" ]; then
     bad fake-llm "the fake server did not start"
@@ -102,8 +109,7 @@ hits() { cat "$TMP/llm.count" 2>/dev/null || echo 0; }
 # $SMTP_PORT; stopped at exit.
 start_fake_smtp() {
   python3 "$ROOT/runtime-py/tests/fake_smtp.py" "$TMP/smtp.port" "$1" &
-  SMTP_PID=$!
-  trap 'kill "$SMTP_PID" 2>/dev/null || true; wait "$SMTP_PID" 2>/dev/null || true; cleanup_tmp' EXIT
+  stop_at_exit $!
   for _ in $(seq 1 100); do [ -s "$TMP/smtp.port" ] && break; sleep 0.05; done
   [ -s "$TMP/smtp.port" ] || { bad fake-smtp "the fake server did not start"; return 1; }
   export SMTP_PORT="$(cat "$TMP/smtp.port")"
