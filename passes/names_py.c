@@ -358,10 +358,12 @@ typedef enum {
 } ValueFrom;
 
 typedef struct Pending {
-  uint32_t start, end; /* the call node */
-  int call;            /* index once created, -1 before */
-  PtrSet names;        /* names bound from it */
-  ValueFrom from;      /* how the value comes from the call's result */
+  uint32_t start, end;           /* the call node */
+  int call;                      /* index once created, -1 before */
+  PtrSet names;                  /* names bound from it */
+  ValueFrom from;                /* how the value comes from the call's result */
+  uint32_t copy_start, copy_end; /* FROM_ELEMENT through `sorted(call)` (list, tuple,
+                                    reversed): that call's span; 0, 0 if none */
 } Pending;
 
 /* `self.NAME = value` in a method: what the class's instances hold under
@@ -655,7 +657,7 @@ static void coll_close(Walk *w, Frame *f, int parent) {
 
 static int pending_new(Walk *w, uint32_t start, uint32_t end) {
   GROW(w->pend, w->npend, w->cap_pend);
-  w->pend[w->npend] = (Pending){start, end, -1, {0}, FROM_RESULT};
+  w->pend[w->npend] = (Pending){start, end, -1, {0}, FROM_RESULT, 0, 0};
   return w->npend++;
 }
 
@@ -714,13 +716,41 @@ static int pending_of_value(Walk *w, TSNode v) {
   return p;
 }
 
+/* The call whose elements `copy` holds when it is `sorted(call)` (with
+ * keywords: key=, reverse=), `list(call)`, `tuple(call)` or
+ * `reversed(call)`: a null node otherwise.  Whether the name is the
+ * builtin's is decided once names resolve (copied_elements). */
+static TSNode copy_source(Walk *w, TSNode copy) {
+  TSNode fn = field(copy, F_FUNCTION), args = field(copy, F_ARGUMENTS), none = {0}, inner = none;
+  if (node_kind(fn) != K_IDENTIFIER || node_kind(args) != K_ARGUMENT_LIST) return none;
+  uint32_t s = ts_node_start_byte(fn), n = ts_node_end_byte(fn) - s;
+  static const char *const copies[] = {"sorted", "list", "tuple", "reversed"};
+  bool known = false;
+  for (size_t i = 0; i < sizeof copies / sizeof *copies; i++)
+    known |= strlen(copies[i]) == n && memcmp(w->text + s, copies[i], n) == 0;
+  if (!known) return none;
+  for (uint32_t i = 0, k = ts_node_named_child_count(args); i < k; i++) {
+    TSNode a = ts_node_named_child(args, i);
+    int kind = node_kind(a);
+    if (kind == K_COMMENT || kind == K_KEYWORD_ARGUMENT) continue;
+    if (!ts_node_is_null(inner) || !value_call(a, &inner)) return none; /* one positional: a call */
+  }
+  return inner;
+}
+
 /* A Pending for the elements a for loop or clause binds when it iterates
- * over a call's result (`for p in d.glob("*")`); -1 if it does not. */
+ * over a call's result (`for p in d.glob("*")`, also through a copy:
+ * `for p in sorted(d.glob("*"))`); -1 if it does not. */
 static int pending_of_elements(Walk *w, TSNode iterable) {
   TSNode cn;
   if (!value_call(iterable, &cn)) return -1;
-  int p = pending_of_call(w, cn);
+  TSNode inner = copy_source(w, cn);
+  int p = pending_of_call(w, ts_node_is_null(inner) ? cn : inner);
   w->pend[p].from = FROM_ELEMENT;
+  if (!ts_node_is_null(inner)) {
+    w->pend[p].copy_start = ts_node_start_byte(cn);
+    w->pend[p].copy_end = ts_node_end_byte(cn);
+  }
   return p;
 }
 
@@ -805,8 +835,8 @@ static void call_link_pending(Walk *w, int depth, int call) {
     Frame *f = &w->frames[d];
     /* the pending record's span tells which call is the value's (`f().parent / "x"`) */
     if (f->kind == K_AWAIT || f->kind == K_BINARY_OPERATOR || f->kind == K_PARENTHESIZED_EXPRESSION ||
-        f->kind == K_ATTRIBUTE)
-      continue;
+        f->kind == K_ATTRIBUTE || f->kind == K_ARGUMENT_LIST || f->kind == K_CALL)
+      continue; /* (a call's argument: `for p in sorted(d.glob("*"))`) */
     if (f->vkey >= 0 &&
         (f->kind == K_ASSIGNMENT || f->kind == K_NAMED_EXPRESSION || f->kind == K_AS_PATTERN ||
          f->kind == K_RETURN_STATEMENT || f->kind == K_FOR_STATEMENT || f->kind == K_FOR_IN_CLAUSE)) {
@@ -1645,10 +1675,25 @@ static const char *call_origin(Walk *w, int ci) {
 
 #define PATH_ORIGIN "<pathlib.Path>"
 
-/* The origin of what iterating call ci's result yields, or NULL. */
-static const char *element_origin(Walk *w, int ci) {
-  if (ci < 0) return NULL;
-  char *ext = ref_external_name(w->m, &((Call *)w->m->calls.items[ci])->ref);
+static int find_call_span(Walk *w, uint32_t s, uint32_t e);
+
+/* Whether Pending pd's elements reach the loop as they are: directly, or
+ * through a call of the builtin sorted/list/tuple/reversed (not a function
+ * of the same name defined or imported here). */
+static bool copied_elements(Walk *w, const Pending *pd) {
+  if (!pd->copy_end) return true;
+  int ci = find_call_span(w, pd->copy_start, pd->copy_end);
+  if (ci < 0) return false;
+  const Ref *r = &((Call *)w->m->calls.items[ci])->ref;
+  return r->kind == REF_GLOBAL && r->path &&
+         (!strcmp(r->path, "sorted") || !strcmp(r->path, "list") || !strcmp(r->path, "tuple") ||
+          !strcmp(r->path, "reversed"));
+}
+
+/* The origin of what iterating Pending pd's call's result yields, or NULL. */
+static const char *element_origin(Walk *w, const Pending *pd) {
+  if (pd->call < 0 || !copied_elements(w, pd)) return NULL;
+  char *ext = ref_external_name(w->m, &((Call *)w->m->calls.items[pd->call])->ref);
   const char *o = cat_element_origin(LANG_PYTHON, ext);
   free(ext);
   return o;
@@ -1659,7 +1704,7 @@ static const char *element_origin(Walk *w, int ci) {
  * an element of it, what the call's result yields. */
 static const char *pending_origin(Walk *w, int p) {
   const Pending *pd = &w->pend[p];
-  if (pd->from == FROM_ELEMENT) return element_origin(w, pd->call);
+  if (pd->from == FROM_ELEMENT) return element_origin(w, pd);
   const char *o = call_origin(w, pd->call);
   return pd->from == FROM_RESULT || (o && strcmp(o, PATH_ORIGIN) == 0) ? o : NULL;
 }
@@ -1917,7 +1962,11 @@ static bool resolve_name_ref(Walk *w, Call *c, int scope, uint32_t pos, const ch
 
 /* Index of the call with exactly this node's span (calls are in preorder). */
 static int find_call(Walk *w, TSNode n) {
-  uint32_t s = ts_node_start_byte(n), e = ts_node_end_byte(n);
+  return find_call_span(w, ts_node_start_byte(n), ts_node_end_byte(n));
+}
+
+/* Index of the call spanning bytes s..e, or -1. */
+static int find_call_span(Walk *w, uint32_t s, uint32_t e) {
   int lo = 0, hi = w->m->calls.len;
   while (lo < hi) {
     int mid = (lo + hi) / 2;

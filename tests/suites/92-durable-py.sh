@@ -44,8 +44,9 @@ resume_everywhere procs 11 "side 'ran\\nran\\n'"
 resume_everywhere logs 8 "log 'step 0 at True\\nstep 1 at True\\nstep 2 at True\\nstep 3 at True\\ndone\\n'"
 # Paths made from Paths (compiled here from e2e/py/src/paths.py): writes
 # through `base / name`, `.parent`, `with_suffix(...)` and a glob loop's
-# elements are checkpoints, so killed after each of the 16 and resumed,
-# every write happened once (DATA.count: one line a write).
+# elements (also `sorted(...)`'s) are checkpoints, so killed after each of
+# the 20 and resumed, every write and removal happened once (DATA.count: one
+# line a write).
 # SQLite (e2e/py/src/store.py, docs/DATABASES.md): killed after each of its
 # 12 checkpoints (after the journal's commit, then as the commit reaches the
 # coordinator, before the reply) and resumed, the database ends as after an
@@ -56,7 +57,7 @@ resume_everywhere logs 8 "log 'step 0 at True\\nstep 1 at True\\nstep 2 at True\
 # the coordinator from committing what it received.
 if [ -x "$CURRANTC" ] && "$CURRANTC" build -q -o "$TMP/paths-app" "$E2E/py/src" 2>"$TMP/last"; then
   APP_DIR="$APP" APP="$TMP/paths-app"
-  resume_everywhere paths 16 "count 3"
+  resume_everywhere paths 20 "count 3"
   resume_everywhere store 12 "orders [(1, 'apple', 10), (2, 'pear', 20), (3, 'fig', 30), (4, 'plum', 7)]"
   store_before_commit
   # Email (e2e/py/src/mailer.py): killed after each of its 8 checkpoints and

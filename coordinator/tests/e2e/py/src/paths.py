@@ -1,8 +1,9 @@
 """Paths made from Paths across a crash, compiled by currantc in the test:
 the files written through a Path built with / and .parent, a Path method's
-result and a glob loop's elements are checkpoints, so each is written once
-whatever checkpoint the run is killed at (DATA.count holds one line a
-write)."""
+result and a glob loop's elements (also through sorted()) are checkpoints,
+so each is written once and removed once whatever checkpoint the run is
+killed at (DATA.count holds one line a write; a removal run again would
+raise FileNotFoundError)."""
 import os
 import shutil
 from pathlib import Path
@@ -18,4 +19,9 @@ parts = []
 for p in data.parent.glob(data.name + ".report.*.txt"):
     parts.append(p.read_text().strip())
 print(sorted(parts), shutil.which("sh") is not None)
+removed = 0
+for p in sorted(data.parent.glob(data.name + ".report.*.txt")):
+    p.unlink()
+    removed += 1
+print("removed", removed)
 print("count", count.read_text().count("w"))
