@@ -177,6 +177,8 @@ class Session:
         self.manifest: Optional[Dict[Tuple[str, int], dict]] = None
         self.muted: Optional[Tuple[Any, Any]] = None
         self.mutes: Tuple["_Muted", ...] = ()
+        # (the program's sys.excepthook, ours that unmutes first) while muted
+        self.hook: Optional[Tuple[Any, Any]] = None
         self.frontier: Optional[Dict[str, int]] = None  # see _behind_frontier
         self.exiting = False
         # live writable handles by id (a WeakSet costs a Python-level
@@ -316,9 +318,11 @@ class Session:
         self._unmute()
         if self.mode == "run" and 0 < self.unvisited and \
                 len(self.used) < len(self.recorded):
+            why = "the program stopped with an error first" \
+                if getattr(sys, "last_value", None) is not None else \
+                "calls made with other arguments than recorded ran again"
             sys.stderr.write(f"currant: warning: {self.unvisited} recorded "
-                             "checkpoints were not reached (calls made with "
-                             "other arguments than recorded ran again)\n")
+                             f"checkpoints were not reached ({why})\n")
         self._flush()
         msg: Dict[str, Any] = {"op": "exit", "unvisited": self.unvisited}
         if self.mode == "run" and self.inflight:
@@ -720,6 +724,15 @@ class Session:
         self.mutes = (_Muted(sys.stdout), _Muted(sys.stderr))
         sys.stdout, sys.stderr = self.mutes  # type: ignore[assignment]
         _hold_log_files(self)
+        hook = sys.excepthook
+
+        def unmuted(*exc: Any) -> None:
+            # the program died while its start replayed, short of where
+            # the dead run got: that is news, and its traceback must show
+            self._unmute()
+            hook(*exc)
+        self.hook = (hook, unmuted)
+        sys.excepthook = unmuted
 
     def _unmute(self) -> None:
         if self.muted is not None:
@@ -727,6 +740,9 @@ class Session:
             self.muted = None
             for m in self.mutes:  # kept by the program: they write from now on
                 m.on = False
+            if self.hook is not None and sys.excepthook is self.hook[1]:
+                sys.excepthook = self.hook[0]
+            self.hook = None
 
     # ------------------------------------------------------- std specials
 

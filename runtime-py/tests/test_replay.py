@@ -203,6 +203,24 @@ class ReplayTest(SessionCase):
         self.assertEqual(sorted(r[0] for r in s.pool_rows),
                          ["0", "1.0", "2"])
 
+    def test_error_while_replaying_shows_its_traceback(self) -> None:
+        # the program dies short of where the dead run got, output muted:
+        # what it printed stays muted, its traceback does not
+        import io
+        real = io.StringIO()
+        with unittest.mock.patch.object(sys, "stderr", real):
+            m = self.start([row("0", 1, ()), row("1", 2, ())])
+            m.call(0, self.fail)
+            print("replayed line", file=sys.stderr)
+            try:
+                raise RuntimeError("boom while replaying")
+            except RuntimeError:
+                sys.excepthook(*sys.exc_info())
+            self.assertIsNone(self.session.muted)
+        self.assertIn("RuntimeError: boom while replaying", real.getvalue())
+        self.assertNotIn("replayed line", real.getvalue())
+        self.assertIs(sys.excepthook, sys.__excepthook__)
+
     def test_replayed_path_open_reopens_with_its_own_mode(self) -> None:
         # Path.open takes its mode first (open() takes it after the file):
         # a write after the replay of Path.open("a") appends, live
