@@ -712,6 +712,11 @@ const char *cat_origin(Lang lang, const char *canonical);
 /* The origin of what iterating a call's result yields (`for p in
  * d.glob("*")`: "<pathlib.Path>"), NULL if untracked. */
 const char *cat_element_origin(Lang lang, const char *canonical);
+/* The entry after `after` (NULL: the first) of lang's table that is
+ * `<origin>.tail` ("execute" finds `<sqlite3.Connection>.execute`, then
+ * `<sqlite3.Cursor>.execute`), or NULL: what a call on a value the compiler
+ * could not follow may be. */
+const CatEntry *cat_member(Lang lang, const char *tail, const CatEntry *after);
 /* True if some entry of lang's table lies in module module[0, len) ("time"
  * for time.time): a name the catalogue knows as the standard library's. */
 bool cat_covers_module(Lang lang, const char *module, size_t len);

@@ -479,3 +479,11 @@ const char *cat_origin(Lang lang, const char *canonical) { return find_origin(la
 const char *cat_element_origin(Lang lang, const char *canonical) {
   return find_origin(lang, canonical, true);
 }
+
+const CatEntry *cat_member(Lang lang, const char *tail, const CatEntry *after) {
+  for (const CatEntry *e = after ? after + 1 : cat_table(lang); e->pattern; e++) {
+    const char *end = e->pattern[0] == '<' ? strchr(e->pattern, '>') : NULL;
+    if (end && end[1] == '.' && strcmp(end + 2, tail) == 0) return e;
+  }
+  return NULL;
+}

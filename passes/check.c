@@ -58,6 +58,10 @@ static const CheckRule rules[] = {
      "A call into the other language passes arguments its function cannot take: too few or too many "
      "positional arguments, or Python keyword arguments to a JavaScript function."},
     {"task-cycle", DIAG_ERROR, "Tasks reach each other through calls: the task graph must be acyclic."},
+    {"untracked-receiver", DIAG_WARNING,
+     "A call that looks like a catalogued boundary (`mailer.send_message(...)`, "
+     "`client.chat.completions.create(...)`) on a value the compiler could not follow (a parameter, a "
+     "value of unknown origin): it is not a checkpoint, so a resumed run makes it again."},
     {"stale-baseline", DIAG_NOTE,
      "A baseline entry matches no current finding: refresh the baseline with --write-baseline."},
     {NULL, DIAG_NOTE, NULL},
@@ -336,6 +340,93 @@ static void rule_unrecordable(Ctx *cx, int mi) {
                             c->text, u->returns, u->instead));
       break;
     }
+  }
+}
+
+/* ---- untracked-receiver ---------------------------------------------- */
+
+/* Method names too common to suggest a boundary alone (`d.get(k)`,
+ * `q.put(x)`, `f.write(s)` on any value): a call ending in one is reported
+ * only when more of its path matches (`x.chat.completions.create`). */
+static const char *const generic_methods[] = {
+    "get",     "put",    "post",       "patch",     "delete",     "head",  "options", "request", "send",
+    "read",    "write",  "readline",   "readlines", "writelines", "open",  "close",   "stat",    "lstat",
+    "exists",  "touch",  "replace",    "rename",    "glob",       "owner", "group",   "chmod",   "readlink",
+    "is_file", "is_dir", "is_symlink", "question",  "mkdir",      "rmdir", "unlink",
+};
+
+static bool is_generic_method(const char *name) {
+  for (size_t i = 0; i < sizeof generic_methods / sizeof *generic_methods; i++)
+    if (!strcmp(generic_methods[i], name)) return true;
+  return false;
+}
+
+/* A dotted path of names (`self.db.execute`), nothing else (no call, no
+ * subscript): what a receiver the compiler could have followed looks like. */
+static bool is_member_path(const char *s) {
+  if (!strchr(s, '.')) return false;
+  for (; *s; s++)
+    if (!(*s == '.' || *s == '_' || *s == '$' || (*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+          (*s >= '0' && *s <= '9')))
+      return false;
+  return true;
+}
+
+/* Origins whose runtime journals even the calls no site runs: statements
+ * on a sqlite3 connection made at a checkpoint (docs/DATABASES.md). */
+static bool covered_at_runtime(const char *pattern) { return !strncmp(pattern, "<sqlite3.", 9); }
+
+/* The origins with a method `tail` ("<sqlite3.Connection>, <sqlite3.Cursor>"
+ * in buf, up to 3 of them), and the classes to annotate with ("sqlite3.Connection
+ * or sqlite3.Cursor" in cls; empty when one is not a class).  False when
+ * none is left once those the runtime covers are dropped. */
+static bool member_origins(Lang lang, const char *tail, StrBuf *buf, StrBuf *cls) {
+  int n = 0;
+  bool classes = true;
+  for (const CatEntry *e = cat_member(lang, tail, NULL); e && n < 3; e = cat_member(lang, tail, e)) {
+    if (covered_at_runtime(e->pattern)) continue;
+    int olen = (int)(strchr(e->pattern, '>') - e->pattern) + 1;
+    str_printf(buf, "%s%.*s", n ? " or " : "", olen, e->pattern);
+    classes &= memchr(e->pattern, '.', (size_t)olen) != NULL;
+    str_printf(cls, "%s%.*s", n ? " or " : "", olen - 2, e->pattern + 1);
+    n++;
+  }
+  if (!classes) str_free(cls);
+  return n > 0;
+}
+
+/* The part of a member path after its receiver that the catalogue knows as
+ * an origin's method (`chat.completions.create` of `self.ai.chat.completions.create`),
+ * the longest; NULL if none. */
+static const char *known_member(Lang lang, const char *path) {
+  for (const char *dot = strchr(path, '.'); dot; dot = strchr(dot + 1, '.'))
+    if (cat_member(lang, dot + 1, NULL)) return dot + 1;
+  return NULL;
+}
+
+static void rule_untracked(Ctx *cx, int mi) {
+  const Module *m = cx->cb->modules.items[mi];
+  for (int i = 0; i < m->calls.len; i++) {
+    const Call *c = m->calls.items[i];
+    if (c->site_index >= 0 || c->ref.kind != REF_UNRESOLVED || !c->text || !is_member_path(c->text)) continue;
+    const char *tail = known_member(m->lang, c->text);
+    if (!tail || (!strchr(tail, '.') && is_generic_method(tail))) continue;
+    StrBuf origins = {0}, classes = {0};
+    char *receiver = xstrndup(c->text, (size_t)(tail - 1 - c->text));
+    if (member_origins(m->lang, tail, &origins, &classes)) {
+      char *advice = m->lang == LANG_PYTHON && classes.len && !strchr(receiver, '.')
+                         ? xasprintf("annotate it (%s: %s) or bind it from the call that makes it", receiver,
+                                     classes.data)
+                         : xstrdup("bind it from the call that makes it, where the compiler can follow it");
+      add_at_call(cx, m, c, "untracked-receiver",
+                  xasprintf("'%s' looks like %s.%s, but what '%s' holds is not known here: it is not a "
+                            "checkpoint, so a resumed run makes this call again; %s",
+                            c->text, origins.data, tail, receiver, advice));
+      free(advice);
+    }
+    free(receiver);
+    str_free(&origins);
+    str_free(&classes);
   }
 }
 
@@ -1341,6 +1432,7 @@ void check_codebase(const Codebase *cb, char *const *skip_reasons, Vec *out, int
     rule_syntax(&cx, mi);
     if (((const Module *)cb->modules.items[mi])->status != MOD_OK) continue;
     rule_unrecordable(&cx, mi);
+    rule_untracked(&cx, mi);
     rule_nondet_calls(&cx, mi);
     rule_concurrent_async(&cx, mi);
     rule_global_state(&cx, mi);

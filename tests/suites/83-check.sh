@@ -49,7 +49,7 @@ cd "$FX"
 "${K[@]}" rules --format json -o "$TMP/rules.json" 2>"$TMP/rules.err" && rc=0 || rc=$?
 is "rules: exit 1 (errors present)" "$rc" 1
 check "rules: every expect marker, nothing else" python3 expect.py rules "$TMP/rules.json"
-for rule in syntax-error unrecordable-boundary nondeterminism unresolved-cross-language bridge-arity task-cycle; do
+for rule in syntax-error unrecordable-boundary nondeterminism unresolved-cross-language bridge-arity task-cycle untracked-receiver; do
   for lang in py js; do
     n="$(python3 -c '
 import json,sys
@@ -59,7 +59,7 @@ print(sum(1 for f in d["findings"] if f["rule"]==sys.argv[2] and f["file"].endsw
   done
 done
 check "rules: stderr has no duplicate syntax errors" bash -c "! grep -q 'syntax error' '$TMP/rules.err'"
-check "rules: summary line on stderr" grep -q '^currantc check: 10 errors, 30 warnings, 0 notes' "$TMP/rules.err"
+check "rules: summary line on stderr" grep -q '^currantc check: 10 errors, 36 warnings, 0 notes' "$TMP/rules.err"
 "${K[@]}" rules --format json -j 1 -q >"$TMP/rules-j1.json" 2>/dev/null || true
 "${K[@]}" rules --format json -j 2 -q >"$TMP/rules-j2.json" 2>/dev/null || true
 check "rules: same report with -j 1, -j 2 and -o" cmp "$TMP/rules-j1.json" "$TMP/rules-j2.json"
@@ -101,7 +101,7 @@ import json,sys; d=json.load(open(sys.argv[1]))
 assert d["format"]=="currant.check/1" and d["tool"]["name"]=="currantc"
 for f in d["findings"]:
     assert set(f)=={"rule","severity","file","path","line","col","function","message","fingerprint"}, f
-assert d["stale_baseline"]==[] and d["summary"]["errors"]==10 and d["summary"]["warnings"]==30' "$TMP/rules.json"
+assert d["stale_baseline"]==[] and d["summary"]["errors"]==10 and d["summary"]["warnings"]==36' "$TMP/rules.json"
 
 sarif_deps() {
   mkdir -p "$CT"
@@ -128,7 +128,8 @@ run=s["runs"][0]; drv=run["tool"]["driver"]
 assert s["version"]=="2.1.0" and drv["name"]=="currantc" and drv["version"]
 levels={r["id"]:r["defaultConfiguration"]["level"] for r in drv["rules"]}
 assert levels=={"syntax-error":"error","unrecordable-boundary":"warning","nondeterminism":"warning",
-  "unresolved-cross-language":"error","bridge-arity":"error","task-cycle":"error","stale-baseline":"note"}, levels
+  "unresolved-cross-language":"error","bridge-arity":"error","task-cycle":"error","untracked-receiver":"warning",
+  "stale-baseline":"note"}, levels
 assert all(r["shortDescription"]["text"] for r in drv["rules"])
 assert len(run["results"])==len(d["findings"])
 for r,f in zip(run["results"],d["findings"]):
@@ -190,7 +191,7 @@ status_is "error: invalid currant.json is 2" 2 "${K[@]}" "$TMP/badcfg"
 B="$TMP/base"
 cp -r rules "$B"
 status_is "baseline: --write-baseline exits 0" 0 "${K[@]}" "$B" --write-baseline "$TMP/baseline.json"
-is "baseline: every finding recorded" "$(jq_py "$TMP/baseline.json" 'len(d["findings"])')" 40
+is "baseline: every finding recorded" "$(jq_py "$TMP/baseline.json" 'len(d["findings"])')" 46
 check "baseline: entries carry rule, file, message" python3 -c '
 import json,sys; d=json.load(open(sys.argv[1]))
 assert all(set(e)=={"fingerprint","rule","file","message"} for e in d["findings"])' "$TMP/baseline.json"
@@ -209,7 +210,7 @@ sed -i 's/    out = os\.popen("ls")\.read().*/    out = None/' "$B/app/procs.py"
 check "baseline: only the new finding is reported" python3 -c '
 import json,sys; d=json.load(open(sys.argv[1])); fs=d["findings"]
 assert [(f["file"],f["rule"],f["function"]) for f in fs]==[("app/procs.py","nondeterminism","fresh")], fs
-assert d["summary"]["baselined"]==39, d["summary"]' "$TMP/b.json"
+assert d["summary"]["baselined"]==45, d["summary"]' "$TMP/b.json"
 check "baseline: the fixed finding is a stale entry (json)" python3 -c '
 import json,sys; d=json.load(open(sys.argv[1])); st=d["stale_baseline"]
 assert len(st)==1 and st[0]["rule"]=="stale-baseline" and st[0]["severity"]=="note" and st[0]["file"]=="app/procs.py", st
@@ -227,7 +228,7 @@ sed -i '/^def fresh/,$d' "$B/app/procs.py"
 status_is "baseline: a stale entry alone passes --fail-on warning" 0 "${K[@]}" "$B" --baseline "$TMP/baseline.json" --fail-on warning
 status_is "baseline: a stale entry fails --fail-on note" 1 "${K[@]}" "$B" --baseline "$TMP/baseline.json" --fail-on note
 "${K[@]}" "$B" --baseline "$TMP/baseline.json" --write-baseline "$TMP/baseline2.json" -q >/dev/null 2>&1 || true
-is "baseline: rewriting drops stale entries" "$(jq_py "$TMP/baseline2.json" 'len(d["findings"])')" 39
+is "baseline: rewriting drops stale entries" "$(jq_py "$TMP/baseline2.json" 'len(d["findings"])')" 45
 status_is "baseline: rewritten baseline is clean" 0 "${K[@]}" "$B" --baseline "$TMP/baseline2.json" --fail-on note
 
 # ---- --affected ------------------------------------------------------------------------------
