@@ -77,6 +77,7 @@ static const CatEntry python_table[] = {
     E("time.asctime", "clock", "reads the clock when called without arguments"),
     E("time.strftime", "clock", "reads the clock when called without a time tuple"),
     E("time.sleep", "sleep", "sleeping is skipped on replay"),
+    E("asyncio.sleep", "sleep", "awaited sleep: a replayed one returns at once"),
     E("datetime.datetime.now", "clock", "wall clock"),
     E("datetime.datetime.utcnow", "clock", "wall clock"),
     E("datetime.datetime.today", "clock", "wall clock"),
