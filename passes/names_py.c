@@ -388,6 +388,17 @@ typedef struct Annot {
   const char *origin; /* resolve_all: the origin it names, or NULL */
 } Annot;
 
+/* A parameter of a function, by position, and the origin inferred for it:
+ * when every call of the function in this file passes a value of one
+ * origin at its place (`place(con)` with `con = sqlite3.connect(...)`),
+ * the unannotated parameter holds that origin (settle_param_origins). */
+typedef struct Param {
+  int scope;          /* the function's scope */
+  const char *name;   /* interned */
+  int pos;            /* 0-based among the function's parameters */
+  const char *origin; /* inferred, or NULL */
+} Param;
+
 /* `return value` in a function: what a call of it gives. */
 typedef struct Return {
   int def;          /* the function */
@@ -466,6 +477,8 @@ typedef struct Walk {
   int nrets, cap_rets;
   Annot *annots; /* sorted by (scope, name) before resolve_all */
   int nannots, cap_annots;
+  Param *params; /* in binding order, then sorted by (scope, name) before resolve_all */
+  int nparams, cap_params;
   const char **def_origin; /* per Def: the origin of what a call of it returns, or NULL */
   TaskCand *tasks;
   int ntasks, cap_tasks;
@@ -983,6 +996,8 @@ static void annot_add(Walk *w, int scope, const char *name, TSNode type, int rea
 static void param_bind(Walk *w, Frame *f, const char *name) {
   Scope *s = &w->scopes[f->bind];
   bind(w, f->bind, name, B_PARAM);
+  GROW(w->params, w->nparams, w->cap_params);
+  w->params[w->nparams++] = (Param){f->bind, name, s->nparams, NULL};
   if (s->nparams++ == 0 && s->def >= 0 && ((Def *)w->m->defs.items[s->def])->kind == DEF_METHOD &&
       !s->is_static)
     s->self = name;
@@ -1721,14 +1736,15 @@ static const char *name_origin(Walk *w, const NameInfo *ni) {
   return o;
 }
 
-static const char *annot_origin(Walk *w, int scope, const char *name);
+static const char *param_origin(Walk *w, const NameInfo *ni);
 
 /* The origin of the value `name` read at pos in scope holds: bound only
- * from calls of one origin, or a parameter annotated with one. */
+ * from calls of one origin, or a parameter annotated with one or given one
+ * by every call. */
 static const char *read_origin(Walk *w, int scope, const char *name, uint32_t pos) {
   const NameInfo *ni = resolve(w, scope, name, pos);
   if (!ni) return NULL;
-  return (ni->flags & B_BOUND) == B_PARAM ? annot_origin(w, ni->scope, ni->name) : name_origin(w, ni);
+  return (ni->flags & B_BOUND) == B_PARAM ? param_origin(w, ni) : name_origin(w, ni);
 }
 
 /* A Ref path: head.tail, head alone when tail is "", tail alone without
@@ -1806,11 +1822,32 @@ static int annot_cmp(const void *a, const void *b) {
   return x->name == y->name ? 0 : (uintptr_t)x->name < (uintptr_t)y->name ? -1 : 1;
 }
 
+static const Annot *annot_of(Walk *w, int scope, const char *name) {
+  Annot key = {.scope = scope, .name = name};
+  return w->nannots ? bsearch(&key, w->annots, (size_t)w->nannots, sizeof key, annot_cmp) : NULL;
+}
+
 /* The origin the annotation of `name` in scope declares, or NULL. */
 static const char *annot_origin(Walk *w, int scope, const char *name) {
-  Annot key = {.scope = scope, .name = name};
-  const Annot *a = w->nannots ? bsearch(&key, w->annots, (size_t)w->nannots, sizeof key, annot_cmp) : NULL;
+  const Annot *a = annot_of(w, scope, name);
   return a ? a->origin : NULL;
+}
+
+static int param_cmp(const void *a, const void *b) {
+  const Param *x = a, *y = b;
+  if (x->scope != y->scope) return x->scope < y->scope ? -1 : 1;
+  return x->name == y->name ? 0 : (uintptr_t)x->name < (uintptr_t)y->name ? -1 : 1;
+}
+
+/* What parameter ni holds: what its annotation declares (any annotation,
+ * even of a class the catalogue does not follow, says the author knows
+ * better), else the origin every call of its function here passes. */
+static const char *param_origin(Walk *w, const NameInfo *ni) {
+  const Annot *a = annot_of(w, ni->scope, ni->name);
+  if (a) return a->origin;
+  Param key = {.scope = ni->scope, .name = ni->name};
+  const Param *p = w->nparams ? bsearch(&key, w->params, (size_t)w->nparams, sizeof key, param_cmp) : NULL;
+  return p ? p->origin : NULL;
 }
 
 /* The stores of attribute name in class scope cls: *n of them from the first. */
@@ -1955,8 +1992,8 @@ static bool resolve_name_ref(Walk *w, Call *c, int scope, uint32_t pos, const ch
   const char *o = name_origin(w, ni);
   if (o) return set_value_ref(c, o, path);
   if (made_by >= 0 && *path) return unresolved_member(c, "dynamic dispatch", made_by, path);
-  o = (ni->flags & B_BOUND) == B_PARAM ? annot_origin(w, ni->scope, ni->name) : NULL;
-  if (o) return set_value_ref(c, o, path); /* `client: httpx.Client` */
+  o = (ni->flags & B_BOUND) == B_PARAM ? param_origin(w, ni) : NULL;
+  if (o) return set_value_ref(c, o, path); /* `client: httpx.Client`, or every caller's client */
   return unresolved(c, (ni->flags & B_BOUND) == B_PARAM ? "parameter" : *path ? "dynamic dispatch" : "local value");
 }
 
@@ -2065,6 +2102,79 @@ static bool settle_def_origins(Walk *w) {
   return changed;
 }
 
+/* The origin of the value an argument is: a name's (read where the call
+ * is), or a call's result; NULL when unknown. */
+static const char *arg_origin(Walk *w, int ci, TSNode arg) {
+  TSNode cn;
+  if (node_kind(arg) == K_IDENTIFIER)
+    return read_origin(w, w->aux[ci].scope, node_name(w, arg), ((Call *)w->m->calls.items[ci])->span.start);
+  return value_call(arg, &cn) ? call_origin(w, find_call(w, cn)) : NULL;
+}
+
+/* The argument call ci passes for parameter p (at position p->pos or by
+ * its name); a null node when it passes none or cannot be told (`*args`,
+ * `**kw`, a generator argument). */
+static TSNode arg_for(Walk *w, int ci, const Param *p) {
+  TSNode args = field(((Call *)w->m->calls.items[ci])->node, F_ARGUMENTS), none = {0}, found = none;
+  if (node_kind(args) != K_ARGUMENT_LIST) return none;
+  int pos = 0;
+  for (uint32_t i = 0, k = ts_node_named_child_count(args); i < k; i++) {
+    TSNode a = ts_node_named_child(args, i);
+    int kind = node_kind(a);
+    if (kind == K_COMMENT) continue;
+    if (kind == K_LIST_SPLAT || strcmp(ts_node_type(a), "dictionary_splat") == 0) return none;
+    if (kind != K_KEYWORD_ARGUMENT) {
+      if (pos++ == p->pos) found = a;
+    } else if (node_name(w, field(a, F_NAME)) == p->name) {
+      found = field(a, F_VALUE);
+    }
+  }
+  return found;
+}
+
+/* Each function parameter's inferred origin (Param), from the current
+ * refs: the origin every call of its function in this file passes there,
+ * when there is at least one call and they agree.  Only positional
+ * parameters of plain functions (a method is called on a value).  True if
+ * one changed. */
+/* Per Def, the index of its first Param (they are sorted by scope), -1. */
+static int *first_params(Walk *w) {
+  int nd = w->m->defs.len;
+  int *first = xmalloc(sizeof *first * (size_t)(nd ? nd : 1));
+  for (int d = 0; d < nd; d++) first[d] = -1;
+  for (int k = w->nparams - 1; k >= 0; k--) {
+    int d = w->scopes[w->params[k].scope].def;
+    if (d >= 0) first[d] = k;
+  }
+  return first;
+}
+
+static bool settle_param_origins(Walk *w) {
+  int *first = first_params(w);
+  const char **o = xcalloc((size_t)w->nparams, sizeof *o);
+  bool *bad = xcalloc((size_t)w->nparams, sizeof *bad);
+  for (int i = 0; i < w->m->calls.len; i++) {
+    const Ref *r = &((Call *)w->m->calls.items[i])->ref;
+    if (r->kind != REF_DEF || !r->path || *r->path || r->def_index < 0 || first[r->def_index] < 0) continue;
+    const Def *def = w->m->defs.items[r->def_index];
+    if (def->kind != DEF_FUNCTION) continue;
+    int k0 = first[r->def_index], scope = w->params[k0].scope;
+    for (int k = k0; k < w->nparams && w->params[k].scope == scope; k++) {
+      if (bad[k]) continue;
+      TSNode a = w->params[k].pos < def->max_args ? arg_for(w, i, &w->params[k]) : (TSNode){0};
+      if (ts_node_is_null(a) || !same_origin(&o[k], arg_origin(w, i, a))) bad[k] = true;
+    }
+  }
+  bool changed = false;
+  for (int k = 0; k < w->nparams; k++) {
+    const char *now = bad[k] ? NULL : o[k];
+    changed |= now != w->params[k].origin;
+    w->params[k].origin = now;
+  }
+  free(first), free(o), free(bad);
+  return changed;
+}
+
 /* Resolves every callee.  Values of known origin depend on other calls'
  * refs (a chain's inner call comes later in preorder; a binding may come
  * after a use; a function's return origin on the calls it returns), so
@@ -2081,10 +2191,12 @@ static void resolve_all(Walk *w) {
   if (w->nattrs) qsort(w->attrs, (size_t)w->nattrs, sizeof *w->attrs, attr_cmp);
   w->def_origin = xcalloc((size_t)(w->m->defs.len ? w->m->defs.len : 1), sizeof *w->def_origin);
   settle_annots(w);
+  if (w->nparams) qsort(w->params, (size_t)w->nparams, sizeof *w->params, param_cmp);
   for (int round = 0; round < 8; round++) {
     bool changed = false;
     for (int i = n - 1; i >= 0; i--) changed |= resolve_call(w, i, &ce[i]);
     if (w->nrets) changed |= settle_def_origins(w);
+    if (w->nparams) changed |= settle_param_origins(w);
     if (!changed) break;
   }
   /* The receiver of `f.read()` is data the call depends on. */
@@ -2302,6 +2414,7 @@ static void state_free(Walk *w) {
   free(w->attrs);
   free(w->rets);
   free(w->annots);
+  free(w->params);
   free(w->def_origin);
   free(w->tasks);
   free(w->colls);
