@@ -11,6 +11,7 @@
 
 #include <errno.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -59,30 +60,82 @@ static void abbrev(const char *v, char *buf, size_t n) {
     if (*p == '\n' || *p == '\t') *p = ' ';
 }
 
-/* What a SQLite statement did (runtime-py's tag "sql", docs/DATABASES.md)
- * in words, for `show`: its raw form starts with the run and key of its
- * mark, which say nothing at a glance.  NULL for any other value. */
-static char *sql_summary(const char *v) {
-  static const char tag[] = "{\"$t\":\"sql\",";
-  if (!v || strncmp(v, tag, sizeof tag - 1) != 0) return NULL;
-  json_t *o = json_loads(v, JSON_DECODE_ANY, NULL);
-  json_t *st = json_object_get(o, "v");
+/* printf into a new string, NULL when out of memory (`show` then prints
+ * the value's JSON). */
+static char *wordsf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static char *wordsf(const char *fmt, ...) {
+  va_list ap;
+  char *s = NULL;
+  va_start(ap, fmt);
+  if (vasprintf(&s, fmt, ap) < 0) s = NULL;
+  va_end(ap);
+  return s;
+}
+
+/* What a SQLite statement did (runtime-py's tag "sql", docs/DATABASES.md):
+ * its raw form starts with the run and key of its mark, which say nothing
+ * at a glance. */
+static char *sql_words(json_t *st) {
   const char *cls = json_string_value(json_object_get(st, "cls"));
   json_t *rows = json_object_get(st, "rows");
-  char *text = NULL, *dump = NULL;
-  if (cls && json_is_array(rows)) {
-    dump = json_dumps(rows, JSON_COMPACT | JSON_ENCODE_ANY);
+  if (!cls) return NULL;
+  if (json_is_array(rows)) {
+    char *dump = json_dumps(rows, JSON_COMPACT | JSON_ENCODE_ANY);
     size_t n = json_array_size(rows);
-    if (asprintf(&text, "%s, %zu row%s %s", cls, n, n == 1 ? "" : "s", dump ? dump : "") < 0) text = NULL;
-  } else if (cls) {
-    json_t *last = json_object_get(st, "lastrowid");
-    char id[32] = "none";
-    if (json_is_integer(last)) snprintf(id, sizeof id, "%" JSON_INTEGER_FORMAT, json_integer_value(last));
-    json_int_t count = json_integer_value(json_object_get(st, "rowcount"));
-    if (asprintf(&text, "%s, rowcount %" JSON_INTEGER_FORMAT ", lastrowid %s", cls, count, id) < 0)
-      text = NULL;
+    char *text = wordsf("%s, %zu row%s %s", cls, n, n == 1 ? "" : "s", dump ? dump : "");
+    free(dump);
+    return text;
   }
-  free(dump);
+  json_t *last = json_object_get(st, "lastrowid");
+  char id[32] = "none";
+  if (json_is_integer(last)) snprintf(id, sizeof id, "%" JSON_INTEGER_FORMAT, json_integer_value(last));
+  return wordsf("%s, rowcount %" JSON_INTEGER_FORMAT ", lastrowid %s", cls,
+                json_integer_value(json_object_get(st, "rowcount")), id);
+}
+
+/* Bytes the base64 text b of length len decodes to. */
+static size_t b64_bytes(const char *b, size_t len) {
+  return len / 4 * 3 - (len && b[len - 1] == '=') - (len > 1 && b[len - 2] == '=');
+}
+
+/* An HTTP response (tag "response"): status, reason, body size, URL. */
+static char *response_words(json_t *r) {
+  const char *body = json_string_value(json_object_get(r, "body"));
+  const char *url = json_string_value(json_object_get(r, "url"));
+  const char *reason = json_string_value(json_object_get(r, "reason"));
+  size_t bytes = body ? b64_bytes(body, strlen(body)) : 0;
+  return wordsf("HTTP %" JSON_INTEGER_FORMAT "%s%s, %zu bytes%s%s",
+                json_integer_value(json_object_get(r, "status")), reason && *reason ? " " : "",
+                reason ? reason : "", bytes, url ? ", " : "", url ? url : "");
+}
+
+/* A journaled value in words for `show`, where its encoding says little at
+ * a glance (the tags of runtime-py/currant/_codec.py): an error as `Type: message`,
+ * a statement, a response, a drained iterator, bytes, and the tagged
+ * scalars (datetime, uuid, path, ...) as their text.  NULL: show the JSON. */
+static char *value_words(const char *status, const char *v) {
+  if (!v || v[0] != '{') return NULL;
+  json_t *o = json_loads(v, JSON_DECODE_ANY, NULL);
+  const char *tag = json_string_value(json_object_get(o, "$t"));
+  json_t *inner = json_object_get(o, "v");
+  char *text = NULL;
+  const char *type = json_string_value(json_object_get(o, "type"));
+  const char *message = json_string_value(json_object_get(o, "message"));
+  if (!strcmp(status, "error") && type)
+    text = wordsf("%s: %s", type, message ? message : "");
+  else if (tag && !strcmp(tag, "sql"))
+    text = sql_words(inner);
+  else if (tag && !strcmp(tag, "response"))
+    text = response_words(inner);
+  else if (tag && !strcmp(tag, "iter") && json_is_array(inner)) {
+    char *dump = json_dumps(inner, JSON_COMPACT);
+    text = wordsf("%zu items %s", json_array_size(inner), dump ? dump : "");
+    free(dump);
+  } else if (tag && !strcmp(tag, "bytes") && json_is_string(inner)) {
+    text = wordsf("%zu bytes", b64_bytes(json_string_value(inner), json_string_length(inner)));
+  } else if (tag && json_is_string(inner) && strcmp(tag, "obj") != 0) {
+    text = wordsf("%s %s", tag, json_string_value(inner)); /* datetime 2026-..., path /x, uuid ... */
+  }
   json_decref(o);
   return text;
 }
@@ -186,9 +239,9 @@ static int show_one(const CkRec *c, void *p) {
   char where[1024], dur[32], val[64];
   manifest_where(s->man, c->file, c->site, where, sizeof where);
   fmt_dur(c->t1 - c->t0, dur, sizeof dur);
-  char *sql = sql_summary(c->value);
-  abbrev(sql ? sql : c->value, val, sizeof val);
-  free(sql);
+  char *words = value_words(c->status, c->value);
+  abbrev(words ? words : c->value, val, sizeof val);
+  free(words);
   printf("%5ld  %-10s %-44s %s%-9s%s %3d %9s  %s\n", c->seq, c->key, where, status_color(s->cx, c->status),
          c->status, reset(s->cx), c->attempt, dur, val);
   return 0;

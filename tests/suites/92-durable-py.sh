@@ -69,6 +69,10 @@ if [ -x "$CURRANTC" ] && "$CURRANTC" build -q -o "$TMP/paths-app" "$E2E/py/src" 
   (cd "$TMP/store" && "$CURRANT" show store) >"$TMP/store.show" 2>&1
   has py-store-show-read "read, 1 row \[\[67\]\]" "$TMP/store.show"
   has py-store-show-write "write, rowcount 1, lastrowid 4" "$TMP/store.show"
+  # and a journaled error as `Type: message`
+  (cd "$TMP/store" && { env -u DATA "$CURRANT" run --id store-nodata "$APP/store.py" >/dev/null 2>&1; "$CURRANT" show store-nodata; }) \
+    >"$TMP/store-nodata.show" 2>&1 || true
+  has py-show-error-in-words "error +1 +[0-9.]+[mu]?s +KeyError: 'DATA'" "$TMP/store-nodata.show"
   APP="$APP_DIR"
 else
   bad py-paths-build "currantc: $(head -c 300 "$TMP/last")"
