@@ -479,6 +479,7 @@ typedef struct Walk {
   int nannots, cap_annots;
   Param *params; /* in binding order, then sorted by (scope, name) before resolve_all */
   int nparams, cap_params;
+  int closing_depth; /* closed_origin's nesting: `f = closing(f)` would loop */
   const char **def_origin; /* per Def: the origin of what a call of it returns, or NULL */
   TaskCand *tasks;
   int ntasks, cap_tasks;
@@ -1675,8 +1676,13 @@ static Chain callee_chain(Walk *w, TSNode callee) {
   return ch;
 }
 
+static const char *closed_origin(Walk *w, int ci);
+/* closing(closing(x)) nests this deep at most; deeper is a binding cycle. */
+#define MAX_CLOSING_DEPTH 8
+
 /* Origin tag of a call's result ("<open>"), from its resolved ref: a
- * catalogued origin, or a function of this file that returns one. */
+ * catalogued origin, a function of this file that returns one, or what
+ * `contextlib.closing(x)` returns: x. */
 static const char *call_origin(Walk *w, int ci) {
   if (ci < 0) return NULL;
   const Ref *ref = &((Call *)w->m->calls.items[ci])->ref;
@@ -1684,8 +1690,9 @@ static const char *call_origin(Walk *w, int ci) {
     return w->def_origin[ref->def_index];
   char *ext = ref_external_name(w->m, ref);
   const char *o = ext ? cat_origin(LANG_PYTHON, ext) : NULL;
+  bool closing = ext && strcmp(ext, "contextlib.closing") == 0;
   free(ext);
-  return o;
+  return closing ? closed_origin(w, ci) : o;
 }
 
 #define PATH_ORIGIN "<pathlib.Path>"
@@ -2109,6 +2116,18 @@ static const char *arg_origin(Walk *w, int ci, TSNode arg) {
   if (node_kind(arg) == K_IDENTIFIER)
     return read_origin(w, w->aux[ci].scope, node_name(w, arg), ((Call *)w->m->calls.items[ci])->span.start);
   return value_call(arg, &cn) ? call_origin(w, find_call(w, cn)) : NULL;
+}
+
+/* The origin of what `closing(x)` (call ci) gives back: x's, when x is
+ * its one argument. */
+static const char *closed_origin(Walk *w, int ci) {
+  TSNode args = field(((Call *)w->m->calls.items[ci])->node, F_ARGUMENTS);
+  if (node_kind(args) != K_ARGUMENT_LIST || ts_node_named_child_count(args) != 1) return NULL;
+  if (w->closing_depth >= MAX_CLOSING_DEPTH) return NULL; /* `f = closing(f)`: a cycle */
+  w->closing_depth++;
+  const char *o = arg_origin(w, ci, ts_node_named_child(args, 0));
+  w->closing_depth--;
+  return o;
 }
 
 /* The argument call ci passes for parameter p (at position p->pos or by
