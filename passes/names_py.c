@@ -479,7 +479,7 @@ typedef struct Walk {
   int nannots, cap_annots;
   Param *params; /* in binding order, then sorted by (scope, name) before resolve_all */
   int nparams, cap_params;
-  int closing_depth; /* closed_origin's nesting: `f = closing(f)` would loop */
+  int closing_depth;       /* closed_origin's nesting: `f = closing(f)` would loop */
   const char **def_origin; /* per Def: the origin of what a call of it returns, or NULL */
   TaskCand *tasks;
   int ntasks, cap_tasks;
