@@ -381,6 +381,9 @@ class Session:
         kind = getattr(fn, "_currant_kind", None)
         if kind is not None:
             return self._special(kind, key, rel, site, fn, args, kwargs)
+        seconds = _long_sleep(fn, args, kwargs)
+        if seconds is not None:
+            return self._timed_sleep(key, rel, site, fn, args, kwargs, seconds)
         return self._live(key, rel, site, fn, args, kwargs,
                           h=fingerprint(args, kwargs))
 
@@ -796,6 +799,31 @@ class Session:
         await asyncio.sleep(self._wait_plan(key, rel, site, seconds))
         self._commit(key, rel, site, "sleep+await", 1, "ok", None, t0)
 
+    def _timed_sleep(self, key: str, rel: str, site: int, fn: Any,
+                     args: tuple, kwargs: dict, seconds: float) -> Any:
+        """A long ``time.sleep``/``asyncio.sleep``, live: its wake time is
+        journaled first (under the key, as currant.sleep's), so a run killed
+        in the middle sleeps only what was left when it resumes.  Unlike
+        currant.sleep it never suspends the process."""
+        self._going_live(key, rel, site)
+        self.pending_h[key] = fingerprint(args, kwargs)
+        wake = self._sub(key, 0, lambda: time.time() + seconds, rel, site)
+        left = max(0.0, wake - time.time())
+        t0 = time.time()
+        if fn is time.sleep:
+            time.sleep(left)
+            self._commit(key, rel, site, "call", 1, "ok", None, t0)
+            return None
+        result = args[1] if len(args) > 1 else kwargs.get("result")
+        return self._async_rest(key, rel, site, left, result, t0)
+
+    async def _async_rest(self, key: str, rel: str, site: int, left: float,
+                          result: Any, t0: float) -> Any:
+        import asyncio
+        self.inflight[key] = [rel, site, "call+await", 1, t0]
+        await asyncio.sleep(left)
+        return self._record(result, key, rel, site, "call+await", 1, t0)
+
     def sleep(self, seconds: float) -> None:
         """``currant.sleep`` called without a checkpoint of its own."""
         key, _ = self._key()
@@ -1115,6 +1143,24 @@ def _hold_log_files(session: "Session") -> None:
 
     held_emit._currant_held = True  # type: ignore[attr-defined]
     logging.FileHandler.emit = held_emit  # type: ignore[method-assign]
+
+
+# Sleeps at least this long journal their wake time before sleeping
+# (Session._timed_sleep): a shorter one is cheaper run again whole.
+LONG_SLEEP = 1.0
+
+
+def _long_sleep(fn: Any, args: tuple, kwargs: dict) -> Optional[float]:
+    """The seconds of a ``time.sleep``/``asyncio.sleep`` call of at least
+    LONG_SLEEP, else None."""
+    if fn is not time.sleep:
+        asyncio = sys.modules.get("asyncio")
+        if asyncio is None or fn is not asyncio.sleep:
+            return None
+    seconds = args[0] if args else kwargs.get("delay", kwargs.get("secs"))
+    if type(seconds) not in (int, float) or not seconds >= LONG_SLEEP:
+        return None
+    return float(seconds)
 
 
 def _database_for(fn: Any) -> Any:

@@ -203,6 +203,25 @@ class ReplayTest(SessionCase):
         self.assertEqual(sorted(r[0] for r in s.pool_rows),
                          ["0", "1.0", "2"])
 
+    def test_long_sleep_resumed_sleeps_only_what_was_left(self) -> None:
+        # the dead run journaled the wake time (row 0.0) and died asleep
+        import time
+        m = self.start([row("0.0", time.time() + 0.05, None, kind="value")])
+        t0 = time.monotonic()
+        self.assertIsNone(m.call(0, time.sleep, 2.0))
+        self.assertLess(time.monotonic() - t0, 1.0)
+        self.assertEqual(self.coord.commits(), ["0"])
+
+    def test_long_sleep_journals_its_wake_time_first(self) -> None:
+        import asyncio
+        import time
+        m = self.start([])
+        with unittest.mock.patch.object(_session, "LONG_SLEEP", 0.01):
+            m.call(0, time.sleep, 0.02)
+            self.assertEqual(asyncio.run(m.call(0, asyncio.sleep, 0.02, "r")), "r")
+            m.call(0, time.sleep, 0.001)  # short: run again whole if need be
+        self.assertEqual(self.coord.commits(), ["0.0", "0", "1.0", "1", "2"])
+
     def test_error_while_replaying_shows_its_traceback(self) -> None:
         # the program dies short of where the dead run got, output muted:
         # what it printed stays muted, its traceback does not
