@@ -36,6 +36,9 @@ char *xstrdup(const char *s);            /* strdup or abort */
 char *xstrndup(const char *s, size_t n); /* copy of n bytes, NUL-terminated */
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 char *xdotjoin(const char *a, const char *b); /* "a.b" (what xasprintf("%s.%s") gives, without its cost) */
+/* cur[k] = bad[k] ? NULL : next[k] for k < n; true if one changed (the
+ * names passes' fixed points over inferred origins). */
+bool settle_strings(const char **cur, const char *const *next, const bool *bad, int n);
 char *xpathjoin(const char *a, const char *b); /* dotted paths joined: "a.b", or the one not empty */
 /* A hash of n bytes for in-memory tables, eight bytes at a time, inline:
  * the cache's encoder and the Python interner hash every string they meet.

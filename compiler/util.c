@@ -60,6 +60,16 @@ char *xdotjoin(const char *a, const char *b) {
   return p;
 }
 
+bool settle_strings(const char **cur, const char *const *next, const bool *bad, int n) {
+  bool changed = false;
+  for (int k = 0; k < n; k++) {
+    const char *now = bad[k] ? NULL : next[k];
+    changed |= now != cur[k];
+    cur[k] = now;
+  }
+  return changed;
+}
+
 char *xpathjoin(const char *a, const char *b) { return !*a ? xstrdup(b) : !*b ? xstrdup(a) : xdotjoin(a, b); }
 
 char *xasprintf(const char *fmt, ...) {

@@ -111,7 +111,7 @@ static bool is_function_kind(int k) {
 /* ---- the walk's state --------------------------------------------------- */
 
 typedef enum { MODE_READ, MODE_SKIP, MODE_VAR, MODE_LET, MODE_PARAM, MODE_TARGET } Mode;
-typedef enum { BK_LOCAL, BK_DEF, BK_IMPORT, BK_VALUE, BK_ALIAS } BindKind;
+typedef enum { BK_LOCAL, BK_DEF, BK_IMPORT, BK_VALUE, BK_ALIAS, BK_PARAM } BindKind;
 
 typedef struct Scope {
   int parent;     /* enclosing scope, -1 for the module */
@@ -125,7 +125,7 @@ typedef struct Bind {
   int scope;      /* -1: empty slot */
   const char *name; /* into Module-owned strings or our own copies (owned by W.names) */
   BindKind kind;
-  int index; /* def / import index; call index (BK_VALUE); alias index (BK_ALIAS) */
+  int index; /* def / import index; call index (BK_VALUE); alias index (BK_ALIAS); JsParam (BK_PARAM) */
 } Bind;
 
 typedef enum { HEAD_IDENT, HEAD_THIS, HEAD_SUPER, HEAD_CALL, HEAD_REQUIRE, HEAD_COMPUTED, HEAD_DYNIMPORT,
@@ -153,6 +153,16 @@ typedef struct JsReturn {
   int scope;    /* where a returned name is read */
   int cx;       /* after the walk: the CallX when value is a call / new, else -1 */
 } JsReturn;
+
+/* A positional parameter of a named function (`function ship(transport)`,
+ * `const ship = (transport) => ...`) and the origin inferred for it: when
+ * every call of the function in this file passes a value of one origin at
+ * its place, the parameter holds that origin (settle_param_origins). */
+typedef struct JsParam {
+  int def;         /* the function */
+  int pos;         /* 0-based among its parameters */
+  bool reassigned; /* the body assigns it: nothing is inferred */
+} JsParam;
 
 /* `this.NAME = value` in a class's methods, or a field `NAME = value`:
  * what its instances hold under NAME, for `this.NAME.m()`. */
@@ -233,6 +243,9 @@ typedef struct W {
   int nrets, crets;
   ThisStore *stores; /* sorted by (cls, name) after the walk */
   int nstores, cstores;
+  JsParam *params;
+  int nparams, cparams;
+  const char **param_origin; /* per JsParam after the walk: the origin inferred, or NULL */
   const char **def_origin; /* per Def: the origin of what a call of it returns, or NULL */
 } W;
 
@@ -378,6 +391,8 @@ static void bind(W *w, int s, const char *name, BindKind k, int index) {
     w->tused++;
   } else if (k != BK_LOCAL || b->kind == BK_LOCAL) {
     b->kind = k, b->index = index;
+  } else if (b->kind == BK_PARAM) {
+    w->params[b->index].reassigned = true; /* `var transport = ...` over the parameter */
   }
   note_local(w, s, name, fresh);
 }
@@ -1158,6 +1173,37 @@ static void pop_collector(W *w) {
   for (int i = 0; i < done.names->len; i++) add_name(w, into, done.names->items[i], strlen(done.names->items[i]));
 }
 
+/* Arguments past this many are not looked at for parameter origins. */
+#define MAX_INFERRED_ARGS 16
+
+/* A JsParam for identifier n if it is a positional parameter of the
+ * function whose scope is current (directly in its parameter list, with a
+ * default or not, or an arrow's lone parameter); -1 otherwise (a
+ * destructured or rest parameter). */
+static int param_new(W *w, TSNode n) {
+  const Anc *p = parent_anc(w, 0);
+  int def = w->scopes[w->cur].def;
+  if (!p || def < 0) return -1;
+  TSNode list = p->node, item = n;
+  if (p->kind == K_ASSIGN_PAT) {
+    const Anc *pp = parent_anc(w, 1);
+    if (!pp || pp->kind != K_FORMAL_PARAMS) return -1;
+    list = pp->node, item = p->node;
+  } else if (p->kind == K_ARROW) {
+    list = (TSNode){0};
+  } else if (p->kind != K_FORMAL_PARAMS) {
+    return -1;
+  }
+  int pos = 0;
+  if (!ts_node_is_null(list)) {
+    uint32_t k = ts_node_named_child_count(list);
+    while ((uint32_t)pos < k && !ts_node_eq(ts_node_named_child(list, (uint32_t)pos), item)) pos++;
+  }
+  GROW(w->params, w->nparams, w->cparams);
+  w->params[w->nparams] = (JsParam){def, pos, false};
+  return w->nparams++;
+}
+
 static void enter_identifier(W *w, TSNode n, int k, Anc *self) {
   uint32_t s = ts_node_start_byte(n), e = ts_node_end_byte(n);
   switch (self->mode) {
@@ -1168,7 +1214,16 @@ static void enter_identifier(W *w, TSNode n, int k, Anc *self) {
   case MODE_LET:
   case MODE_PARAM: {
     char *name = xstrndup(w->src + s, e - s);
-    bind(w, self->mode == MODE_VAR ? var_scope(w, w->cur) : w->cur, name, BK_LOCAL, -1);
+    int param = self->mode == MODE_PARAM ? param_new(w, n) : -1;
+    bind(w, self->mode == MODE_VAR ? var_scope(w, w->cur) : w->cur, name, param >= 0 ? BK_PARAM : BK_LOCAL,
+         param);
+    free(name);
+    break;
+  }
+  case MODE_TARGET: { /* `transport = other`: the parameter holds what was assigned */
+    char *name = xstrndup(w->src + s, e - s);
+    const Bind *b = lookup(w, w->cur, name);
+    if (b && b->kind == BK_PARAM) w->params[b->index].reassigned = true;
     free(name);
     break;
   }
@@ -1494,14 +1549,18 @@ static const char *cx_origin(W *w, int xi) {
   return tag;
 }
 
-/* REF_VALUE for a value made by CallX xi and then `path`, if it has an
- * origin. */
-static bool value_ref(W *w, int xi, const char *path, Ref *out) {
-  const char *tag = cx_origin(w, xi);
+/* REF_VALUE for a value of origin tag and then `path`; false without tag. */
+static bool tag_ref(const char *tag, const char *path, Ref *out) {
   if (!tag) return false;
   *out = (Ref){.kind = REF_VALUE, .import_index = -1, .def_index = -1,
                .path = *path ? xdotjoin(tag, path) : xstrdup(tag)};
   return true;
+}
+
+/* REF_VALUE for a value made by CallX xi and then `path`, if it has an
+ * origin. */
+static bool value_ref(W *w, int xi, const char *path, Ref *out) {
+  return tag_ref(cx_origin(w, xi), path, out);
 }
 
 /* Aliases followed at most this deep (`const a = b.x` where b is an
@@ -1509,6 +1568,12 @@ static bool value_ref(W *w, int xi, const char *path, Ref *out) {
 #define MAX_ALIAS_DEPTH 8
 
 static const char *ident_ref(W *w, int scope, const char *head, const char *path, Ref *r, int depth);
+
+/* What JsParam pi holds: the origin every call passes there, unless the
+ * function assigns it. */
+static const char *param_origin(W *w, int pi) {
+  return w->params[pi].reassigned || !w->param_origin ? NULL : w->param_origin[pi];
+}
 
 /* What alias ai denotes, followed by path. */
 static const char *alias_ref(W *w, int ai, const char *path, Ref *r, int depth) {
@@ -1579,6 +1644,8 @@ static const char *ident_ref(W *w, int scope, const char *head, const char *path
     return alias_ref(w, b->index, path, r, depth);
   } else if (b->kind == BK_VALUE && is_promisify(w, &w->cx[b->index], depth)) {
     return promisified_ref(w, &w->cx[b->index], path, r, depth);
+  } else if (b->kind == BK_PARAM) {
+    if (!tag_ref(param_origin(w, b->index), path, r)) return "dynamic dispatch";
   } else if (b->kind != BK_VALUE || !value_ref(w, b->index, path, r)) {
     return "dynamic dispatch";
   }
@@ -1858,6 +1925,8 @@ static void settle_def_origins(W *w) {
 static bool any_origin(W *w) {
   for (int d = 0; d < w->m->defs.len; d++)
     if (w->def_origin[d]) return true;
+  for (int k = 0; w->param_origin && k < w->nparams; k++)
+    if (w->param_origin[k]) return true;
   for (int i = 0; i < w->nstores; i++)
     if (w->stores[i].cx >= 0 && cx_origin(w, w->stores[i].cx)) return true;
   return false;
@@ -1872,16 +1941,88 @@ static bool may_follow(const CallX *x) {
          (strcmp(r->reason, "dynamic dispatch") == 0 || strcmp(r->reason, "call result") == 0);
 }
 
+/* The origin of the value argument a is, read in scope: a call or `new`
+ * itself, a `const` bound to one, or a parameter given one; NULL if none. */
+static const char *arg_origin(W *w, int scope, TSNode a) {
+  a = strip_parens(a);
+  int xi = cx_of_node(w, a);
+  if (xi >= 0) return cx_origin(w, xi);
+  if (kind(a) != K_IDENT) return NULL;
+  char *name = node_text(w, a);
+  const Bind *b = lookup(w, scope, name);
+  free(name);
+  if (b && b->kind == BK_VALUE) return cx_origin(w, b->index);
+  return b && b->kind == BK_PARAM ? param_origin(w, b->index) : NULL;
+}
+
+/* The positional arguments of call x (at most max), or -1 when they cannot
+ * be told (a spread argument, a tagged template). */
+static int positional_args(const CallX *x, TSNode *out, int max) {
+  TSNode args = field(x->c->node, F_ARGUMENTS);
+  if (kind(args) != K_ARGS) return -1;
+  int n = 0;
+  for (uint32_t i = 0, k = ts_node_named_child_count(args); i < k; i++) {
+    TSNode a = ts_node_named_child(args, i);
+    if (kind(a) == K_COMMENT) continue;
+    if (strcmp(ts_node_type(a), "spread_element") == 0) return -1;
+    if (n < max) out[n] = a;
+    n++;
+  }
+  return n;
+}
+
+/* Merges what one call passes to function d's parameters (its JsParams
+ * from k0 on) into o/bad. */
+static void param_args(W *w, const CallX *x, int d, int k0, const char **o, bool *bad) {
+  TSNode args[MAX_INFERRED_ARGS];
+  int n = positional_args(x, args, MAX_INFERRED_ARGS);
+  for (int k = k0; k < w->nparams && w->params[k].def == d; k++) {
+    int pos = w->params[k].pos;
+    const char *got =
+        n < 0 || pos >= n || pos >= MAX_INFERRED_ARGS ? NULL : arg_origin(w, x->scope, args[pos]);
+    if (!got || (o[k] && strcmp(o[k], got) != 0))
+      bad[k] = true;
+    else
+      o[k] = got;
+  }
+}
+
+/* Each parameter's inferred origin (JsParam), from the current refs: the
+ * origin every plain call of its function in this file passes there, when
+ * there is one call at least and they agree.  Only named functions, not
+ * methods.  True if one changed. */
+static bool settle_param_origins(W *w) {
+  int nd = w->m->defs.len;
+  int *first = xmalloc(sizeof *first * (size_t)(nd ? nd : 1));
+  for (int d = 0; d < nd; d++) first[d] = -1;
+  for (int k = w->nparams - 1; k >= 0; k--) first[w->params[k].def] = k;
+  const char **o = xcalloc((size_t)w->nparams, sizeof *o);
+  bool *bad = xcalloc((size_t)w->nparams, sizeof *bad);
+  for (int i = 0; i < w->ncx; i++) {
+    const CallX *x = &w->cx[i];
+    const Ref *r = &x->c->ref;
+    if (x->dropped || x->c->form != CALL_PLAIN || r->kind != REF_DEF || !r->path || *r->path ||
+        r->def_index < 0 || first[r->def_index] < 0 ||
+        ((Def *)w->m->defs.items[r->def_index])->kind != DEF_FUNCTION)
+      continue;
+    param_args(w, x, r->def_index, first[r->def_index], o, bad);
+  }
+  if (!w->param_origin) w->param_origin = xcalloc((size_t)w->nparams, sizeof *w->param_origin);
+  bool changed = settle_strings(w->param_origin, o, bad, w->nparams);
+  free(first), free(o), free(bad);
+  return changed;
+}
+
 /* Values of known origin through functions that return them and
  * attributes of `this` that hold them: what the first resolution could not
  * follow, resolved again as the origins become known (a function's return
  * origin depends on the calls it returns), to a fixed point. */
 static void follow_origins(W *w) {
-  if (!w->nrets && !w->nstores) return;
+  if (!w->nrets && !w->nstores && !w->nparams) return;
   bool again = true;
   for (int round = 0; round < 8 && again; round++) {
     settle_def_origins(w);
-    again = false;
+    again = w->nparams && settle_param_origins(w);
     if (!any_origin(w)) break;
     for (int i = 0; i < w->npost; i++) {
       CallX *x = &w->cx[w->post[i]];
@@ -2201,5 +2342,5 @@ void names_javascript(Module *m) {
   free(w.anc), free(w.scopes), free(w.tab), free(w.cx), free(w.post), free(w.coll), free(w.pex),
       free(w.wraps), free(w.aliases), free(w.methods);
   for (int i = 0; i < w.nstores; i++) free(w.stores[i].name);
-  free(w.rets), free(w.stores), free(w.def_origin);
+  free(w.rets), free(w.stores), free(w.def_origin), free(w.params), free(w.param_origin);
 }

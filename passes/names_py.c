@@ -393,10 +393,9 @@ typedef struct Annot {
  * origin at its place (`place(con)` with `con = sqlite3.connect(...)`),
  * the unannotated parameter holds that origin (settle_param_origins). */
 typedef struct Param {
-  int scope;          /* the function's scope */
-  const char *name;   /* interned */
-  int pos;            /* 0-based among the function's parameters */
-  const char *origin; /* inferred, or NULL */
+  int scope;        /* the function's scope */
+  const char *name; /* interned */
+  int pos;          /* 0-based among the function's parameters */
 } Param;
 
 /* `return value` in a function: what a call of it gives. */
@@ -479,6 +478,7 @@ typedef struct Walk {
   int nannots, cap_annots;
   Param *params; /* in binding order, then sorted by (scope, name) before resolve_all */
   int nparams, cap_params;
+  const char **param_origin; /* per Param once sorted: the origin inferred, or NULL */
   int closing_depth;       /* closed_origin's nesting: `f = closing(f)` would loop */
   const char **def_origin; /* per Def: the origin of what a call of it returns, or NULL */
   TaskCand *tasks;
@@ -998,7 +998,7 @@ static void param_bind(Walk *w, Frame *f, const char *name) {
   Scope *s = &w->scopes[f->bind];
   bind(w, f->bind, name, B_PARAM);
   GROW(w->params, w->nparams, w->cap_params);
-  w->params[w->nparams++] = (Param){f->bind, name, s->nparams, NULL};
+  w->params[w->nparams++] = (Param){f->bind, name, s->nparams};
   if (s->nparams++ == 0 && s->def >= 0 && ((Def *)w->m->defs.items[s->def])->kind == DEF_METHOD &&
       !s->is_static)
     s->self = name;
@@ -1854,7 +1854,7 @@ static const char *param_origin(Walk *w, const NameInfo *ni) {
   if (a) return a->origin;
   Param key = {.scope = ni->scope, .name = ni->name};
   const Param *p = w->nparams ? bsearch(&key, w->params, (size_t)w->nparams, sizeof key, param_cmp) : NULL;
-  return p ? p->origin : NULL;
+  return p && w->param_origin ? w->param_origin[p - w->params] : NULL;
 }
 
 /* The stores of attribute name in class scope cls: *n of them from the first. */
@@ -2184,12 +2184,7 @@ static bool settle_param_origins(Walk *w) {
       if (ts_node_is_null(a) || !same_origin(&o[k], arg_origin(w, i, a))) bad[k] = true;
     }
   }
-  bool changed = false;
-  for (int k = 0; k < w->nparams; k++) {
-    const char *now = bad[k] ? NULL : o[k];
-    changed |= now != w->params[k].origin;
-    w->params[k].origin = now;
-  }
+  bool changed = settle_strings(w->param_origin, o, bad, w->nparams);
   free(first), free(o), free(bad);
   return changed;
 }
@@ -2211,6 +2206,7 @@ static void resolve_all(Walk *w) {
   w->def_origin = xcalloc((size_t)(w->m->defs.len ? w->m->defs.len : 1), sizeof *w->def_origin);
   settle_annots(w);
   if (w->nparams) qsort(w->params, (size_t)w->nparams, sizeof *w->params, param_cmp);
+  w->param_origin = xcalloc((size_t)w->nparams + 1, sizeof *w->param_origin);
   for (int round = 0; round < 8; round++) {
     bool changed = false;
     for (int i = n - 1; i >= 0; i--) changed |= resolve_call(w, i, &ce[i]);
@@ -2434,6 +2430,7 @@ static void state_free(Walk *w) {
   free(w->rets);
   free(w->annots);
   free(w->params);
+  free(w->param_origin);
   free(w->def_origin);
   free(w->tasks);
   free(w->colls);
