@@ -464,9 +464,10 @@ class Session:
             return self._gated(row)
         self._visited(row[0])
         if status not in ("ok", "error"):
-            if _database_for(fn) is not None:  # sqlite3.connect: connect again
-                return _database_for(fn).connect(
-                    args, kwargs, self.mode == "replay", (rel, site))
+            database = _database_for(fn)
+            if database is not None:  # sqlite3.connect: connect again
+                return database.connect(args, kwargs, self.mode == "replay",
+                                        (rel, site))
             return _ReplayedWriter(self, fn, args, kwargs)
         if status == "ok":
             return self._replayed(_codec.decode(row[_VALUE]), fn, args, kwargs)
