@@ -730,6 +730,14 @@ static int pending_of_value(Walk *w, TSNode v) {
   return p;
 }
 
+/* The builtins that copy an iterable's elements, in order or not. */
+static bool is_copy_builtin(const char *name) {
+  static const char *const copies[] = {"sorted", "list", "tuple", "reversed"};
+  for (size_t i = 0; i < sizeof copies / sizeof *copies; i++)
+    if (strcmp(copies[i], name) == 0) return true;
+  return false;
+}
+
 /* The call whose elements `copy` holds when it is `sorted(call)` (with
  * keywords: key=, reverse=), `list(call)`, `tuple(call)` or
  * `reversed(call)`: a null node otherwise.  Whether the name is the
@@ -738,11 +746,11 @@ static TSNode copy_source(Walk *w, TSNode copy) {
   TSNode fn = field(copy, F_FUNCTION), args = field(copy, F_ARGUMENTS), none = {0}, inner = none;
   if (node_kind(fn) != K_IDENTIFIER || node_kind(args) != K_ARGUMENT_LIST) return none;
   uint32_t s = ts_node_start_byte(fn), n = ts_node_end_byte(fn) - s;
-  static const char *const copies[] = {"sorted", "list", "tuple", "reversed"};
-  bool known = false;
-  for (size_t i = 0; i < sizeof copies / sizeof *copies; i++)
-    known |= strlen(copies[i]) == n && memcmp(w->text + s, copies[i], n) == 0;
-  if (!known) return none;
+  char name[16];
+  if (n >= sizeof name) return none;
+  memcpy(name, w->text + s, n);
+  name[n] = '\0';
+  if (!is_copy_builtin(name)) return none;
   for (uint32_t i = 0, k = ts_node_named_child_count(args); i < k; i++) {
     TSNode a = ts_node_named_child(args, i);
     int kind = node_kind(a);
@@ -1707,9 +1715,7 @@ static bool copied_elements(Walk *w, const Pending *pd) {
   int ci = find_call_span(w, pd->copy_start, pd->copy_end);
   if (ci < 0) return false;
   const Ref *r = &((Call *)w->m->calls.items[ci])->ref;
-  return r->kind == REF_GLOBAL && r->path &&
-         (!strcmp(r->path, "sorted") || !strcmp(r->path, "list") || !strcmp(r->path, "tuple") ||
-          !strcmp(r->path, "reversed"));
+  return r->kind == REF_GLOBAL && r->path && is_copy_builtin(r->path);
 }
 
 /* The origin of what iterating Pending pd's call's result yields, or NULL. */

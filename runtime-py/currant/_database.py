@@ -221,7 +221,7 @@ def _cursor_of(fn: Any) -> Any:
     return owner
 
 
-def _sql_of(fn: Any, args: tuple, kwargs: dict) -> str:
+def _sql_of(args: tuple, kwargs: dict) -> str:
     sql = args[0] if args else kwargs.get("sql", kwargs.get("sql_script", ""))
     return sql if isinstance(sql, str) else ""
 
@@ -251,19 +251,16 @@ class Statement:
         """Runs the statement of fn at checkpoint key (see the module)."""
         cur = _cursor_of(fn)
         name = fn.__name__
-        sql = _sql_of(fn, args, kwargs)
-        kind, implicit = ("write", False) if name == "executescript" \
-            else classify(sql)
-        run_it = _runner(cur, _METHODS[name], args, kwargs)
+        kind = "write" if name == "executescript" else \
+            classify(_sql_of(args, kwargs))[0]
         if kind == "write":
             done = _applied(cur.connection, run, key)
             if done is None:
-                done = _write(cur, run, key, run_it, implicit,
-                              name == "executescript", sql)
+                done = _apply_write(cur, name, args, kwargs, run, key)
             lastrowid, rowcount = done
             out = cls(run, key, kind, None, None, lastrowid, rowcount, cur)
         else:
-            run_it()
+            _METHODS[name](cur, *args, **kwargs)
             out = cls(run, key, kind, None, _columns(cur),
                       _base_lastrowid.__get__(cur),
                       _base_rowcount.__get__(cur), cur)
@@ -287,17 +284,14 @@ class Statement:
         when it must be (see the module); the program's cursor."""
         cur = _cursor_of(fn)
         if not replay_only:
-            run_it = _runner(cur, _METHODS[fn.__name__], args, kwargs)
-            if self.cls == "live":
-                run_it()
-            elif self.cls == "write" and \
-                    _applied(cur.connection, self.run, self.key) is None:
-                _write(cur, self.run, self.key, run_it,
-                       classify(_sql_of(fn, args, kwargs))[1],
-                       fn.__name__ == "executescript",
-                       _sql_of(fn, args, kwargs))
-            elif self.cls == "read" and not isinstance(cur, DurableCursor):
-                run_it()  # rows it cannot hold: the program fetches them live
+            if self.cls == "write":
+                if _applied(cur.connection, self.run, self.key) is None:
+                    _apply_write(cur, fn.__name__, args, kwargs, self.run,
+                                 self.key)
+            elif self.cls == "live" or not isinstance(cur, DurableCursor):
+                # connection state; or a read whose rows the cursor cannot
+                # hold: the program fetches them live
+                _METHODS[fn.__name__](cur, *args, **kwargs)
         if self.cols and isinstance(cur, DurableCursor) and \
                 cur.row_factory is not None:
             _describe(cur, self.cols)
@@ -324,11 +318,6 @@ class Statement:
                    None if rows is None else
                    [tuple(decode(x) for x in r) for r in rows],
                    v.get("cols"), v.get("lastrowid"), v.get("rowcount", -1))
-
-
-def _runner(cur: Any, method: Any, args: tuple,
-            kwargs: dict) -> Callable[[], Any]:
-    return lambda: method(cur, *args, **kwargs)
 
 
 def _columns(cur: Any) -> Optional[List[str]]:
@@ -368,14 +357,23 @@ def _applied(con: Any, run: str, key: str) -> Optional[Tuple[Any, int]]:
     return None if row is None else (row[0], row[1])
 
 
+def _apply_write(cur: Any, name: str, args: tuple, kwargs: dict, run: str,
+                 key: str) -> Tuple[Any, int]:
+    """Runs write statement `name` (execute, executemany, executescript) on
+    cur and marks it (run, key); its (lastrowid, rowcount)."""
+    sql = _sql_of(args, kwargs)
+    if name == "executescript":
+        return _write_script(cur.connection, run, key, sql)
+    return _write(cur, run, key, lambda: _METHODS[name](cur, *args, **kwargs),
+                  classify(sql)[1])
+
+
 def _write(cur: Any, run: str, key: str, run_it: Callable[[], Any],
-           implicit: bool, script: bool, sql: str) -> Tuple[Any, int]:
+           implicit: bool) -> Tuple[Any, int]:
     """Runs a write and marks it in one transaction: the program's open
     one, the one Python opens for DML, or one of its own for a statement
-    that would commit by itself (DDL, autocommit mode, a script)."""
+    that would commit by itself (DDL, autocommit mode)."""
     con = cur.connection
-    if script:
-        return _write_script(con, run, key, sql)
     own = not con.in_transaction and not (implicit and _opens_for_dml(con))
     plain = _plain(con)
     if own:
